@@ -1,0 +1,122 @@
+package io.eventbackbone.domain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+
+/**
+ * A bank account whose events are differences: {@code Opened}, {@code Deposited}, {@code Withdrawn},
+ * {@code Closed}, with {@code data.amount} a positive decimal for deposits and withdrawals. An event the
+ * rules refuse (a withdrawal beyond the balance, anything on an unopened or closed account, a bad amount)
+ * changes nothing but the refusal record in the state: {@code refusedCount} and {@code lastRefusal}.
+ */
+public final class AccountLogic implements DomainLogic {
+    private static final long serialVersionUID = 1L;
+
+    public static final String AGGREGATE_TYPE = "account";
+
+    public static final String OPENED = "Opened";
+    public static final String DEPOSITED = "Deposited";
+    public static final String WITHDRAWN = "Withdrawn";
+    public static final String CLOSED = "Closed";
+
+    public static final String STATUS = "status";
+    public static final String BALANCE = "balance";
+    public static final String OPENED_AT = "openedAt";
+    public static final String CLOSED_AT = "closedAt";
+    public static final String REFUSED_COUNT = "refusedCount";
+    public static final String LAST_REFUSAL = "lastRefusal";
+    public static final String AMOUNT = "amount";
+
+    public static final String STATUS_OPEN = "open";
+    public static final String STATUS_CLOSED = "closed";
+
+    /** Amounts are bounded so balances stay exact and small. */
+    public static final int MAX_AMOUNT_DIGITS = 18;
+    public static final int MAX_AMOUNT_SCALE = 6;
+
+    @Override
+    public String aggregateType() {
+        return AGGREGATE_TYPE;
+    }
+
+    @Override
+    public ObjectNode apply(ObjectNode state, DomainEvent event) {
+        String status = state.path(STATUS).asText(null);
+        switch (event.type()) {
+            case OPENED:
+                if (status != null) {
+                    return refuse(state, event, "account is already " + status);
+                }
+                state.put(STATUS, STATUS_OPEN);
+                state.put(BALANCE, BigDecimal.ZERO);
+                state.put(OPENED_AT, event.occurredAt().toString());
+                return state;
+            case DEPOSITED:
+            case WITHDRAWN: {
+                if (!STATUS_OPEN.equals(status)) {
+                    return refuse(state, event, status == null ? "account is not opened" : "account is " + status);
+                }
+                BigDecimal amount = amount(event.data());
+                if (amount == null) {
+                    return refuse(state, event, "data.amount must be a positive decimal with at most "
+                            + MAX_AMOUNT_DIGITS + " digits and " + MAX_AMOUNT_SCALE + " decimal places");
+                }
+                BigDecimal balance = state.path(BALANCE).decimalValue();
+                if (DEPOSITED.equals(event.type())) {
+                    state.put(BALANCE, balance.add(amount));
+                } else if (amount.compareTo(balance) > 0) {
+                    return refuse(state, event, "insufficient funds: balance " + balance.toPlainString()
+                            + ", withdrawal " + amount.toPlainString());
+                } else {
+                    state.put(BALANCE, balance.subtract(amount));
+                }
+                return state;
+            }
+            case CLOSED:
+                if (!STATUS_OPEN.equals(status)) {
+                    return refuse(state, event, status == null ? "account is not opened" : "account is " + status);
+                }
+                state.put(STATUS, STATUS_CLOSED);
+                state.put(CLOSED_AT, event.occurredAt().toString());
+                return state;
+            default:
+                return refuse(state, event, "unknown account event type " + event.type());
+        }
+    }
+
+    /** The amount when it is a positive decimal within bounds (a JSON number or a numeric string), else null. */
+    static BigDecimal amount(JsonNode data) {
+        JsonNode node = data.get(AMOUNT);
+        if (node == null) {
+            return null;
+        }
+        BigDecimal amount;
+        if (node.isNumber()) {
+            amount = node.decimalValue();
+        } else if (node.isTextual() && node.textValue().length() <= MAX_AMOUNT_DIGITS + 2) {
+            try {
+                amount = new BigDecimal(node.textValue());
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        } else {
+            return null;
+        }
+        if (amount.signum() <= 0 || amount.scale() > MAX_AMOUNT_SCALE
+                || amount.precision() - amount.scale() > MAX_AMOUNT_DIGITS - MAX_AMOUNT_SCALE) {
+            return null;
+        }
+        return amount;
+    }
+
+    private static ObjectNode refuse(ObjectNode state, DomainEvent event, String reason) {
+        state.put(REFUSED_COUNT, state.path(REFUSED_COUNT).asLong(0) + 1);
+        ObjectNode refusal = state.putObject(LAST_REFUSAL);
+        refusal.put("version", event.version());
+        refusal.put("eventId", event.eventId());
+        refusal.put("type", event.type());
+        refusal.put("reason", reason);
+        return state;
+    }
+}

@@ -1,0 +1,19 @@
+package io.eventbackbone.domain;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventbackbone.event.EnvelopeLimits;
+
+/** The default logic: an event's {@code data} is a JSON Merge Patch over the state. */
+public final class MergePatchLogic implements DomainLogic {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public String aggregateType() {
+        return EnvelopeLimits.DEFAULT_AGGREGATE_TYPE;
+    }
+
+    @Override
+    public ObjectNode apply(ObjectNode state, DomainEvent event) {
+        return MergePatch.applyInPlace(state, event.data());
+    }
+}

@@ -1,0 +1,125 @@
+package io.eventbackbone.store;
+
+import java.util.HashMap;
+import java.util.Map;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/** The events table, the system of record: every attribute name and the item mapping live here. */
+public final class EventsTable {
+
+    public static final String AGGREGATE_ID = "aggregateId";
+    public static final String VERSION = "version";
+    public static final String EVENT_ID = "eventId";
+    public static final String AGGREGATE_TYPE = "aggregateType";
+    public static final String TYPE = "type";
+    public static final String DATA = "data";
+    public static final String METADATA = "metadata";
+    public static final String EXPECTED_VERSION = "expectedVersion";
+    public static final String OCCURRED_AT = "occurredAt";
+    public static final String INGESTED_AT = "ingestedAt";
+    public static final String RECORDED_AT = "recordedAt";
+    public static final String UNDO = "undo";
+    /** Present only on index entries: see {@link TimeIndex}. */
+    public static final String TIME_SLICE = "timeSlice";
+
+    private EventsTable() {
+    }
+
+    public static Map<String, AttributeValue> toItem(StoredEvent e) {
+        Map<String, AttributeValue> item = new HashMap<>(20);
+        item.put(AGGREGATE_ID, s(e.getAggregateId()));
+        item.put(VERSION, n(e.getVersion()));
+        item.put(EVENT_ID, s(e.getEventId()));
+        item.put(AGGREGATE_TYPE, s(e.getAggregateType()));
+        item.put(TYPE, s(e.getType()));
+        item.put(DATA, s(e.getData()));
+        if (e.getMetadata() != null) {
+            item.put(METADATA, s(e.getMetadata()));
+        }
+        if (e.getExpectedVersion() != null) {
+            item.put(EXPECTED_VERSION, n(e.getExpectedVersion()));
+        }
+        item.put(OCCURRED_AT, s(e.getOccurredAt()));
+        item.put(INGESTED_AT, s(e.getIngestedAt()));
+        item.put(RECORDED_AT, n(e.getRecordedAt()));
+        if (e.getUndo() != null) {
+            item.put(UNDO, s(e.getUndo()));
+        }
+        if (e.getTimeSlice() != null) {
+            item.put(TIME_SLICE, n(e.getTimeSlice()));
+        }
+        return item;
+    }
+
+    public static StoredEvent fromItem(Map<String, AttributeValue> item) {
+        StoredEvent e = new StoredEvent();
+        e.setAggregateId(item.get(AGGREGATE_ID).s());
+        e.setVersion(Long.parseLong(item.get(VERSION).n()));
+        e.setEventId(item.get(EVENT_ID).s());
+        e.setAggregateType(item.get(AGGREGATE_TYPE).s());
+        e.setType(item.get(TYPE).s());
+        e.setData(item.get(DATA).s());
+        e.setMetadata(optS(item, METADATA));
+        e.setExpectedVersion(item.containsKey(EXPECTED_VERSION) ? Long.parseLong(item.get(EXPECTED_VERSION).n()) : null);
+        e.setOccurredAt(item.get(OCCURRED_AT).s());
+        e.setIngestedAt(item.get(INGESTED_AT).s());
+        e.setRecordedAt(Long.parseLong(item.get(RECORDED_AT).n()));
+        e.setUndo(optS(item, UNDO));
+        e.setTimeSlice(item.containsKey(TIME_SLICE) ? Integer.parseInt(item.get(TIME_SLICE).n()) : null);
+        return e;
+    }
+
+    /** The table as the template defines it, for emulators and tests. */
+    public static CreateTableRequest createTableRequest(String tableName) {
+        return CreateTableRequest.builder()
+                .tableName(tableName)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(
+                        attribute(AGGREGATE_ID, ScalarAttributeType.S),
+                        attribute(VERSION, ScalarAttributeType.N),
+                        attribute(TIME_SLICE, ScalarAttributeType.N),
+                        attribute(RECORDED_AT, ScalarAttributeType.N))
+                .keySchema(key(AGGREGATE_ID, KeyType.HASH), key(VERSION, KeyType.RANGE))
+                .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
+                        .indexName(TimeIndex.INDEX_NAME)
+                        .keySchema(key(TIME_SLICE, KeyType.HASH), key(RECORDED_AT, KeyType.RANGE))
+                        .projection(Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build())
+                        .build())
+                .build();
+    }
+
+    static AttributeValue s(String value) {
+        return AttributeValue.builder().s(value).build();
+    }
+
+    static AttributeValue n(long value) {
+        return AttributeValue.builder().n(Long.toString(value)).build();
+    }
+
+    static AttributeValue b(byte[] value) {
+        return AttributeValue.builder().b(SdkBytes.fromByteArrayUnsafe(value)).build();
+    }
+
+    static String optS(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null ? null : v.s();
+    }
+
+    static AttributeDefinition attribute(String name, ScalarAttributeType type) {
+        return AttributeDefinition.builder().attributeName(name).attributeType(type).build();
+    }
+
+    static KeySchemaElement key(String name, KeyType type) {
+        return KeySchemaElement.builder().attributeName(name).keyType(type).build();
+    }
+}

@@ -1,0 +1,100 @@
+package io.eventbackbone.store;
+
+import java.io.Serializable;
+import java.util.Objects;
+
+/** The latest state of one aggregate (architecture, contract 3). Derived data: rebuildable from the log. */
+public class Projection implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private String aggregateId;
+    private String aggregateType;
+    private long version;
+    private String state;
+    private long updatedAt;
+    private String lastEventId;
+
+    public Projection() {
+    }
+
+    public Projection(String aggregateId, String aggregateType, long version, String state, long updatedAt,
+                      String lastEventId) {
+        this.aggregateId = aggregateId;
+        this.aggregateType = aggregateType;
+        this.version = version;
+        this.state = state;
+        this.updatedAt = updatedAt;
+        this.lastEventId = lastEventId;
+    }
+
+    public String getAggregateId() {
+        return aggregateId;
+    }
+
+    public void setAggregateId(String aggregateId) {
+        this.aggregateId = aggregateId;
+    }
+
+    public String getAggregateType() {
+        return aggregateType;
+    }
+
+    public void setAggregateType(String aggregateType) {
+        this.aggregateType = aggregateType;
+    }
+
+    public long getVersion() {
+        return version;
+    }
+
+    public void setVersion(long version) {
+        this.version = version;
+    }
+
+    /** The state as compact JSON. */
+    public String getState() {
+        return state;
+    }
+
+    public void setState(String state) {
+        this.state = state;
+    }
+
+    /** The {@code recordedAt} of the last event folded in. */
+    public long getUpdatedAt() {
+        return updatedAt;
+    }
+
+    public void setUpdatedAt(long updatedAt) {
+        this.updatedAt = updatedAt;
+    }
+
+    public String getLastEventId() {
+        return lastEventId;
+    }
+
+    public void setLastEventId(String lastEventId) {
+        this.lastEventId = lastEventId;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof Projection)) {
+            return false;
+        }
+        Projection p = (Projection) o;
+        return version == p.version && updatedAt == p.updatedAt && Objects.equals(aggregateId, p.aggregateId)
+                && Objects.equals(aggregateType, p.aggregateType) && Objects.equals(state, p.state)
+                && Objects.equals(lastEventId, p.lastEventId);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(aggregateId, version);
+    }
+
+    @Override
+    public String toString() {
+        return "Projection{" + aggregateId + " v" + version + " " + state + "}";
+    }
+}

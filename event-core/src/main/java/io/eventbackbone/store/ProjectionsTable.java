@@ -1,0 +1,67 @@
+package io.eventbackbone.store;
+
+import static io.eventbackbone.store.EventsTable.attribute;
+import static io.eventbackbone.store.EventsTable.n;
+import static io.eventbackbone.store.EventsTable.s;
+
+import java.util.HashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/** The projections table: latest state per aggregate, written only forwards in version. */
+public final class ProjectionsTable {
+
+    public static final String AGGREGATE_ID = "aggregateId";
+    public static final String AGGREGATE_TYPE = "aggregateType";
+    public static final String VERSION = "version";
+    public static final String STATE = "state";
+    public static final String UPDATED_AT = "updatedAt";
+    public static final String LAST_EVENT_ID = "lastEventId";
+
+    /** A write lands only on an absent item or one at a lower version. */
+    public static final String ONLY_FORWARD_CONDITION =
+            "attribute_not_exists(" + AGGREGATE_ID + ") OR " + VERSION + " < :version";
+    public static final String VERSION_PLACEHOLDER = ":version";
+
+    private ProjectionsTable() {
+    }
+
+    public static Map<String, AttributeValue> toItem(Projection p) {
+        Map<String, AttributeValue> item = new HashMap<>(8);
+        item.put(AGGREGATE_ID, s(p.getAggregateId()));
+        item.put(AGGREGATE_TYPE, s(p.getAggregateType()));
+        item.put(VERSION, n(p.getVersion()));
+        item.put(STATE, s(p.getState()));
+        item.put(UPDATED_AT, n(p.getUpdatedAt()));
+        item.put(LAST_EVENT_ID, s(p.getLastEventId()));
+        return item;
+    }
+
+    public static Projection fromItem(Map<String, AttributeValue> item) {
+        return new Projection(
+                item.get(AGGREGATE_ID).s(),
+                item.get(AGGREGATE_TYPE).s(),
+                Long.parseLong(item.get(VERSION).n()),
+                item.get(STATE).s(),
+                Long.parseLong(item.get(UPDATED_AT).n()),
+                item.get(LAST_EVENT_ID).s());
+    }
+
+    public static Map<String, AttributeValue> key(String aggregateId) {
+        return Map.of(AGGREGATE_ID, s(aggregateId));
+    }
+
+    public static CreateTableRequest createTableRequest(String tableName) {
+        return CreateTableRequest.builder()
+                .tableName(tableName)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(attribute(AGGREGATE_ID, ScalarAttributeType.S))
+                // Qualified because this class's own key(String) hides the static import.
+                .keySchema(EventsTable.key(AGGREGATE_ID, KeyType.HASH))
+                .build();
+    }
+}

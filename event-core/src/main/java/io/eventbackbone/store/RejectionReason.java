@@ -1,0 +1,15 @@
+package io.eventbackbone.store;
+
+/** Why the job kept a submission out of the log. Only envelope-level problems are reasons. */
+public enum RejectionReason {
+    /** Not UTF-8 JSON, or not an object. */
+    MALFORMED,
+    /** JSON, but a field breaks the envelope rules (missing, wrong type, too long, bad characters). */
+    INVALID_ENVELOPE,
+    /** The record, the stored event or the resulting projection would exceed a size limit. */
+    TOO_LARGE,
+    /** {@code expectedVersion} differs from the aggregate's current version. */
+    VERSION_CONFLICT,
+    /** The event names another aggregate type than the aggregate already has. */
+    AGGREGATE_TYPE_MISMATCH
+}

@@ -1,0 +1,178 @@
+package io.eventbackbone.store;
+
+import io.eventbackbone.event.EventEnvelope;
+import java.io.Serializable;
+import java.util.Objects;
+
+/**
+ * An event in the system of record (architecture, contract 2): the envelope plus its place in the
+ * aggregate's stream. {@code timeSlice} is set only on the events that enter the time index.
+ */
+public class StoredEvent implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private String aggregateId;
+    private long version;
+    private String eventId;
+    private String aggregateType;
+    private String type;
+    private String data;
+    private String metadata;
+    private Long expectedVersion;
+    private String occurredAt;
+    private String ingestedAt;
+    private long recordedAt;
+    private String undo;
+    private Integer timeSlice;
+
+    public StoredEvent() {
+    }
+
+    public static StoredEvent of(EventEnvelope e, long version, long recordedAt, String undo, Integer timeSlice) {
+        StoredEvent s = new StoredEvent();
+        s.aggregateId = e.getAggregateId();
+        s.version = version;
+        s.eventId = e.getEventId();
+        s.aggregateType = e.getAggregateType();
+        s.type = e.getType();
+        s.data = e.getData();
+        s.metadata = e.getMetadata();
+        s.expectedVersion = e.getExpectedVersion();
+        s.occurredAt = e.getOccurredAt();
+        s.ingestedAt = e.getIngestedAt();
+        s.recordedAt = recordedAt;
+        s.undo = undo;
+        s.timeSlice = timeSlice;
+        return s;
+    }
+
+    public String getAggregateId() {
+        return aggregateId;
+    }
+
+    public void setAggregateId(String aggregateId) {
+        this.aggregateId = aggregateId;
+    }
+
+    public long getVersion() {
+        return version;
+    }
+
+    public void setVersion(long version) {
+        this.version = version;
+    }
+
+    public String getEventId() {
+        return eventId;
+    }
+
+    public void setEventId(String eventId) {
+        this.eventId = eventId;
+    }
+
+    public String getAggregateType() {
+        return aggregateType;
+    }
+
+    public void setAggregateType(String aggregateType) {
+        this.aggregateType = aggregateType;
+    }
+
+    public String getType() {
+        return type;
+    }
+
+    public void setType(String type) {
+        this.type = type;
+    }
+
+    public String getData() {
+        return data;
+    }
+
+    public void setData(String data) {
+        this.data = data;
+    }
+
+    public String getMetadata() {
+        return metadata;
+    }
+
+    public void setMetadata(String metadata) {
+        this.metadata = metadata;
+    }
+
+    public Long getExpectedVersion() {
+        return expectedVersion;
+    }
+
+    public void setExpectedVersion(Long expectedVersion) {
+        this.expectedVersion = expectedVersion;
+    }
+
+    public String getOccurredAt() {
+        return occurredAt;
+    }
+
+    public void setOccurredAt(String occurredAt) {
+        this.occurredAt = occurredAt;
+    }
+
+    public String getIngestedAt() {
+        return ingestedAt;
+    }
+
+    public void setIngestedAt(String ingestedAt) {
+        this.ingestedAt = ingestedAt;
+    }
+
+    /** Epoch millis; strictly increasing within an aggregate. */
+    public long getRecordedAt() {
+        return recordedAt;
+    }
+
+    public void setRecordedAt(long recordedAt) {
+        this.recordedAt = recordedAt;
+    }
+
+    /** The merge patch that restores the state from before this event, or null. */
+    public String getUndo() {
+        return undo;
+    }
+
+    public void setUndo(String undo) {
+        this.undo = undo;
+    }
+
+    public Integer getTimeSlice() {
+        return timeSlice;
+    }
+
+    public void setTimeSlice(Integer timeSlice) {
+        this.timeSlice = timeSlice;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof StoredEvent)) {
+            return false;
+        }
+        StoredEvent s = (StoredEvent) o;
+        return version == s.version && recordedAt == s.recordedAt && Objects.equals(aggregateId, s.aggregateId)
+                && Objects.equals(eventId, s.eventId) && Objects.equals(aggregateType, s.aggregateType)
+                && Objects.equals(type, s.type) && Objects.equals(data, s.data)
+                && Objects.equals(metadata, s.metadata) && Objects.equals(expectedVersion, s.expectedVersion)
+                && Objects.equals(occurredAt, s.occurredAt) && Objects.equals(ingestedAt, s.ingestedAt)
+                && Objects.equals(undo, s.undo) && Objects.equals(timeSlice, s.timeSlice);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(aggregateId, version);
+    }
+
+    @Override
+    public String toString() {
+        return "StoredEvent{" + aggregateId + " v" + version + " " + type + " " + eventId + "}";
+    }
+}

@@ -1,0 +1,87 @@
+package io.eventbackbone.job;
+
+import io.eventbackbone.domain.DomainLogics;
+import io.eventbackbone.job.config.ApplicationProperties;
+import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobConfig;
+import io.eventbackbone.job.process.DeciderSettings;
+import io.eventbackbone.job.process.EventDecider;
+import io.eventbackbone.job.process.Outputs;
+import io.eventbackbone.job.process.RecordParser;
+import io.eventbackbone.job.process.Submission;
+import io.eventbackbone.job.sink.StoreSinks;
+import io.eventbackbone.job.source.EventsStreamSource;
+import io.eventbackbone.job.source.SourceRecord;
+import io.eventbackbone.store.StoredEvent;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.streaming.api.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The event store's Flink job. Streaming mode reads the events stream, decides per aggregate, and writes
+ * the event log, the projections and the rejections.
+ */
+public final class EventStoreJob {
+
+    private EventStoreJob() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, Map<String, String>> groups = ApplicationProperties.load(args);
+        JobConfig config = new JobConfig(groups.getOrDefault(ConfigKey.GROUP, Map.of()));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        if (!ApplicationProperties.onManagedFlink()) {
+            configureLocalRun(env, config);
+        }
+        defineStreamingJob(env, config, StoreSinks.dynamoDb(config), DomainLogics.discover(), UnaryOperator.identity());
+        env.execute("event-store");
+    }
+
+    /** Checkpointing, parallelism and state backend, which Managed Flink sets itself. */
+    public static void configureLocalRun(StreamExecutionEnvironment env, JobConfig config) {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, config.require(ConfigKey.STATE_BACKEND));
+        env.configure(conf);
+        env.enableCheckpointing(config.getLong(ConfigKey.CHECKPOINT_INTERVAL_MILLIS, 100, 3_600_000),
+                CheckpointingMode.EXACTLY_ONCE);
+        env.setParallelism(config.getInt(ConfigKey.PARALLELISM, 1, 1024));
+    }
+
+    /**
+     * The streaming topology. {@code tap} sees the raw records before parsing (tests inject faults there).
+     */
+    public static void defineStreamingJob(StreamExecutionEnvironment env, JobConfig config, StoreSinks sinks,
+                                          DomainLogics logics, UnaryOperator<DataStream<SourceRecord>> tap) {
+        DataStream<SourceRecord> records = env
+                .fromSource(EventsStreamSource.create(config), WatermarkStrategy.noWatermarks(), "events stream",
+                        TypeInformation.of(SourceRecord.class))
+                .uid("events-stream-source");
+        defineDecisions(tap.apply(records), DeciderSettings.from(config, logics), sinks);
+    }
+
+    /** Parse, decide per aggregate, write: the part of the job that does not depend on the source. */
+    public static void defineDecisions(DataStream<SourceRecord> records, DeciderSettings settings, StoreSinks sinks) {
+        SingleOutputStreamOperator<Submission> submissions = records
+                .process(new RecordParser())
+                .uid("parse-envelope").name("parse envelope");
+
+        SingleOutputStreamOperator<StoredEvent> events = submissions
+                .keyBy(s -> s.getEnvelope().getAggregateId(), TypeInformation.of(String.class))
+                .process(new EventDecider(settings))
+                .uid("decide-per-aggregate").name("decide per aggregate");
+
+        events.sinkTo(sinks.events()).uid("events-table-sink").name("events table");
+        events.getSideOutput(Outputs.PROJECTIONS)
+                .sinkTo(sinks.projections()).uid("projections-table-sink").name("projections table");
+        submissions.getSideOutput(Outputs.REJECTIONS)
+                .union(events.getSideOutput(Outputs.REJECTIONS))
+                .sinkTo(sinks.rejections()).uid("rejections-table-sink").name("rejections table");
+    }
+}

@@ -1,0 +1,100 @@
+package io.eventbackbone.job.config;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Every configuration key of the job, in one place, with its property group, default and description.
+ * The README's configuration table lists exactly these.
+ */
+public final class ConfigKey {
+
+    /** The property group of the streaming job (Managed Flink {@code EnvironmentProperties}). */
+    public static final String GROUP = "EventStore";
+
+    private static final List<ConfigKey> ALL = new ArrayList<>();
+
+    public static final ConfigKey AWS_REGION = key("aws.region", "us-east-1",
+            "AWS region of the stream and tables.");
+    public static final ConfigKey KINESIS_ENDPOINT = key("kinesis.endpoint", null,
+            "Endpoint override for Kinesis (local emulators only; unset on AWS).");
+    public static final ConfigKey DYNAMODB_ENDPOINT = key("dynamodb.endpoint", null,
+            "Endpoint override for DynamoDB (local emulators only; unset on AWS).");
+    public static final ConfigKey AWS_ACCESS_KEY_ID = key("aws.access.key.id", null,
+            "Static access key (local emulators only; on AWS the application role is used).");
+    public static final ConfigKey AWS_SECRET_KEY = key("aws.secret.key", null,
+            "Static secret key (local emulators only).");
+    public static final ConfigKey EVENTS_STREAM_ARN = key("events.stream.arn", null,
+            "ARN of the Kinesis events stream. Required.");
+    public static final ConfigKey INITIAL_POSITION = key("events.stream.initial.position", "TRIM_HORIZON",
+            "Where a first run starts reading (TRIM_HORIZON, LATEST or AT_TIMESTAMP); later runs resume from the checkpoint.");
+    public static final ConfigKey INITIAL_TIMESTAMP = key("events.stream.initial.timestamp", null,
+            "Start instant for AT_TIMESTAMP, as seconds since the epoch (e.g. 1767225600.0).");
+    public static final ConfigKey SHARD_DISCOVERY_MILLIS = key("events.stream.shard.discovery.millis", "10000",
+            "How often the source looks for new shards.");
+    public static final ConfigKey EVENTS_TABLE = key("events.table.name", "events",
+            "DynamoDB table of stored events (the system of record).");
+    public static final ConfigKey PROJECTIONS_TABLE = key("projections.table.name", "projections",
+            "DynamoDB table of latest state per aggregate.");
+    public static final ConfigKey REJECTIONS_TABLE = key("rejections.table.name", "rejections",
+            "DynamoDB table of refused submissions.");
+    public static final ConfigKey TIME_INDEX_SLICES = key("time.index.slices", "16",
+            "Slices of the events table's time index; fixed when the table is first written.");
+    public static final ConfigKey TIME_INDEX_BUCKET_MILLIS = key("time.index.bucket.millis", "60000",
+            "Width of a time-index bucket: an aggregate gets one index entry per bucket in which it has events.");
+    public static final ConfigKey DEDUPE_MAX_EVENT_IDS = key("dedupe.max.event.ids", "1000",
+            "Event ids remembered per aggregate for duplicate detection (the most recent ones).");
+    public static final ConfigKey DEDUPE_RETENTION_MILLIS = key("dedupe.retention.millis", "604800000",
+            "How long (in recordedAt time, not wall-clock) an event id is remembered; 7 days by default.");
+    public static final ConfigKey WRITE_FLUSH_MILLIS = key("dynamodb.flush.interval.millis", "200",
+            "Longest time a written item waits in a sink buffer before it is sent.");
+    public static final ConfigKey WRITE_MAX_BUFFERED = key("dynamodb.max.buffered.items", "500",
+            "Items a sink buffers before it sends them; projection updates of one aggregate in a buffer are coalesced.");
+    public static final ConfigKey WRITE_MAX_IN_FLIGHT = key("dynamodb.max.in.flight.requests", "16",
+            "Concurrent DynamoDB requests per sink instance.");
+    public static final ConfigKey CHECKPOINT_INTERVAL_MILLIS = key("local.checkpoint.interval.millis", "10000",
+            "Checkpoint interval when run locally (Managed Flink sets its own).");
+    public static final ConfigKey PARALLELISM = key("local.parallelism", "2",
+            "Parallelism when run locally (Managed Flink sets its own).");
+    public static final ConfigKey STATE_BACKEND = key("local.state.backend", "rocksdb",
+            "Keyed state backend when run locally: rocksdb or hashmap (Managed Flink uses RocksDB).");
+
+    private final String name;
+    private final String defaultValue;
+    private final String description;
+
+    private ConfigKey(String name, String defaultValue, String description) {
+        this.name = name;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    private static ConfigKey key(String name, String defaultValue, String description) {
+        ConfigKey key = new ConfigKey(name, defaultValue, description);
+        ALL.add(key);
+        return key;
+    }
+
+    public static List<ConfigKey> all() {
+        return Collections.unmodifiableList(ALL);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Null when the key has no default. */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

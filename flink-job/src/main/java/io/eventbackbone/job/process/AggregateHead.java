@@ -1,0 +1,54 @@
+package io.eventbackbone.job.process;
+
+/** What the decider keeps per aggregate: where its stream stands and its current state. */
+public class AggregateHead {
+    private String aggregateType;
+    private long version;
+    private long lastRecordedAt;
+    private String state;
+    /** The oldest version whose event id is still remembered for duplicate detection. */
+    private long oldestRemembered;
+
+    public AggregateHead() {
+    }
+
+    public String getAggregateType() {
+        return aggregateType;
+    }
+
+    public void setAggregateType(String aggregateType) {
+        this.aggregateType = aggregateType;
+    }
+
+    public long getVersion() {
+        return version;
+    }
+
+    public void setVersion(long version) {
+        this.version = version;
+    }
+
+    public long getLastRecordedAt() {
+        return lastRecordedAt;
+    }
+
+    public void setLastRecordedAt(long lastRecordedAt) {
+        this.lastRecordedAt = lastRecordedAt;
+    }
+
+    public String getState() {
+        return state;
+    }
+
+    public void setState(String state) {
+        this.state = state;
+    }
+
+    public long getOldestRemembered() {
+        return oldestRemembered;
+    }
+
+    public void setOldestRemembered(long oldestRemembered) {
+        this.oldestRemembered = oldestRemembered;
+    }
+}

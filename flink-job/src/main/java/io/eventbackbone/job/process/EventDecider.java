@@ -1,0 +1,146 @@
+package io.eventbackbone.job.process;
+
+import io.eventbackbone.domain.AggregateFold;
+import io.eventbackbone.event.EnvelopeCodec;
+import io.eventbackbone.event.EventEnvelope;
+import io.eventbackbone.store.EventsTable;
+import io.eventbackbone.store.ItemSize;
+import io.eventbackbone.store.Projection;
+import io.eventbackbone.store.ProjectionsTable;
+import io.eventbackbone.store.Rejection;
+import io.eventbackbone.store.RejectionReason;
+import io.eventbackbone.store.StoredEvent;
+import io.eventbackbone.store.TimeIndex;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * The one writer per aggregate. From keyed state and the record alone it decides: duplicate, version
+ * conflict, or the next event with its version, {@code recordedAt}, new state and undo patch. No clock,
+ * no randomness, no I/O: after a restore it emits the same bytes for the same records.
+ */
+public final class EventDecider extends KeyedProcessFunction<String, Submission, StoredEvent> {
+    private static final long serialVersionUID = 1L;
+
+    private final DeciderSettings settings;
+
+    private transient ValueState<AggregateHead> head;
+    private transient MapState<String, Long> versionByEventId;
+    private transient MapState<Long, RememberedEvent> rememberedByVersion;
+    private transient AggregateFold fold;
+    private transient Counter stored;
+    private transient Counter duplicates;
+    private transient RejectionCounters rejections;
+
+    public EventDecider(DeciderSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void open(Configuration parameters) {
+        head = getRuntimeContext().getState(new ValueStateDescriptor<>("head", TypeInformation.of(AggregateHead.class)));
+        versionByEventId = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("version-by-event-id", Types.STRING, Types.LONG));
+        rememberedByVersion = getRuntimeContext().getMapState(new MapStateDescriptor<>(
+                "remembered-by-version", Types.LONG, TypeInformation.of(RememberedEvent.class)));
+        fold = new AggregateFold(settings.logics);
+        stored = getRuntimeContext().getMetricGroup().counter("eventsStored");
+        duplicates = getRuntimeContext().getMetricGroup().counter("duplicates");
+        rejections = new RejectionCounters(getRuntimeContext().getMetricGroup());
+    }
+
+    @Override
+    public void processElement(Submission submission, Context ctx, Collector<StoredEvent> out) throws Exception {
+        EventEnvelope e = submission.getEnvelope();
+        if (versionByEventId.contains(e.getEventId())) {
+            duplicates.inc();
+            return;
+        }
+        AggregateHead current = head.value();
+        long currentVersion = current == null ? 0 : current.getVersion();
+        if (e.getExpectedVersion() != null && e.getExpectedVersion() != currentVersion) {
+            reject(submission, RejectionReason.VERSION_CONFLICT, "expectedVersion " + e.getExpectedVersion()
+                    + " but aggregate " + e.getAggregateId() + " is at version " + currentVersion, ctx);
+            return;
+        }
+        if (current != null && !current.getAggregateType().equals(e.getAggregateType())) {
+            reject(submission, RejectionReason.AGGREGATE_TYPE_MISMATCH, "aggregate " + e.getAggregateId()
+                    + " has type " + current.getAggregateType() + ", the event names " + e.getAggregateType(), ctx);
+            return;
+        }
+
+        long version = currentVersion + 1;
+        long previousRecordedAt = current == null ? Long.MIN_VALUE : current.getLastRecordedAt();
+        long recordedAt = current == null
+                ? submission.getArrivalMillis()
+                : Math.max(submission.getArrivalMillis(), previousRecordedAt + 1);
+        AggregateFold.Step step = fold.apply(e.getAggregateType(), current == null ? null : current.getState(),
+                version, recordedAt, e.getEventId(), e.getType(), e.getData(), e.getMetadata(), e.getOccurredAt());
+        Integer slice = TimeIndex.entersNewBucket(previousRecordedAt, recordedAt, settings.timeIndexBucketMillis, version)
+                ? TimeIndex.slice(e.getAggregateId(), settings.timeIndexSlices) : null;
+        StoredEvent event = StoredEvent.of(e, version, recordedAt, step.undo(), slice);
+        Projection projection = new Projection(e.getAggregateId(), e.getAggregateType(), version, step.state(),
+                recordedAt, e.getEventId());
+
+        int eventBytes = ItemSize.of(EventsTable.toItem(event));
+        if (eventBytes > ItemSize.MAX_ITEM_BYTES) {
+            reject(submission, RejectionReason.TOO_LARGE, "the stored event would be " + eventBytes
+                    + " bytes; a DynamoDB item holds at most " + ItemSize.MAX_ITEM_BYTES, ctx);
+            return;
+        }
+        int projectionBytes = ItemSize.of(ProjectionsTable.toItem(projection));
+        if (projectionBytes > ItemSize.MAX_ITEM_BYTES) {
+            reject(submission, RejectionReason.TOO_LARGE, "the resulting state would be " + projectionBytes
+                    + " bytes; a DynamoDB item holds at most " + ItemSize.MAX_ITEM_BYTES, ctx);
+            return;
+        }
+
+        AggregateHead next = current == null ? new AggregateHead() : current;
+        next.setAggregateType(e.getAggregateType());
+        next.setVersion(version);
+        next.setLastRecordedAt(recordedAt);
+        next.setState(step.state());
+        remember(next, version, e.getEventId(), recordedAt);
+        head.update(next);
+
+        stored.inc();
+        out.collect(event);
+        ctx.output(Outputs.PROJECTIONS, projection);
+    }
+
+    /** Remembers the event id and forgets the oldest ones beyond the count and age bounds. */
+    private void remember(AggregateHead h, long version, String eventId, long recordedAt) throws Exception {
+        versionByEventId.put(eventId, version);
+        rememberedByVersion.put(version, new RememberedEvent(eventId, recordedAt));
+        long oldest = h.getOldestRemembered() == 0 ? version : h.getOldestRemembered();
+        long ageLimit = recordedAt - settings.dedupeRetentionMillis;
+        while (oldest < version) {
+            RememberedEvent candidate = rememberedByVersion.get(oldest);
+            boolean overCount = version - oldest + 1 > settings.dedupeMaxEventIds;
+            if (candidate != null && !overCount && candidate.getRecordedAt() >= ageLimit) {
+                break;
+            }
+            if (candidate != null) {
+                versionByEventId.remove(candidate.getEventId());
+                rememberedByVersion.remove(oldest);
+            }
+            oldest++;
+        }
+        h.setOldestRemembered(oldest);
+    }
+
+    private void reject(Submission s, RejectionReason reason, String detail, Context ctx) {
+        rejections.count(reason);
+        EventEnvelope e = s.getEnvelope();
+        ctx.output(Outputs.REJECTIONS, Rejection.of(s.getPosition(), reason, detail, e.getAggregateId(),
+                e.getEventId(), EnvelopeCodec.encode(e), s.getArrivalMillis(), s.getPosition()));
+    }
+}

@@ -1,0 +1,17 @@
+package io.eventbackbone.job.process;
+
+import io.eventbackbone.store.Projection;
+import io.eventbackbone.store.Rejection;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.util.OutputTag;
+
+/** The side outputs of the parser and the decider. */
+public final class Outputs {
+    public static final OutputTag<Rejection> REJECTIONS =
+            new OutputTag<>("rejections", TypeInformation.of(Rejection.class));
+    public static final OutputTag<Projection> PROJECTIONS =
+            new OutputTag<>("projections", TypeInformation.of(Projection.class));
+
+    private Outputs() {
+    }
+}

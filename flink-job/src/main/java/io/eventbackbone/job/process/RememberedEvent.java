@@ -1,0 +1,31 @@
+package io.eventbackbone.job.process;
+
+/** An applied event id with the time it was recorded, kept for duplicate detection. */
+public class RememberedEvent {
+    private String eventId;
+    private long recordedAt;
+
+    public RememberedEvent() {
+    }
+
+    public RememberedEvent(String eventId, long recordedAt) {
+        this.eventId = eventId;
+        this.recordedAt = recordedAt;
+    }
+
+    public String getEventId() {
+        return eventId;
+    }
+
+    public void setEventId(String eventId) {
+        this.eventId = eventId;
+    }
+
+    public long getRecordedAt() {
+        return recordedAt;
+    }
+
+    public void setRecordedAt(long recordedAt) {
+        this.recordedAt = recordedAt;
+    }
+}

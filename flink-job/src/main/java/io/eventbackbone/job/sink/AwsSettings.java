@@ -1,0 +1,94 @@
+package io.eventbackbone.job.sink;
+
+import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobConfig;
+import java.io.Serializable;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClientBuilder;
+
+/** Region, endpoint and credentials for the AWS clients the job creates, and for the connectors. */
+public final class AwsSettings implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String region;
+    private final String endpoint;
+    private final String accessKeyId;
+    private final String secretKey;
+
+    public AwsSettings(String region, String endpoint, String accessKeyId, String secretKey) {
+        this.region = region;
+        this.endpoint = endpoint;
+        this.accessKeyId = accessKeyId;
+        this.secretKey = secretKey;
+    }
+
+    /** Settings for the Kinesis streams. */
+    public static AwsSettings kinesis(JobConfig config) {
+        return of(config, ConfigKey.KINESIS_ENDPOINT);
+    }
+
+    /** Settings for the DynamoDB tables. */
+    public static AwsSettings dynamoDb(JobConfig config) {
+        return of(config, ConfigKey.DYNAMODB_ENDPOINT);
+    }
+
+    private static AwsSettings of(JobConfig config, ConfigKey endpoint) {
+        return new AwsSettings(config.require(ConfigKey.AWS_REGION), config.get(endpoint),
+                config.get(ConfigKey.AWS_ACCESS_KEY_ID), config.get(ConfigKey.AWS_SECRET_KEY));
+    }
+
+    /** The {@code aws.*} properties the Flink AWS connectors read. */
+    public Map<String, String> connectorProperties() {
+        Map<String, String> props = new HashMap<>();
+        props.put("aws.region", region);
+        if (endpoint != null) {
+            props.put("aws.endpoint", endpoint);
+        }
+        if (accessKeyId != null) {
+            props.put("aws.credentials.provider", "BASIC");
+            props.put("aws.credentials.provider.basic.accesskeyid", accessKeyId);
+            props.put("aws.credentials.provider.basic.secretkey", secretKey);
+        } else {
+            props.put("aws.credentials.provider", "AUTO");
+        }
+        return props;
+    }
+
+    public DynamoDbAsyncClient dynamoDbAsyncClient(int maxConcurrency) {
+        DynamoDbAsyncClientBuilder builder = DynamoDbAsyncClient.builder()
+                .region(Region.of(region))
+                .credentialsProvider(credentials())
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder()
+                        .maxConcurrency(Math.max(maxConcurrency, 1))
+                        .connectionTimeout(Duration.ofSeconds(5)));
+        if (endpoint != null) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        return builder.build();
+    }
+
+    private AwsCredentialsProvider credentials() {
+        if (accessKeyId != null) {
+            return StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretKey));
+        }
+        return DefaultCredentialsProvider.create();
+    }
+
+    public String region() {
+        return region;
+    }
+
+    public String endpoint() {
+        return endpoint;
+    }
+}

@@ -1,0 +1,45 @@
+package io.eventbackbone.job.sink;
+
+import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobConfig;
+import io.eventbackbone.store.Projection;
+import io.eventbackbone.store.Rejection;
+import io.eventbackbone.store.StoredEvent;
+import java.io.Serializable;
+import org.apache.flink.api.connector.sink2.Sink;
+
+/** The three ends of the streaming job; DynamoDB in production, replaceable for benchmarks. */
+public interface StoreSinks extends Serializable {
+
+    Sink<StoredEvent> events();
+
+    Sink<Projection> projections();
+
+    Sink<Rejection> rejections();
+
+    static StoreSinks dynamoDb(JobConfig config) {
+        AwsSettings aws = AwsSettings.dynamoDb(config);
+        WriterSettings writer = WriterSettings.from(config);
+        String events = config.require(ConfigKey.EVENTS_TABLE);
+        String projections = config.require(ConfigKey.PROJECTIONS_TABLE);
+        String rejections = config.require(ConfigKey.REJECTIONS_TABLE);
+        return new StoreSinks() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public Sink<StoredEvent> events() {
+                return new BatchPutSink<>(events, TableItems.storedEvents(), aws, writer);
+            }
+
+            @Override
+            public Sink<Projection> projections() {
+                return new ProjectionSink(projections, aws, writer, false);
+            }
+
+            @Override
+            public Sink<Rejection> rejections() {
+                return new BatchPutSink<>(rejections, TableItems.rejections(), aws, writer);
+            }
+        };
+    }
+}

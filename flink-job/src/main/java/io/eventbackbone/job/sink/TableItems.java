@@ -1,0 +1,49 @@
+package io.eventbackbone.job.sink;
+
+import io.eventbackbone.store.EventsTable;
+import io.eventbackbone.store.Rejection;
+import io.eventbackbone.store.RejectionsTable;
+import io.eventbackbone.store.StoredEvent;
+import java.io.Serializable;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** How one kind of record becomes an item of an append-only table, and its key inside a buffer. */
+public interface TableItems<T> extends Serializable {
+
+    String keyOf(T record);
+
+    Map<String, AttributeValue> toItem(T record);
+
+    static TableItems<StoredEvent> storedEvents() {
+        return new TableItems<>() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public String keyOf(StoredEvent e) {
+                return e.getVersion() + "@" + e.getAggregateId();
+            }
+
+            @Override
+            public Map<String, AttributeValue> toItem(StoredEvent e) {
+                return EventsTable.toItem(e);
+            }
+        };
+    }
+
+    static TableItems<Rejection> rejections() {
+        return new TableItems<>() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public String keyOf(Rejection r) {
+                return r.getRejectionId();
+            }
+
+            @Override
+            public Map<String, AttributeValue> toItem(Rejection r) {
+                return RejectionsTable.toItem(r);
+            }
+        };
+    }
+}

@@ -1,0 +1,67 @@
+package io.eventbackbone.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventbackbone.domain.AggregateFold;
+import io.eventbackbone.domain.DomainLogics;
+import io.eventbackbone.event.EventEnvelope;
+import io.eventbackbone.store.Projection;
+import io.eventbackbone.store.StoredEvent;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** The invariants of the event log and projections, checked against what was sent. */
+final class EventLogAssertions {
+
+    private EventLogAssertions() {
+    }
+
+    /**
+     * Every distinct submitted event is stored exactly once, versions are 1..n per aggregate in submission
+     * order, recordedAt strictly increases, and each projection is the fold of its aggregate's events.
+     */
+    static void assertLogMatches(List<EventEnvelope> submittedInOrder, List<StoredEvent> stored,
+                                 List<Projection> projections) {
+        Map<String, List<String>> expectedIds = new LinkedHashMap<>();
+        Map<String, EventEnvelope> byId = new LinkedHashMap<>();
+        for (EventEnvelope e : submittedInOrder) {
+            if (byId.putIfAbsent(e.getEventId(), e) == null) {
+                expectedIds.computeIfAbsent(e.getAggregateId(), k -> new ArrayList<>()).add(e.getEventId());
+            }
+        }
+        assertThat(stored).hasSize(byId.size());
+        Map<String, List<StoredEvent>> byAggregate = stored.stream()
+                .sorted(Comparator.comparing(StoredEvent::getAggregateId).thenComparingLong(StoredEvent::getVersion))
+                .collect(Collectors.groupingBy(StoredEvent::getAggregateId, LinkedHashMap::new, Collectors.toList()));
+        assertThat(byAggregate.keySet()).containsExactlyInAnyOrderElementsOf(expectedIds.keySet());
+
+        AggregateFold fold = new AggregateFold(DomainLogics.discover());
+        Map<String, Projection> projectionById = projections.stream()
+                .collect(Collectors.toMap(Projection::getAggregateId, p -> p));
+        for (Map.Entry<String, List<StoredEvent>> entry : byAggregate.entrySet()) {
+            List<StoredEvent> events = entry.getValue();
+            List<String> ids = events.stream().map(StoredEvent::getEventId).collect(Collectors.toList());
+            assertThat(ids).as("event order of %s", entry.getKey()).isEqualTo(expectedIds.get(entry.getKey()));
+            Projection folded = null;
+            for (int i = 0; i < events.size(); i++) {
+                StoredEvent e = events.get(i);
+                assertThat(e.getVersion()).as("version of %s", e).isEqualTo(i + 1);
+                if (i > 0) {
+                    assertThat(e.getRecordedAt()).as("recordedAt of %s", e).isGreaterThan(events.get(i - 1).getRecordedAt());
+                } else {
+                    assertThat(e.getTimeSlice()).as("first event %s enters the time index", e).isNotNull();
+                }
+                EventEnvelope sent = byId.get(e.getEventId());
+                assertThat(e.getData()).isEqualTo(sent.getData());
+                assertThat(e.getType()).isEqualTo(sent.getType());
+                folded = fold.next(folded, e);
+            }
+            assertThat(projectionById.get(entry.getKey())).as("projection of %s", entry.getKey()).isEqualTo(folded);
+        }
+        assertThat(projections).hasSize(byAggregate.size());
+    }
+}

@@ -1,0 +1,130 @@
+package io.eventbackbone.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventbackbone.event.EventEnvelope;
+import io.eventbackbone.local.LocalEmulators;
+import io.eventbackbone.local.SharedEmulators;
+import io.eventbackbone.store.Projection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+@ExtendWith(SharedEmulators.class)
+class StreamingJobITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(4)
+            .build());
+
+    @Test
+    void storesThousandsOfEventsOverHundredsOfAggregatesExactlyOnceInOrder(LocalEmulators emulators) throws Exception {
+        try (StreamingScenario scenario = new StreamingScenario(emulators, 4)) {
+            List<EventEnvelope> events = new Workload(1, "run").events(300, 3000);
+            scenario.start();
+            scenario.send(events);
+            scenario.awaitStoredEvents(events.size());
+            scenario.await("all projections at their final version", java.time.Duration.ofSeconds(60),
+                    () -> scenario.tables.projections().stream().mapToLong(Projection::getVersion).sum() == events.size());
+
+            EventLogAssertions.assertLogMatches(events, scenario.tables.storedEvents(), scenario.tables.projections());
+            assertThat(scenario.tables.rejections()).isEmpty();
+        }
+    }
+
+    @Test
+    void losesAndDuplicatesNothingWhenTheJobFailsTwiceMidStream(LocalEmulators emulators) throws Exception {
+        try (StreamingScenario scenario = new StreamingScenario(emulators, 4);
+             ProjectionWatcher watcher = new ProjectionWatcher(scenario)) {
+            List<EventEnvelope> events = new Workload(2, "crash").events(200, 3000);
+            FailureInjector.reset(List.of(700L, 1900L));
+            scenario.start(records -> records.map(new FailureInjector()).uid("failure-injector").name("failure injector"));
+            watcher.start();
+
+            List<EventEnvelope> sent = new ArrayList<>();
+            for (int from = 0; from < events.size(); from += 250) {
+                List<EventEnvelope> chunk = new ArrayList<>(events.subList(from, Math.min(events.size(), from + 250)));
+                if (from >= 1000) {
+                    // Re-send events already sent (a client retrying), also across the restarts.
+                    chunk.add(sent.get(from / 7));
+                    chunk.add(sent.get(from / 3));
+                }
+                scenario.send(chunk);
+                sent.addAll(chunk);
+                StoreTables.sleep(150);
+            }
+            scenario.awaitStoredEvents(events.size());
+            scenario.await("all projections at their final version", java.time.Duration.ofSeconds(60),
+                    () -> scenario.tables.projections().stream().mapToLong(Projection::getVersion).sum() == events.size());
+
+            assertThat(FailureInjector.failuresInjected()).isEqualTo(2);
+            EventLogAssertions.assertLogMatches(sent, scenario.tables.storedEvents(), scenario.tables.projections());
+            assertThat(scenario.tables.rejections()).isEmpty();
+            watcher.stop();
+            assertThat(watcher.regressions()).as("projections seen moving backwards").isEmpty();
+            assertThat(watcher.reads()).isGreaterThan(5);
+        }
+    }
+
+    /** Reads the projections table over and over and records any item seen at a lower version than before. */
+    static final class ProjectionWatcher implements AutoCloseable {
+        private final StreamingScenario scenario;
+        private final Map<String, Long> highest = new ConcurrentHashMap<>();
+        private final List<String> regressions = new CopyOnWriteArrayList<>();
+        private final AtomicBoolean running = new AtomicBoolean();
+        private volatile int reads;
+        private Thread thread;
+
+        ProjectionWatcher(StreamingScenario scenario) {
+            this.scenario = scenario;
+        }
+
+        void start() {
+            running.set(true);
+            thread = new Thread(() -> {
+                while (running.get()) {
+                    for (Projection p : scenario.tables.projections()) {
+                        Long before = highest.put(p.getAggregateId(), p.getVersion());
+                        if (before != null && before > p.getVersion()) {
+                            regressions.add(p.getAggregateId() + ": " + before + " -> " + p.getVersion());
+                        }
+                    }
+                    reads++;
+                    StoreTables.sleep(50);
+                }
+            }, "projection-watcher");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            if (thread != null) {
+                thread.join(10_000);
+            }
+        }
+
+        List<String> regressions() {
+            return regressions;
+        }
+
+        int reads() {
+            return reads;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop();
+        }
+    }
+}

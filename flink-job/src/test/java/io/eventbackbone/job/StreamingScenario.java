@@ -1,0 +1,147 @@
+package io.eventbackbone.job;
+
+import io.eventbackbone.domain.DomainLogics;
+import io.eventbackbone.event.EnvelopeCodec;
+import io.eventbackbone.event.EventEnvelope;
+import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobConfig;
+import io.eventbackbone.job.sink.StoreSinks;
+import io.eventbackbone.job.source.SourceRecord;
+import io.eventbackbone.local.AwsClients;
+import io.eventbackbone.local.LocalEmulators;
+import io.eventbackbone.local.LocalStreams;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+
+/**
+ * One streaming-job test: its own events stream and tables in the shared emulators, the job running on
+ * the test's MiniCluster, and helpers to send records and wait for results.
+ */
+final class StreamingScenario implements AutoCloseable {
+    static final int PARALLELISM = 2;
+
+    final LocalEmulators emulators;
+    final KinesisClient kinesis;
+    final DynamoDbClient dynamo;
+    final String stream;
+    final StoreTables tables;
+    private JobConfig config;
+    private JobClient job;
+
+    StreamingScenario(LocalEmulators emulators, int shards) {
+        this.emulators = emulators;
+        this.kinesis = AwsClients.kinesis(emulators.kinesisEndpoint(), emulators.region());
+        this.dynamo = AwsClients.dynamoDb(emulators.dynamoDbEndpoint(), emulators.region());
+        String name = "t" + UUID.randomUUID().toString().substring(0, 8);
+        this.stream = name + "-events";
+        LocalStreams.createStream(kinesis, stream, shards);
+        this.tables = new StoreTables(dynamo, name);
+        this.config = new JobConfig(Map.of())
+                .with(ConfigKey.AWS_REGION, emulators.region())
+                .with(ConfigKey.KINESIS_ENDPOINT, emulators.kinesisEndpoint().toString())
+                .with(ConfigKey.DYNAMODB_ENDPOINT, emulators.dynamoDbEndpoint().toString())
+                .with(ConfigKey.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
+                .with(ConfigKey.AWS_SECRET_KEY, AwsClients.DUMMY_KEY)
+                .with(ConfigKey.EVENTS_STREAM_ARN, LocalStreams.streamArn(emulators.region(), stream))
+                .with(ConfigKey.SHARD_DISCOVERY_MILLIS, "200")
+                .with(ConfigKey.EVENTS_TABLE, tables.events)
+                .with(ConfigKey.PROJECTIONS_TABLE, tables.projections)
+                .with(ConfigKey.REJECTIONS_TABLE, tables.rejections)
+                .with(ConfigKey.CHECKPOINT_INTERVAL_MILLIS, "300")
+                .with(ConfigKey.PARALLELISM, Integer.toString(PARALLELISM))
+                .with(ConfigKey.WRITE_FLUSH_MILLIS, "50");
+    }
+
+    StreamingScenario with(ConfigKey key, String value) {
+        config = config.with(key, value);
+        return this;
+    }
+
+    JobConfig config() {
+        return config;
+    }
+
+    void start() throws Exception {
+        start(UnaryOperator.identity());
+    }
+
+    void start(UnaryOperator<DataStream<SourceRecord>> tap) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        EventStoreJob.configureLocalRun(env, config);
+        Configuration restarts = new Configuration();
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        env.configure(restarts);
+        EventStoreJob.defineStreamingJob(env, config, StoreSinks.dynamoDb(config),
+                DomainLogics.discover(), tap);
+        job = env.executeAsync("event-store-test");
+    }
+
+    /** Sends envelopes in order, in PutRecords batches; fails loudly if the emulator refuses any. */
+    void send(List<EventEnvelope> envelopes) {
+        List<byte[]> payloads = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        for (EventEnvelope e : envelopes) {
+            payloads.add(EnvelopeCodec.encode(e));
+            keys.add(e.getAggregateId());
+        }
+        sendRaw(payloads, keys);
+    }
+
+    void sendRaw(List<byte[]> payloads, List<String> partitionKeys) {
+        for (int from = 0; from < payloads.size(); from += 500) {
+            List<PutRecordsRequestEntry> entries = new ArrayList<>();
+            for (int i = from; i < Math.min(payloads.size(), from + 500); i++) {
+                entries.add(PutRecordsRequestEntry.builder().data(SdkBytes.fromByteArray(payloads.get(i)))
+                        .partitionKey(partitionKeys.get(i)).build());
+            }
+            PutRecordsResponse response = kinesis.putRecords(b -> b.streamName(stream).records(entries));
+            if (response.failedRecordCount() != null && response.failedRecordCount() > 0) {
+                throw new IllegalStateException(response.failedRecordCount() + " records refused by the stream");
+            }
+        }
+    }
+
+    void await(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            StoreTables.sleep(100);
+        }
+    }
+
+    void awaitStoredEvents(int expected) {
+        await(expected + " stored events", Duration.ofSeconds(120), () -> tables.count(tables.events) >= expected);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (job != null) {
+            try {
+                job.cancel().get();
+            } catch (Exception e) {
+                // already finished or failed; nothing left running either way
+            }
+        }
+        kinesis.close();
+        dynamo.close();
+    }
+}
