@@ -1,0 +1,183 @@
+package io.eventbackbone.job.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventbackbone.domain.DomainLogics;
+import io.eventbackbone.event.EnvelopeCodec;
+import io.eventbackbone.event.EventEnvelope;
+import io.eventbackbone.store.Projection;
+import io.eventbackbone.store.Rejection;
+import io.eventbackbone.store.RejectionReason;
+import io.eventbackbone.store.StoredEvent;
+import io.eventbackbone.store.TimeIndex;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The per-aggregate decisions, on Flink's operator test harness with real keyed state. */
+class EventDeciderTest {
+    private static final long MINUTE = 60_000L;
+
+    private KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> harness;
+    private int position;
+
+    @AfterEach
+    void close() throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    private void open(int maxIds, long retentionMillis) throws Exception {
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new EventDecider(new DeciderSettings(8, MINUTE, maxIds, retentionMillis, DomainLogics.discover())),
+                s -> s.getEnvelope().getAggregateId(), Types.STRING);
+    }
+
+    private void submit(String eventId, long arrivalMillis) throws Exception {
+        submit(eventId, arrivalMillis, null);
+    }
+
+    private void submit(String eventId, long arrivalMillis, Long expectedVersion) throws Exception {
+        EventEnvelope e = new EventEnvelope();
+        e.setEventId(eventId);
+        e.setAggregateId("a-1");
+        e.setAggregateType("generic");
+        e.setType("Changed");
+        e.setData("{\"n\":\"" + eventId + "\"}");
+        e.setExpectedVersion(expectedVersion);
+        e.setOccurredAt(EnvelopeCodec.formatInstant(Instant.ofEpochMilli(arrivalMillis)));
+        e.setIngestedAt(e.getOccurredAt());
+        harness.processElement(new StreamRecord<>(new Submission(e, arrivalMillis, "shard/" + (position++))));
+    }
+
+    private List<StoredEvent> stored() {
+        return harness.extractOutputValues();
+    }
+
+    private List<String> storedIds() {
+        return stored().stream().map(StoredEvent::getEventId).collect(Collectors.toList());
+    }
+
+    private List<Rejection> rejections() {
+        return harness.getSideOutput(Outputs.REJECTIONS) == null ? List.of()
+                : harness.getSideOutput(Outputs.REJECTIONS).stream().map(StreamRecord::getValue).collect(Collectors.toList());
+    }
+
+    @Test
+    void assignsGapFreeVersionsFromOne() throws Exception {
+        open(100, Long.MAX_VALUE / 8);
+        submit("e1", 1000);
+        submit("e2", 2000);
+        submit("e3", 3000);
+        assertThat(stored()).extracting(StoredEvent::getVersion).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void recordedAtFollowsArrivalTimeAndStaysStrictlyIncreasingWhenArrivalGoesBack() throws Exception {
+        open(100, Long.MAX_VALUE / 8);
+        submit("e1", 5000);
+        submit("e2", 4000);
+        submit("e3", 5001);
+        submit("e4", 9000);
+        assertThat(stored()).extracting(StoredEvent::getRecordedAt).containsExactly(5000L, 5001L, 5002L, 9000L);
+    }
+
+    @Test
+    void ignoresARepeatedEventIdWithoutRejectingIt() throws Exception {
+        open(100, Long.MAX_VALUE / 8);
+        submit("e1", 1000);
+        submit("e1", 2000);
+        submit("e2", 3000);
+        assertThat(storedIds()).containsExactly("e1", "e2");
+        assertThat(rejections()).isEmpty();
+    }
+
+    @Test
+    void forgetsTheOldestEventIdsBeyondTheCountBound() throws Exception {
+        open(2, Long.MAX_VALUE / 8);
+        submit("e1", 1000);
+        submit("e2", 2000);
+        submit("e3", 3000);
+        submit("e3", 3500);
+        submit("e1", 4000);
+        assertThat(storedIds()).containsExactly("e1", "e2", "e3", "e1");
+    }
+
+    @Test
+    void forgetsEventIdsOlderThanTheRetentionMeasuredInRecordedTime() throws Exception {
+        open(100, 10_000);
+        submit("e1", 1000);
+        submit("e2", 5000);
+        submit("e1", 6000);
+        submit("e3", 20_000);
+        submit("e1", 21_000);
+        submit("e3", 22_000);
+        assertThat(storedIds()).containsExactly("e1", "e2", "e3", "e1");
+    }
+
+    @Test
+    void remembersEventIdsAcrossASnapshotAndRestore() throws Exception {
+        open(100, Long.MAX_VALUE / 8);
+        submit("e1", 1000);
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close();
+
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new EventDecider(
+                        new DeciderSettings(8, MINUTE, 100, Long.MAX_VALUE / 8, DomainLogics.discover()))),
+                s -> s.getEnvelope().getAggregateId(), Types.STRING);
+        harness.initializeState(snapshot);
+        harness.open();
+        submit("e1", 2000);
+        submit("e2", 3000);
+        assertThat(stored()).extracting(StoredEvent::getEventId, StoredEvent::getVersion)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("e2", 2L));
+    }
+
+    @Test
+    void rejectsAnExpectedVersionThatDiffersFromTheCurrentOne() throws Exception {
+        open(100, Long.MAX_VALUE / 8);
+        submit("e1", 1000, 0L);
+        submit("e2", 2000, 0L);
+        submit("e3", 3000, 1L);
+        assertThat(storedIds()).containsExactly("e1", "e3");
+        assertThat(rejections()).singleElement().satisfies(r -> {
+            assertThat(r.getReason()).isEqualTo(RejectionReason.VERSION_CONFLICT.name());
+            assertThat(r.getEventId()).isEqualTo("e2");
+            assertThat(EnvelopeCodec.decode(r.getPayload(), EnvelopeCodec.Source.STREAM).getEventId()).isEqualTo("e2");
+        });
+    }
+
+    @Test
+    void indexesOnlyTheFirstEventOfEachBucket() throws Exception {
+        open(100, Long.MAX_VALUE / 8);
+        submit("e1", 10);
+        submit("e2", 20);
+        submit("e3", MINUTE + 5);
+        submit("e4", MINUTE + 6);
+        submit("e5", 3 * MINUTE);
+        int slice = TimeIndex.slice("a-1", 8);
+        assertThat(stored()).extracting(StoredEvent::getTimeSlice).containsExactly(slice, null, slice, null, slice);
+    }
+
+    @Test
+    void emitsTheProjectionOfEachStoredEvent() throws Exception {
+        open(100, Long.MAX_VALUE / 8);
+        submit("e1", 1000);
+        submit("e2", 2000);
+        List<Projection> projections = harness.getSideOutput(Outputs.PROJECTIONS).stream()
+                .map(StreamRecord::getValue).collect(Collectors.toList());
+        assertThat(projections).extracting(Projection::getVersion, Projection::getState, Projection::getLastEventId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, "{\"n\":\"e1\"}", "e1"),
+                        org.assertj.core.groups.Tuple.tuple(2L, "{\"n\":\"e2\"}", "e2"));
+    }
+}
