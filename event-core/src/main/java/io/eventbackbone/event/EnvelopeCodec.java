@@ -211,6 +211,7 @@ public final class EnvelopeCodec {
         return json;
     }
 
+    /** True when a decimal inside would be written with more digits than the parser allows a literal. */
     private static boolean hasLongNumber(JsonNode node) {
         if (node.isBigDecimal()) {
             BigDecimal d = node.decimalValue();

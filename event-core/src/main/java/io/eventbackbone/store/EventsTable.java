@@ -93,7 +93,9 @@ public final class EventsTable {
                 .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
                         .indexName(TimeIndex.INDEX_NAME)
                         .keySchema(key(TIME_SLICE, KeyType.HASH), key(RECORDED_AT, KeyType.RANGE))
-                        .projection(Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build())
+                        // The aggregate type rides along so a replay filtered by type skips other aggregates unread.
+                        .projection(Projection.builder().projectionType(ProjectionType.INCLUDE)
+                                .nonKeyAttributes(AGGREGATE_TYPE).build())
                         .build())
                 .build();
     }

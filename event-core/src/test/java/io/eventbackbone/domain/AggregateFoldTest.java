@@ -1,0 +1,372 @@
+package io.eventbackbone.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventbackbone.event.EventJson;
+import io.eventbackbone.store.Projection;
+import io.eventbackbone.store.StoredEvent;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class AggregateFoldTest {
+
+    private static final String OCCURRED_AT = "2026-01-31T09:30:00.250Z";
+    private static final long RECORDED_AT = 1_769_851_800_000L;
+
+    /** One event to fold: its type and data. */
+    private static final class Input {
+        final String type;
+        final String data;
+
+        Input(String type, String data) {
+            this.type = type;
+            this.data = data;
+        }
+    }
+
+    private static Input in(String type, String data) {
+        return new Input(type, data);
+    }
+
+    /** Folds the inputs from a new aggregate and returns every step. */
+    private static List<AggregateFold.Step> foldAll(AggregateFold fold, String aggregateType, List<Input> inputs) {
+        List<AggregateFold.Step> steps = new ArrayList<>();
+        String state = null;
+        long version = 0;
+        for (Input input : inputs) {
+            version++;
+            AggregateFold.Step step = fold.apply(aggregateType, state, version, RECORDED_AT + version, "evt-" + version,
+                    input.type, input.data, null, OCCURRED_AT);
+            steps.add(step);
+            state = step.state();
+        }
+        return steps;
+    }
+
+    /** Asserts that each step's undo, applied as a merge patch to its state, gives the state before it. */
+    private static void assertEachUndoRestoresThePreviousState(List<AggregateFold.Step> steps) {
+        JsonNode previous = EventJson.newObject();
+        for (int i = 0; i < steps.size(); i++) {
+            JsonNode after = EventJson.readTrusted(steps.get(i).state());
+            JsonNode undo = EventJson.readTrusted(steps.get(i).undo());
+
+            assertThat(MergePatch.apply(after, undo)).as("undo of step %d", i + 1).isEqualTo(previous);
+            previous = after;
+        }
+    }
+
+    private static AggregateFold builtIn() {
+        return new AggregateFold(DomainLogics.of());
+    }
+
+    private static final List<Input> GENERIC = List.of(
+            in("Created", "{\"name\":\"Ada\",\"address\":{\"city\":\"London\",\"zip\":\"N1\"},\"tags\":[\"a\"]}"),
+            in("Moved", "{\"address\":{\"city\":\"Paris\",\"zip\":null,\"country\":\"FR\"}}"),
+            in("Renamed", "{\"name\":\"Ada L.\",\"tags\":null}"),
+            in("Unchanged", "{}"),
+            in("Rebuilt", "{\"address\":\"unknown\",\"score\":1.25}"),
+            in("Restructured", "{\"address\":{\"lines\":[\"x\",null]}}"));
+
+    private static final List<Input> ACCOUNT = List.of(
+            in("Opened", "{}"),
+            in("Deposited", "{\"amount\":\"100.10\"}"),
+            in("Withdrawn", "{\"amount\":500}"),
+            in("Withdrawn", "{\"amount\":0.1}"),
+            in("Bogus", "{}"),
+            in("Closed", "{}"),
+            in("Deposited", "{\"amount\":1}"));
+
+    @Test
+    void undoOfEachGenericStepRestoresThePreviousState() {
+        assertEachUndoRestoresThePreviousState(foldAll(builtIn(), "generic", GENERIC));
+    }
+
+    @Test
+    void undoOfEachAccountStepRestoresThePreviousState() {
+        assertEachUndoRestoresThePreviousState(foldAll(builtIn(), "account", ACCOUNT));
+    }
+
+    @Test
+    void undoOfTheFirstStepEmptiesTheState() {
+        AggregateFold.Step first = foldAll(builtIn(), "generic", GENERIC.subList(0, 1)).get(0);
+
+        assertThat(MergePatch.apply(EventJson.readTrusted(first.state()), EventJson.readTrusted(first.undo())))
+                .isEqualTo(EventJson.newObject());
+    }
+
+    @Test
+    void anEventThatChangesNothingHasAnEmptyUndo() {
+        List<AggregateFold.Step> steps = foldAll(builtIn(), "generic", GENERIC.subList(0, 4));
+
+        assertThat(steps.get(3).undo()).isEqualTo("{}");
+        assertThat(steps.get(3).state()).isEqualTo(steps.get(2).state());
+    }
+
+    @Test
+    void undoOfEachStepRestoresThePreviousStateForRandomGenericPatches() {
+        RandomJson gen = new RandomJson(20260131);
+        for (int run = 0; run < 200; run++) {
+            List<Input> inputs = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                inputs.add(in("Patched", EventJson.write(gen.patch(3))));
+            }
+            assertEachUndoRestoresThePreviousState(foldAll(builtIn(), "generic", inputs));
+        }
+    }
+
+    @Test
+    void appliesGenericDataAsAMergePatch() {
+        List<AggregateFold.Step> steps = foldAll(builtIn(), "generic", GENERIC.subList(0, 3));
+
+        assertThat(EventJson.readTrusted(steps.get(2).state())).isEqualTo(EventJson.readTrusted(
+                "{\"name\":\"Ada L.\",\"address\":{\"city\":\"Paris\",\"country\":\"FR\"}}"));
+    }
+
+    @Test
+    void foldsAnAccountThroughTheAccountLogic() {
+        List<AggregateFold.Step> steps = foldAll(builtIn(), "account", ACCOUNT.subList(0, 4));
+
+        ObjectNode state = EventJson.readObject(steps.get(3).state());
+        assertThat(state.get("balance").decimalValue()).isEqualByComparingTo("100.0");
+        assertThat(state.get("refusedCount").asLong()).isEqualTo(1);
+        assertThat(state.get("openedAt").asText()).isEqualTo(OCCURRED_AT);
+    }
+
+    @Test
+    void foldingIsDeterministic() {
+        List<AggregateFold.Step> first = foldAll(builtIn(), "account", ACCOUNT);
+        List<AggregateFold.Step> second = foldAll(new AggregateFold(DomainLogics.discover()), "account", ACCOUNT);
+
+        for (int i = 0; i < first.size(); i++) {
+            assertThat(second.get(i).state()).as("state %d", i).isEqualTo(first.get(i).state());
+            assertThat(second.get(i).undo()).as("undo %d", i).isEqualTo(first.get(i).undo());
+        }
+    }
+
+    @Test
+    void genericFoldingIsDeterministic() {
+        List<AggregateFold.Step> first = foldAll(builtIn(), "generic", GENERIC);
+        List<AggregateFold.Step> second = foldAll(builtIn(), "generic", GENERIC);
+
+        assertThat(second).extracting(AggregateFold.Step::state)
+                .containsExactlyElementsOf(first.stream().map(AggregateFold.Step::state).collect(Collectors.toList()));
+        assertThat(second).extracting(AggregateFold.Step::undo)
+                .containsExactlyElementsOf(first.stream().map(AggregateFold.Step::undo).collect(Collectors.toList()));
+    }
+
+    @Test
+    void anUnknownAggregateTypeFallsBackToTheGenericLogic() {
+        List<AggregateFold.Step> unknown = foldAll(builtIn(), "inventory", GENERIC);
+        List<AggregateFold.Step> generic = foldAll(builtIn(), "generic", GENERIC);
+
+        assertThat(unknown.get(unknown.size() - 1).state()).isEqualTo(generic.get(generic.size() - 1).state());
+    }
+
+    @Test
+    void anAccountEventOnAGenericAggregateIsJustAMergePatch() {
+        AggregateFold.Step step = foldAll(builtIn(), "generic", List.of(in("Deposited", "{\"amount\":5}"))).get(0);
+
+        assertThat(step.state()).isEqualTo("{\"amount\":5}");
+    }
+
+    @Test
+    void theFoldDoesNotReadTheClockForBusinessTimes() {
+        AggregateFold.Step step = builtIn().apply("account", null, 1, RECORDED_AT, "evt-1", "Opened", "{}", null,
+                "1999-12-31T23:59:59.999Z");
+
+        assertThat(EventJson.readObject(step.state()).get("openedAt").asText()).isEqualTo("1999-12-31T23:59:59.999Z");
+    }
+
+    @Test
+    void passesMetadataAndRecordedAtToTheLogic() {
+        DomainLogic echo = new EchoLogic();
+        AggregateFold fold = new AggregateFold(DomainLogics.of(echo));
+
+        AggregateFold.Step step = fold.apply("echo", null, 4, 1234L, "evt-4", "Echoed", "{\"d\":1}",
+                "{\"actor\":\"alice\"}", "2026-01-31T09:30:00Z");
+
+        assertThat(EventJson.readTrusted(step.state())).isEqualTo(EventJson.readTrusted(
+                "{\"eventId\":\"evt-4\",\"type\":\"Echoed\",\"version\":4,\"data\":{\"d\":1},"
+                        + "\"actor\":\"alice\",\"occurredAt\":\"2026-01-31T09:30:00Z\","
+                        + "\"recordedAt\":\"1970-01-01T00:00:01.234Z\"}"));
+    }
+
+    @Test
+    void theUndoIsComputedAgainstTheUntouchedPreviousState() {
+        // The logic gets a private copy: had it been handed the previous state itself, its edits would
+        // show on both sides of the diff and the undo would lose the members it removed.
+        AggregateFold fold = new AggregateFold(DomainLogics.of(new EchoLogic()));
+
+        AggregateFold.Step step = fold.apply("echo", "{\"kept\":true}", 2, 1L, "e", "T", "{}", null,
+                "2026-01-31T09:30:00Z");
+
+        ObjectNode undo = EventJson.readObject(step.undo());
+        assertThat(undo.get("kept").asBoolean()).isTrue();
+        assertThat(undo.get("type").isNull()).isTrue();
+    }
+
+    @Test
+    void buildsTheNextProjectionFromAStoredEvent() {
+        AggregateFold fold = builtIn();
+        StoredEvent e = new StoredEvent();
+        e.setAggregateId("acct-1");
+        e.setAggregateType("account");
+        e.setVersion(1);
+        e.setEventId("evt-1");
+        e.setType("Opened");
+        e.setData("{}");
+        e.setOccurredAt(OCCURRED_AT);
+        e.setIngestedAt(OCCURRED_AT);
+        e.setRecordedAt(RECORDED_AT);
+
+        Projection p = fold.next(null, e);
+
+        assertThat(p.getAggregateId()).isEqualTo("acct-1");
+        assertThat(p.getAggregateType()).isEqualTo("account");
+        assertThat(p.getVersion()).isEqualTo(1);
+        assertThat(p.getUpdatedAt()).isEqualTo(RECORDED_AT);
+        assertThat(p.getLastEventId()).isEqualTo("evt-1");
+        assertThat(EventJson.readObject(p.getState()).get("status").asText()).isEqualTo("open");
+    }
+
+    @Test
+    void foldsAProjectionForwardFromTheCurrentOne() {
+        AggregateFold fold = builtIn();
+        Projection current = new Projection("g-1", "generic", 3, "{\"a\":1}", RECORDED_AT, "evt-3");
+        StoredEvent e = new StoredEvent();
+        e.setAggregateId("g-1");
+        e.setAggregateType("generic");
+        e.setVersion(4);
+        e.setEventId("evt-4");
+        e.setType("Patched");
+        e.setData("{\"b\":2}");
+        e.setOccurredAt(OCCURRED_AT);
+        e.setRecordedAt(RECORDED_AT + 1);
+
+        Projection next = fold.next(current, e);
+
+        assertThat(next.getState()).isEqualTo("{\"a\":1,\"b\":2}");
+        assertThat(next.getVersion()).isEqualTo(4);
+        assertThat(next.getUpdatedAt()).isEqualTo(RECORDED_AT + 1);
+    }
+
+    @Test
+    void ofReplacesTheLogicOfABuiltInType() {
+        DomainLogic custom = new CountingLogic("account");
+
+        DomainLogics logics = DomainLogics.of(custom);
+
+        assertThat(logics.forType("account")).isSameAs(custom);
+        assertThat(logics.forType("generic")).isInstanceOf(MergePatchLogic.class);
+    }
+
+    @Test
+    void aFoldUsesTheReplacementLogic() {
+        AggregateFold fold = new AggregateFold(DomainLogics.of(new CountingLogic("account")));
+
+        List<AggregateFold.Step> steps = foldAll(fold, "account", ACCOUNT);
+
+        assertThat(steps.get(steps.size() - 1).state()).isEqualTo("{\"count\":" + ACCOUNT.size() + "}");
+    }
+
+    @Test
+    void ofAddsANewTypeBesideTheBuiltInOnes() {
+        DomainLogics logics = DomainLogics.of(new CountingLogic("counter"));
+
+        assertThat(logics.all().keySet()).containsExactlyInAnyOrder("generic", "account", "counter");
+        assertThat(logics.forType("account")).isInstanceOf(AccountLogic.class);
+    }
+
+    @Test
+    void theBuiltInTypesAreGenericAndAccount() {
+        assertThat(DomainLogics.of().all().keySet()).containsExactlyInAnyOrder("generic", "account");
+        assertThat(DomainLogics.discover().all()).containsKeys("generic", "account");
+    }
+
+    @Test
+    void anUnknownTypeGetsTheGenericLogic() {
+        assertThat(DomainLogics.of().forType("no-such-type")).isInstanceOf(MergePatchLogic.class);
+    }
+
+    @Test
+    void theListOfLogicsCannotBeChangedFromOutside() {
+        DomainLogics logics = DomainLogics.of();
+
+        assertThatThrownBy(
+                () -> logics.all().put("generic", new CountingLogic("generic")))
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void aFoldSurvivesJavaSerializationAndFoldsTheSame() throws Exception {
+        // Flink ships the fold to its task managers by Java serialization.
+        AggregateFold fold = new AggregateFold(DomainLogics.of(new CountingLogic("counter")));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(fold);
+        }
+        AggregateFold copy;
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            copy = (AggregateFold) in.readObject();
+        }
+
+        assertThat(foldAll(copy, "account", ACCOUNT).get(ACCOUNT.size() - 1).state())
+                .isEqualTo(foldAll(fold, "account", ACCOUNT).get(ACCOUNT.size() - 1).state());
+        assertThat(foldAll(copy, "counter", ACCOUNT).get(0).state()).isEqualTo("{\"count\":1}");
+    }
+
+    /** Counts events, to tell its results apart from the built-in logic's. */
+    private static final class CountingLogic implements DomainLogic {
+        private static final long serialVersionUID = 1L;
+        private final String type;
+
+        CountingLogic(String type) {
+            this.type = type;
+        }
+
+        @Override
+        public String aggregateType() {
+            return type;
+        }
+
+        @Override
+        public ObjectNode apply(ObjectNode state, DomainEvent event) {
+            state.put("count", state.path("count").asLong(0) + 1);
+            return state;
+        }
+    }
+
+    /** Writes what it was given into the state, to check what the fold passes to a logic. */
+    private static final class EchoLogic implements DomainLogic {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String aggregateType() {
+            return "echo";
+        }
+
+        @Override
+        public ObjectNode apply(ObjectNode state, DomainEvent event) {
+            state.removeAll();
+            state.put("eventId", event.eventId());
+            state.put("type", event.type());
+            state.put("version", event.version());
+            state.set("data", event.data());
+            if (event.metadata() != null) {
+                state.set("actor", event.metadata().get("actor"));
+            }
+            state.put("occurredAt", event.occurredAt().toString());
+            state.put("recordedAt", event.recordedAt().toString());
+            return state;
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.eventbackbone.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.eventbackbone.event.EventEnvelope;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+class EventsTableTest {
+
+    private static StoredEvent full() {
+        StoredEvent e = new StoredEvent();
+        e.setAggregateId("acct-42");
+        e.setVersion(7);
+        e.setEventId("evt-7");
+        e.setAggregateType("account");
+        e.setType("Deposited");
+        e.setData("{\"amount\":\"20.00\",\"note\":\"café €\"}");
+        e.setMetadata("{\"actor\":\"alice\"}");
+        e.setExpectedVersion(6L);
+        e.setOccurredAt("2026-01-31T09:30:00.250Z");
+        e.setIngestedAt("2026-01-31T09:30:01Z");
+        e.setRecordedAt(1_769_851_801_000L);
+        e.setUndo("{\"balance\":0}");
+        e.setTimeSlice(11);
+        return e;
+    }
+
+    private static StoredEvent withoutOptionals() {
+        StoredEvent e = full();
+        e.setMetadata(null);
+        e.setExpectedVersion(null);
+        e.setUndo(null);
+        e.setTimeSlice(null);
+        return e;
+    }
+
+    @Test
+    void aStoredEventSurvivesToItemAndFromItem() {
+        StoredEvent e = full();
+
+        assertThat(EventsTable.fromItem(EventsTable.toItem(e))).isEqualTo(e);
+    }
+
+    @Test
+    void aStoredEventWithoutOptionalFieldsSurvivesToItemAndFromItem() {
+        StoredEvent e = withoutOptionals();
+
+        StoredEvent back = EventsTable.fromItem(EventsTable.toItem(e));
+
+        assertThat(back).isEqualTo(e);
+        assertThat(back.getMetadata()).isNull();
+        assertThat(back.getExpectedVersion()).isNull();
+        assertThat(back.getUndo()).isNull();
+        assertThat(back.getTimeSlice()).isNull();
+    }
+
+    @Test
+    void leavesAbsentOptionalFieldsOutOfTheItem() {
+        // A missing timeSlice keeps the event out of the sparse time index; a null attribute would not.
+        Map<String, AttributeValue> item = EventsTable.toItem(withoutOptionals());
+
+        assertThat(item).doesNotContainKeys("metadata", "expectedVersion", "undo", "timeSlice");
+        assertThat(item).containsKeys("aggregateId", "version", "eventId", "aggregateType", "type", "data",
+                "occurredAt", "ingestedAt", "recordedAt");
+    }
+
+    @Test
+    void writesKeysAndTimesWithTheTypesTheTableDeclares() {
+        Map<String, AttributeValue> item = EventsTable.toItem(full());
+
+        assertThat(item.get("aggregateId").s()).isEqualTo("acct-42");
+        assertThat(item.get("version").n()).isEqualTo("7");
+        assertThat(item.get("recordedAt").n()).isEqualTo("1769851801000");
+        assertThat(item.get("timeSlice").n()).isEqualTo("11");
+        assertThat(item.get("expectedVersion").n()).isEqualTo("6");
+        assertThat(item.get("data").s()).isEqualTo("{\"amount\":\"20.00\",\"note\":\"café €\"}");
+    }
+
+    @Test
+    void aVersionBeyondTheIntRangeSurvivesTheRoundTrip() {
+        StoredEvent e = full();
+        e.setVersion(5_000_000_000L);
+        e.setExpectedVersion(4_999_999_999L);
+
+        assertThat(EventsTable.fromItem(EventsTable.toItem(e)).getVersion()).isEqualTo(5_000_000_000L);
+    }
+
+    @Test
+    void ofCopiesTheEnvelopeAndAddsItsPlaceInTheStream() {
+        EventEnvelope env = new EventEnvelope();
+        env.setEventId("evt-1");
+        env.setAggregateId("g-1");
+        env.setAggregateType("generic");
+        env.setType("Patched");
+        env.setData("{\"a\":1}");
+        env.setMetadata("{\"m\":true}");
+        env.setExpectedVersion(0L);
+        env.setOccurredAt("2026-01-31T09:30:00Z");
+        env.setIngestedAt("2026-01-31T09:30:01Z");
+
+        StoredEvent e = StoredEvent.of(env, 1, 99L, "{\"a\":null}", 3);
+
+        assertThat(e.getEventId()).isEqualTo("evt-1");
+        assertThat(e.getAggregateId()).isEqualTo("g-1");
+        assertThat(e.getAggregateType()).isEqualTo("generic");
+        assertThat(e.getType()).isEqualTo("Patched");
+        assertThat(e.getData()).isEqualTo("{\"a\":1}");
+        assertThat(e.getMetadata()).isEqualTo("{\"m\":true}");
+        assertThat(e.getExpectedVersion()).isZero();
+        assertThat(e.getOccurredAt()).isEqualTo("2026-01-31T09:30:00Z");
+        assertThat(e.getIngestedAt()).isEqualTo("2026-01-31T09:30:01Z");
+        assertThat(e.getVersion()).isEqualTo(1);
+        assertThat(e.getRecordedAt()).isEqualTo(99L);
+        assertThat(e.getUndo()).isEqualTo("{\"a\":null}");
+        assertThat(e.getTimeSlice()).isEqualTo(3);
+    }
+
+    @Test
+    void storedEventsDifferingOnlyInTheUndoAreNotEqual() {
+        StoredEvent other = full();
+        other.setUndo("{}");
+
+        assertThat(other).isNotEqualTo(full());
+    }
+
+    @Test
+    void theTableIsKeyedByAggregateIdAndVersion() {
+        CreateTableRequest request = EventsTable.createTableRequest("events");
+
+        assertThat(request.tableName()).isEqualTo("events");
+        assertThat(request.keySchema()).extracting(k -> k.attributeName(), k -> k.keyType())
+                .containsExactly(tuple("aggregateId", KeyType.HASH),
+                        tuple("version", KeyType.RANGE));
+    }
+
+    @Test
+    void theTimeIndexIsKeyedBySliceAndRecordedAtAndCarriesTheAggregateType() {
+        GlobalSecondaryIndex index = EventsTable.createTableRequest("events").globalSecondaryIndexes().get(0);
+
+        assertThat(index.indexName()).isEqualTo(TimeIndex.INDEX_NAME);
+        assertThat(index.keySchema()).extracting(k -> k.attributeName(), k -> k.keyType())
+                .containsExactly(tuple("timeSlice", KeyType.HASH),
+                        tuple("recordedAt", KeyType.RANGE));
+        // A replay filtered by aggregate type decides from the index entry, without reading the event.
+        assertThat(index.projection().projectionType()).isEqualTo(ProjectionType.INCLUDE);
+        assertThat(index.projection().nonKeyAttributes()).containsExactly("aggregateType");
+    }
+
+    @Test
+    void declaresEveryKeyAttributeAsTheTypeTheItemUses() {
+        CreateTableRequest request = EventsTable.createTableRequest("events");
+
+        assertThat(request.attributeDefinitions()).extracting(a -> a.attributeName(), a -> a.attributeType())
+                .containsExactlyInAnyOrder(
+                        tuple("aggregateId", ScalarAttributeType.S),
+                        tuple("version", ScalarAttributeType.N),
+                        tuple("timeSlice", ScalarAttributeType.N),
+                        tuple("recordedAt", ScalarAttributeType.N));
+    }
+}

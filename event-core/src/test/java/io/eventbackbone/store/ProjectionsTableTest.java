@@ -1,0 +1,67 @@
+package io.eventbackbone.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+
+class ProjectionsTableTest {
+
+    private static Projection projection() {
+        return new Projection("acct-42", "account", 12, "{\"status\":\"open\",\"balance\":0.3}", 1_769_851_801_000L,
+                "evt-12");
+    }
+
+    @Test
+    void aProjectionSurvivesToItemAndFromItem() {
+        Projection p = projection();
+
+        assertThat(ProjectionsTable.fromItem(ProjectionsTable.toItem(p))).isEqualTo(p);
+    }
+
+    @Test
+    void writesVersionAndUpdatedAtAsNumbersAndStateAsText() {
+        Map<String, AttributeValue> item = ProjectionsTable.toItem(projection());
+
+        assertThat(item.get("version").n()).isEqualTo("12");
+        assertThat(item.get("updatedAt").n()).isEqualTo("1769851801000");
+        assertThat(item.get("state").s()).isEqualTo("{\"status\":\"open\",\"balance\":0.3}");
+        assertThat(item.get("lastEventId").s()).isEqualTo("evt-12");
+        assertThat(item.get("aggregateType").s()).isEqualTo("account");
+    }
+
+    @Test
+    void theKeyIsTheAggregateIdAlone() {
+        assertThat(ProjectionsTable.key("acct-42")).containsOnlyKeys("aggregateId");
+        assertThat(ProjectionsTable.key("acct-42").get("aggregateId").s()).isEqualTo("acct-42");
+    }
+
+    @Test
+    void theWriteConditionLetsOnlyAHigherVersionLand() {
+        assertThat(ProjectionsTable.ONLY_FORWARD_CONDITION)
+                .isEqualTo("attribute_not_exists(aggregateId) OR version < :version")
+                .contains(ProjectionsTable.VERSION_PLACEHOLDER);
+    }
+
+    @Test
+    void theTableIsKeyedByAggregateId() {
+        CreateTableRequest request = ProjectionsTable.createTableRequest("projections");
+
+        assertThat(request.tableName()).isEqualTo("projections");
+        assertThat(request.keySchema()).singleElement().satisfies(k -> {
+            assertThat(k.attributeName()).isEqualTo("aggregateId");
+            assertThat(k.keyType()).isEqualTo(KeyType.HASH);
+        });
+    }
+
+    @Test
+    void projectionsDifferingInStateAreNotEqual() {
+        Projection other = projection();
+        other.setState("{}");
+
+        assertThat(other).isNotEqualTo(projection());
+    }
+}
