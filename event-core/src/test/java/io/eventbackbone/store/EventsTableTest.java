@@ -142,16 +142,15 @@ class EventsTableTest {
     }
 
     @Test
-    void theTimeIndexIsKeyedBySliceAndRecordedAtAndCarriesTheAggregateType() {
+    void theTimeIndexIsKeyedBySliceAndRecordedAtAndCarriesWholeEvents() {
         GlobalSecondaryIndex index = EventsTable.createTableRequest("events").globalSecondaryIndexes().get(0);
 
         assertThat(index.indexName()).isEqualTo(TimeIndex.INDEX_NAME);
         assertThat(index.keySchema()).extracting(k -> k.attributeName(), k -> k.keyType())
                 .containsExactly(tuple("timeSlice", KeyType.HASH),
                         tuple("recordedAt", KeyType.RANGE));
-        // A replay filtered by aggregate type decides from the index entry, without reading the event.
-        assertThat(index.projection().projectionType()).isEqualTo(ProjectionType.INCLUDE);
-        assertThat(index.projection().nonKeyAttributes()).containsExactly("aggregateType");
+        // A replay takes index entries as events, without a second read.
+        assertThat(index.projection().projectionType()).isEqualTo(ProjectionType.ALL);
     }
 
     @Test

@@ -13,7 +13,11 @@ import io.eventbackbone.job.sink.StoreSinks;
 import io.eventbackbone.job.source.EventsStreamSource;
 import io.eventbackbone.job.source.SourceRecord;
 import io.eventbackbone.store.StoredEvent;
-import java.util.Map;
+import io.eventbackbone.job.replay.ReplayJob;
+import io.eventbackbone.job.replay.ReplayRequest;
+import io.eventbackbone.job.replay.ReplaySummary;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -26,22 +30,39 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The event store's Flink job. Streaming mode reads the events stream, decides per aggregate, and writes
- * the event log, the projections and the rejections.
+ * the event log, the projections and the rejections. Replay mode reads a window of the event log back
+ * into the playback stream or a rebuilt projections table, and ends.
  */
 public final class EventStoreJob {
+    private static final Logger LOG = LoggerFactory.getLogger(EventStoreJob.class);
+
+    public static final String MODE_STREAMING = "streaming";
+    public static final String MODE_REPLAY = "replay";
 
     private EventStoreJob() {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, Map<String, String>> groups = ApplicationProperties.load(args);
-        JobConfig config = new JobConfig(groups.getOrDefault(ConfigKey.GROUP, Map.of()));
+        JobConfig config = JobConfig.fromGroups(ApplicationProperties.load(args));
+        String mode = config.require(ConfigKey.MODE).trim();
+        // Refuse a bad replay request before anything runs.
+        ReplayRequest replay = MODE_REPLAY.equals(mode) ? ReplayRequest.from(config) : null;
+        if (replay == null && !MODE_STREAMING.equals(mode)) {
+            throw new IllegalArgumentException("job.mode must be streaming or replay, not '" + mode + "'");
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         if (!ApplicationProperties.onManagedFlink()) {
             configureLocalRun(env, config);
         }
-        defineStreamingJob(env, config, StoreSinks.dynamoDb(config), DomainLogics.discover(), UnaryOperator.identity());
-        env.execute("event-store");
+        if (replay == null) {
+            defineStreamingJob(env, config, StoreSinks.dynamoDb(config), DomainLogics.discover(), UnaryOperator.identity());
+            env.execute("event-store");
+        } else {
+            ReplayJob.define(env, config, replay, DomainLogics.discover());
+            ReplaySummary summary = ReplaySummary.of(replay, env.execute("event-store-" + replay.runId()));
+            LOG.info("{}", summary.toJson());
+            System.out.println(summary);
+        }
     }
 
     /** Checkpointing, parallelism and state backend, which Managed Flink sets itself. */

@@ -19,11 +19,30 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
 /** The three tables of one test, created in the emulator with the product's own definitions. */
-final class StoreTables {
-    final String events;
-    final String projections;
+public final class StoreTables {
+    public final String events;
+    public final String projections;
     final String rejections;
     private final DynamoDbClient dynamo;
+
+    /** Creates only an events table, named as given. */
+    public static String createEventsTable(DynamoDbClient dynamo, String name) {
+        new StoreTables(dynamo, (Void) null).create(EventsTable.createTableRequest(name));
+        return name;
+    }
+
+    /** Creates a projections table, named as given. */
+    public static String createProjectionsTable(DynamoDbClient dynamo, String name) {
+        new StoreTables(dynamo, (Void) null).create(ProjectionsTable.createTableRequest(name));
+        return name;
+    }
+
+    private StoreTables(DynamoDbClient dynamo, Void unused) {
+        this.dynamo = dynamo;
+        this.events = null;
+        this.projections = null;
+        this.rejections = null;
+    }
 
     StoreTables(DynamoDbClient dynamo, String prefix) {
         this.dynamo = dynamo;
@@ -46,19 +65,23 @@ final class StoreTables {
         }
     }
 
-    List<StoredEvent> storedEvents() {
+    public List<StoredEvent> storedEvents() {
         return scan(events, EventsTable::fromItem);
     }
 
-    List<Projection> projections() {
+    public List<Projection> projections() {
         return scan(projections, ProjectionsTable::fromItem);
     }
 
-    List<Rejection> rejections() {
+    public static List<Projection> projections(DynamoDbClient dynamo, String table) {
+        return new StoreTables(dynamo, (Void) null).scan(table, ProjectionsTable::fromItem);
+    }
+
+    public List<Rejection> rejections() {
         return scan(rejections, RejectionsTable::fromItem);
     }
 
-    int count(String table) {
+    public int count(String table) {
         int count = 0;
         Map<String, AttributeValue> start = null;
         do {
@@ -81,7 +104,7 @@ final class StoreTables {
         return out;
     }
 
-    static void sleep(long millis) {
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

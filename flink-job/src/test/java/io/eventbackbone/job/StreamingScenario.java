@@ -32,18 +32,18 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
  * One streaming-job test: its own events stream and tables in the shared emulators, the job running on
  * the test's MiniCluster, and helpers to send records and wait for results.
  */
-final class StreamingScenario implements AutoCloseable {
+public final class StreamingScenario implements AutoCloseable {
     static final int PARALLELISM = 2;
 
     final LocalEmulators emulators;
     final KinesisClient kinesis;
     final DynamoDbClient dynamo;
     final String stream;
-    final StoreTables tables;
+    public final StoreTables tables;
     private JobConfig config;
     private JobClient job;
 
-    StreamingScenario(LocalEmulators emulators, int shards) {
+    public StreamingScenario(LocalEmulators emulators, int shards) {
         this.emulators = emulators;
         this.kinesis = AwsClients.kinesis(emulators.kinesisEndpoint(), emulators.region());
         this.dynamo = AwsClients.dynamoDb(emulators.dynamoDbEndpoint(), emulators.region());
@@ -67,16 +67,16 @@ final class StreamingScenario implements AutoCloseable {
                 .with(ConfigKey.WRITE_FLUSH_MILLIS, "50");
     }
 
-    StreamingScenario with(ConfigKey key, String value) {
+    public StreamingScenario with(ConfigKey key, String value) {
         config = config.with(key, value);
         return this;
     }
 
-    JobConfig config() {
+    public JobConfig config() {
         return config;
     }
 
-    void start() throws Exception {
+    public void start() throws Exception {
         start(UnaryOperator.identity());
     }
 
@@ -94,7 +94,7 @@ final class StreamingScenario implements AutoCloseable {
     }
 
     /** Sends envelopes in order, in PutRecords batches; fails loudly if the emulator refuses any. */
-    void send(List<EventEnvelope> envelopes) {
+    public void send(List<EventEnvelope> envelopes) {
         List<byte[]> payloads = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         for (EventEnvelope e : envelopes) {
@@ -118,7 +118,7 @@ final class StreamingScenario implements AutoCloseable {
         }
     }
 
-    void await(String what, Duration timeout, BooleanSupplier condition) {
+    public void await(String what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -128,19 +128,25 @@ final class StreamingScenario implements AutoCloseable {
         }
     }
 
-    void awaitStoredEvents(int expected) {
+    public void awaitStoredEvents(int expected) {
         await(expected + " stored events", Duration.ofSeconds(120), () -> tables.count(tables.events) >= expected);
     }
 
-    @Override
-    public void close() throws Exception {
+    /** Cancels the job; the stream and tables stay readable. */
+    public void stopJob() {
         if (job != null) {
             try {
                 job.cancel().get();
             } catch (Exception e) {
                 // already finished or failed; nothing left running either way
             }
+            job = null;
         }
+    }
+
+    @Override
+    public void close() throws Exception {
+        stopJob();
         kinesis.close();
         dynamo.close();
     }

@@ -11,19 +11,19 @@ import java.util.List;
 import java.util.Random;
 
 /** Deterministic streams of valid envelopes over many aggregates, generic and account, interleaved. */
-final class Workload {
+public final class Workload {
     private final Random random;
     private final String prefix;
     private final Instant baseTime = Instant.parse("2026-01-01T00:00:00Z");
     private int sequence;
 
-    Workload(long seed, String prefix) {
+    public Workload(long seed, String prefix) {
         this.random = new Random(seed);
         this.prefix = prefix;
     }
 
     /** {@code events} envelopes over {@code aggregates} aggregates; every third aggregate is an account. */
-    List<EventEnvelope> events(int aggregates, int events) {
+    public List<EventEnvelope> events(int aggregates, int events) {
         int[] count = new int[aggregates];
         List<EventEnvelope> out = new ArrayList<>(events);
         for (int i = 0; i < events; i++) {
@@ -68,7 +68,12 @@ final class Workload {
         return envelope(aggregateId, AccountLogic.AGGREGATE_TYPE, type, data);
     }
 
-    EventEnvelope envelope(String aggregateId, String aggregateType, String type, ObjectNode data) {
+    /** A generic event whose data is the given JSON object. */
+    public EventEnvelope patch(String aggregateId, String data) {
+        return envelope(aggregateId, null, "Changed", EventJson.readObject(data));
+    }
+
+    public EventEnvelope envelope(String aggregateId, String aggregateType, String type, ObjectNode data) {
         EventEnvelope e = new EventEnvelope();
         e.setEventId(prefix + "-e" + (sequence++));
         e.setAggregateId(aggregateId);

@@ -26,7 +26,7 @@ public final class ApplicationProperties {
 
     /**
      * Property groups for the given arguments. {@code --properties FILE} names the local file; other
-     * {@code --GROUP.key value} or {@code --key value} (group {@link ConfigKey#GROUP}) pairs override it.
+     * {@code --key value} pairs override it (each key goes to the property group it belongs to).
      */
     public static Map<String, Map<String, String>> load(String[] args) throws IOException {
         Map<String, Map<String, String>> groups = new HashMap<>();
@@ -59,14 +59,9 @@ public final class ApplicationProperties {
                 }
             }
         }
-        overrides.forEach((key, value) -> {
-            int dot = key.indexOf('.');
-            String group = ConfigKey.GROUP;
-            String name = key;
-            if (dot > 0 && Character.isUpperCase(key.charAt(0))) {
-                group = key.substring(0, dot);
-                name = key.substring(dot + 1);
-            }
+        overrides.forEach((name, value) -> {
+            String group = ConfigKey.all().stream().filter(k -> k.name().equals(name)).map(ConfigKey::group)
+                    .findFirst().orElse(ConfigKey.GROUP);
             groups.computeIfAbsent(group, g -> new HashMap<>()).put(name, value);
         });
         return groups;

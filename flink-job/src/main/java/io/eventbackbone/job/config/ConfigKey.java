@@ -10,11 +10,15 @@ import java.util.List;
  */
 public final class ConfigKey {
 
-    /** The property group of the streaming job (Managed Flink {@code EnvironmentProperties}). */
+    /** The property group of the job (Managed Flink {@code EnvironmentProperties}). */
     public static final String GROUP = "EventStore";
+    /** The property group that switches the job to replay mode and describes the replay. */
+    public static final String REPLAY_GROUP = "Replay";
 
     private static final List<ConfigKey> ALL = new ArrayList<>();
 
+    public static final ConfigKey MODE = key("job.mode", "streaming",
+            "streaming: read the events stream and store events; replay: the bounded replay described by the Replay group.");
     public static final ConfigKey AWS_REGION = key("aws.region", "us-east-1",
             "AWS region of the stream and tables.");
     public static final ConfigKey KINESIS_ENDPOINT = key("kinesis.endpoint", null,
@@ -60,20 +64,57 @@ public final class ConfigKey {
     public static final ConfigKey STATE_BACKEND = key("local.state.backend", "rocksdb",
             "Keyed state backend when run locally: rocksdb or hashmap (Managed Flink uses RocksDB).");
 
+    public static final ConfigKey PLAYBACK_STREAM_ARN = key("playback.stream.arn", null,
+            "ARN of the Kinesis playback stream that replays write to. Required for target playback.");
+
+    public static final ConfigKey REPLAY_FROM = replayKey("replay.from", null,
+            "Start of the window, inclusive, as an ISO-8601 instant on recordedAt. Required for target playback.");
+    public static final ConfigKey REPLAY_TO = replayKey("replay.to", null,
+            "End of the window, exclusive, as an ISO-8601 instant. Required.");
+    public static final ConfigKey REPLAY_TARGET = replayKey("replay.target", "playback",
+            "playback: write the selected events to the playback stream; projection: rebuild projections as of replay.to.");
+    public static final ConfigKey REPLAY_AGGREGATE_IDS = replayKey("replay.aggregate.ids", null,
+            "Only these aggregates (comma-separated).");
+    public static final ConfigKey REPLAY_AGGREGATE_TYPES = replayKey("replay.aggregate.types", null,
+            "Only aggregates of these types (comma-separated).");
+    public static final ConfigKey REPLAY_EVENT_TYPES = replayKey("replay.event.types", null,
+            "Only events of these types (comma-separated; target playback only).");
+    public static final ConfigKey REPLAY_PROJECTION_TABLE = replayKey("replay.projection.table", null,
+            "Table a projection rebuild writes to; the live projections table when unset.");
+    public static final ConfigKey REPLAY_OVERWRITE = replayKey("replay.overwrite", "false",
+            "true lets a projection rebuild replace newer items (for a rebuild as of an earlier time into a used table).");
+    public static final ConfigKey REPLAY_RUN_ID = replayKey("replay.run.id", null,
+            "Name of this replay in the playback records' replay marker; generated when unset.");
+    public static final ConfigKey REPLAY_PARALLELISM = replayKey("replay.parallelism", null,
+            "Readers working on slices at once; the job's parallelism when unset.");
+
+    private final String group;
     private final String name;
     private final String defaultValue;
     private final String description;
 
-    private ConfigKey(String name, String defaultValue, String description) {
+    private ConfigKey(String group, String name, String defaultValue, String description) {
+        this.group = group;
         this.name = name;
         this.defaultValue = defaultValue;
         this.description = description;
     }
 
     private static ConfigKey key(String name, String defaultValue, String description) {
-        ConfigKey key = new ConfigKey(name, defaultValue, description);
+        ConfigKey key = new ConfigKey(GROUP, name, defaultValue, description);
         ALL.add(key);
         return key;
+    }
+
+    private static ConfigKey replayKey(String name, String defaultValue, String description) {
+        ConfigKey key = new ConfigKey(REPLAY_GROUP, name, defaultValue, description);
+        ALL.add(key);
+        return key;
+    }
+
+    /** The property group this key belongs to. */
+    public String group() {
+        return group;
     }
 
     public static List<ConfigKey> all() {

@@ -7,7 +7,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** The job's configuration: the {@link ConfigKey#GROUP} property group, checked and typed. */
+/**
+ * The job's configuration: the keys of every property group in one flat map (key names are unique
+ * across groups), checked and typed.
+ */
 public final class JobConfig implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -17,11 +20,36 @@ public final class JobConfig implements Serializable {
         Set<String> known = ConfigKey.all().stream().map(ConfigKey::name).collect(Collectors.toSet());
         for (String name : values.keySet()) {
             if (!known.contains(name)) {
-                throw new IllegalArgumentException("unknown configuration key '" + name + "' in property group "
-                        + ConfigKey.GROUP + "; known keys: " + known.stream().sorted().collect(Collectors.joining(", ")));
+                throw new IllegalArgumentException("unknown configuration key '" + name + "'; known keys: " + known.stream().sorted().collect(Collectors.joining(", ")));
             }
         }
         this.values = Collections.unmodifiableMap(new HashMap<>(values));
+    }
+
+    /** The configuration from property groups; a key in the wrong group or an unknown group is an error. */
+    public static JobConfig fromGroups(Map<String, Map<String, String>> groups) {
+        Map<String, String> flat = new HashMap<>();
+        Map<String, ConfigKey> byName = ConfigKey.all().stream().collect(Collectors.toMap(ConfigKey::name, k -> k));
+        groups.forEach((group, values) -> {
+            if (!group.equals(ConfigKey.GROUP) && !group.equals(ConfigKey.REPLAY_GROUP)) {
+                throw new IllegalArgumentException("unknown property group '" + group + "'; known groups: "
+                        + ConfigKey.GROUP + ", " + ConfigKey.REPLAY_GROUP);
+            }
+            values.forEach((name, value) -> {
+                ConfigKey key = byName.get(name);
+                if (key != null && !key.group().equals(group)) {
+                    throw new IllegalArgumentException("configuration key '" + name + "' belongs to property group "
+                            + key.group() + ", not " + group);
+                }
+                flat.put(name, value);
+            });
+        });
+        return new JobConfig(flat);
+    }
+
+    public boolean has(ConfigKey key) {
+        String value = values.get(key.name());
+        return value != null && !value.isBlank();
     }
 
     public JobConfig with(ConfigKey key, String value) {
@@ -38,7 +66,7 @@ public final class JobConfig implements Serializable {
         String value = get(key);
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(
-                    "configuration key '" + key.name() + "' (property group " + ConfigKey.GROUP + ") is required: "
+                    "configuration key '" + key.name() + "' (property group " + key.group() + ") is required: "
                             + key.description());
         }
         return value;

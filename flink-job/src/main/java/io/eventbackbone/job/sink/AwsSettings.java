@@ -11,7 +11,10 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClientBuilder;
@@ -69,6 +72,21 @@ public final class AwsSettings implements Serializable {
                 .region(Region.of(region))
                 .credentialsProvider(credentials())
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder()
+                        .maxConcurrency(Math.max(maxConcurrency, 1))
+                        .connectionTimeout(Duration.ofSeconds(5)));
+        if (endpoint != null) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        return builder.build();
+    }
+
+    /** HTTP/1.1: PutRecords needs nothing more, and local emulators serve plain HTTP/1.1 only. */
+    public KinesisAsyncClient kinesisAsyncClient(int maxConcurrency) {
+        KinesisAsyncClientBuilder builder = KinesisAsyncClient.builder()
+                .region(Region.of(region))
+                .credentialsProvider(credentials())
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder()
+                        .protocol(Protocol.HTTP1_1)
                         .maxConcurrency(Math.max(maxConcurrency, 1))
                         .connectionTimeout(Duration.ofSeconds(5)));
         if (endpoint != null) {

@@ -1,0 +1,157 @@
+package io.eventbackbone.job.replay;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventbackbone.event.EventJson;
+import io.eventbackbone.job.sink.AwsSettings;
+import io.eventbackbone.store.StoredEvent;
+import io.eventbackbone.store.StoredEventJson;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.metrics.Counter;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
+
+/**
+ * Writes replayed events to the playback stream, partition key {@code aggregateId}, in version order per
+ * aggregate. PutRecords does not keep order when one entry fails and a later one succeeds, so a request
+ * carries at most one event per aggregate; an aggregate's next event goes only after the previous one is
+ * acknowledged, and a failed entry is retried before anything after it.
+ */
+public final class PlaybackSink implements Sink<StoredEvent> {
+    private static final long serialVersionUID = 1L;
+
+    static final int MAX_RECORDS_PER_REQUEST = 500;
+    static final int MAX_BYTES_PER_REQUEST = 5 * 1024 * 1024;
+    static final int MAX_BUFFERED = 5000;
+    static final int MAX_ATTEMPTS = 12;
+
+    private final String streamArn;
+    private final AwsSettings aws;
+    private final ReplayRequest request;
+
+    public PlaybackSink(String streamArn, AwsSettings aws, ReplayRequest request) {
+        this.streamArn = streamArn;
+        this.aws = aws;
+        this.request = request;
+    }
+
+    /** The playback record: the stored event as JSON with the replay marker. */
+    public static byte[] playbackRecord(StoredEvent event, ReplayRequest request) {
+        ObjectNode json = StoredEventJson.toJson(event);
+        ObjectNode replay = json.putObject(StoredEventJson.REPLAY);
+        replay.put("runId", request.runId());
+        replay.put("from", request.from() == null ? null : request.from().toString());
+        replay.put("to", request.to().toString());
+        return EventJson.writeBytes(json);
+    }
+
+    @Override
+    @SuppressWarnings("deprecation")
+    public SinkWriter<StoredEvent> createWriter(InitContext context) {
+        return new Writer(this, aws.kinesisAsyncClient(4), context.metricGroup().counter("playbackRecordsWritten"));
+    }
+
+    private static final class Writer implements SinkWriter<StoredEvent> {
+        private final PlaybackSink sink;
+        private final KinesisAsyncClient kinesis;
+        private final Counter written;
+        private final Map<String, ArrayDeque<PutRecordsRequestEntry>> pendingByAggregate = new LinkedHashMap<>();
+        private int pending;
+
+        Writer(PlaybackSink sink, KinesisAsyncClient kinesis, Counter written) {
+            this.sink = sink;
+            this.kinesis = kinesis;
+            this.written = written;
+        }
+
+        @Override
+        public void write(StoredEvent event, Context context) throws IOException, InterruptedException {
+            PutRecordsRequestEntry entry = PutRecordsRequestEntry.builder()
+                    .partitionKey(event.getAggregateId())
+                    .data(SdkBytes.fromByteArrayUnsafe(playbackRecord(event, sink.request)))
+                    .build();
+            pendingByAggregate.computeIfAbsent(event.getAggregateId(), k -> new ArrayDeque<>()).add(entry);
+            pending++;
+            while (pending >= MAX_BUFFERED) {
+                sendRound(1);
+            }
+        }
+
+        @Override
+        public void flush(boolean endOfInput) throws IOException, InterruptedException {
+            int attempt = 1;
+            while (pending > 0) {
+                attempt = sendRound(attempt);
+            }
+        }
+
+        /** Sends the oldest pending event of each aggregate; returns the attempt number for the next round. */
+        private int sendRound(int attempt) throws IOException, InterruptedException {
+            List<PutRecordsRequestEntry> batch = new ArrayList<>();
+            List<String> keys = new ArrayList<>();
+            int bytes = 0;
+            for (Map.Entry<String, ArrayDeque<PutRecordsRequestEntry>> e : pendingByAggregate.entrySet()) {
+                PutRecordsRequestEntry head = e.getValue().peekFirst();
+                int size = head.data().asByteArrayUnsafe().length + e.getKey().length();
+                if (batch.size() == MAX_RECORDS_PER_REQUEST || bytes + size > MAX_BYTES_PER_REQUEST) {
+                    break;
+                }
+                batch.add(head);
+                keys.add(e.getKey());
+                bytes += size;
+            }
+            PutRecordsResponse response;
+            try {
+                response = kinesis.putRecords(PutRecordsRequest.builder().streamARN(sink.streamArn).records(batch).build())
+                        .join();
+            } catch (CompletionException e) {
+                return retryLater(attempt, "PutRecords failed: " + e.getCause());
+            }
+            int failed = 0;
+            List<PutRecordsResultEntry> results = response.records();
+            for (int i = 0; i < results.size(); i++) {
+                if (results.get(i).errorCode() != null) {
+                    failed++;
+                    continue;
+                }
+                ArrayDeque<PutRecordsRequestEntry> queue = pendingByAggregate.get(keys.get(i));
+                queue.pollFirst();
+                pending--;
+                written.inc();
+            }
+            for (Iterator<ArrayDeque<PutRecordsRequestEntry>> it = pendingByAggregate.values().iterator(); it.hasNext(); ) {
+                if (it.next().isEmpty()) {
+                    it.remove();
+                }
+            }
+            return failed == 0 ? 1 : retryLater(attempt, failed + " of " + batch.size() + " records refused");
+        }
+
+        private int retryLater(int attempt, String problem) throws IOException, InterruptedException {
+            if (attempt >= MAX_ATTEMPTS) {
+                throw new IOException("playback stream: " + problem + " after " + attempt + " attempts");
+            }
+            long cap = Math.min(5000L, 50L << Math.min(attempt, 10));
+            Thread.sleep(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
+            return attempt + 1;
+        }
+
+        @Override
+        public void close() {
+            kinesis.close();
+        }
+    }
+}

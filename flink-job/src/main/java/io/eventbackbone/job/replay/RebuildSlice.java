@@ -1,0 +1,53 @@
+package io.eventbackbone.job.replay;
+
+import io.eventbackbone.domain.AggregateFold;
+import io.eventbackbone.domain.DomainLogics;
+import io.eventbackbone.job.sink.AwsSettings;
+import io.eventbackbone.store.Projection;
+import io.eventbackbone.store.StoredEvent;
+import org.apache.flink.util.Collector;
+
+/**
+ * Folds each selected aggregate of a slice from its first event up to the window's end with the current
+ * domain logic, and emits one projection per aggregate: the state it had at {@code to}.
+ */
+final class RebuildSlice extends SliceFunction<Projection> {
+    private static final long serialVersionUID = 1L;
+
+    private final DomainLogics logics;
+
+    RebuildSlice(ReplayRequest request, AwsSettings aws, String eventsTable, long bucketMillis, DomainLogics logics) {
+        super(request, aws, eventsTable, bucketMillis);
+        this.logics = logics;
+    }
+
+    @Override
+    void readSlice(SliceReader reader, int slice, Collector<Projection> out) {
+        AggregateFold fold = new AggregateFold(logics);
+        Projection[] current = new Projection[1];
+        reader.read(slice, null, request.to().toEpochMilli(), request, new SliceReader.Visitor() {
+            @Override
+            public void aggregate(String aggregateId, String aggregateType) {
+                emit(current, out);
+            }
+
+            @Override
+            public void event(StoredEvent event) {
+                if (!request.selectsAggregate(event.getAggregateId(), event.getAggregateType())) {
+                    return;
+                }
+                countEvent(event.getType());
+                current[0] = fold.next(current[0], event);
+            }
+        });
+        emit(current, out);
+    }
+
+    private void emit(Projection[] current, Collector<Projection> out) {
+        if (current[0] != null) {
+            countAggregate();
+            out.collect(current[0]);
+            current[0] = null;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.eventbackbone.job.replay;
+
+import io.eventbackbone.domain.DomainLogics;
+import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobConfig;
+import io.eventbackbone.job.sink.AwsSettings;
+import io.eventbackbone.job.sink.ProjectionSink;
+import io.eventbackbone.job.sink.WriterSettings;
+import io.eventbackbone.store.Projection;
+import io.eventbackbone.store.StoredEvent;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bounded mode of the job: the slices of the time index are the splits, read in parallel; each
+ * reader handles whole aggregates, so the per-aggregate order it reads is the order it writes.
+ */
+public final class ReplayJob {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplayJob.class);
+
+    private ReplayJob() {
+    }
+
+    public static void define(StreamExecutionEnvironment env, JobConfig config, ReplayRequest request,
+                              DomainLogics logics) {
+        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+        AwsSettings dynamo = AwsSettings.dynamoDb(config);
+        String eventsTable = config.require(ConfigKey.EVENTS_TABLE);
+        int slices = config.getInt(ConfigKey.TIME_INDEX_SLICES, 1, 1024);
+        long bucketMillis = config.getLong(ConfigKey.TIME_INDEX_BUCKET_MILLIS, 1000, 366L * 24 * 3600 * 1000);
+        int readers = config.has(ConfigKey.REPLAY_PARALLELISM)
+                ? config.getInt(ConfigKey.REPLAY_PARALLELISM, 1, 1024) : env.getParallelism();
+        readers = Math.max(1, Math.min(readers, slices));
+
+        DataStream<Integer> sliceNumbers = env.fromData(TypeInformation.of(Integer.class),
+                        SliceReader.allSlices(slices).toArray(new Integer[0]))
+                .name("time-index slices").uid("replay-slices")
+                .rebalance();
+
+        if (request.target() == ReplayRequest.Target.PLAYBACK) {
+            String playbackArn = config.require(ConfigKey.PLAYBACK_STREAM_ARN);
+            sliceNumbers
+                    .flatMap(new ReadWindowSlice(request, dynamo, eventsTable, bucketMillis), TypeInformation.of(StoredEvent.class))
+                    .setParallelism(readers).uid("replay-read-window").name("read window by slice")
+                    .sinkTo(new PlaybackSink(playbackArn, AwsSettings.kinesis(config), request))
+                    .setParallelism(readers).uid("replay-playback-sink").name("playback stream");
+        } else {
+            if (request.requestedFrom() != null) {
+                LOG.warn("replay.from {} is ignored for target projection: each aggregate is folded from its first event",
+                        request.requestedFrom());
+            }
+            sliceNumbers
+                    .flatMap(new RebuildSlice(request, dynamo, eventsTable, bucketMillis, logics),
+                            TypeInformation.of(Projection.class))
+                    .setParallelism(readers).uid("replay-rebuild").name("fold aggregates by slice")
+                    .sinkTo(new ProjectionSink(request.projectionTable(), dynamo, WriterSettings.from(config),
+                            request.overwrite()))
+                    .setParallelism(readers).uid("replay-projection-sink").name("projections table");
+        }
+        LOG.info("defined {}", request);
+    }
+}

@@ -1,0 +1,186 @@
+package io.eventbackbone.job.replay;
+
+import io.eventbackbone.event.EnvelopeLimits;
+import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobConfig;
+import java.io.Serializable;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** What a replay reads and where it writes, checked before anything runs. */
+public final class ReplayRequest implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Where replayed events go. */
+    public enum Target {
+        PLAYBACK, PROJECTION
+    }
+
+    private final String runId;
+    private final Target target;
+    private final Instant from;
+    private final Instant to;
+    private final Set<String> aggregateIds;
+    private final Set<String> aggregateTypes;
+    private final Set<String> eventTypes;
+    private final String projectionTable;
+    private final boolean overwrite;
+
+    private ReplayRequest(String runId, Target target, Instant from, Instant to, Set<String> aggregateIds,
+                          Set<String> aggregateTypes, Set<String> eventTypes, String projectionTable, boolean overwrite) {
+        this.runId = runId;
+        this.target = target;
+        this.from = from;
+        this.to = to;
+        this.aggregateIds = aggregateIds;
+        this.aggregateTypes = aggregateTypes;
+        this.eventTypes = eventTypes;
+        this.projectionTable = projectionTable;
+        this.overwrite = overwrite;
+    }
+
+    /** Reads and checks the Replay property group; every problem names its key. */
+    public static ReplayRequest from(JobConfig config) {
+        String targetName = config.require(ConfigKey.REPLAY_TARGET).trim().toUpperCase(Locale.ROOT);
+        Target target;
+        try {
+            target = Target.valueOf(targetName);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "replay.target must be playback or projection, not '" + config.get(ConfigKey.REPLAY_TARGET) + "'");
+        }
+        Instant to = instant(config, ConfigKey.REPLAY_TO, true);
+        Instant from = target == Target.PLAYBACK ? instant(config, ConfigKey.REPLAY_FROM, true)
+                : instant(config, ConfigKey.REPLAY_FROM, false);
+        if (from != null && !from.isBefore(to)) {
+            throw new IllegalArgumentException("the replay window is empty or reversed: replay.from " + from
+                    + " must be before replay.to " + to);
+        }
+        Set<String> eventTypes = list(config, ConfigKey.REPLAY_EVENT_TYPES, EnvelopeLimits.TYPE_PATTERN);
+        if (target == Target.PROJECTION && !eventTypes.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "replay.event.types cannot be used with target projection: a projection folds every event");
+        }
+        if (target == Target.PLAYBACK && (config.has(ConfigKey.REPLAY_PROJECTION_TABLE)
+                || Boolean.parseBoolean(config.get(ConfigKey.REPLAY_OVERWRITE)))) {
+            throw new IllegalArgumentException(
+                    "replay.projection.table and replay.overwrite apply only to target projection");
+        }
+        String overwrite = config.require(ConfigKey.REPLAY_OVERWRITE).trim();
+        if (!overwrite.equals("true") && !overwrite.equals("false")) {
+            throw new IllegalArgumentException("replay.overwrite must be true or false, not '" + overwrite + "'");
+        }
+        String runId = config.has(ConfigKey.REPLAY_RUN_ID) ? config.get(ConfigKey.REPLAY_RUN_ID).trim()
+                : "replay-" + UUID.randomUUID();
+        if (!EnvelopeLimits.ID_PATTERN.matcher(runId).matches() || runId.length() > EnvelopeLimits.MAX_ID_LENGTH) {
+            throw new IllegalArgumentException("replay.run.id may contain only " + EnvelopeLimits.ID_CHARACTERS
+                    + " and have at most " + EnvelopeLimits.MAX_ID_LENGTH + " characters");
+        }
+        String table = config.has(ConfigKey.REPLAY_PROJECTION_TABLE) ? config.get(ConfigKey.REPLAY_PROJECTION_TABLE)
+                : config.require(ConfigKey.PROJECTIONS_TABLE);
+        return new ReplayRequest(runId, target, from, to,
+                list(config, ConfigKey.REPLAY_AGGREGATE_IDS, EnvelopeLimits.ID_PATTERN),
+                list(config, ConfigKey.REPLAY_AGGREGATE_TYPES, EnvelopeLimits.TYPE_PATTERN),
+                eventTypes, table, Boolean.parseBoolean(overwrite));
+    }
+
+    private static Instant instant(JobConfig config, ConfigKey key, boolean required) {
+        if (!config.has(key)) {
+            if (required) {
+                throw new IllegalArgumentException(key.name() + " is required: " + key.description());
+            }
+            return null;
+        }
+        String value = config.get(key).trim();
+        try {
+            return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(key.name() + " must be an ISO-8601 instant with an offset, "
+                    + "for example 2026-01-31T09:30:00Z; got '" + value + "'");
+        }
+    }
+
+    private static Set<String> list(JobConfig config, ConfigKey key, Pattern pattern) {
+        if (!config.has(key)) {
+            return Collections.emptySet();
+        }
+        Set<String> values = Arrays.stream(config.get(key).split(",")).map(String::trim).filter(v -> !v.isEmpty())
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+        for (String v : values) {
+            if (!pattern.matcher(v).matches()) {
+                throw new IllegalArgumentException(key.name() + ": '" + v + "' is not a valid name");
+            }
+        }
+        return Collections.unmodifiableSet(values);
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public Target target() {
+        return target;
+    }
+
+    /** The inclusive start; null for a projection rebuild, which always folds from the first event. */
+    public Instant from() {
+        return target == Target.PROJECTION ? null : from;
+    }
+
+    /** The start as given, even where it is ignored. */
+    public Instant requestedFrom() {
+        return from;
+    }
+
+    public Instant to() {
+        return to;
+    }
+
+    public Set<String> aggregateIds() {
+        return aggregateIds;
+    }
+
+    public Set<String> aggregateTypes() {
+        return aggregateTypes;
+    }
+
+    public Set<String> eventTypes() {
+        return eventTypes;
+    }
+
+    public String projectionTable() {
+        return projectionTable;
+    }
+
+    public boolean overwrite() {
+        return overwrite;
+    }
+
+    public boolean selectsAggregate(String aggregateId, String aggregateType) {
+        return (aggregateIds.isEmpty() || aggregateIds.contains(aggregateId))
+                && (aggregateTypes.isEmpty() || aggregateType == null || aggregateTypes.contains(aggregateType));
+    }
+
+    public boolean selectsEventType(String type) {
+        return eventTypes.isEmpty() || eventTypes.contains(type);
+    }
+
+    @Override
+    public String toString() {
+        return "replay " + runId + " target=" + target.name().toLowerCase(Locale.ROOT)
+                + " window=[" + (from() == null ? "first event" : from().toString()) + ", " + to + ")"
+                + (aggregateIds.isEmpty() ? "" : " aggregateIds=" + aggregateIds)
+                + (aggregateTypes.isEmpty() ? "" : " aggregateTypes=" + aggregateTypes)
+                + (eventTypes.isEmpty() ? "" : " eventTypes=" + eventTypes);
+    }
+}

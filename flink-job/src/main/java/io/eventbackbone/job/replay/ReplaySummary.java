@@ -1,0 +1,127 @@
+package io.eventbackbone.job.replay;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventbackbone.event.EventJson;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.JobExecutionResult;
+
+/** What a finished replay did, from the job's accumulators. */
+public final class ReplaySummary {
+    static final String EVENTS = "replay.events";
+    static final String AGGREGATES = "replay.aggregates";
+    static final String ITEMS_READ = "replay.itemsRead";
+    static final String READ_REQUESTS = "replay.readRequests";
+    static final String SLICES = "replay.slices";
+    static final String EVENT_TYPE_PREFIX = "replay.eventType.";
+
+    private final ReplayRequest request;
+    private final long events;
+    private final long aggregates;
+    private final long itemsRead;
+    private final long readRequests;
+    private final long slices;
+    private final long elapsedMillis;
+    private final Map<String, Long> eventsByType;
+
+    ReplaySummary(ReplayRequest request, long events, long aggregates, long itemsRead, long readRequests, long slices,
+                  long elapsedMillis, Map<String, Long> eventsByType) {
+        this.request = request;
+        this.events = events;
+        this.aggregates = aggregates;
+        this.itemsRead = itemsRead;
+        this.readRequests = readRequests;
+        this.slices = slices;
+        this.elapsedMillis = elapsedMillis;
+        this.eventsByType = eventsByType;
+    }
+
+    public static ReplaySummary of(ReplayRequest request, JobExecutionResult result) {
+        Map<String, Long> byType = new TreeMap<>();
+        for (Map.Entry<String, Object> e : result.getAllAccumulatorResults().entrySet()) {
+            if (e.getKey().startsWith(EVENT_TYPE_PREFIX)) {
+                byType.put(e.getKey().substring(EVENT_TYPE_PREFIX.length()), (Long) e.getValue());
+            }
+        }
+        return new ReplaySummary(request, count(result, EVENTS), count(result, AGGREGATES), count(result, ITEMS_READ),
+                count(result, READ_REQUESTS), count(result, SLICES), result.getNetRuntime(), byType);
+    }
+
+    private static long count(JobExecutionResult result, String name) {
+        Object value = result.getAllAccumulatorResults().get(name);
+        return value == null ? 0L : (Long) value;
+    }
+
+    /** Events read in the window and written to the target (a rebuild writes one projection per aggregate). */
+    public long events() {
+        return events;
+    }
+
+    public long aggregates() {
+        return aggregates;
+    }
+
+    /** Items read from DynamoDB: time-index entries and events, including those just outside the window. */
+    public long itemsRead() {
+        return itemsRead;
+    }
+
+    public long readRequests() {
+        return readRequests;
+    }
+
+    public Map<String, Long> eventsByType() {
+        return eventsByType;
+    }
+
+    public long elapsedMillis() {
+        return elapsedMillis;
+    }
+
+    public double itemsReadPerEvent() {
+        return events == 0 ? 0.0 : (double) itemsRead / events;
+    }
+
+    /** Records written to the target: events to the playback stream, or projections to the table. */
+    public long written() {
+        return request.target() == ReplayRequest.Target.PLAYBACK ? events : aggregates;
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode json = EventJson.newObject();
+        json.put("runId", request.runId());
+        json.put("target", request.target().name().toLowerCase(java.util.Locale.ROOT));
+        json.put("from", request.from() == null ? null : request.from().toString());
+        json.put("to", request.to().toString());
+        json.put("eventsRead", events);
+        json.put("written", written());
+        json.put("aggregates", aggregates);
+        json.put("dynamoDbItemsRead", itemsRead);
+        json.put("dynamoDbReadRequests", readRequests);
+        json.put("itemsReadPerEvent", Math.round(itemsReadPerEvent() * 1000) / 1000.0);
+        json.put("slices", slices);
+        json.put("elapsedMillis", elapsedMillis);
+        ObjectNode types = json.putObject("eventsByType");
+        eventsByType.forEach(types::put);
+        return json;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder out = new StringBuilder();
+        out.append("Replay ").append(request.runId()).append(" finished in ").append(elapsedMillis).append(" ms\n");
+        out.append("  target:          ").append(request.target().name().toLowerCase(java.util.Locale.ROOT))
+                .append(request.target() == ReplayRequest.Target.PROJECTION ? " (" + request.projectionTable() + ")" : "")
+                .append('\n');
+        out.append("  window:          [").append(request.from() == null ? "first event" : request.from().toString())
+                .append(", ").append(request.to()).append(")\n");
+        out.append("  events read:     ").append(events).append('\n');
+        out.append("  written:         ").append(written()).append('\n');
+        out.append("  aggregates:      ").append(aggregates).append('\n');
+        eventsByType.forEach((type, n) -> out.append("    ").append(type).append(": ").append(n).append('\n'));
+        out.append("  DynamoDB items read: ").append(itemsRead).append(" in ").append(readRequests)
+                .append(" requests (").append(String.format(java.util.Locale.ROOT, "%.3f", itemsReadPerEvent()))
+                .append(" per event)\n");
+        return out.toString();
+    }
+}

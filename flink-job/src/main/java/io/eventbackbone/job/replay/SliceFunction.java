@@ -1,0 +1,83 @@
+package io.eventbackbone.job.replay;
+
+import io.eventbackbone.job.sink.AwsSettings;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichFlatMapFunction;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+
+/**
+ * Reads whole slices of the events table, one slice number per input element, and reports what it read
+ * through accumulators (for the summary) and metrics (for progress).
+ */
+abstract class SliceFunction<T> extends RichFlatMapFunction<Integer, T> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(SliceFunction.class);
+
+    final ReplayRequest request;
+    private final AwsSettings aws;
+    private final String eventsTable;
+    private final long bucketMillis;
+    private transient DynamoDbAsyncClient dynamo;
+    private transient Counter itemsReadMetric;
+    private transient Counter eventsMetric;
+    private transient Counter slicesMetric;
+
+    SliceFunction(ReplayRequest request, AwsSettings aws, String eventsTable, long bucketMillis) {
+        this.request = request;
+        this.aws = aws;
+        this.eventsTable = eventsTable;
+        this.bucketMillis = bucketMillis;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        dynamo = aws.dynamoDbAsyncClient(4);
+        itemsReadMetric = getRuntimeContext().getMetricGroup().counter("replayItemsRead");
+        eventsMetric = getRuntimeContext().getMetricGroup().counter("replayEventsSelected");
+        slicesMetric = getRuntimeContext().getMetricGroup().counter("replaySlicesDone");
+    }
+
+    @Override
+    public void flatMap(Integer slice, Collector<T> out) {
+        long started = System.nanoTime();
+        SliceReader reader = new SliceReader(dynamo, eventsTable, bucketMillis);
+        long before = eventsSelected();
+        readSlice(reader, slice, out);
+        long selected = eventsSelected() - before;
+        getRuntimeContext().getLongCounter(ReplaySummary.ITEMS_READ).add(reader.itemsRead());
+        getRuntimeContext().getLongCounter(ReplaySummary.READ_REQUESTS).add(reader.requests());
+        getRuntimeContext().getLongCounter(ReplaySummary.SLICES).add(1L);
+        itemsReadMetric.inc(reader.itemsRead());
+        eventsMetric.inc(selected);
+        slicesMetric.inc();
+        LOG.info("{}: slice {} done, {} events selected, {} items read, {} ms", request.runId(), slice, selected,
+                reader.itemsRead(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    abstract void readSlice(SliceReader reader, int slice, Collector<T> out);
+
+    /** Counts one selected event of a type, for the summary. */
+    final void countEvent(String type) {
+        getRuntimeContext().getLongCounter(ReplaySummary.EVENTS).add(1L);
+        getRuntimeContext().getLongCounter(ReplaySummary.EVENT_TYPE_PREFIX + type).add(1L);
+    }
+
+    final void countAggregate() {
+        getRuntimeContext().getLongCounter(ReplaySummary.AGGREGATES).add(1L);
+    }
+
+    private long eventsSelected() {
+        return getRuntimeContext().getLongCounter(ReplaySummary.EVENTS).getLocalValue();
+    }
+
+    @Override
+    public void close() {
+        if (dynamo != null) {
+            dynamo.close();
+        }
+    }
+}

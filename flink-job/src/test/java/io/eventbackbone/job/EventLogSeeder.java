@@ -1,0 +1,75 @@
+package io.eventbackbone.job;
+
+import io.eventbackbone.domain.DomainLogics;
+import io.eventbackbone.event.EventEnvelope;
+import io.eventbackbone.job.process.DeciderSettings;
+import io.eventbackbone.job.process.EventDecider;
+import io.eventbackbone.job.process.Outputs;
+import io.eventbackbone.job.process.Submission;
+import io.eventbackbone.store.EventsTable;
+import io.eventbackbone.store.Projection;
+import io.eventbackbone.store.StoredEvent;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * Fills an events table with events decided by the job's own decider, at arrival times the test chooses,
+ * so replay windows can be placed exactly. Also keeps the projections the decider emitted.
+ */
+public final class EventLogSeeder implements AutoCloseable {
+    private final KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> decider;
+    private int position;
+
+    public EventLogSeeder(int slices, long bucketMillis) throws Exception {
+        decider = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new EventDecider(new DeciderSettings(slices, bucketMillis, 1000, Long.MAX_VALUE / 8, DomainLogics.discover())),
+                s -> s.getEnvelope().getAggregateId(), Types.STRING);
+    }
+
+    public void submit(EventEnvelope envelope, long arrivalMillis) throws Exception {
+        decider.processElement(new StreamRecord<>(new Submission(envelope, arrivalMillis, "seed/" + position++)));
+    }
+
+    public List<StoredEvent> stored() {
+        return decider.extractOutputValues();
+    }
+
+    /** The latest projection per aggregate, as the live job would have written it. */
+    public Map<String, Projection> projections() {
+        Map<String, Projection> latest = new LinkedHashMap<>();
+        for (StreamRecord<Projection> r : decider.getSideOutput(Outputs.PROJECTIONS)) {
+            latest.put(r.getValue().getAggregateId(), r.getValue());
+        }
+        return latest;
+    }
+
+    public void writeTo(DynamoDbClient dynamo, String table) {
+        List<WriteRequest> all = stored().stream()
+                .map(e -> WriteRequest.builder().putRequest(PutRequest.builder().item(EventsTable.toItem(e)).build()).build())
+                .collect(Collectors.toList());
+        for (int from = 0; from < all.size(); from += 25) {
+            List<WriteRequest> batch = new ArrayList<>(all.subList(from, Math.min(all.size(), from + 25)));
+            while (!batch.isEmpty()) {
+                List<WriteRequest> pending = batch;
+                BatchWriteItemResponse response = dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, pending)));
+                batch = response.hasUnprocessedItems() ? response.unprocessedItems().getOrDefault(table, List.of()) : List.of();
+            }
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        decider.close();
+    }
+}

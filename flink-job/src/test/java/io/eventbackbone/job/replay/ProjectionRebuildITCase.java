@@ -1,0 +1,208 @@
+package io.eventbackbone.job.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventbackbone.domain.AccountLogic;
+import io.eventbackbone.domain.AggregateFold;
+import io.eventbackbone.domain.DomainEvent;
+import io.eventbackbone.domain.DomainLogic;
+import io.eventbackbone.domain.DomainLogics;
+import io.eventbackbone.event.EventEnvelope;
+import io.eventbackbone.job.StoreTables;
+import io.eventbackbone.job.StreamingScenario;
+import io.eventbackbone.job.Workload;
+import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobConfig;
+import io.eventbackbone.local.AwsClients;
+import io.eventbackbone.local.LocalEmulators;
+import io.eventbackbone.local.SharedEmulators;
+import io.eventbackbone.store.Projection;
+import io.eventbackbone.store.StoredEvent;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** Rebuilds projections from an event log written by the live streaming job, and compares. */
+@ExtendWith(SharedEmulators.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ProjectionRebuildITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+
+    private LocalEmulators emulators;
+    private StreamingScenario live;
+    private DynamoDbClient dynamo;
+    private List<StoredEvent> stored;
+    private Map<String, Projection> liveProjections;
+
+    @BeforeAll
+    void runTheLiveJob(LocalEmulators emulators) throws Exception {
+        this.emulators = emulators;
+        dynamo = AwsClients.dynamoDb(emulators.dynamoDbEndpoint(), emulators.region());
+        live = new StreamingScenario(emulators, 4)
+                .with(ConfigKey.TIME_INDEX_SLICES, Integer.toString(ReplayFixture.SLICES))
+                .with(ConfigKey.TIME_INDEX_BUCKET_MILLIS, "1000");
+        List<EventEnvelope> events = new Workload(21, "rb").events(150, 1500);
+        live.start();
+        for (int from = 0; from < events.size(); from += 300) {
+            live.send(events.subList(from, Math.min(events.size(), from + 300)));
+            StoreTables.sleep(700);
+        }
+        live.awaitStoredEvents(events.size());
+        live.await("final projections", Duration.ofSeconds(60),
+                () -> live.tables.projections().stream().mapToLong(Projection::getVersion).sum() == events.size());
+        live.stopJob();
+        stored = live.tables.storedEvents();
+        liveProjections = byId(live.tables.projections());
+    }
+
+    @AfterAll
+    void close() throws Exception {
+        live.close();
+        dynamo.close();
+    }
+
+    private ReplaySummary rebuild(String table, Instant to, boolean overwrite, DomainLogics logics) throws Exception {
+        JobConfig config = ReplayFixture.config(emulators, live.tables.events)
+                .with(ConfigKey.TIME_INDEX_BUCKET_MILLIS, "1000")
+                .with(ConfigKey.PROJECTIONS_TABLE, live.tables.projections)
+                .with(ConfigKey.REPLAY_TARGET, "projection")
+                .with(ConfigKey.REPLAY_TO, to.toString())
+                .with(ConfigKey.REPLAY_PROJECTION_TABLE, table)
+                .with(ConfigKey.REPLAY_OVERWRITE, Boolean.toString(overwrite));
+        return ReplayFixture.run(config, logics);
+    }
+
+    private String freshTable() {
+        return StoreTables.createProjectionsTable(dynamo, "rebuilt-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    private Map<String, Projection> read(String table) {
+        return byId(StoreTables.projections(dynamo, table));
+    }
+
+    private static Map<String, Projection> byId(List<Projection> projections) {
+        return projections.stream().collect(Collectors.toMap(Projection::getAggregateId, p -> p, (a, b) -> a, TreeMap::new));
+    }
+
+    /** The fold of each aggregate's stored events recorded before {@code to}. */
+    private Map<String, Projection> foldBefore(long to, DomainLogics logics) {
+        AggregateFold fold = new AggregateFold(logics);
+        Map<String, Projection> out = new TreeMap<>();
+        stored.stream().filter(e -> e.getRecordedAt() < to)
+                .sorted(Comparator.comparing(StoredEvent::getAggregateId).thenComparingLong(StoredEvent::getVersion))
+                .forEach(e -> out.put(e.getAggregateId(), fold.next(out.get(e.getAggregateId()), e)));
+        return out;
+    }
+
+    private Instant afterLastEvent() {
+        return Instant.ofEpochMilli(stored.stream().mapToLong(StoredEvent::getRecordedAt).max().orElseThrow() + 1);
+    }
+
+    private long medianRecordedAt() {
+        List<Long> times = stored.stream().map(StoredEvent::getRecordedAt).sorted().collect(Collectors.toList());
+        return times.get(times.size() / 2);
+    }
+
+    @Test
+    void rebuildsIntoAFreshTableExactlyTheLiveProjections() throws Exception {
+        String table = freshTable();
+        ReplaySummary summary = rebuild(table, afterLastEvent(), false, DomainLogics.discover());
+
+        assertThat(read(table)).isEqualTo(liveProjections);
+        assertThat(summary.aggregates()).isEqualTo(liveProjections.size());
+        assertThat(summary.events()).isEqualTo(stored.size());
+    }
+
+    @Test
+    void rebuildsAsOfAnInstantTheFoldOfTheEventsRecordedBeforeIt() throws Exception {
+        long t = medianRecordedAt();
+        String table = freshTable();
+        rebuild(table, Instant.ofEpochMilli(t), false, DomainLogics.discover());
+
+        Map<String, Projection> expected = foldBefore(t, DomainLogics.discover());
+        assertThat(expected.size()).isLessThanOrEqualTo(liveProjections.size());
+        assertThat(read(table)).isEqualTo(expected);
+        assertThat(expected.values().stream().filter(p -> p.getVersion() < liveProjections.get(p.getAggregateId()).getVersion()))
+                .as("the instant lies inside the history").isNotEmpty();
+    }
+
+    @Test
+    void aCorrectedRuleChangesExactlyTheAffectedAggregates() throws Exception {
+        DomainLogics corrected = DomainLogics.of(new OverdraftAccount());
+        String table = freshTable();
+        rebuild(table, afterLastEvent(), false, corrected);
+
+        Map<String, Projection> rebuilt = read(table);
+        Map<String, Projection> expected = foldBefore(Long.MAX_VALUE, corrected);
+        assertThat(rebuilt).isEqualTo(expected);
+        Set<String> changed = rebuilt.keySet().stream()
+                .filter(id -> !rebuilt.get(id).equals(liveProjections.get(id))).collect(Collectors.toSet());
+        Set<String> refusedForFunds = liveProjections.values().stream()
+                .filter(p -> stored.stream().anyMatch(e -> e.getAggregateId().equals(p.getAggregateId())
+                        && e.getType().equals(AccountLogic.WITHDRAWN)))
+                .map(Projection::getAggregateId).collect(Collectors.toSet());
+        assertThat(changed).isNotEmpty().allMatch(id -> id.contains("-acct-")).isSubsetOf(refusedForFunds);
+        assertThat(rebuilt.keySet()).isEqualTo(liveProjections.keySet());
+    }
+
+    @Test
+    void neverMovesTheLiveTableBackwardsUnlessToldToOverwrite() throws Exception {
+        long t = medianRecordedAt();
+        rebuild(live.tables.projections, Instant.ofEpochMilli(t), false, DomainLogics.discover());
+        assertThat(read(live.tables.projections)).isEqualTo(liveProjections);
+
+        String copy = freshTable();
+        rebuild(copy, afterLastEvent(), false, DomainLogics.discover());
+        rebuild(copy, Instant.ofEpochMilli(t), true, DomainLogics.discover());
+        Map<String, Projection> expected = foldBefore(t, DomainLogics.discover());
+        Map<String, Projection> overwritten = read(copy);
+        expected.forEach((id, p) -> assertThat(overwritten.get(id)).isEqualTo(p));
+    }
+
+    /** The account rules with a corrected withdrawal rule: an overdraft of up to 100 is allowed. */
+    static final class OverdraftAccount implements DomainLogic {
+        private static final long serialVersionUID = 1L;
+        private static final BigDecimal OVERDRAFT = new BigDecimal(100);
+        private final AccountLogic rules = new AccountLogic();
+
+        @Override
+        public String aggregateType() {
+            return AccountLogic.AGGREGATE_TYPE;
+        }
+
+        @Override
+        public ObjectNode apply(ObjectNode state, DomainEvent event) {
+            if (event.type().equals(AccountLogic.WITHDRAWN)
+                    && AccountLogic.STATUS_OPEN.equals(state.path(AccountLogic.STATUS).asText(null))
+                    && event.data().path(AccountLogic.AMOUNT).isNumber()) {
+                BigDecimal amount = event.data().path(AccountLogic.AMOUNT).decimalValue();
+                BigDecimal balance = state.path(AccountLogic.BALANCE).decimalValue();
+                if (amount.signum() > 0 && amount.compareTo(balance) > 0 && amount.compareTo(balance.add(OVERDRAFT)) <= 0) {
+                    state.put(AccountLogic.BALANCE, balance.subtract(amount));
+                    return state;
+                }
+            }
+            return rules.apply(state, event);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.eventbackbone.job.replay;
+
+import io.eventbackbone.domain.DomainLogics;
+import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobConfig;
+import io.eventbackbone.local.AwsClients;
+import io.eventbackbone.local.LocalEmulators;
+import java.util.Map;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** Configuration and a runner for replays against the emulators, on the test's MiniCluster. */
+final class ReplayFixture {
+    static final int SLICES = 8;
+    static final long BUCKET_MILLIS = 60_000L;
+
+    private ReplayFixture() {
+    }
+
+    static JobConfig config(LocalEmulators emulators, String eventsTable) {
+        return new JobConfig(Map.of())
+                .with(ConfigKey.MODE, "replay")
+                .with(ConfigKey.AWS_REGION, emulators.region())
+                .with(ConfigKey.KINESIS_ENDPOINT, emulators.kinesisEndpoint().toString())
+                .with(ConfigKey.DYNAMODB_ENDPOINT, emulators.dynamoDbEndpoint().toString())
+                .with(ConfigKey.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
+                .with(ConfigKey.AWS_SECRET_KEY, AwsClients.DUMMY_KEY)
+                .with(ConfigKey.EVENTS_TABLE, eventsTable)
+                .with(ConfigKey.TIME_INDEX_SLICES, Integer.toString(SLICES))
+                .with(ConfigKey.TIME_INDEX_BUCKET_MILLIS, Long.toString(BUCKET_MILLIS))
+                .with(ConfigKey.WRITE_FLUSH_MILLIS, "50");
+    }
+
+    static ReplaySummary run(JobConfig config, DomainLogics logics) throws Exception {
+        ReplayRequest request = ReplayRequest.from(config);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        ReplayJob.define(env, config, request, logics);
+        return ReplaySummary.of(request, env.execute("replay-test"));
+    }
+}

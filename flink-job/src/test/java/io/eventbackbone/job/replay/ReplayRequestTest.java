@@ -1,0 +1,90 @@
+package io.eventbackbone.job.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobConfig;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ReplayRequestTest {
+
+    private static JobConfig window(String from, String to) {
+        JobConfig config = new JobConfig(Map.of());
+        if (from != null) {
+            config = config.with(ConfigKey.REPLAY_FROM, from);
+        }
+        return to == null ? config : config.with(ConfigKey.REPLAY_TO, to);
+    }
+
+    @Test
+    void readsAWindowAndFilters() {
+        ReplayRequest r = ReplayRequest.from(window("2026-01-01T00:00:00Z", "2026-01-02T00:00:00+01:00")
+                .with(ConfigKey.REPLAY_AGGREGATE_IDS, "a-1, a-2")
+                .with(ConfigKey.REPLAY_EVENT_TYPES, "Deposited")
+                .with(ConfigKey.REPLAY_RUN_ID, "fix-42"));
+        assertThat(r.from()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
+        assertThat(r.to()).isEqualTo(Instant.parse("2026-01-01T23:00:00Z"));
+        assertThat(r.aggregateIds()).containsExactly("a-1", "a-2");
+        assertThat(r.selectsEventType("Deposited")).isTrue();
+        assertThat(r.selectsEventType("Withdrawn")).isFalse();
+        assertThat(r.runId()).isEqualTo("fix-42");
+        assertThat(r.target()).isEqualTo(ReplayRequest.Target.PLAYBACK);
+    }
+
+    @Test
+    void refusesAReversedWindowNamingBothEnds() {
+        assertThatThrownBy(() -> ReplayRequest.from(window("2026-01-02T00:00:00Z", "2026-01-01T00:00:00Z")))
+                .hasMessageContaining("empty or reversed").hasMessageContaining("replay.from").hasMessageContaining("replay.to");
+    }
+
+    @Test
+    void refusesAnEmptyWindow() {
+        assertThatThrownBy(() -> ReplayRequest.from(window("2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z")))
+                .hasMessageContaining("empty or reversed");
+    }
+
+    @Test
+    void refusesAnInstantWithoutAnOffset() {
+        assertThatThrownBy(() -> ReplayRequest.from(window("2026-01-01T00:00:00", "2026-01-02T00:00:00Z")))
+                .hasMessageContaining("replay.from must be an ISO-8601 instant");
+    }
+
+    @Test
+    void requiresTheWindowStartForPlayback() {
+        assertThatThrownBy(() -> ReplayRequest.from(window(null, "2026-01-02T00:00:00Z")))
+                .hasMessageContaining("replay.from is required");
+    }
+
+    @Test
+    void ignoresTheWindowStartForAProjectionRebuild() {
+        ReplayRequest r = ReplayRequest.from(window("2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z")
+                .with(ConfigKey.REPLAY_TARGET, "projection"));
+        assertThat(r.from()).isNull();
+        assertThat(r.requestedFrom()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
+        assertThat(r.projectionTable()).isEqualTo(ConfigKey.PROJECTIONS_TABLE.defaultValue());
+    }
+
+    @Test
+    void refusesAnUnknownTarget() {
+        assertThatThrownBy(() -> ReplayRequest.from(window("2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z")
+                .with(ConfigKey.REPLAY_TARGET, "s3")))
+                .hasMessageContaining("replay.target must be playback or projection");
+    }
+
+    @Test
+    void refusesEventTypeFiltersForAProjectionRebuild() {
+        assertThatThrownBy(() -> ReplayRequest.from(window(null, "2026-01-02T00:00:00Z")
+                .with(ConfigKey.REPLAY_TARGET, "projection").with(ConfigKey.REPLAY_EVENT_TYPES, "Deposited")))
+                .hasMessageContaining("replay.event.types cannot be used with target projection");
+    }
+
+    @Test
+    void refusesAFilterValueOutsideTheIdentifierRules() {
+        assertThatThrownBy(() -> ReplayRequest.from(window("2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z")
+                .with(ConfigKey.REPLAY_AGGREGATE_IDS, "ok,not ok")))
+                .hasMessageContaining("replay.aggregate.ids").hasMessageContaining("'not ok'");
+    }
+}
