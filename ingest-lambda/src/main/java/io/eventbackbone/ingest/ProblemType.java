@@ -1,0 +1,62 @@
+package io.eventbackbone.ingest;
+
+/**
+ * The kinds of problem the ingest answers with (RFC 9457). The type URIs are part of the public contract:
+ * clients branch on them, so they never change once published.
+ */
+public enum ProblemType {
+    MALFORMED_JSON("malformed-json", 400, "The body is not valid JSON"),
+    INVALID_REQUEST("invalid-request", 400, "The request is not a valid submission"),
+    INVALID_ENVELOPE("invalid-envelope", 422, "An event breaks the envelope rules"),
+    PAYLOAD_TOO_LARGE("payload-too-large", 413, "The body or an event in it is too large"),
+    UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "The body must be application/json in UTF-8"),
+    NOT_FOUND("not-found", 404, "No such resource"),
+    METHOD_NOT_ALLOWED("method-not-allowed", 405, "The resource does not support this method"),
+    STREAM_THROTTLED("stream-throttled", 503, "The events stream is busy", 1),
+    STREAM_UNAVAILABLE("stream-unavailable", 503, "The events stream is unavailable", 5),
+    INTERNAL_ERROR("internal-error", 500, "Internal error");
+
+    public static final String BASE_URI = "https://eventbackbone.io/problems/";
+
+    private final String slug;
+    private final int status;
+    private final String title;
+    private final int retryAfterSeconds;
+
+    ProblemType(String slug, int status, String title) {
+        this(slug, status, title, 0);
+    }
+
+    ProblemType(String slug, int status, String title, int retryAfterSeconds) {
+        this.slug = slug;
+        this.status = status;
+        this.title = title;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public String uri() {
+        return BASE_URI + slug;
+    }
+
+    /** The last segment of the URI, used in logs. */
+    public String slug() {
+        return slug;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    /** True for the problems a client should retry after {@link #retryAfterSeconds()}. */
+    public boolean isRetryable() {
+        return retryAfterSeconds > 0;
+    }
+
+    public int retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+}

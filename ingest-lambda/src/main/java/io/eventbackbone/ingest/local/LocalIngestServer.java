@@ -1,0 +1,335 @@
+package io.eventbackbone.ingest.local;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.eventbackbone.ingest.ApiResponse;
+import io.eventbackbone.ingest.IngestHandler;
+import io.eventbackbone.ingest.IngestSettings;
+import io.eventbackbone.ingest.EventsStreamWriter;
+import io.eventbackbone.ingest.KinesisClients;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+
+/**
+ * Serves the ingest locally the way API Gateway (HTTP API, payload format 2.0) serves it on AWS: each
+ * HTTP request becomes an {@link APIGatewayV2HTTPEvent} for the very same {@link IngestHandler}, and its
+ * response goes back as HTTP. {@code GET /health} answers 200 when the events stream is ACTIVE and the
+ * optional readiness check passes, 503 otherwise; it exists only here, not behind API Gateway.
+ *
+ * <p>Run it with {@link #main}; it listens on the loopback interface only.
+ */
+public final class LocalIngestServer implements AutoCloseable {
+
+    public static final String HEALTH_PATH = "/health";
+
+    /** API Gateway refuses bodies over 10 MB before invoking the function. */
+    private static final int GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+    /** API Gateway's integration timeout: the most a function invocation gets behind it. */
+    private static final Duration GATEWAY_TIMEOUT = Duration.ofSeconds(29);
+    private static final int THREADS = 4;
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final IngestHandler handler;
+    private final BooleanSupplier readiness;
+    private final Consumer<String> logLines;
+    private final AutoCloseable ownedClient;
+
+    private LocalIngestServer(HttpServer server, ExecutorService executor, IngestHandler handler,
+                              BooleanSupplier readiness, Consumer<String> logLines, AutoCloseable ownedClient) {
+        this.server = server;
+        this.executor = executor;
+        this.handler = handler;
+        this.readiness = readiness;
+        this.logLines = logLines;
+        this.ownedClient = ownedClient;
+    }
+
+    /**
+     * Starts a server with its own Kinesis client built from {@code settings}. {@code port} 0 picks a free
+     * port; {@code readiness} is an extra condition for {@code /health} (for example "the job is running").
+     */
+    public static LocalIngestServer start(IngestSettings settings, int port, BooleanSupplier readiness) {
+        KinesisClient kinesis = KinesisClients.create(settings);
+        try {
+            IngestHandler handler = new IngestHandler(settings,
+                    new EventsStreamWriter(kinesis, settings.streamName()), Clock.systemUTC());
+            return start(handler, port, readiness, System.out::println, kinesis);
+        } catch (RuntimeException e) {
+            kinesis.close();
+            throw e;
+        }
+    }
+
+    /** Starts a server around a handler whose stream client the caller owns and closes. */
+    public static LocalIngestServer start(IngestHandler handler, int port, BooleanSupplier readiness,
+                                          Consumer<String> logLines) {
+        return start(handler, port, readiness, logLines, null);
+    }
+
+    private static LocalIngestServer start(IngestHandler handler, int port, BooleanSupplier readiness,
+                                           Consumer<String> logLines, AutoCloseable ownedClient) {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot listen on port " + port + ": " + e.getMessage(), e);
+        }
+        AtomicInteger threadNumber = new AtomicInteger();
+        ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
+            Thread t = new Thread(r, "local-ingest-" + threadNumber.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        LocalIngestServer local = new LocalIngestServer(server, executor, handler, readiness, logLines, ownedClient);
+        server.createContext("/", local::serve);
+        server.setExecutor(executor);
+        server.start();
+        return local;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public URI baseUri() {
+        return URI.create("http://127.0.0.1:" + port());
+    }
+
+    /** Stops listening at once and closes the stream client if this server built it. */
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+        if (ownedClient != null) {
+            try {
+                ownedClient.close();
+            } catch (Exception e) {
+                // Closing a client only releases connections; nothing to recover.
+            }
+        }
+    }
+
+    private void serve(HttpExchange exchange) {
+        try {
+            if (HEALTH_PATH.equals(exchange.getRequestURI().getRawPath())) {
+                health(exchange);
+                return;
+            }
+            byte[] body = readBody(exchange.getRequestBody());
+            if (body == null) {
+                send(exchange, 413, Map.of("Content-Type", ApiResponse.JSON),
+                        "{\"message\":\"Request Entity Too Large\"}".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            APIGatewayV2HTTPResponse response = handler.handleRequest(toGatewayEvent(exchange, body),
+                    new LocalLambdaContext(GATEWAY_TIMEOUT, logLines));
+            byte[] out = response.getBody() == null ? new byte[0]
+                    : response.getIsBase64Encoded() ? Base64.getDecoder().decode(response.getBody())
+                    : response.getBody().getBytes(StandardCharsets.UTF_8);
+            send(exchange, response.getStatusCode(), response.getHeaders(), out);
+        } catch (IOException | RuntimeException e) {
+            // API Gateway answers a failed invocation with a bare 500 too.
+            logLines.accept("{\"message\":\"local ingest server failed a request\",\"error\":\""
+                    + e.getClass().getName() + "\"}");
+            trySend(exchange, 500, "{\"message\":\"Internal Server Error\"}");
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private void health(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        if (!"GET".equals(method) && !"HEAD".equals(method)) {
+            send(exchange, 405, Map.of("Allow", "GET"), new byte[0]);
+            return;
+        }
+        boolean streamActive = handler.writer().isStreamActive();
+        boolean ready = streamActive && isReady();
+        String body = "{\"status\":\"" + (ready ? "up" : "down") + "\",\"eventsStream\":\""
+                + (streamActive ? "active" : "unreachable or not active") + "\",\"ready\":" + ready + "}";
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", ApiResponse.JSON);
+        headers.put("Cache-Control", "no-store");
+        if (!ready) {
+            headers.put("Retry-After", "1");
+        }
+        send(exchange, ready ? 200 : 503, headers, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private boolean isReady() {
+        try {
+            return readiness.getAsBoolean();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The request as an HTTP API (payload 2.0) event, the shape API Gateway gives the function. */
+    private static APIGatewayV2HTTPEvent toGatewayEvent(HttpExchange exchange, byte[] body) {
+        URI uri = exchange.getRequestURI();
+        Map<String, String> headers = new LinkedHashMap<>();
+        // Payload 2.0 lower-cases header names and joins repeated headers with commas.
+        for (Map.Entry<String, List<String>> h : exchange.getRequestHeaders().entrySet()) {
+            headers.put(h.getKey().toLowerCase(Locale.ROOT), String.join(",", h.getValue()));
+        }
+        APIGatewayV2HTTPEvent.RequestContext.Http http = new APIGatewayV2HTTPEvent.RequestContext.Http();
+        http.setMethod(exchange.getRequestMethod());
+        http.setPath(uri.getRawPath());
+        http.setProtocol(exchange.getProtocol());
+        http.setSourceIp(exchange.getRemoteAddress().getAddress().getHostAddress());
+        http.setUserAgent(headers.get("user-agent"));
+        APIGatewayV2HTTPEvent.RequestContext context = new APIGatewayV2HTTPEvent.RequestContext();
+        context.setRequestId(UUID.randomUUID().toString());
+        context.setRouteKey("$default");
+        context.setStage("$default");
+        context.setApiId("local");
+        context.setTimeEpoch(System.currentTimeMillis());
+        context.setHttp(http);
+        APIGatewayV2HTTPEvent event = new APIGatewayV2HTTPEvent();
+        event.setVersion("2.0");
+        event.setRouteKey("$default");
+        event.setRawPath(uri.getRawPath());
+        event.setRawQueryString(uri.getRawQuery() == null ? "" : uri.getRawQuery());
+        event.setHeaders(headers);
+        event.setRequestContext(context);
+        if (body.length > 0) {
+            // Text travels as text; bytes that are not UTF-8 travel base64-encoded and arrive unchanged.
+            String text = strictUtf8(body);
+            event.setBody(text != null ? text : Base64.getEncoder().encodeToString(body));
+            event.setIsBase64Encoded(text == null);
+        }
+        return event;
+    }
+
+    private static String strictUtf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    /** The body, or null when it is larger than API Gateway would pass on. */
+    private static byte[] readBody(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[64 * 1024];
+        int n;
+        while ((n = in.read(buffer)) > 0) {
+            if (out.size() + n > GATEWAY_MAX_BODY_BYTES) {
+                return null;
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private static void send(HttpExchange exchange, int status, Map<String, String> headers, byte[] body)
+            throws IOException {
+        Headers out = exchange.getResponseHeaders();
+        if (headers != null) {
+            headers.forEach(out::set);
+        }
+        boolean noBody = body.length == 0 || "HEAD".equals(exchange.getRequestMethod());
+        exchange.sendResponseHeaders(status, noBody ? -1 : body.length);
+        if (!noBody) {
+            try (OutputStream os = exchange.getResponseBody()) {
+                os.write(body);
+            }
+        }
+    }
+
+    private static void trySend(HttpExchange exchange, int status, String body) {
+        try {
+            send(exchange, status, Map.of("Content-Type", ApiResponse.JSON), body.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException ignored) {
+            // The headers were already sent, or the client went away; the exchange is closed next.
+        }
+    }
+
+    /**
+     * Runs the local ingest until the process is stopped. Settings come from the environment variables
+     * named in {@link IngestSettings}; arguments {@code --port=N --stream=NAME --region=R --endpoint=URL}
+     * override them. Prints {@code ingest=http://127.0.0.1:PORT} once it listens.
+     */
+    public static void main(String[] args) {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        Map<String, String> options = Map.of(
+                "--port", IngestSettings.LOCAL_INGEST_PORT,
+                "--stream", IngestSettings.EVENTS_STREAM_NAME,
+                "--region", IngestSettings.AWS_REGION,
+                "--endpoint", IngestSettings.EVENTS_STREAM_ENDPOINT);
+        List<String> unknown = new ArrayList<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            String variable = eq < 0 ? null : options.get(arg.substring(0, eq));
+            if (variable == null) {
+                unknown.add(arg);
+            } else {
+                env.put(variable, arg.substring(eq + 1));
+            }
+        }
+        PrintStream err = System.err;
+        if (!unknown.isEmpty()) {
+            err.println("Unknown arguments " + unknown + "; use --port=N --stream=NAME --region=R --endpoint=URL");
+            System.exit(2);
+        }
+        String portText = env.getOrDefault(IngestSettings.LOCAL_INGEST_PORT,
+                Integer.toString(IngestSettings.DEFAULT_LOCAL_INGEST_PORT));
+        int port;
+        try {
+            port = Integer.parseInt(portText.trim());
+        } catch (NumberFormatException e) {
+            err.println(IngestSettings.LOCAL_INGEST_PORT + " must be a port number, not '" + portText + "'");
+            System.exit(2);
+            return;
+        }
+        IngestSettings settings;
+        try {
+            settings = IngestSettings.from(env);
+        } catch (IllegalStateException e) {
+            err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        LocalIngestServer server = start(settings, port, () -> true);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "local-ingest-shutdown"));
+        System.out.println("ingest=" + server.baseUri());
+        System.out.println("stream=" + settings.streamName());
+        System.out.flush();
+        // The server's dispatcher thread keeps the JVM running until it is stopped.
+    }
+}

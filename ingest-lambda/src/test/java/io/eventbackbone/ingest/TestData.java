@@ -1,0 +1,127 @@
+package io.eventbackbone.ingest;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.eventbackbone.event.EventJson;
+import io.eventbackbone.ingest.local.LocalLambdaContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/** API Gateway events for the handler tests: the files in testdata/ingest, and events built in code. */
+final class TestData {
+
+    private static final Path INGEST_EVENTS = repositoryRoot().resolve("testdata").resolve("ingest");
+
+    private TestData() {
+    }
+
+    /** An HTTP API (payload 2.0) event from testdata/ingest, read by the Lambda runtime's own serializer. */
+    static APIGatewayV2HTTPEvent httpEvent(String file) {
+        return EventLoader.loadApiGatewayHttpEvent(file(file));
+    }
+
+    /** A REST API proxy (payload 1.0) event from testdata/ingest. */
+    static APIGatewayProxyRequestEvent restEvent(String file) {
+        return EventLoader.loadApiGatewayRestEvent(file(file));
+    }
+
+    /** {@code POST /events} as an HTTP API event with a JSON text body. */
+    static APIGatewayV2HTTPEvent postEvents(String body) {
+        return post("/events", body, false);
+    }
+
+    /** {@code POST /events} with the bytes sent as they are (base64-encoded, as API Gateway does for binary). */
+    static APIGatewayV2HTTPEvent postEvents(byte[] body) {
+        return post("/events", Base64.getEncoder().encodeToString(body), true);
+    }
+
+    private static APIGatewayV2HTTPEvent post(String path, String body, boolean base64) {
+        APIGatewayV2HTTPEvent.RequestContext.Http http = new APIGatewayV2HTTPEvent.RequestContext.Http();
+        http.setMethod("POST");
+        http.setPath(path);
+        APIGatewayV2HTTPEvent.RequestContext context = new APIGatewayV2HTTPEvent.RequestContext();
+        context.setHttp(http);
+        context.setStage("$default");
+        context.setRequestId("test-request");
+        APIGatewayV2HTTPEvent event = new APIGatewayV2HTTPEvent();
+        event.setVersion("2.0");
+        event.setRawPath(path);
+        event.setHeaders(Map.of("content-type", "application/json"));
+        event.setRequestContext(context);
+        event.setBody(body);
+        event.setIsBase64Encoded(base64);
+        return event;
+    }
+
+    /** A valid submission body for one event of the aggregate. */
+    static String event(String aggregateId, String type) {
+        return "{\"aggregateId\":\"" + aggregateId + "\",\"type\":\"" + type + "\",\"data\":{\"n\":1}}";
+    }
+
+    /** A JSON array of {@code count} valid events over {@code aggregates} aggregates ("agg-0", "agg-1", ...). */
+    static String batch(int count, int aggregates) {
+        List<String> events = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            events.add("{\"eventId\":\"evt-" + i + "\",\"aggregateId\":\"agg-" + (i % aggregates)
+                    + "\",\"type\":\"Counted\",\"data\":{\"i\":" + i + "}}");
+        }
+        return "[" + String.join(",", events) + "]";
+    }
+
+    /** A Lambda context that keeps the handler's log lines in {@code lines}. */
+    static LocalLambdaContext context(List<String> lines) {
+        return new LocalLambdaContext(Duration.ofSeconds(30), lines::add);
+    }
+
+    /** A Lambda context that drops the log lines. */
+    static LocalLambdaContext quietContext() {
+        return new LocalLambdaContext(Duration.ofSeconds(30), line -> { });
+    }
+
+    static JsonNode json(String body) {
+        try {
+            return EventJson.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String repeat(char c, int times) {
+        return String.join("", Collections.nCopies(times, String.valueOf(c)));
+    }
+
+    static String utf8(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static String file(String name) {
+        Path path = INGEST_EVENTS.resolve(name);
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalArgumentException("No test event " + path);
+        }
+        return path.toString();
+    }
+
+    /** The repository root: the first folder up from the working directory that holds testdata/ingest. */
+    private static Path repositoryRoot() {
+        Path start = Paths.get("").toAbsolutePath().normalize();
+        for (Path dir = start; dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("testdata").resolve("ingest"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("No testdata/ingest in " + start + " or any parent folder");
+    }
+}

@@ -1,0 +1,136 @@
+package io.eventbackbone.ingest.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.eventbackbone.event.EventJson;
+import io.eventbackbone.ingest.IngestSettings;
+import io.eventbackbone.local.AwsClients;
+import io.eventbackbone.local.LocalEmulators;
+import io.eventbackbone.local.LocalStreams;
+import io.eventbackbone.local.SharedEmulators;
+import io.eventbackbone.local.ShardRecord;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+
+/** The local server in front of the handler, over real HTTP, against kinesis-mock. */
+@ExtendWith(SharedEmulators.class)
+class LocalIngestServerITCase {
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final AtomicBoolean ready = new AtomicBoolean(true);
+    private LocalEmulators emulators;
+    private KinesisClient kinesis;
+    private String stream;
+    private LocalIngestServer server;
+
+    @BeforeEach
+    void start(LocalEmulators emulators) {
+        this.emulators = emulators;
+        kinesis = AwsClients.kinesis(emulators.kinesisEndpoint(), emulators.region());
+        stream = "local-" + UUID.randomUUID().toString().substring(0, 8);
+        LocalStreams.createStream(kinesis, stream, 1);
+        server = LocalIngestServer.start(settings(stream), 0, ready::get);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        kinesis.deleteStream(b -> b.streamName(stream).enforceConsumerDeletion(true));
+        kinesis.close();
+    }
+
+    @Test
+    void servesPostEventsOverHttpAndPutsTheEventOnTheStream() throws Exception {
+        HttpResponse<String> response = post("/events", "application/json",
+                "{\"aggregateId\":\"order-9\",\"type\":\"OrderPlaced\",\"data\":{}}".getBytes());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        List<ShardRecord> records = LocalStreams.readAll(kinesis, stream);
+        assertThat(records).hasSize(1);
+        assertThat(records.get(0).record().sequenceNumber())
+                .isEqualTo(json(response.body()).get("sequenceNumber").asText());
+    }
+
+    @Test
+    void passesBytesThatAreNotUtf8ThroughUnchangedSoTheHandlerRefusesThem() throws Exception {
+        byte[] body = "{\"aggregateId\":\"a\",\"type\":\"T\",\"data\":{\"s\":\"\u00ff\"}}".getBytes("ISO-8859-1");
+
+        HttpResponse<String> response = post("/events", "application/json", body);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(json(response.body()).get("type").asText()).endsWith("/malformed-json");
+        assertThat(LocalStreams.readAll(kinesis, stream)).isEmpty();
+    }
+
+    @Test
+    void answersAnUnknownPathWith404ProblemJson() throws Exception {
+        HttpResponse<String> response = post("/nope", "application/json", "{}".getBytes());
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(json(response.body()).get("type").asText()).endsWith("/not-found");
+    }
+
+    @Test
+    void answersHealthWith200WhenTheStreamIsActive() throws Exception {
+        HttpResponse<String> response = get("/health");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(json(response.body()).get("status").asText()).isEqualTo("up");
+    }
+
+    @Test
+    void answersHealthWith503UntilTheReadinessCheckPasses() throws Exception {
+        ready.set(false);
+        HttpResponse<String> before = get("/health");
+        ready.set(true);
+        HttpResponse<String> after = get("/health");
+
+        assertThat(before.statusCode()).isEqualTo(503);
+        assertThat(before.headers().firstValue("Retry-After")).isPresent();
+        assertThat(after.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void answersHealthWith503WhenTheStreamDoesNotExist() throws Exception {
+        try (LocalIngestServer missing = LocalIngestServer.start(settings("no-such-stream"), 0, () -> true)) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                    missing.baseUri().resolve("/health")).GET().build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(json(response.body()).get("eventsStream").asText()).isEqualTo("unreachable or not active");
+        }
+    }
+
+    private IngestSettings settings(String streamName) {
+        return IngestSettings.of(streamName, emulators.region()).withEndpoint(emulators.kinesisEndpoint());
+    }
+
+    private HttpResponse<String> post(String path, String contentType, byte[] body) throws Exception {
+        URI uri = server.baseUri().resolve(path);
+        return http.send(HttpRequest.newBuilder(uri).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(server.baseUri().resolve(path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(String body) throws Exception {
+        return EventJson.MAPPER.readTree(body);
+    }
+}
