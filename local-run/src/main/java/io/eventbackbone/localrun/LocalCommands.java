@@ -1,0 +1,188 @@
+package io.eventbackbone.localrun;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventbackbone.domain.DomainLogics;
+import io.eventbackbone.event.EventJson;
+import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobConfig;
+import io.eventbackbone.job.replay.ReplayJob;
+import io.eventbackbone.job.replay.ReplayRequest;
+import io.eventbackbone.job.replay.ReplaySummary;
+import io.eventbackbone.local.AwsClients;
+import io.eventbackbone.store.EventsTable;
+import io.eventbackbone.store.Projection;
+import io.eventbackbone.store.ProjectionsTable;
+import io.eventbackbone.store.Rejection;
+import io.eventbackbone.store.RejectionsTable;
+import io.eventbackbone.store.StoredEventJson;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/** The commands that work against a running local stack: replay, and a look at what happened. */
+final class LocalCommands {
+    static final String USAGE = String.join("\n",
+            "usage: ./run-local.sh                     start the local stack (foreground; Ctrl-C stops it)",
+            "       ./run-local.sh replay --from <instant> --to <instant> [--target playback|projection]",
+            "                 [--aggregate-ids a,b] [--aggregate-types t,u] [--event-types x,y]",
+            "                 [--projection-table <name>] [--overwrite] [--run-id <id>]",
+            "       ./run-local.sh events <aggregateId>     the stored events of an aggregate, oldest first",
+            "       ./run-local.sh state <aggregateId>      the projection (latest state) of an aggregate",
+            "       ./run-local.sh rejections <aggregateId> what was refused for an aggregate");
+
+    private static final Map<String, ConfigKey> REPLAY_OPTIONS = new LinkedHashMap<>();
+
+    static {
+        REPLAY_OPTIONS.put("--from", ConfigKey.REPLAY_FROM);
+        REPLAY_OPTIONS.put("--to", ConfigKey.REPLAY_TO);
+        REPLAY_OPTIONS.put("--target", ConfigKey.REPLAY_TARGET);
+        REPLAY_OPTIONS.put("--aggregate-ids", ConfigKey.REPLAY_AGGREGATE_IDS);
+        REPLAY_OPTIONS.put("--aggregate-types", ConfigKey.REPLAY_AGGREGATE_TYPES);
+        REPLAY_OPTIONS.put("--event-types", ConfigKey.REPLAY_EVENT_TYPES);
+        REPLAY_OPTIONS.put("--projection-table", ConfigKey.REPLAY_PROJECTION_TABLE);
+        REPLAY_OPTIONS.put("--run-id", ConfigKey.REPLAY_RUN_ID);
+    }
+
+    private LocalCommands() {
+    }
+
+    /** Runs one command; returns the process exit code. */
+    static int run(String[] args, LocalStackSettings settings) {
+        return run(args, settings, System.out, System.err);
+    }
+
+    static int run(String[] args, LocalStackSettings settings, PrintStream out, PrintStream err) {
+        try {
+            JobConfig config = LocalStack.jobConfig(settings);
+            switch (args[0]) {
+                case "replay":
+                    return replay(args, config, out);
+                case "events":
+                    return events(one(args), config, settings, out);
+                case "state":
+                    return state(one(args), config, settings, out);
+                case "rejections":
+                    return rejections(one(args), config, settings, out);
+                default:
+                    err.println("run-local: unknown command '" + args[0] + "'");
+                    err.println(USAGE);
+                    return 2;
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("run-local: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            err.println("run-local: " + args[0] + " failed: " + e.getMessage()
+                    + " (is the local stack running? start it with ./run-local.sh)");
+            return 1;
+        }
+    }
+
+    private static String one(String[] args) {
+        if (args.length != 2) {
+            throw new IllegalArgumentException(args[0] + " takes exactly one aggregate id\n" + USAGE);
+        }
+        return args[1];
+    }
+
+    private static int replay(String[] args, JobConfig config, PrintStream out) throws Exception {
+        JobConfig replay = config.with(ConfigKey.MODE, "replay");
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--overwrite")) {
+                replay = replay.with(ConfigKey.REPLAY_OVERWRITE, "true");
+                continue;
+            }
+            ConfigKey key = REPLAY_OPTIONS.get(args[i]);
+            if (key == null || i + 1 >= args.length) {
+                throw new IllegalArgumentException("unknown or incomplete replay option '" + args[i] + "'\n" + USAGE);
+            }
+            replay = replay.with(key, args[++i]);
+        }
+        ReplayRequest request = ReplayRequest.from(replay);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment();
+        env.setParallelism(replay.getInt(ConfigKey.PARALLELISM, 1, 64));
+        ReplayJob.define(env, replay, request, DomainLogics.discover());
+        ReplaySummary summary = ReplaySummary.of(request, env.execute("replay-" + request.runId()));
+        out.print(summary);
+        return 0;
+    }
+
+    private static int events(String aggregateId, JobConfig config, LocalStackSettings settings, PrintStream out) {
+        try (DynamoDbClient dynamo = AwsClients.dynamoDb(settings.dynamoDb(), settings.region)) {
+            Map<String, AttributeValue> start = null;
+            int count = 0;
+            do {
+                QueryResponse page = dynamo.query(QueryRequest.builder()
+                        .tableName(config.require(ConfigKey.EVENTS_TABLE))
+                        .keyConditionExpression("#id = :id")
+                        .expressionAttributeNames(Map.of("#id", EventsTable.AGGREGATE_ID))
+                        .expressionAttributeValues(Map.of(":id", AttributeValue.builder().s(aggregateId).build()))
+                        .exclusiveStartKey(start)
+                        .build());
+                for (Map<String, AttributeValue> item : page.items()) {
+                    out.println(EventJson.write(StoredEventJson.toJson(EventsTable.fromItem(item))));
+                    count++;
+                }
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (start != null);
+            if (count == 0) {
+                out.println("no events stored for " + aggregateId);
+            }
+            return 0;
+        }
+    }
+
+    private static int state(String aggregateId, JobConfig config, LocalStackSettings settings, PrintStream out) {
+        try (DynamoDbClient dynamo = AwsClients.dynamoDb(settings.dynamoDb(), settings.region)) {
+            GetItemResponse response = dynamo.getItem(b -> b.tableName(config.require(ConfigKey.PROJECTIONS_TABLE))
+                    .key(ProjectionsTable.key(aggregateId)).consistentRead(true));
+            if (!response.hasItem() || response.item().isEmpty()) {
+                out.println("no projection for " + aggregateId);
+                return 0;
+            }
+            Projection p = ProjectionsTable.fromItem(response.item());
+            ObjectNode json = EventJson.newObject();
+            json.put(ProjectionsTable.AGGREGATE_ID, p.getAggregateId());
+            json.put(ProjectionsTable.AGGREGATE_TYPE, p.getAggregateType());
+            json.put(ProjectionsTable.VERSION, p.getVersion());
+            json.put(ProjectionsTable.UPDATED_AT, java.time.Instant.ofEpochMilli(p.getUpdatedAt()).toString());
+            json.put(ProjectionsTable.LAST_EVENT_ID, p.getLastEventId());
+            json.set(ProjectionsTable.STATE, EventJson.readTrusted(p.getState()));
+            out.println(json.toPrettyString());
+            return 0;
+        }
+    }
+
+    private static int rejections(String aggregateId, JobConfig config, LocalStackSettings settings, PrintStream out) {
+        try (DynamoDbClient dynamo = AwsClients.dynamoDb(settings.dynamoDb(), settings.region)) {
+            QueryResponse page = dynamo.query(QueryRequest.builder()
+                    .tableName(config.require(ConfigKey.REJECTIONS_TABLE))
+                    .indexName(RejectionsTable.BY_AGGREGATE_INDEX)
+                    .keyConditionExpression("#id = :id")
+                    .expressionAttributeNames(Map.of("#id", RejectionsTable.AGGREGATE_ID))
+                    .expressionAttributeValues(Map.of(":id", AttributeValue.builder().s(aggregateId).build()))
+                    .build());
+            for (Map<String, AttributeValue> item : page.items()) {
+                Rejection r = RejectionsTable.fromItem(item);
+                ObjectNode json = EventJson.newObject();
+                json.put("rejectedAt", java.time.Instant.ofEpochMilli(r.getRejectedAt()).toString());
+                json.put("reason", r.getReason());
+                json.put("detail", r.getDetail());
+                json.put("eventId", r.getEventId());
+                json.put("payload", new String(r.getPayload(), StandardCharsets.UTF_8));
+                out.println(EventJson.write(json));
+            }
+            if (page.items().isEmpty()) {
+                out.println("no rejections for " + aggregateId);
+            }
+            return 0;
+        }
+    }
+}
