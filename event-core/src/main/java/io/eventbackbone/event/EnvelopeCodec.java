@@ -6,6 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -44,6 +49,12 @@ public final class EnvelopeCodec {
 
     /** Parses UTF-8 JSON with the product's limits, naming the problem when it is not JSON. */
     public static JsonNode parse(byte[] json) throws InvalidEnvelopeException {
+        int invalidAt = firstInvalidUtf8Byte(json);
+        if (invalidAt >= 0) {
+            // Jackson decodes some invalid forms (overlong sequences) silently; the stored bytes must be what was sent.
+            throw new InvalidEnvelopeException(new Violation("$", Rule.MALFORMED_JSON,
+                    "body is not valid UTF-8: invalid byte sequence at offset " + invalidAt));
+        }
         try {
             return EventJson.read(json);
         } catch (StreamConstraintsException e) {
@@ -97,6 +108,25 @@ public final class EnvelopeCodec {
             e.setOccurredAt(e.getIngestedAt());
         }
         return e;
+    }
+
+    /** The offset of the first byte that is not strict UTF-8 (no overlong forms, no surrogates), or -1. */
+    public static int firstInvalidUtf8Byte(byte[] bytes) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(Math.min(8 * 1024, bytes.length + 16));
+        while (true) {
+            CoderResult result = decoder.decode(in, out, true);
+            if (result.isError()) {
+                return in.position();
+            }
+            if (result.isUnderflow()) {
+                return decoder.flush(out).isError() ? in.position() : -1;
+            }
+            out.clear();
+        }
     }
 
     /** The envelope as it is written to the events stream. */

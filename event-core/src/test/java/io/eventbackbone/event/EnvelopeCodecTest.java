@@ -870,6 +870,20 @@ class EnvelopeCodecTest {
         }
 
         @Test
+        void refusesAnOverlongEncodingInsideDataAsMalformed() {
+            byte[] body = utf8("{\"aggregateId\":\"a\",\"type\":\"T\",\"data\":{\"s\":\"??\"}}");
+            int at = new String(body, StandardCharsets.UTF_8).indexOf("??");
+            // C0 80 is an overlong NUL: decoding it would store bytes the client never sent.
+            body[at] = (byte) 0xc0;
+            body[at + 1] = (byte) 0x80;
+
+            InvalidEnvelopeException e = refusal(body, Source.STREAM);
+
+            assertThat(e.violations()).extracting(Violation::rule).containsExactly(Rule.MALFORMED_JSON);
+            assertThat(e.getMessage()).contains("not valid UTF-8").contains("offset " + at);
+        }
+
+        @Test
         void refusesTrailingGarbageAfterTheObjectAsMalformed() {
             assertMalformed(utf8("{\"aggregateId\":\"a\",\"type\":\"T\",\"data\":{}} trailing"));
         }

@@ -15,11 +15,6 @@ import io.eventbackbone.event.InvalidEnvelopeException;
 import io.eventbackbone.event.Rule;
 import io.eventbackbone.event.Violation;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -71,7 +66,7 @@ final class SubmissionReader {
 
     Submission read(ApiRequest request) throws ProblemException {
         byte[] body = withoutBom(bodyBytes(request));
-        int invalidAt = firstInvalidUtf8Byte(body);
+        int invalidAt = EnvelopeCodec.firstInvalidUtf8Byte(body);
         if (invalidAt >= 0) {
             // The JSON parser lets overlong forms, code points past U+10FFFF and stray bytes in field names
             // through, altering the text; a strict decoder refuses them before the client's data is changed.
@@ -320,25 +315,6 @@ final class SubmissionReader {
             return Arrays.copyOfRange(body, 3, body.length);
         }
         return body;
-    }
-
-    /** The offset of the first byte that is not well-formed UTF-8, or -1 when all of it is. */
-    static int firstInvalidUtf8Byte(byte[] body) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(body);
-        CharBuffer out = CharBuffer.allocate(8 * 1024);
-        while (true) {
-            CoderResult result = decoder.decode(in, out, true);
-            if (result.isError()) {
-                return in.position();
-            }
-            if (result.isUnderflow()) {
-                return decoder.flush(out).isError() ? in.position() : -1;
-            }
-            out.clear();
-        }
     }
 
     private static int firstSignificantByte(byte[] body) {
