@@ -1,11 +1,13 @@
 package io.eventbackbone.localrun;
 
+import io.eventbackbone.cloudformation.CloudFormationTemplate;
+import io.eventbackbone.cloudformation.StreamSpec;
+import io.eventbackbone.cloudformation.TemplateBindings;
 import io.eventbackbone.job.config.ConfigKey;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.local.LocalStreams;
-import io.eventbackbone.store.EventsTable;
-import io.eventbackbone.store.ProjectionsTable;
-import io.eventbackbone.store.RejectionsTable;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,26 +19,47 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
-/** Creates the streams and tables the job and the API need, where they are missing. */
+/**
+ * Creates the streams and tables the job and the API need, where they are missing, from the
+ * CloudFormation template that deploys them to AWS, so local and cloud schemas cannot drift.
+ */
 final class LocalResources {
-    /** Shards of each stream locally; on AWS the template decides (on-demand by default). */
-    static final int EVENTS_STREAM_SHARDS = 4;
-    static final int PLAYBACK_STREAM_SHARDS = 2;
+    /** The stack name the local resources are named after, as the template names them on AWS. */
+    static final String LOCAL_STACK_NAME = "event-backbone";
+    static final String LOCAL_ACCOUNT = "000000000000";
+    /** Shards of an on-demand stream locally, where the emulator needs a number. */
+    static final int ON_DEMAND_SHARDS_LOCALLY = 4;
 
     private final KinesisClient kinesis;
     private final DynamoDbClient dynamo;
     private final List<CreateTableRequest> tables;
     private final Map<String, Integer> streams = new LinkedHashMap<>();
 
-    LocalResources(KinesisClient kinesis, DynamoDbClient dynamo, JobConfig config) {
+    LocalResources(KinesisClient kinesis, DynamoDbClient dynamo, JobConfig config, Path template, String region)
+            throws IOException {
         this.kinesis = kinesis;
         this.dynamo = dynamo;
-        this.tables = List.of(
-                EventsTable.createTableRequest(config.require(ConfigKey.EVENTS_TABLE)),
-                ProjectionsTable.createTableRequest(config.require(ConfigKey.PROJECTIONS_TABLE)),
-                RejectionsTable.createTableRequest(config.require(ConfigKey.REJECTIONS_TABLE)));
-        streams.put(streamName(config.require(ConfigKey.EVENTS_STREAM_ARN)), EVENTS_STREAM_SHARDS);
-        streams.put(streamName(config.require(ConfigKey.PLAYBACK_STREAM_ARN)), PLAYBACK_STREAM_SHARDS);
+        CloudFormationTemplate resources = CloudFormationTemplate.read(template);
+        TemplateBindings bindings = TemplateBindings.stack(LOCAL_STACK_NAME, region, LOCAL_ACCOUNT);
+        this.tables = resources.tables(bindings);
+        for (StreamSpec stream : resources.streams(bindings)) {
+            streams.put(stream.name(), stream.shardCountOr(ON_DEMAND_SHARDS_LOCALLY));
+        }
+        // The job's local property file must name what the template creates.
+        List<String> tableNames = new java.util.ArrayList<>();
+        tables.forEach(t -> tableNames.add(t.tableName()));
+        for (ConfigKey key : List.of(ConfigKey.EVENTS_TABLE, ConfigKey.PROJECTIONS_TABLE, ConfigKey.REJECTIONS_TABLE)) {
+            if (!tableNames.contains(config.require(key))) {
+                throw new IllegalStateException(key.name() + " " + config.require(key)
+                        + " is not a table of the template; it defines " + tableNames);
+            }
+        }
+        for (ConfigKey key : List.of(ConfigKey.EVENTS_STREAM_ARN, ConfigKey.PLAYBACK_STREAM_ARN)) {
+            if (!streams.containsKey(streamName(config.require(key)))) {
+                throw new IllegalStateException(key.name() + " " + config.require(key)
+                        + " is not a stream of the template; it defines " + streams.keySet());
+            }
+        }
     }
 
     /** The stream name at the end of a Kinesis stream ARN. */

@@ -1,5 +1,6 @@
 package io.eventbackbone.localrun;
 
+import io.eventbackbone.cloudformation.CloudFormationTemplate;
 import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.ingest.IngestSettings;
 import io.eventbackbone.ingest.local.LocalIngestServer;
@@ -10,6 +11,7 @@ import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.sink.StoreSinks;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.UnaryOperator;
@@ -27,6 +29,9 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * Flink web UI. Runs in the foreground until stopped; stopping ends everything it started.
  */
 public final class LocalStack implements AutoCloseable {
+    /** Set by run-local.sh to the repository root, where the CloudFormation template lives. */
+    static final String ROOT_PROPERTY = "eventbackbone.root";
+
     private final LocalStackSettings settings;
     private LocalEmulators emulators;
     private KinesisClient kinesis;
@@ -66,7 +71,8 @@ public final class LocalStack implements AutoCloseable {
         JobConfig config = jobConfig(settings);
         kinesis = AwsClients.kinesis(settings.kinesis(), settings.region);
         dynamo = AwsClients.dynamoDb(settings.dynamoDb(), settings.region);
-        resources = new LocalResources(kinesis, dynamo, config);
+        resources = new LocalResources(kinesis, dynamo, config, CloudFormationTemplate.locate(repositoryRoot()),
+                settings.region);
         List<String> created = resources.ensure();
         if (!created.isEmpty()) {
             System.out.println("created " + String.join(", ", created));
@@ -85,6 +91,12 @@ public final class LocalStack implements AutoCloseable {
                         LocalResources.streamName(config.require(ConfigKey.EVENTS_STREAM_ARN)), settings.region)
                 .withEndpoint(settings.kinesis());
         ingest = LocalIngestServer.start(ingestSettings, settings.ingestPort, this::ready);
+    }
+
+    /** Where the repository is: run-local.sh says; otherwise the working directory or a parent. */
+    static Path repositoryRoot() {
+        String root = System.getProperty(ROOT_PROPERTY);
+        return root != null ? Path.of(root) : Path.of("").toAbsolutePath();
     }
 
     /** Healthy once the job runs and every stream and table exists. */

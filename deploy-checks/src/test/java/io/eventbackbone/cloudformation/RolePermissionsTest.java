@@ -1,0 +1,340 @@
+package io.eventbackbone.cloudformation;
+
+import static java.util.Map.entry;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.eventbackbone.cloudformation.CloudFormationTemplate.Resource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.JarURLConnection;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each role grants what the code it runs calls, and nothing else: the AWS SDK calls found in the sources
+ * (and those the Kinesis connector makes) are mapped to IAM actions by an explicit table, and compared
+ * with the role's statements. A call with no mapping, or a source file with calls that no role is said to
+ * run, fails here until someone decides what it needs.
+ */
+class RolePermissionsTest {
+
+    static final String INGEST_ROLE = "IngestFunctionRole";
+    static final String EVENT_STORE_ROLE = "EventStoreApplicationRole";
+    static final String REPLAY_ROLE = "ReplayApplicationRole";
+
+    /** SDK operation (service.operation) to the IAM action that authorises it. */
+    static final Map<String, String> IAM_ACTIONS = Map.ofEntries(
+            entry("dynamodb.batchWriteItem", "dynamodb:BatchWriteItem"),
+            entry("dynamodb.putItem", "dynamodb:PutItem"),
+            entry("dynamodb.query", "dynamodb:Query"),
+            entry("dynamodb.queryPaginator", "dynamodb:Query"),
+            entry("kinesis.putRecords", "kinesis:PutRecords"),
+            entry("kinesis.describeStreamSummary", "kinesis:DescribeStreamSummary"),
+            entry("kinesis.listShards", "kinesis:ListShards"),
+            entry("kinesis.getShardIterator", "kinesis:GetShardIterator"),
+            entry("kinesis.getRecords", "kinesis:GetRecords"));
+
+    /** What the FLIP-27 Kinesis source of connector 4.3 (polling) calls; checked against its bytecode below. */
+    static final Set<String> KINESIS_SOURCE_OPERATIONS = Set.of("listShards", "getShardIterator", "getRecords");
+    static final String KINESIS_SOURCE_FILE = "io/eventbackbone/job/source/EventsStreamSource.java";
+
+    /** Which application runs the AWS calls of each flink-job source file. */
+    static final Map<String, Set<String>> FLINK_FILE_ROLES = Map.of(
+            "io/eventbackbone/job/sink/BatchPutSink.java", Set.of(EVENT_STORE_ROLE),
+            "io/eventbackbone/job/sink/ProjectionSink.java", Set.of(EVENT_STORE_ROLE, REPLAY_ROLE),
+            KINESIS_SOURCE_FILE, Set.of(EVENT_STORE_ROLE),
+            "io/eventbackbone/job/replay/SliceReader.java", Set.of(REPLAY_ROLE),
+            "io/eventbackbone/job/replay/PlaybackSink.java", Set.of(REPLAY_ROLE));
+
+    /** What the platform does with a role besides running our code: read the job jar, write logs. */
+    static final Set<String> MANAGED_FLINK_PLATFORM_ACTIONS = Set.of("s3:GetObject", "s3:GetObjectVersion",
+            "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents");
+    static final Set<String> LAMBDA_PLATFORM_ACTIONS = Set.of("logs:CreateLogStream", "logs:PutLogEvents");
+
+    private static final CloudFormationTemplate TEMPLATE = Repository.TEMPLATE;
+    private static final String STACK_NAME = "backbone";
+    private static final TemplateBindings STACK = TemplateBindings.stack(STACK_NAME, "eu-west-1", "123456789012")
+            .withParameter("ArtifactBucket", "artifacts")
+            .withParameter("FlinkJarKey", "jobs/flink-job.jar")
+            .withParameter("LambdaJarKey", "jobs/ingest-lambda.jar");
+
+    /** One Allow statement of a role, its resources resolved for a stack named backbone. */
+    static final class Grant {
+        final String role;
+        final String sid;
+        final List<String> actions;
+        final List<String> resources;
+
+        Grant(String role, String sid, List<String> actions, List<String> resources) {
+            this.role = role;
+            this.sid = sid;
+            this.actions = actions;
+            this.resources = resources;
+        }
+
+        @Override
+        public String toString() {
+            return role + "/" + sid + " " + actions + " on " + resources;
+        }
+    }
+
+    // ------------------------------------------------------------------ the code's calls
+
+    /** The IAM actions for these calls; a call missing from the table is an error naming it. */
+    static Set<String> iamActions(List<SdkCalls.Call> calls) {
+        Set<String> actions = new TreeSet<>();
+        for (SdkCalls.Call call : calls) {
+            String action = IAM_ACTIONS.get(call.key());
+            if (action == null) {
+                throw new IllegalStateException("no IAM action is mapped for the SDK call " + call
+                        + ": add it to RolePermissionsTest.IAM_ACTIONS and grant it to the role that runs it");
+            }
+            actions.add(action);
+        }
+        return actions;
+    }
+
+    /** Role to the IAM actions the code it runs needs. */
+    static Map<String, Set<String>> actionsTheCodeNeeds() {
+        Map<String, Set<String>> needed = new LinkedHashMap<>();
+        needed.put(INGEST_ROLE, iamActions(SdkCalls.scanTree(Repository.main("ingest-lambda"))));
+        List<SdkCalls.Call> flinkCalls = new ArrayList<>(SdkCalls.scanTree(Repository.main("flink-job")));
+        for (String operation : KINESIS_SOURCE_OPERATIONS) {
+            flinkCalls.add(new SdkCalls.Call(KINESIS_SOURCE_FILE, "kinesis", operation));
+        }
+        for (SdkCalls.Call call : flinkCalls) {
+            Set<String> roles = FLINK_FILE_ROLES.get(call.file);
+            if (roles == null) {
+                throw new IllegalStateException(call + ": say in RolePermissionsTest.FLINK_FILE_ROLES which "
+                        + "application runs this file, and grant the call to its role");
+            }
+            for (String role : roles) {
+                needed.computeIfAbsent(role, r -> new TreeSet<>()).addAll(iamActions(List.of(call)));
+            }
+        }
+        return needed;
+    }
+
+    // ------------------------------------------------------------------ the template's grants
+
+    static List<Grant> grants(String roleId) {
+        Resource role = TEMPLATE.resource(roleId);
+        assertThat(role.type()).isEqualTo(CloudFormationTemplate.IAM_ROLE);
+        assertThat(role.properties()).as(roleId + ": grants live in its inline Policies only")
+                .doesNotContainKeys("ManagedPolicyArns", "PermissionsBoundary");
+        List<Grant> grants = new ArrayList<>();
+        for (Object policy : role.list("Policies")) {
+            Map<String, Object> document = CloudFormationTemplate.asMap(
+                    CloudFormationTemplate.asMap(policy, roleId).get("PolicyDocument"), roleId);
+            for (Object statement : CloudFormationTemplate.asList(document.get("Statement"), roleId)) {
+                Map<String, Object> s = CloudFormationTemplate.asMap(statement, roleId);
+                assertThat(s).as(roleId).doesNotContainKeys("NotAction", "NotResource", "NotPrincipal");
+                assertThat(s.get("Effect")).as(roleId).isEqualTo("Allow");
+                grants.add(new Grant(roleId, String.valueOf(s.get("Sid")), strings(s.get("Action")),
+                        strings(TEMPLATE.resolve(s.get("Resource"), STACK))));
+            }
+        }
+        return grants;
+    }
+
+    static List<Grant> allGrants() {
+        List<Grant> all = new ArrayList<>();
+        for (Resource role : TEMPLATE.resourcesOfType(CloudFormationTemplate.IAM_ROLE)) {
+            all.addAll(grants(role.logicalId()));
+        }
+        return all;
+    }
+
+    private static Set<String> grantedActions(String roleId) {
+        return grants(roleId).stream().flatMap(g -> g.actions.stream()).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static List<String> resourcesFor(String roleId, String action) {
+        return grants(roleId).stream().filter(g -> g.actions.contains(action)).flatMap(g -> g.resources.stream())
+                .collect(Collectors.toList());
+    }
+
+    private static List<String> strings(Object value) {
+        List<String> out = new ArrayList<>();
+        if (value instanceof List) {
+            ((List<?>) value).forEach(v -> out.add(CloudFormationTemplate.scalarText(v)));
+        } else {
+            out.add(CloudFormationTemplate.scalarText(value));
+        }
+        return out;
+    }
+
+    private static String arn(String service, String resource) {
+        return "arn:aws:" + service + ":eu-west-1:123456789012:" + resource;
+    }
+
+    // ------------------------------------------------------------------ tests
+
+    @Test
+    void theScannerFindsTheCallsWeKnowTheCodeMakes() {
+        Set<String> flink = SdkCalls.scanTree(Repository.main("flink-job")).stream().map(SdkCalls.Call::toString)
+                .collect(Collectors.toSet());
+        Set<String> ingest = SdkCalls.scanTree(Repository.main("ingest-lambda")).stream().map(SdkCalls.Call::key)
+                .collect(Collectors.toSet());
+
+        assertThat(flink).contains(
+                "dynamodb.batchWriteItem in io/eventbackbone/job/sink/BatchPutSink.java",
+                "dynamodb.putItem in io/eventbackbone/job/sink/ProjectionSink.java",
+                "dynamodb.query in io/eventbackbone/job/replay/SliceReader.java",
+                "kinesis.putRecords in io/eventbackbone/job/replay/PlaybackSink.java");
+        assertThat(ingest).contains("kinesis.putRecords");
+    }
+
+    @Test
+    void aCallWithoutAnIamMappingFailsTheCheck() {
+        String source = "package x;\n"
+                + "import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;\n"
+                + "class Cleaner {\n"
+                + "    // client.deleteTable(...) in a comment is not a call\n"
+                + "    void clean(DynamoDbAsyncClient client) {\n"
+                + "        client.scan(b -> b.tableName(\"t\"));\n"
+                + "    }\n"
+                + "}\n";
+
+        List<SdkCalls.Call> calls = SdkCalls.scan("x/Cleaner.java", source);
+
+        assertThat(calls).extracting(SdkCalls.Call::key).containsExactly("dynamodb.scan");
+        assertThatThrownBy(() -> iamActions(calls))
+                .hasMessageContaining("dynamodb.scan in x/Cleaner.java").hasMessageContaining("IAM_ACTIONS");
+    }
+
+    @Test
+    void theKinesisSourceCallsExactlyTheOperationsGrantedForIt() throws IOException {
+        URL source = getClass().getClassLoader()
+                .getResource("org/apache/flink/connector/kinesis/source/KinesisStreamsSource.class");
+        assertThat(source).as("flink-connector-kinesis on the test class path").isNotNull();
+        Set<String> operations = new TreeSet<>();
+        JarURLConnection connection = (JarURLConnection) source.openConnection();
+        connection.setUseCaches(false);
+        try (JarFile jar = connection.getJarFile()) {
+            for (Enumeration<JarEntry> entries = jar.entries(); entries.hasMoreElements(); ) {
+                JarEntry entry = entries.nextElement();
+                if (!entry.getName().startsWith("org/apache/flink/connector/kinesis/source/")
+                        || !entry.getName().endsWith(".class")) {
+                    continue;
+                }
+                try (InputStream in = jar.getInputStream(entry)) {
+                    for (String reference : ClassFileReferences.methodReferences(in)) {
+                        // The connector shades the SDK: match the client by its unshaded tail.
+                        if (reference.matches(".*/services/kinesis/Kinesis(Async)?Client\\.[a-z].*")) {
+                            operations.add(reference.substring(reference.lastIndexOf('.') + 1));
+                        }
+                    }
+                }
+            }
+        }
+        operations.retainAll(SdkCalls.OPERATIONS.get("kinesis"));
+
+        assertThat(operations).isEqualTo(KINESIS_SOURCE_OPERATIONS);
+    }
+
+    @Test
+    void everyFlinkSourceFileWithAwsCallsIsRunByAKnownApplication() {
+        Set<String> files = SdkCalls.scanTree(Repository.main("flink-job")).stream().map(c -> c.file)
+                .collect(Collectors.toCollection(TreeSet::new));
+
+        assertThat(FLINK_FILE_ROLES.keySet()).containsAll(files);
+    }
+
+    @Test
+    void eachRoleGrantsWhatItsCodeCallsAndWhatItsPlatformNeedsAndNothingElse() {
+        Map<String, Set<String>> needed = actionsTheCodeNeeds();
+        Map<String, Set<String>> platform = Map.of(INGEST_ROLE, LAMBDA_PLATFORM_ACTIONS,
+                EVENT_STORE_ROLE, MANAGED_FLINK_PLATFORM_ACTIONS, REPLAY_ROLE, MANAGED_FLINK_PLATFORM_ACTIONS);
+
+        assertThat(TEMPLATE.resourcesOfType(CloudFormationTemplate.IAM_ROLE)).extracting(Resource::logicalId)
+                .containsExactlyInAnyOrder(INGEST_ROLE, EVENT_STORE_ROLE, REPLAY_ROLE);
+        for (String role : platform.keySet()) {
+            Set<String> expected = new TreeSet<>(needed.getOrDefault(role, Collections.emptySet()));
+            expected.addAll(platform.get(role));
+            assertThat(grantedActions(role)).as(role).isEqualTo(expected);
+        }
+        assertThat(needed.get(EVENT_STORE_ROLE)).contains("kinesis:GetRecords", "dynamodb:BatchWriteItem", "dynamodb:PutItem");
+        assertThat(needed.get(REPLAY_ROLE)).contains("dynamodb:Query", "kinesis:PutRecords", "dynamodb:PutItem");
+    }
+
+    @Test
+    void noStatementUsesAWildcardActionOrResource() {
+        for (Grant grant : allGrants()) {
+            assertThat(grant.actions).as(grant.toString()).allSatisfy(action -> assertThat(action).doesNotContain("*"));
+            assertThat(grant.resources).as(grant.toString()).isNotEmpty().allSatisfy(resource -> {
+                assertThat(resource).isNotEqualTo("*").startsWith("arn:aws:");
+                // Every resource is this stack's, or the uploaded jar; listing log groups has no narrower resource.
+                if (!grant.actions.equals(List.of("logs:DescribeLogGroups"))) {
+                    assertThat(resource).containsAnyOf(":" + STACK_NAME + "-", "/" + STACK_NAME + "-",
+                            "arn:aws:s3:::artifacts/jobs/flink-job.jar");
+                }
+            });
+        }
+    }
+
+    @Test
+    void theReplayReadsTheEventLogOnlyThroughQueriesOnTheTableAndItsIndexes() {
+        String table = arn("dynamodb", "table/backbone-events");
+
+        assertThat(resourcesFor(REPLAY_ROLE, "dynamodb:Query")).containsExactly(table, table + "/index/*");
+        assertThat(resourcesFor(REPLAY_ROLE, "kinesis:PutRecords")).containsExactly(arn("kinesis", "stream/backbone-playback"));
+        assertThat(resourcesFor(REPLAY_ROLE, "dynamodb:PutItem"))
+                .containsExactly(arn("dynamodb", "table/backbone-projections"), arn("dynamodb", "table/backbone-rebuild-*"));
+    }
+
+    @Test
+    void onlyTheStreamingApplicationWritesTheEventLogAndTheRejections() {
+        Set<String> writes = Set.of("dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem", "dynamodb:TransactWriteItems");
+        List<String> writers = new ArrayList<>();
+        for (Grant grant : allGrants()) {
+            boolean writesLog = grant.actions.stream().anyMatch(writes::contains) && grant.resources.stream()
+                    .anyMatch(r -> r.endsWith("table/backbone-events") || r.endsWith("table/backbone-rejections"));
+            if (writesLog) {
+                writers.add(grant.role);
+            }
+        }
+
+        assertThat(writers).containsOnly(EVENT_STORE_ROLE);
+        assertThat(resourcesFor(EVENT_STORE_ROLE, "dynamodb:BatchWriteItem"))
+                .containsExactly(arn("dynamodb", "table/backbone-events"), arn("dynamodb", "table/backbone-rejections"));
+        assertThat(resourcesFor(EVENT_STORE_ROLE, "kinesis:GetRecords")).containsExactly(arn("kinesis", "stream/backbone-events"));
+    }
+
+    @Test
+    void theIngestWritesOnlyToTheEventsStreamAndItsOwnLogs() {
+        assertThat(resourcesFor(INGEST_ROLE, "kinesis:PutRecords")).containsExactly(arn("kinesis", "stream/backbone-events"));
+        assertThat(resourcesFor(INGEST_ROLE, "logs:PutLogEvents"))
+                .containsExactly(arn("logs", "log-group:/aws/lambda/backbone-ingest:*"));
+        assertThat(TEMPLATE.resource("IngestFunction").property("LoggingConfig", "LogGroup"))
+                .isEqualTo(Map.of("Ref", "IngestLogGroup"));
+    }
+
+    @Test
+    void theApplicationRolesTrustOnlyTheirOwnApplication() {
+        Map<String, String> applications = Map.of(EVENT_STORE_ROLE, "EventStoreApplication", REPLAY_ROLE, "ReplayApplication");
+        applications.forEach((roleId, applicationId) -> {
+            Object statement = TEMPLATE.resource(roleId).list("AssumeRolePolicyDocument", "Statement").get(0);
+            Object trusted = TEMPLATE.resolve(CloudFormationTemplate.asMap(statement, roleId).get("Condition"), STACK);
+            String applicationArn = "arn:aws:kinesisanalytics:eu-west-1:123456789012:application/"
+                    + TEMPLATE.physicalName(TEMPLATE.resource(applicationId), STACK);
+
+            assertThat(trusted).asString().contains("aws:SourceArn=" + applicationArn).contains("aws:SourceAccount=123456789012");
+            assertThat(TEMPLATE.resource(applicationId).property("ServiceExecutionRole"))
+                    .isEqualTo(Map.of("Fn::GetAtt", List.of(roleId, "Arn")));
+        });
+    }
+}

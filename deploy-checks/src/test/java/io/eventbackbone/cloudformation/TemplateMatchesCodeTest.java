@@ -1,0 +1,324 @@
+package io.eventbackbone.cloudformation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import io.eventbackbone.cloudformation.CloudFormationTemplate.Resource;
+import io.eventbackbone.event.EnvelopeLimits;
+import io.eventbackbone.ingest.IngestSettings;
+import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobConfig;
+import io.eventbackbone.job.replay.ReplayRequest;
+import io.eventbackbone.store.TimeIndex;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/** The template names what the code defines: classes, configuration keys, variables, defaults and bounds. */
+class TemplateMatchesCodeTest {
+
+    private static final CloudFormationTemplate TEMPLATE = Repository.TEMPLATE;
+    private static final TemplateBindings STACK = TemplateBindings.stack("backbone", "eu-west-1", "123456789012")
+            .withParameter("ArtifactBucket", "artifacts")
+            .withParameter("FlinkJarKey", "jobs/flink-job.jar")
+            .withParameter("LambdaJarKey", "jobs/ingest-lambda.jar");
+    private static final Map<String, ConfigKey> CONFIG_KEYS =
+            ConfigKey.all().stream().collect(Collectors.toMap(ConfigKey::name, Function.identity()));
+
+    // ------------------------------------------------------------------ the Lambda
+
+    @Test
+    void theLambdaHandlerIsAPublicMethodOfTheIngestTakingRestApiProxyEvents() throws Exception {
+        String handler = (String) TEMPLATE.resource("IngestFunction").property("Handler");
+        assertThat(handler).contains("::");
+        String className = handler.substring(0, handler.indexOf("::"));
+        String methodName = handler.substring(handler.indexOf("::") + 2);
+
+        Class<?> type = Class.forName(className, false, getClass().getClassLoader());
+        Method method = type.getMethod(methodName, APIGatewayProxyRequestEvent.class, Context.class);
+
+        assertThat(Modifier.isPublic(type.getModifiers())).isTrue();
+        assertThat(type.getConstructor()).as("Lambda builds the handler with its no-argument constructor").isNotNull();
+        assertThat(method.getReturnType()).isEqualTo(APIGatewayProxyResponseEvent.class);
+        // The API is a REST API with a Lambda proxy integration, whose events are payload format 1.0.
+        assertThat(TEMPLATE.resource("PostEventsMethod").property("Integration", "Type")).isEqualTo("AWS_PROXY");
+        assertThat(TEMPLATE.resource("RestApi").type()).isEqualTo("AWS::ApiGateway::RestApi");
+    }
+
+    @Test
+    void theLambdaEnvironmentUsesTheIngestsVariableNames() throws Exception {
+        Set<String> known = ingestVariableNames();
+        Map<String, Object> variables = lambdaVariables();
+
+        assertThat(known).contains(IngestSettings.EVENTS_STREAM_NAME, IngestSettings.MAX_BODY_BYTES);
+        assertThat(variables.keySet()).isSubsetOf(known)
+                .contains(IngestSettings.EVENTS_STREAM_NAME)
+                // The local emulator's settings never reach AWS; AWS_REGION is Lambda's own (reserved) variable.
+                .doesNotContain(IngestSettings.EVENTS_STREAM_ENDPOINT, IngestSettings.LOCAL_INGEST_PORT,
+                        IngestSettings.AWS_REGION);
+        assertThat(variables.get(IngestSettings.EVENTS_STREAM_NAME)).isEqualTo(Map.of("Ref", "EventsStream"));
+    }
+
+    @Test
+    void theIngestAcceptsTheEnvironmentTheStackGivesIt() {
+        Map<String, String> environment = new HashMap<>();
+        lambdaVariables().forEach((name, value) -> environment.put(name, TEMPLATE.resolveText(value, STACK)));
+        environment.put(IngestSettings.AWS_REGION, "eu-west-1");
+
+        IngestSettings settings = IngestSettings.from(environment);
+
+        assertThat(settings.streamName()).isEqualTo("backbone-events");
+        assertThat(settings.endpoint()).isNull();
+    }
+
+    @Test
+    void theIngestParametersDefaultAndAreBoundedAsTheIngestIs() {
+        assertParameter("IngestMaxBodyBytes", IngestSettings.DEFAULT_MAX_BODY_BYTES, 1, IngestSettings.MAX_BODY_BYTES_CEILING);
+        assertParameter("IngestMaxBatchEvents", IngestSettings.DEFAULT_MAX_BATCH_EVENTS, 1, EnvelopeLimits.MAX_BATCH_EVENTS);
+        assertParameter("IngestPutRetryBudgetMillis", IngestSettings.DEFAULT_PUT_RETRY_BUDGET_MILLIS, 0,
+                IngestSettings.PUT_RETRY_BUDGET_CEILING_MILLIS);
+        // The function must outlive the longest retry budget by 2 s (the ingest's own advice), and answer
+        // before API Gateway gives up (29 s).
+        int timeout = (Integer) TEMPLATE.resource("IngestFunction").property("Timeout");
+        assertThat(timeout * 1000L).isGreaterThanOrEqualTo(IngestSettings.PUT_RETRY_BUDGET_CEILING_MILLIS + 2_000L)
+                .isLessThan(29_000L);
+    }
+
+    // ------------------------------------------------------------------ the Flink applications
+
+    @Test
+    void theJobJarsMainClassIsTheEventStoreJobWithAMainMethod() throws Exception {
+        Document pom = flinkJobPom();
+        String mainClass = null;
+        NodeList transformers = pom.getElementsByTagName("transformer");
+        for (int i = 0; i < transformers.getLength(); i++) {
+            Element transformer = (Element) transformers.item(i);
+            if (transformer.getAttribute("implementation").endsWith("ManifestResourceTransformer")) {
+                mainClass = transformer.getElementsByTagName("mainClass").item(0).getTextContent().trim();
+            }
+        }
+        assertThat(mainClass).as("Managed Flink runs the Main-Class of the shaded jar's manifest")
+                .isEqualTo("io.eventbackbone.job.EventStoreJob");
+
+        Method main = Class.forName(mainClass, false, getClass().getClassLoader()).getMethod("main", String[].class);
+        assertThat(Modifier.isStatic(main.getModifiers()) && Modifier.isPublic(main.getModifiers())).isTrue();
+    }
+
+    @Test
+    void theDeployScriptUploadsTheShadedJobJar() throws Exception {
+        String classifier = flinkJobPom().getElementsByTagName("shadedClassifierName").item(0).getTextContent().trim();
+
+        assertThat(Files.readString(Repository.CLOUDFORMATION.resolve("deploy.sh")))
+                .contains("flink-job/target/flink-job-*-" + classifier + ".jar");
+    }
+
+    @Test
+    void everyApplicationPropertyIsAConfigKeyOfItsGroup() {
+        for (Resource application : TEMPLATE.resourcesOfType(CloudFormationTemplate.FLINK_APPLICATION)) {
+            rawPropertyGroups(application).forEach((group, keys) -> {
+                assertThat(group).as(application + " property group").isIn(ConfigKey.GROUP, ConfigKey.REPLAY_GROUP);
+                for (String key : keys.keySet()) {
+                    assertThat(CONFIG_KEYS).as(application + ": " + key + " is no ConfigKey").containsKey(key);
+                    assertThat(CONFIG_KEYS.get(key).group()).as(application + ": group of " + key).isEqualTo(group);
+                }
+            });
+        }
+    }
+
+    @Test
+    void noApplicationCarriesLocalOnlyKeys() {
+        Set<String> localOnly = Set.of(ConfigKey.KINESIS_ENDPOINT.name(), ConfigKey.DYNAMODB_ENDPOINT.name(),
+                ConfigKey.AWS_ACCESS_KEY_ID.name(), ConfigKey.AWS_SECRET_KEY.name());
+        for (Resource application : TEMPLATE.resourcesOfType(CloudFormationTemplate.FLINK_APPLICATION)) {
+            rawPropertyGroups(application).values().forEach(keys -> assertThat(keys.keySet())
+                    .as(application.toString())
+                    .doesNotContainAnyElementsOf(localOnly)
+                    .noneMatch(key -> key.startsWith("local.")));
+        }
+    }
+
+    @Test
+    void theStreamingApplicationIsGivenEveryKeyWithoutADefault() {
+        Map<String, String> eventStore = TEMPLATE.propertyGroups("EventStoreApplication", STACK).get(ConfigKey.GROUP);
+
+        assertThat(eventStore).containsEntry(ConfigKey.MODE.name(), "streaming")
+                .containsEntry(ConfigKey.AWS_REGION.name(), "eu-west-1")
+                .containsEntry(ConfigKey.EVENTS_STREAM_ARN.name(), "arn:aws:kinesis:eu-west-1:123456789012:stream/backbone-events")
+                .containsEntry(ConfigKey.EVENTS_TABLE.name(), "backbone-events")
+                .containsEntry(ConfigKey.PROJECTIONS_TABLE.name(), "backbone-projections")
+                .containsEntry(ConfigKey.REJECTIONS_TABLE.name(), "backbone-rejections");
+        JobConfig config = JobConfig.fromGroups(TEMPLATE.propertyGroups("EventStoreApplication", STACK));
+        assertThat(config.getInt(ConfigKey.TIME_INDEX_SLICES, 1, 1024)).isEqualTo(TimeIndex.DEFAULT_SLICES);
+        assertThat(config.getLong(ConfigKey.TIME_INDEX_BUCKET_MILLIS, 1000, Long.MAX_VALUE)).isEqualTo(TimeIndex.DEFAULT_BUCKET_MILLIS);
+    }
+
+    @Test
+    void theReplayApplicationLeavesTheWindowToTheLauncher() {
+        Map<String, Map<String, String>> groups = TEMPLATE.propertyGroups("ReplayApplication", STACK);
+
+        assertThat(groups.get(ConfigKey.GROUP)).containsEntry(ConfigKey.MODE.name(), "replay")
+                .containsEntry(ConfigKey.PLAYBACK_STREAM_ARN.name(), "arn:aws:kinesis:eu-west-1:123456789012:stream/backbone-playback")
+                .containsEntry(ConfigKey.EVENTS_TABLE.name(), "backbone-events")
+                .containsEntry(ConfigKey.PROJECTIONS_TABLE.name(), "backbone-projections");
+        assertThat(groups.get(ConfigKey.REPLAY_GROUP)).doesNotContainKeys(ConfigKey.REPLAY_FROM.name(), ConfigKey.REPLAY_TO.name());
+
+        // With a window, as start-replay.sh sets it, the job accepts the request.
+        Map<String, Map<String, String>> launched = new LinkedHashMap<>(groups);
+        Map<String, String> replay = new LinkedHashMap<>(groups.get(ConfigKey.REPLAY_GROUP));
+        replay.put(ConfigKey.REPLAY_FROM.name(), "2026-01-01T00:00:00Z");
+        replay.put(ConfigKey.REPLAY_TO.name(), "2026-01-02T00:00:00Z");
+        launched.put(ConfigKey.REPLAY_GROUP, replay);
+        ReplayRequest request = ReplayRequest.from(JobConfig.fromGroups(launched));
+        assertThat(request.target()).isEqualTo(ReplayRequest.Target.PLAYBACK);
+    }
+
+    @Test
+    void bothApplicationsReadTheTimeIndexWithTheSameSlicesAndBuckets() {
+        for (ConfigKey key : List.of(ConfigKey.TIME_INDEX_SLICES, ConfigKey.TIME_INDEX_BUCKET_MILLIS)) {
+            Object streaming = rawPropertyGroups(TEMPLATE.resource("EventStoreApplication")).get(ConfigKey.GROUP).get(key.name());
+            Object replay = rawPropertyGroups(TEMPLATE.resource("ReplayApplication")).get(ConfigKey.GROUP).get(key.name());
+            assertThat(streaming).as(key.name()).isNotNull().isEqualTo(replay).isInstanceOf(Map.class);
+        }
+    }
+
+    @Test
+    void theJobParametersDefaultToTheJobsDefaults() {
+        Map<String, ConfigKey> parameters = Map.of(
+                "TimeIndexSlices", ConfigKey.TIME_INDEX_SLICES,
+                "TimeIndexBucketMillis", ConfigKey.TIME_INDEX_BUCKET_MILLIS,
+                "DedupeMaxEventIds", ConfigKey.DEDUPE_MAX_EVENT_IDS,
+                "DedupeRetentionMillis", ConfigKey.DEDUPE_RETENTION_MILLIS);
+        parameters.forEach((parameter, key) -> {
+            assertThat(TEMPLATE.parameterDefault(parameter)).as(parameter).isEqualTo(key.defaultValue());
+            Object properties = rawPropertyGroups(TEMPLATE.resource("EventStoreApplication")).get(ConfigKey.GROUP).get(key.name());
+            assertThat(properties).as(key.name()).isEqualTo(Map.of("Ref", parameter));
+        });
+    }
+
+    @Test
+    void eachApplicationRunsTheJobJarOnFlink120WithCustomCheckpointing() {
+        for (Resource application : TEMPLATE.resourcesOfType(CloudFormationTemplate.FLINK_APPLICATION)) {
+            assertThat(application.property("RuntimeEnvironment")).isEqualTo("FLINK-1_20");
+            assertThat(application.property("ApplicationConfiguration", "ApplicationCodeConfiguration", "CodeContentType"))
+                    .isEqualTo("ZIPFILE");
+            assertThat(application.property("ApplicationConfiguration", "ApplicationCodeConfiguration", "CodeContent",
+                    "S3ContentLocation", "FileKey")).isEqualTo(Map.of("Ref", "FlinkJarKey"));
+            assertThat(application.property("ApplicationConfiguration", "FlinkApplicationConfiguration",
+                    "CheckpointConfiguration", "ConfigurationType")).isEqualTo("CUSTOM");
+        }
+        assertThat(TEMPLATE.resource("EventStoreApplication").property("ApplicationConfiguration",
+                "ApplicationSnapshotConfiguration", "SnapshotsEnabled")).isEqualTo(true);
+        assertThat(TEMPLATE.resourcesOfType("AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption"))
+                .extracting(r -> r.property("ApplicationName"))
+                .containsExactlyInAnyOrder(Map.of("Ref", "EventStoreApplication"), Map.of("Ref", "ReplayApplication"));
+    }
+
+    // ------------------------------------------------------------------ tables, streams, outputs
+
+    @Test
+    void theEventLogOutlivesTheStackAndIsRecoverable() {
+        Resource events = TEMPLATE.resource("EventsTable");
+
+        assertThat(events.attribute("DeletionPolicy")).isEqualTo("Retain");
+        assertThat(events.attribute("UpdateReplacePolicy")).isEqualTo("Retain");
+        assertThat(events.property("PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled")).isEqualTo(true);
+        for (Resource table : TEMPLATE.resourcesOfType(CloudFormationTemplate.DYNAMODB_TABLE)) {
+            assertThat(table.property("SSESpecification", "SSEEnabled")).as(table.toString()).isEqualTo(true);
+            assertThat(table.property("BillingMode")).as(table.toString()).isEqualTo("PAY_PER_REQUEST");
+        }
+    }
+
+    @Test
+    void bothStreamsAreEncryptedAndSizedByOneMode() {
+        for (Resource stream : TEMPLATE.resourcesOfType(CloudFormationTemplate.KINESIS_STREAM)) {
+            assertThat(stream.property("StreamEncryption", "EncryptionType")).as(stream.toString()).isEqualTo("KMS");
+            assertThat(stream.property("StreamEncryption", "KeyId")).isEqualTo("alias/aws/kinesis");
+            assertThat(stream.property("StreamModeDetails", "StreamMode")).isEqualTo(Map.of("Ref", "StreamMode"));
+            assertThat(stream.property("ShardCount")).asString().contains("Fn::If=[ProvisionedStreams").contains("AWS::NoValue");
+        }
+    }
+
+    @Test
+    void theOutputsNameEveryResourceTheScriptsAndOperatorsNeed() {
+        Set<String> referenced = new TreeSet<>();
+        TEMPLATE.outputs().values().forEach(output ->
+                referenced.addAll(CloudFormationTemplate.references(((Map<?, ?>) output).get("Value"))));
+        Set<String> needed = TEMPLATE.resources().stream()
+                .filter(r -> Set.of(CloudFormationTemplate.DYNAMODB_TABLE, CloudFormationTemplate.KINESIS_STREAM,
+                        CloudFormationTemplate.FLINK_APPLICATION, CloudFormationTemplate.LAMBDA_FUNCTION,
+                        CloudFormationTemplate.IAM_ROLE, "AWS::Logs::LogGroup", "AWS::ApiGateway::RestApi")
+                        .contains(r.type()))
+                .map(Resource::logicalId).collect(Collectors.toCollection(TreeSet::new));
+
+        assertThat(referenced).containsAll(needed);
+        assertThat(TEMPLATE.outputs()).containsKeys("ApiUrl", "EventStoreApplicationName", "ReplayApplicationName");
+    }
+
+    @Test
+    void theApplicationNamesAreTheOnesTheScriptsAssumeInADryRun() {
+        assertThat(TEMPLATE.resource("EventStoreApplication").property("ApplicationName"))
+                .isEqualTo(Map.of("Fn::Sub", "${AWS::StackName}-event-store"));
+        assertThat(TEMPLATE.resource("ReplayApplication").property("ApplicationName"))
+                .isEqualTo(Map.of("Fn::Sub", "${AWS::StackName}-replay"));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static Map<String, Object> lambdaVariables() {
+        return CloudFormationTemplate.asMap(TEMPLATE.resource("IngestFunction").property("Environment", "Variables"),
+                "IngestFunction environment");
+    }
+
+    /** The constants of IngestSettings that name environment variables (their value is their own name). */
+    private static Set<String> ingestVariableNames() throws IllegalAccessException {
+        Set<String> names = new TreeSet<>();
+        for (Field field : IngestSettings.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class
+                    && field.get(null).equals(field.getName())) {
+                names.add(field.getName());
+            }
+        }
+        return names;
+    }
+
+    private static Map<String, Map<String, Object>> rawPropertyGroups(Resource application) {
+        Map<String, Map<String, Object>> groups = new LinkedHashMap<>();
+        for (Object group : application.list("ApplicationConfiguration", "EnvironmentProperties", "PropertyGroups")) {
+            Map<String, Object> definition = CloudFormationTemplate.asMap(group, application.logicalId());
+            groups.put((String) definition.get("PropertyGroupId"),
+                    CloudFormationTemplate.asMap(definition.get("PropertyMap"), application.logicalId()));
+        }
+        return groups;
+    }
+
+    private static void assertParameter(String name, long codeDefault, long codeMin, long codeMax) {
+        Map<String, Object> parameter = TEMPLATE.parameter(name);
+        assertThat(TEMPLATE.parameterDefault(name)).as(name + " default").isEqualTo(Long.toString(codeDefault));
+        assertThat(((Number) parameter.get("MinValue")).longValue()).as(name + " MinValue").isGreaterThanOrEqualTo(codeMin);
+        assertThat(((Number) parameter.get("MaxValue")).longValue()).as(name + " MaxValue").isLessThanOrEqualTo(codeMax);
+    }
+
+    private static Document flinkJobPom() throws Exception {
+        Path pom = Repository.ROOT.resolve("flink-job/pom.xml");
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        return factory.newDocumentBuilder().parse(pom.toFile());
+    }
+}
