@@ -58,8 +58,17 @@ class TemplateMatchesCodeTest {
         assertThat(type.getConstructor()).as("Lambda builds the handler with its no-argument constructor").isNotNull();
         assertThat(method.getReturnType()).isEqualTo(APIGatewayProxyResponseEvent.class);
         // The API is a REST API with a Lambda proxy integration, whose events are payload format 1.0.
-        assertThat(TEMPLATE.resource("PostEventsMethod").property("Integration", "Type")).isEqualTo("AWS_PROXY");
+        assertThat(TEMPLATE.resource("EventsMethod").property("Integration", "Type")).isEqualTo("AWS_PROXY");
         assertThat(TEMPLATE.resource("RestApi").type()).isEqualTo("AWS::ApiGateway::RestApi");
+    }
+
+    @Test
+    void sendsEveryMethodOnEventsAndEveryOtherPathToTheLambdaSoErrorsAreProblemResponses() {
+        for (String method : new String[] {"EventsMethod", "OtherPathsMethod"}) {
+            assertThat(TEMPLATE.resource(method).property("HttpMethod")).as(method).isEqualTo("ANY");
+            assertThat(TEMPLATE.resource(method).property("Integration", "Type")).as(method).isEqualTo("AWS_PROXY");
+        }
+        assertThat(TEMPLATE.resource("OtherPathsResource").property("PathPart")).isEqualTo("{proxy+}");
     }
 
     @Test
