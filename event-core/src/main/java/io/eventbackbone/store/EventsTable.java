@@ -61,6 +61,26 @@ public final class EventsTable {
         return item;
     }
 
+    /**
+     * The size {@link ItemSize#of(Map)} gives for {@link #toItem(StoredEvent)}, without building the item:
+     * the job checks every event against the 400 KB limit before it emits it.
+     */
+    public static int itemSize(StoredEvent e) {
+        return ItemSize.string(AGGREGATE_ID, e.getAggregateId())
+                + ItemSize.number(VERSION, e.getVersion())
+                + ItemSize.string(EVENT_ID, e.getEventId())
+                + ItemSize.string(AGGREGATE_TYPE, e.getAggregateType())
+                + ItemSize.string(TYPE, e.getType())
+                + ItemSize.string(DATA, e.getData())
+                + ItemSize.string(METADATA, e.getMetadata())
+                + ItemSize.number(EXPECTED_VERSION, e.getExpectedVersion())
+                + ItemSize.string(OCCURRED_AT, e.getOccurredAt())
+                + ItemSize.string(INGESTED_AT, e.getIngestedAt())
+                + ItemSize.number(RECORDED_AT, e.getRecordedAt())
+                + ItemSize.string(UNDO, e.getUndo())
+                + ItemSize.number(TIME_SLICE, e.getTimeSlice() == null ? null : e.getTimeSlice().longValue());
+    }
+
     public static StoredEvent fromItem(Map<String, AttributeValue> item) {
         StoredEvent e = new StoredEvent();
         e.setAggregateId(item.get(AGGREGATE_ID).s());

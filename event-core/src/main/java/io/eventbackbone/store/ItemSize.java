@@ -62,6 +62,16 @@ public final class ItemSize {
         return 0;
     }
 
+    /** Size of a string attribute: its name and its UTF-8 value; 0 when the value is absent. */
+    static int string(String name, String value) {
+        return value == null ? 0 : utf8(name) + utf8(value);
+    }
+
+    /** Size of a number attribute, counted as {@link #of(Map)} counts it; 0 when absent. */
+    static int number(String name, Long value) {
+        return value == null ? 0 : utf8(name) + Long.toString(value).length() + 1;
+    }
+
     private static int utf8(String s) {
         int ascii = s.length();
         for (int i = 0; i < s.length(); i++) {

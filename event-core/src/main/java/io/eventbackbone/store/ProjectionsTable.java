@@ -41,6 +41,16 @@ public final class ProjectionsTable {
         return item;
     }
 
+    /** The size {@link ItemSize#of(Map)} gives for {@link #toItem(Projection)}, without building the item. */
+    public static int itemSize(Projection p) {
+        return ItemSize.string(AGGREGATE_ID, p.getAggregateId())
+                + ItemSize.string(AGGREGATE_TYPE, p.getAggregateType())
+                + ItemSize.number(VERSION, p.getVersion())
+                + ItemSize.string(STATE, p.getState())
+                + ItemSize.number(UPDATED_AT, p.getUpdatedAt())
+                + ItemSize.string(LAST_EVENT_ID, p.getLastEventId());
+    }
+
     public static Projection fromItem(Map<String, AttributeValue> item) {
         return new Projection(
                 item.get(AGGREGATE_ID).s(),

@@ -146,4 +146,32 @@ class ItemSizeTest {
 
         assertThat(ItemSize.of(EventsTable.toItem(e))).isGreaterThan(2000);
     }
+
+    @Test
+    void theStoredEventSizeWithoutBuildingTheItemEqualsTheSizeOfTheItem() {
+        java.util.Random random = new java.util.Random(3);
+        for (int i = 0; i < 500; i++) {
+            StoredEvent e = new StoredEvent();
+            e.setAggregateId("agg-" + random.nextInt(100000));
+            e.setVersion(1 + random.nextInt(1_000_000));
+            e.setEventId("evt-\u00e9-" + random.nextLong());
+            e.setAggregateType(random.nextBoolean() ? "account" : "generic");
+            e.setType("Changed");
+            e.setData("{\"k\":\"" + "\u20ac".repeat(random.nextInt(5)) + "\"}");
+            e.setMetadata(random.nextBoolean() ? null : "{\"actor\":\"me\"}");
+            e.setExpectedVersion(random.nextBoolean() ? null : (long) random.nextInt(10));
+            e.setOccurredAt("2026-01-01T00:00:00Z");
+            e.setIngestedAt("2026-01-01T00:00:00.123Z");
+            e.setRecordedAt(1_700_000_000_000L + random.nextInt(1_000_000));
+            e.setUndo(random.nextBoolean() ? null : "{\"k\":null}");
+            e.setTimeSlice(random.nextBoolean() ? null : random.nextInt(16));
+            assertThat(EventsTable.itemSize(e)).as("%s", e).isEqualTo(ItemSize.of(EventsTable.toItem(e)));
+        }
+    }
+
+    @Test
+    void theProjectionSizeWithoutBuildingTheItemEqualsTheSizeOfTheItem() {
+        Projection p = new Projection("agg-\u00fc", "account", 12345, "{\"balance\":10.50}", 1_700_000_000_123L, "evt-1");
+        assertThat(ProjectionsTable.itemSize(p)).isEqualTo(ItemSize.of(ProjectionsTable.toItem(p)));
+    }
 }

@@ -90,13 +90,13 @@ public final class EventDecider extends KeyedProcessFunction<String, Submission,
         Projection projection = new Projection(e.getAggregateId(), e.getAggregateType(), version, step.state(),
                 recordedAt, e.getEventId());
 
-        int eventBytes = ItemSize.of(EventsTable.toItem(event));
+        int eventBytes = EventsTable.itemSize(event);
         if (eventBytes > ItemSize.MAX_ITEM_BYTES) {
             reject(submission, RejectionReason.TOO_LARGE, "the stored event would be " + eventBytes
                     + " bytes; a DynamoDB item holds at most " + ItemSize.MAX_ITEM_BYTES, ctx);
             return;
         }
-        int projectionBytes = ItemSize.of(ProjectionsTable.toItem(projection));
+        int projectionBytes = ProjectionsTable.itemSize(projection);
         if (projectionBytes > ItemSize.MAX_ITEM_BYTES) {
             reject(submission, RejectionReason.TOO_LARGE, "the resulting state would be " + projectionBytes
                     + " bytes; a DynamoDB item holds at most " + ItemSize.MAX_ITEM_BYTES, ctx);
