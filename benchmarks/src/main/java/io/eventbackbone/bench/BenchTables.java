@@ -1,0 +1,63 @@
+package io.eventbackbone.bench;
+
+import io.eventbackbone.local.AwsClients;
+import io.eventbackbone.local.LocalEmulators;
+import io.eventbackbone.store.EventsTable;
+import io.eventbackbone.store.ProjectionsTable;
+import io.eventbackbone.store.RejectionsTable;
+import java.util.UUID;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+
+/** A fresh set of the product's three tables in the emulator, named for one benchmark. */
+final class BenchTables implements AutoCloseable {
+    final String events;
+    final String projections;
+    final String rejections;
+    private final DynamoDbClient dynamo;
+
+    BenchTables(LocalEmulators emulators, String purpose) {
+        this.dynamo = AwsClients.dynamoDb(emulators.dynamoDbEndpoint(), emulators.region());
+        String prefix = purpose + "-" + UUID.randomUUID().toString().substring(0, 6);
+        events = prefix + "-events";
+        projections = prefix + "-projections";
+        rejections = prefix + "-rejections";
+        create(dynamo, EventsTable.createTableRequest(events));
+        create(dynamo, ProjectionsTable.createTableRequest(projections));
+        create(dynamo, RejectionsTable.createTableRequest(rejections));
+    }
+
+    static void create(DynamoDbClient dynamo, CreateTableRequest request) {
+        dynamo.createTable(request);
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (dynamo.describeTable(b -> b.tableName(request.tableName())).table().tableStatus() != TableStatus.ACTIVE) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("table " + request.tableName() + " did not become active");
+            }
+            sleep(50);
+        }
+    }
+
+    /** Drops the tables: dynalite keeps everything in memory, and later figures need it. */
+    @Override
+    public void close() {
+        for (String table : new String[] {events, projections, rejections}) {
+            try {
+                dynamo.deleteTable(b -> b.tableName(table));
+            } catch (RuntimeException e) {
+                // Already gone; nothing to free.
+            }
+        }
+        dynamo.close();
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

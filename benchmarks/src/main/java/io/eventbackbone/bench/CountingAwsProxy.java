@@ -1,0 +1,360 @@
+package io.eventbackbone.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventbackbone.store.ItemSize;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * A loopback HTTP proxy in front of an AWS emulator that counts what passes: requests per operation (from
+ * the {@code X-Amz-Target} header), and for DynamoDB, per table, the items written and their write capacity
+ * units (from each item's size, by {@link ItemSize}), including the writes a sparse GSI adds for items that
+ * carry its key. The job's own clients cannot be instrumented from outside, so the job is pointed at this
+ * endpoint instead.
+ *
+ * <p>It relays HTTP/1.1 messages byte for byte over one upstream connection per client connection, with
+ * TCP_NODELAY on both sides: a relay that wrote headers and body in two segments would add the 40 ms of
+ * Nagle's algorithm meeting delayed ACKs to every request and measure that instead of the emulator.
+ */
+final class CountingAwsProxy implements AutoCloseable {
+
+    private final ServerSocket server;
+    private final ExecutorService connections;
+    private final URI target;
+    private final ObjectMapper json = new ObjectMapper();
+    /** Table name -> the attribute whose presence puts an item into that table's sparse GSI. */
+    private final Map<String, String> sparseIndexKeys = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> requestsByOperation = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> itemsByTable = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> unitsByTable = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> indexUnitsByTable = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> requestsByTable = new ConcurrentHashMap<>();
+    private final LongAdder conditionalFailures = new LongAdder();
+
+    private CountingAwsProxy(URI target) throws IOException {
+        this.target = target;
+        this.server = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
+        this.connections = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "dynamo-proxy");
+            t.setDaemon(true);
+            return t;
+        });
+        connections.execute(this::accept);
+    }
+
+    static CountingAwsProxy start(URI emulator) throws IOException {
+        return new CountingAwsProxy(emulator);
+    }
+
+    URI endpoint() {
+        return URI.create("http://127.0.0.1:" + server.getLocalPort());
+    }
+
+    /** Items written to {@code table} that carry {@code attribute} are also written to its sparse GSI. */
+    void sparseIndex(String table, String attribute) {
+        sparseIndexKeys.put(table, attribute);
+    }
+
+    void reset() {
+        requestsByOperation.clear();
+        itemsByTable.clear();
+        unitsByTable.clear();
+        indexUnitsByTable.clear();
+        requestsByTable.clear();
+        conditionalFailures.reset();
+    }
+
+    long requests(String operation) {
+        return sum(requestsByOperation, operation);
+    }
+
+    long writeRequests() {
+        return requests("BatchWriteItem") + requests("PutItem") + requests("UpdateItem") + requests("DeleteItem");
+    }
+
+    long writeRequests(String table) {
+        return sum(requestsByTable, table);
+    }
+
+    long items(String table) {
+        return sum(itemsByTable, table);
+    }
+
+    /** Write capacity units in the table itself. */
+    long units(String table) {
+        return sum(unitsByTable, table);
+    }
+
+    /** Write capacity units in the table's sparse GSI. */
+    long indexUnits(String table) {
+        return sum(indexUnitsByTable, table);
+    }
+
+    long conditionalFailures() {
+        return conditionalFailures.sum();
+    }
+
+    Map<String, Long> snapshot() {
+        Map<String, Long> out = new TreeMap<>();
+        requestsByOperation.forEach((k, v) -> out.put("requests." + k, v.sum()));
+        requestsByTable.forEach((k, v) -> out.put("writeRequests." + k, v.sum()));
+        itemsByTable.forEach((k, v) -> out.put("items." + k, v.sum()));
+        unitsByTable.forEach((k, v) -> out.put("wcu." + k, v.sum()));
+        indexUnitsByTable.forEach((k, v) -> out.put("gsiWcu." + k, v.sum()));
+        out.put("conditionalCheckFailures", conditionalFailures.sum());
+        return out;
+    }
+
+    private void accept() {
+        while (!server.isClosed()) {
+            try {
+                Socket client = server.accept();
+                client.setTcpNoDelay(true);
+                connections.execute(() -> relay(client));
+            } catch (IOException e) {
+                // Closed: the proxy is shutting down.
+            }
+        }
+    }
+
+    /** Request, response, request, ...: HTTP/1.1 without pipelining, as the SDK's clients speak it. */
+    private void relay(Socket client) {
+        try (client; Socket upstream = new Socket(target.getHost(), target.getPort())) {
+            upstream.setTcpNoDelay(true);
+            InputStream fromClient = new BufferedInputStream(client.getInputStream());
+            OutputStream toClient = new BufferedOutputStream(client.getOutputStream());
+            InputStream fromUpstream = new BufferedInputStream(upstream.getInputStream());
+            OutputStream toUpstream = new BufferedOutputStream(upstream.getOutputStream());
+            while (true) {
+                HttpMessage request = HttpMessage.read(fromClient);
+                if (request == null) {
+                    return;
+                }
+                count(request);
+                request.writeTo(toUpstream);
+                HttpMessage response = HttpMessage.read(fromUpstream);
+                if (response == null) {
+                    return;
+                }
+                if (response.startLine.contains(" 400 ") && contains(response.body, "ConditionalCheckFailed")) {
+                    conditionalFailures.increment();
+                }
+                response.writeTo(toClient);
+            }
+        } catch (IOException e) {
+            // The client or the emulator closed the connection; the client's SDK retries if it needs to.
+        }
+    }
+
+    private void count(HttpMessage request) {
+        String amzTarget = request.header("x-amz-target");
+        // "DynamoDB_20120810.PutItem", "Kinesis_20131202.GetRecords": the operation follows the dot.
+        String operation = amzTarget == null ? "none" : amzTarget.substring(amzTarget.indexOf('.') + 1);
+        count(requestsByOperation, operation, 1);
+        try {
+            account(operation, request.body);
+        } catch (IOException | RuntimeException e) {
+            // Counting must never change what the emulator sees; an unreadable body is simply not itemised.
+            count(requestsByOperation, "unreadable", 1);
+        }
+    }
+
+    /** One HTTP/1.1 message: start line, header lines, and the body (de-chunked; re-sent with a length). */
+    static final class HttpMessage {
+        final String startLine;
+        final List<String> headerLines;
+        final byte[] body;
+
+        private HttpMessage(String startLine, List<String> headerLines, byte[] body) {
+            this.startLine = startLine;
+            this.headerLines = headerLines;
+            this.body = body;
+        }
+
+        String header(String name) {
+            for (String line : headerLines) {
+                int colon = line.indexOf(':');
+                if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+                    return line.substring(colon + 1).trim();
+                }
+            }
+            return null;
+        }
+
+        /** Null at a clean end of stream before a new message. */
+        static HttpMessage read(InputStream in) throws IOException {
+            String start = line(in);
+            if (start == null) {
+                return null;
+            }
+            List<String> headers = new ArrayList<>();
+            for (String h = line(in); h != null && !h.isEmpty(); h = line(in)) {
+                headers.add(h);
+            }
+            HttpMessage head = new HttpMessage(start, headers, new byte[0]);
+            String length = head.header("content-length");
+            String encoding = head.header("transfer-encoding");
+            byte[] body;
+            if (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                for (int size = Integer.parseInt(line(in).split(";")[0].trim(), 16); size > 0;
+                     size = Integer.parseInt(line(in).split(";")[0].trim(), 16)) {
+                    out.write(in.readNBytes(size));
+                    line(in);
+                }
+                for (String trailer = line(in); trailer != null && !trailer.isEmpty(); trailer = line(in)) {
+                    // Trailers are not used by either side.
+                }
+                body = out.toByteArray();
+                headers.removeIf(h -> h.toLowerCase(Locale.ROOT).startsWith("transfer-encoding:"));
+                headers.add("Content-Length: " + body.length);
+            } else {
+                body = length == null ? new byte[0] : in.readNBytes(Integer.parseInt(length));
+            }
+            return new HttpMessage(start, headers, body);
+        }
+
+        void writeTo(OutputStream out) throws IOException {
+            StringBuilder head = new StringBuilder(startLine).append("\r\n");
+            for (String h : headerLines) {
+                head.append(h).append("\r\n");
+            }
+            head.append("\r\n");
+            out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.write(body);
+            out.flush();
+        }
+
+        private static String line(InputStream in) throws IOException {
+            StringBuilder s = new StringBuilder();
+            int c;
+            while ((c = in.read()) != -1) {
+                if (c == '\n') {
+                    int n = s.length();
+                    return n > 0 && s.charAt(n - 1) == '\r' ? s.substring(0, n - 1) : s.toString();
+                }
+                s.append((char) c);
+            }
+            return s.length() == 0 ? null : s.toString();
+        }
+    }
+
+    private void account(String operation, byte[] body) throws IOException {
+        if (operation.equals("BatchWriteItem")) {
+            JsonNode tables = json.readTree(body).path("RequestItems");
+            for (Iterator<Map.Entry<String, JsonNode>> it = tables.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> table = it.next();
+                count(requestsByTable, table.getKey(), 1);
+                for (JsonNode write : table.getValue()) {
+                    JsonNode item = write.path("PutRequest").path("Item");
+                    if (item.isObject()) {
+                        written(table.getKey(), item);
+                    }
+                }
+            }
+        } else if (operation.equals("PutItem")) {
+            JsonNode request = json.readTree(body);
+            String table = request.path("TableName").asText();
+            count(requestsByTable, table, 1);
+            written(table, request.path("Item"));
+        }
+    }
+
+    private void written(String table, JsonNode itemJson) {
+        Map<String, AttributeValue> item = item(itemJson);
+        int units = ItemSize.writeUnits(item);
+        count(itemsByTable, table, 1);
+        count(unitsByTable, table, units);
+        String indexKey = sparseIndexKeys.get(table);
+        if (indexKey != null && item.containsKey(indexKey)) {
+            // The GSI projects ALL attributes, so its entry is as large as the item.
+            count(indexUnitsByTable, table, units);
+        }
+    }
+
+    /** DynamoDB JSON to the SDK's attribute values, so the product's own size rules apply. */
+    static Map<String, AttributeValue> item(JsonNode json) {
+        Map<String, AttributeValue> item = new LinkedHashMap<>();
+        json.fields().forEachRemaining(f -> item.put(f.getKey(), attribute(f.getValue())));
+        return item;
+    }
+
+    private static AttributeValue attribute(JsonNode v) {
+        if (v.has("S")) {
+            return AttributeValue.fromS(v.get("S").asText());
+        }
+        if (v.has("N")) {
+            return AttributeValue.fromN(v.get("N").asText());
+        }
+        if (v.has("B")) {
+            return AttributeValue.fromB(SdkBytes.fromByteArray(Base64.getDecoder().decode(v.get("B").asText())));
+        }
+        if (v.has("BOOL")) {
+            return AttributeValue.fromBool(v.get("BOOL").asBoolean());
+        }
+        if (v.has("NULL")) {
+            return AttributeValue.fromNul(true);
+        }
+        if (v.has("M")) {
+            return AttributeValue.fromM(item(v.get("M")));
+        }
+        if (v.has("L")) {
+            List<AttributeValue> list = new ArrayList<>();
+            v.get("L").forEach(e -> list.add(attribute(e)));
+            return AttributeValue.fromL(list);
+        }
+        if (v.has("SS")) {
+            List<String> set = new ArrayList<>();
+            v.get("SS").forEach(e -> set.add(e.asText()));
+            return AttributeValue.fromSs(set);
+        }
+        throw new IllegalArgumentException("attribute type not counted: " + v.fieldNames().next());
+    }
+
+    private static boolean contains(byte[] body, String text) {
+        return new String(body, StandardCharsets.UTF_8).contains(text);
+    }
+
+    private static void count(Map<String, LongAdder> map, String key, long n) {
+        map.computeIfAbsent(key, k -> new LongAdder()).add(n);
+    }
+
+    private static long sum(Map<String, LongAdder> map, String key) {
+        LongAdder a = map.get(key);
+        return a == null ? 0 : a.sum();
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } catch (IOException e) {
+            // Closing a listening socket cannot fail in a way that matters here.
+        }
+        connections.shutdownNow();
+    }
+}

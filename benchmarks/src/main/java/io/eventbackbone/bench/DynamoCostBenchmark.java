@@ -1,0 +1,116 @@
+package io.eventbackbone.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventbackbone.domain.DomainLogics;
+import io.eventbackbone.job.EventStoreJob;
+import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobConfig;
+import io.eventbackbone.job.process.DeciderSettings;
+import io.eventbackbone.job.sink.StoreSinks;
+import io.eventbackbone.job.source.SourceRecord;
+import io.eventbackbone.local.AwsClients;
+import io.eventbackbone.local.LocalEmulators;
+import io.eventbackbone.store.EventsTable;
+import java.util.Map;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Figure 2: what an event costs in DynamoDB, counted from the requests the job's real sinks send to the
+ * emulator (through {@link CountingAwsProxy}), beside the naive design over the same events. This run
+ * feeds the topology from memory as fast as it goes, so the sink buffers fill: the cost at full load.
+ * Figure 3 reports the same counts for the live pipeline at the rate the local stack carries.
+ */
+final class DynamoCostBenchmark {
+
+    private DynamoCostBenchmark() {
+    }
+
+    static void run(Scale scale, LocalEmulators emulators, Results results) throws Exception {
+        if (PreparedRecords.current() == null || PreparedRecords.perShard() < scale.dynamoPerShard) {
+            PreparedRecords.use(JobCostBenchmark.prepare(scale.dynamoPerShard));
+        }
+        try (BenchTables tables = new BenchTables(emulators, "cost");
+             CountingAwsProxy proxy = CountingAwsProxy.start(emulators.dynamoDbEndpoint())) {
+            proxy.sparseIndex(tables.events, EventsTable.TIME_SLICE);
+            JobConfig config = jobConfig(emulators, proxy, tables);
+            NaiveDesignTap.reset();
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
+            env.setParallelism(JobCostBenchmark.PARALLELISM);
+            env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
+            Configuration backend = new Configuration();
+            backend.set(StateBackendOptions.STATE_BACKEND, config.require(ConfigKey.STATE_BACKEND));
+            env.configure(backend);
+            DataStream<SourceRecord> records = env.fromSource(PreparedRecords.source(scale.dynamoPerShard),
+                    WatermarkStrategy.noWatermarks(), "prepared records", TypeInformation.of(SourceRecord.class));
+            EventStoreJob.defineDecisions(records, DeciderSettings.from(config, DomainLogics.discover()),
+                    new NaiveDesignTap(StoreSinks.dynamoDb(config)));
+            long started = System.nanoTime();
+            env.execute("benchmark: DynamoDB cost");
+            double seconds = (System.nanoTime() - started) / 1e9;
+            ObjectNode details = results.details("2-dynamodb-cost");
+            details.put("records", 2L * scale.dynamoPerShard);
+            details.put("jobSeconds", seconds);
+            addRows(results, "2a", "2b", "full load, bounded source", proxy, tables, details);
+        }
+    }
+
+    /** The job's configuration against the emulator behind the counting proxy; everything else default. */
+    static JobConfig jobConfig(LocalEmulators emulators, CountingAwsProxy proxy, BenchTables tables) {
+        return new JobConfig(Map.of())
+                .with(ConfigKey.AWS_REGION, emulators.region())
+                .with(ConfigKey.DYNAMODB_ENDPOINT, proxy.endpoint().toString())
+                .with(ConfigKey.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
+                .with(ConfigKey.AWS_SECRET_KEY, AwsClients.DUMMY_KEY)
+                .with(ConfigKey.EVENTS_TABLE, tables.events)
+                .with(ConfigKey.PROJECTIONS_TABLE, tables.projections)
+                .with(ConfigKey.REJECTIONS_TABLE, tables.rejections);
+    }
+
+    /** Requests and WCU per stored event, ours beside the naive design's, from the proxy and the tap. */
+    static void addRows(Results results, String requestsId, String unitsId, String run, CountingAwsProxy proxy,
+                        BenchTables tables, ObjectNode details) {
+        long events = NaiveDesignTap.EVENTS.sum();
+        long requests = proxy.writeRequests();
+        long units = proxy.units(tables.events) + proxy.indexUnits(tables.events) + proxy.units(tables.projections)
+                + proxy.units(tables.rejections);
+        double naiveRequestsPerEvent = (double) NaiveDesignTap.naiveRequests() / events;
+        double naiveUnitsPerEvent = (double) NaiveDesignTap.naiveUnits() / events;
+        double requestsPerEvent = (double) requests / events;
+        double unitsPerEvent = (double) units / events;
+        details.put("eventsStored", events);
+        details.put("rejections", NaiveDesignTap.REJECTIONS.sum());
+        details.put("indexedEvents", NaiveDesignTap.INDEXED_EVENTS.sum());
+        details.put("projectionUpdatesEmitted", NaiveDesignTap.PROJECTIONS.sum());
+        details.put("projectionItemsSent", proxy.items(tables.projections));
+        details.put("eventsTableRequests", proxy.writeRequests(tables.events));
+        details.put("projectionsTableRequests", proxy.writeRequests(tables.projections));
+        details.put("eventsTableItems", proxy.items(tables.events));
+        details.put("eventsTableWcu", proxy.units(tables.events));
+        details.put("eventsIndexWcu", proxy.indexUnits(tables.events));
+        details.put("projectionsTableWcu", proxy.units(tables.projections));
+        details.put("rejectionsTableWcu", proxy.units(tables.rejections));
+        details.put("conditionalCheckFailures", proxy.conditionalFailures());
+        details.put("writeRequestsPerEvent", requestsPerEvent);
+        details.put("wcuPerEvent", unitsPerEvent);
+        details.put("naiveRequestsPerEvent", naiveRequestsPerEvent);
+        details.put("naiveWcuPerEvent", naiveUnitsPerEvent);
+        details.set("proxyCounts", Results.JSON.valueToTree(proxy.snapshot()));
+        System.out.printf("  %s: %,d events; %,d write requests (%,d to events, %,d to projections), %.3f per event;"
+                        + " %,d WCU (%,d events, %,d GSI, %,d projections), %.3f per event%n",
+                run, events, requests, proxy.writeRequests(tables.events), proxy.writeRequests(tables.projections),
+                requestsPerEvent, units, proxy.units(tables.events), proxy.indexUnits(tables.events),
+                proxy.units(tables.projections), unitsPerEvent);
+        results.add(requestsId, "DynamoDB write requests per event, " + run, requestsPerEvent, "requests/event",
+                "naive: PutItem event + PutItem projection", naiveRequestsPerEvent)
+                .goal("<= 0.10 of naive (10x fewer)", requestsPerEvent * 10 <= naiveRequestsPerEvent);
+        results.add(unitsId, "DynamoDB WCU per event (incl. GSI), " + run, unitsPerEvent, "WCU/event",
+                "naive: ceil(event/1KB) + ceil(projection/1KB)", naiveUnitsPerEvent)
+                .goal("<= naive", unitsPerEvent <= naiveUnitsPerEvent);
+    }
+}

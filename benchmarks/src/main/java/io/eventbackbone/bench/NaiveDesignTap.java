@@ -1,0 +1,155 @@
+package io.eventbackbone.bench;
+
+import io.eventbackbone.job.sink.StoreSinks;
+import io.eventbackbone.store.EventsTable;
+import io.eventbackbone.store.ItemSize;
+import io.eventbackbone.store.Projection;
+import io.eventbackbone.store.ProjectionsTable;
+import io.eventbackbone.store.Rejection;
+import io.eventbackbone.store.StoredEvent;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Wraps the job's real sinks and, for every record handed to them, adds up what the naive design would
+ * have written for it: each event one PutItem into the events table (no time index) and one PutItem of
+ * the projection after that event, nothing coalesced. The wrapped sinks write exactly as before.
+ * Counters are static because the MiniCluster's tasks run in this JVM.
+ */
+final class NaiveDesignTap implements StoreSinks {
+    private static final long serialVersionUID = 1L;
+
+    static final LongAdder EVENTS = new LongAdder();
+    static final LongAdder EVENT_UNITS = new LongAdder();
+    static final LongAdder INDEXED_EVENTS = new LongAdder();
+    static final LongAdder PROJECTIONS = new LongAdder();
+    static final LongAdder PROJECTION_UNITS = new LongAdder();
+    static final LongAdder REJECTIONS = new LongAdder();
+    /**
+     * When on, each projection's lag as it reaches the projections sink: wall-clock now minus its
+     * {@code updatedAt}, which is the Kinesis arrival time of its event. Splits end-to-end latency into
+     * "stream and job" and "sink buffer and write".
+     */
+    static volatile boolean recordLag;
+    static final java.util.concurrent.ConcurrentLinkedQueue<Long> SINK_LAG_MILLIS = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    private final StoreSinks sinks;
+
+    NaiveDesignTap(StoreSinks sinks) {
+        this.sinks = sinks;
+    }
+
+    static void reset() {
+        EVENTS.reset();
+        EVENT_UNITS.reset();
+        INDEXED_EVENTS.reset();
+        PROJECTIONS.reset();
+        PROJECTION_UNITS.reset();
+        REJECTIONS.reset();
+        SINK_LAG_MILLIS.clear();
+    }
+
+    static long naiveRequests() {
+        return EVENTS.sum() + PROJECTIONS.sum();
+    }
+
+    static long naiveUnits() {
+        return EVENT_UNITS.sum() + PROJECTION_UNITS.sum();
+    }
+
+    @Override
+    public Sink<StoredEvent> events() {
+        return new Tapped<>(sinks.events(), Kind.EVENT);
+    }
+
+    @Override
+    public Sink<Projection> projections() {
+        return new Tapped<>(sinks.projections(), Kind.PROJECTION);
+    }
+
+    @Override
+    public Sink<Rejection> rejections() {
+        return new Tapped<>(sinks.rejections(), Kind.REJECTION);
+    }
+
+    enum Kind {
+        EVENT, PROJECTION, REJECTION;
+
+        void observe(Object record) {
+            switch (this) {
+                case EVENT: {
+                    StoredEvent e = (StoredEvent) record;
+                    Map<String, AttributeValue> item = EventsTable.toItem(e);
+                    if (item.remove(EventsTable.TIME_SLICE) != null) {
+                        INDEXED_EVENTS.increment();
+                    }
+                    EVENTS.increment();
+                    EVENT_UNITS.add(ItemSize.writeUnits(item));
+                    break;
+                }
+                case PROJECTION:
+                    if (recordLag) {
+                        SINK_LAG_MILLIS.add(System.currentTimeMillis() - ((Projection) record).getUpdatedAt());
+                    }
+                    PROJECTIONS.increment();
+                    PROJECTION_UNITS.add(ItemSize.writeUnits(ProjectionsTable.toItem((Projection) record)));
+                    break;
+                default:
+                    REJECTIONS.increment();
+            }
+        }
+    }
+
+    private static final class Tapped<T> implements Sink<T> {
+        private static final long serialVersionUID = 1L;
+        private final Sink<T> sink;
+        private final Kind kind;
+
+        Tapped(Sink<T> sink, Kind kind) {
+            this.sink = sink;
+            this.kind = kind;
+        }
+
+        @Override
+        @SuppressWarnings("deprecation")
+        public SinkWriter<T> createWriter(InitContext context) throws IOException {
+            return new Writer<>(sink.createWriter(context), kind);
+        }
+
+        @Override
+        public SinkWriter<T> createWriter(WriterInitContext context) throws IOException {
+            return new Writer<>(sink.createWriter(context), kind);
+        }
+    }
+
+    private static final class Writer<T> implements SinkWriter<T> {
+        private final SinkWriter<T> writer;
+        private final Kind kind;
+
+        Writer(SinkWriter<T> writer, Kind kind) {
+            this.writer = writer;
+            this.kind = kind;
+        }
+
+        @Override
+        public void write(T element, Context context) throws IOException, InterruptedException {
+            kind.observe(element);
+            writer.write(element, context);
+        }
+
+        @Override
+        public void flush(boolean endOfInput) throws IOException, InterruptedException {
+            writer.flush(endOfInput);
+        }
+
+        @Override
+        public void close() throws Exception {
+            writer.close();
+        }
+    }
+}

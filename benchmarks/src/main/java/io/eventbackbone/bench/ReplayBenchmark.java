@@ -1,0 +1,278 @@
+package io.eventbackbone.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventbackbone.domain.DomainLogics;
+import io.eventbackbone.event.EnvelopeCodec;
+import io.eventbackbone.event.InvalidEnvelopeException;
+import io.eventbackbone.job.EventStoreJob;
+import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobConfig;
+import io.eventbackbone.job.process.DeciderSettings;
+import io.eventbackbone.job.replay.ReplayJob;
+import io.eventbackbone.job.replay.ReplayRequest;
+import io.eventbackbone.job.replay.ReplaySummary;
+import io.eventbackbone.job.sink.AwsSettings;
+import io.eventbackbone.job.sink.BatchPutSink;
+import io.eventbackbone.job.sink.StoreSinks;
+import io.eventbackbone.job.sink.TableItems;
+import io.eventbackbone.job.sink.WriterSettings;
+import io.eventbackbone.job.source.SourceRecord;
+import io.eventbackbone.local.AwsClients;
+import io.eventbackbone.local.LocalEmulators;
+import io.eventbackbone.local.LocalStreams;
+import io.eventbackbone.store.Projection;
+import io.eventbackbone.store.ProjectionsTable;
+import io.eventbackbone.store.Rejection;
+import io.eventbackbone.store.StoredEvent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+
+/**
+ * Figure 4: replay. An events table is filled by the real streaming topology (decider, events sink) from
+ * records whose Kinesis arrival times spread over 100 minutes, so a one-minute window holds 1% of the
+ * events. Then the replay job reads such a window to the playback stream (items read per event replayed),
+ * and rebuilds every projection into a fresh table (events per second), beside dynalite's own
+ * BatchWriteItem ceiling measured right after.
+ */
+final class ReplayBenchmark {
+    static final int MINUTES = 100;
+    static final double ITEMS_PER_EVENT_GOAL = 1.2;
+    static final double REBUILD_GOAL = 0.5;
+    static final int CEILING_THREADS = 4;
+
+    private ReplayBenchmark() {
+    }
+
+    static void run(Scale scale, LocalEmulators emulators, Results results) throws Exception {
+        ObjectNode details = results.details("4-replay");
+        long t0 = Instant.parse("2026-05-04T08:00:00Z").toEpochMilli();
+        int events = scale.replayTableEvents;
+        EnvelopeWorkload workload = new EnvelopeWorkload(21, "", EnvelopeWorkload.DEFAULT_AGGREGATES,
+                EnvelopeWorkload.DEFAULT_ZIPF_EXPONENT);
+        SourceRecord[][] shards = PreparedRecords.generate(workload, events / 2, t0, events / (MINUTES * 60.0));
+        PreparedRecords.use(shards);
+        String name = "replay-" + UUID.randomUUID().toString().substring(0, 6);
+        try (BenchTables tables = new BenchTables(emulators, "replay");
+             DynamoDbClient dynamo = AwsClients.dynamoDb(emulators.dynamoDbEndpoint(), emulators.region());
+             KinesisClient kinesis = AwsClients.kinesis(emulators.kinesisEndpoint(), emulators.region())) {
+            JobConfig config = new JobConfig(Map.of())
+                    .with(ConfigKey.AWS_REGION, emulators.region())
+                    .with(ConfigKey.KINESIS_ENDPOINT, emulators.kinesisEndpoint().toString())
+                    .with(ConfigKey.DYNAMODB_ENDPOINT, emulators.dynamoDbEndpoint().toString())
+                    .with(ConfigKey.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
+                    .with(ConfigKey.AWS_SECRET_KEY, AwsClients.DUMMY_KEY)
+                    .with(ConfigKey.EVENTS_TABLE, tables.events)
+                    .with(ConfigKey.PROJECTIONS_TABLE, tables.projections)
+                    .with(ConfigKey.REJECTIONS_TABLE, tables.rejections);
+            long seeding = System.nanoTime();
+            seed(config, events / 2);
+            details.put("tableEvents", events);
+            details.put("seedSeconds", (System.nanoTime() - seeding) / 1e9);
+            System.out.printf("  events table filled by the streaming topology: %,d events in %.1f s%n", events,
+                    (System.nanoTime() - seeding) / 1e9);
+
+            String playback = name + "-playback";
+            LocalStreams.createStream(kinesis, playback, 2);
+            JobConfig replay = config.with(ConfigKey.MODE, "replay")
+                    .with(ConfigKey.PLAYBACK_STREAM_ARN, LocalStreams.streamArn(emulators.region(), playback));
+            long minute = 60_000L;
+            ReplaySummary aligned = replayWindow(replay, shards, t0 + 50 * minute, t0 + 51 * minute,
+                    details.putObject("windowOnBucketBoundaries"));
+            ReplaySummary offset = replayWindow(replay, shards, t0 + 50 * minute + 30_000, t0 + 51 * minute + 30_000,
+                    details.putObject("windowMidBucket"));
+            results.add("4a", "replay read cost, 1% window on minute boundaries, items read/event",
+                    aligned.itemsReadPerEvent(), "items/event", "one item per event replayed", 1.0)
+                    .goal("<= 1.2", aligned.itemsReadPerEvent() <= ITEMS_PER_EVENT_GOAL);
+            results.add("4b", "replay read cost, 1% window starting mid-bucket, items read/event",
+                    offset.itemsReadPerEvent(), "items/event", "one item per event replayed", 1.0);
+
+            String rebuilt = name + "-rebuilt";
+            BenchTables.create(dynamo, ProjectionsTable.createTableRequest(rebuilt));
+            JobConfig rebuild = replay.with(ConfigKey.REPLAY_TARGET, "projection")
+                    .with(ConfigKey.REPLAY_PROJECTION_TABLE, rebuilt)
+                    .with(ConfigKey.REPLAY_TO, Instant.ofEpochMilli(lastArrival(shards) + minute).toString());
+            ReplaySummary summary = runReplay(rebuild);
+            double rate = summary.events() / (summary.elapsedMillis() / 1000.0);
+            ObjectNode r = details.putObject("rebuild");
+            r.set("summary", summary.toJson());
+            r.put("eventsPerSecond", rate);
+            System.out.printf("  rebuild: %,d events of %,d aggregates in %.1f s: %,.0f events/s; %,d items in %,d requests%n",
+                    summary.events(), summary.aggregates(), summary.elapsedMillis() / 1000.0, rate, summary.itemsRead(),
+                    summary.readRequests());
+            dynamo.deleteTable(b -> b.tableName(rebuilt));
+
+            double ceiling = batchWriteCeiling(emulators, dynamo, name + "-ceiling", scale.batchWriteCeilingSeconds,
+                    details.putObject("batchWriteCeiling"));
+            results.add("4c", "projection rebuild into a fresh table, events/s", rate, "events/s",
+                    "dynalite BatchWriteItem ceiling, items/s", ceiling)
+                    .goal(">= 0.50 of the ceiling", rate >= REBUILD_GOAL * ceiling);
+            try {
+                kinesis.deleteStream(b -> b.streamName(playback));
+            } catch (RuntimeException e) {
+                // Only frees the emulator's memory.
+            }
+        }
+    }
+
+    /** The streaming topology over the prepared records, writing only the events table. */
+    private static void seed(JobConfig config, int perShard) throws Exception {
+        AwsSettings aws = AwsSettings.dynamoDb(config);
+        // Larger buffers and more requests in flight than the job's defaults: filling the table is set-up, not measured.
+        WriterSettings writer = new WriterSettings(200, 2500, 32);
+        String table = config.require(ConfigKey.EVENTS_TABLE);
+        StoreSinks eventsOnly = new StoreSinks() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public Sink<StoredEvent> events() {
+                return new BatchPutSink<>(table, TableItems.storedEvents(), aws, writer);
+            }
+
+            @Override
+            public Sink<Projection> projections() {
+                return new DiscardingSink<>();
+            }
+
+            @Override
+            public Sink<Rejection> rejections() {
+                return new DiscardingSink<>();
+            }
+        };
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
+        env.setParallelism(JobCostBenchmark.PARALLELISM);
+        env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
+        EventStoreJob.defineDecisions(env.fromSource(PreparedRecords.source(perShard), WatermarkStrategy.noWatermarks(),
+                        "prepared records", TypeInformation.of(SourceRecord.class)),
+                DeciderSettings.from(config, DomainLogics.discover()), eventsOnly);
+        env.execute("benchmark: fill events table");
+    }
+
+    private static ReplaySummary replayWindow(JobConfig replay, SourceRecord[][] shards, long from, long to,
+                                              ObjectNode out) throws Exception {
+        // Arrival times are distinct and increasing per aggregate, so recordedAt equals the arrival time.
+        long inWindow = 0;
+        java.util.Set<String> inWindowAggregates = new java.util.HashSet<>();
+        java.util.Set<String> laterAggregates = new java.util.HashSet<>();
+        for (SourceRecord[] shard : shards) {
+            for (SourceRecord r : shard) {
+                if (r.getArrivalMillis() >= from && r.getArrivalMillis() < to) {
+                    inWindow++;
+                    inWindowAggregates.add(aggregateId(r));
+                } else if (r.getArrivalMillis() >= to) {
+                    laterAggregates.add(aggregateId(r));
+                }
+            }
+        }
+        laterAggregates.retainAll(inWindowAggregates);
+        ReplaySummary summary = runReplay(replay.with(ConfigKey.REPLAY_FROM, Instant.ofEpochMilli(from).toString())
+                .with(ConfigKey.REPLAY_TO, Instant.ofEpochMilli(to).toString()));
+        out.set("summary", summary.toJson());
+        out.put("eventsInWindowExpected", inWindow);
+        out.put("aggregatesInWindow", summary.aggregates());
+        // Each of these costs the reader one item past the window's end: its first event at or after 'to'.
+        out.put("aggregatesInWindowWithLaterEvents", laterAggregates.size());
+        out.put("extraItemsRead", summary.itemsRead() - summary.events());
+        System.out.printf("  window [%s, %s): %,d events (expected %,d) of %,d aggregates (%,d with later events),"
+                        + " %,d items read = %.3f per event%n", Instant.ofEpochMilli(from), Instant.ofEpochMilli(to),
+                summary.events(), inWindow, summary.aggregates(), laterAggregates.size(), summary.itemsRead(),
+                summary.itemsReadPerEvent());
+        if (summary.events() != inWindow) {
+            out.put("warning", "the replay returned " + summary.events() + " events, the window holds " + inWindow);
+        }
+        return summary;
+    }
+
+    private static String aggregateId(SourceRecord r) {
+        try {
+            return EnvelopeCodec.decode(r.getPayload(), EnvelopeCodec.Source.STREAM).getAggregateId();
+        } catch (InvalidEnvelopeException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long lastArrival(SourceRecord[][] shards) {
+        long last = 0;
+        for (SourceRecord[] shard : shards) {
+            last = Math.max(last, shard[shard.length - 1].getArrivalMillis());
+        }
+        return last;
+    }
+
+    private static ReplaySummary runReplay(JobConfig config) throws Exception {
+        ReplayRequest request = ReplayRequest.from(config);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
+        env.setParallelism(JobCostBenchmark.PARALLELISM);
+        ReplayJob.define(env, config, request, DomainLogics.discover());
+        return ReplaySummary.of(request, env.execute("benchmark: " + request.runId()));
+    }
+
+    /** BatchWriteItem of 25 projection items from several threads into a fresh table, for a few seconds. */
+    static double batchWriteCeiling(LocalEmulators emulators, DynamoDbClient admin, String table, int seconds, ObjectNode out) throws Exception {
+        BenchTables.create(admin, ProjectionsTable.createTableRequest(table));
+        LongAdder written = new LongAdder();
+        long started = System.nanoTime();
+        long deadline = started + seconds * 1_000_000_000L;
+        ExecutorService pool = Executors.newFixedThreadPool(CEILING_THREADS);
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < CEILING_THREADS; t++) {
+            int thread = t;
+            done.add(pool.submit(() -> {
+                try (DynamoDbClient dynamo = AwsClients.dynamoDb(emulators.dynamoDbEndpoint(), emulators.region())) {
+                    for (int n = 0; System.nanoTime() < deadline; n++) {
+                        List<WriteRequest> batch = new ArrayList<>(25);
+                        for (int i = 0; i < 25; i++) {
+                            String id = "item-" + thread + "-" + n + "-" + i;
+                            Projection p = new Projection(id, "generic", 7, "{\"status\":\"active\",\"owner\":\"v1x2y3z4\","
+                                    + "\"quantity\":12345,\"price\":\"v9a8b7\"}", 1777881600000L + n, UUID.randomUUID().toString());
+                            batch.add(WriteRequest.builder().putRequest(PutRequest.builder()
+                                    .item(ProjectionsTable.toItem(p)).build()).build());
+                        }
+                        while (!batch.isEmpty()) {
+                            List<WriteRequest> pending = batch;
+                            BatchWriteItemResponse response = dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, pending)));
+                            List<WriteRequest> left = response.hasUnprocessedItems()
+                                    ? response.unprocessedItems().getOrDefault(table, List.of()) : List.of();
+                            written.add(pending.size() - left.size());
+                            batch = left;
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        pool.shutdownNow();
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        double rate = written.sum() / elapsed;
+        admin.deleteTable(b -> b.tableName(table));
+        out.put("threads", CEILING_THREADS);
+        out.put("itemsPerRequest", 25);
+        out.put("itemsWritten", written.sum());
+        out.put("seconds", elapsed);
+        out.put("itemsPerSecond", rate);
+        System.out.printf("  dynalite BatchWriteItem ceiling: %,d items in %.1f s = %,.0f items/s (%d threads)%n",
+                written.sum(), elapsed, rate, CEILING_THREADS);
+        return rate;
+    }
+}

@@ -1,0 +1,205 @@
+package io.eventbackbone.bench;
+
+import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.sink.StoreSinks;
+import io.eventbackbone.job.sink.TableItems;
+import io.eventbackbone.store.Projection;
+import io.eventbackbone.store.ProjectionsTable;
+import io.eventbackbone.store.Rejection;
+import io.eventbackbone.store.StoredEvent;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * The job's three sinks minus the network: they buffer and coalesce as the DynamoDB sinks do (by key, up
+ * to {@code dynamodb.max.buffered.items}), build the same items and the same BatchWriteItem and
+ * conditional PutItem requests, and then drop them. What remains is the job's own cost.
+ */
+final class UnsentStoreSinks implements StoreSinks {
+    private static final long serialVersionUID = 1L;
+
+    static final int MAX_BUFFERED = Integer.parseInt(ConfigKey.WRITE_MAX_BUFFERED.defaultValue());
+    /** BatchWriteItem's limit, as the events sink uses it. */
+    static final int MAX_BATCH_ITEMS = 25;
+
+    @Override
+    public Sink<StoredEvent> events() {
+        return new UnsentSink<>(new BatchPuts<>("events", TableItems.storedEvents()));
+    }
+
+    @Override
+    public Sink<Projection> projections() {
+        return new UnsentSink<>(new ConditionalPuts("projections"));
+    }
+
+    @Override
+    public Sink<Rejection> rejections() {
+        return new UnsentSink<>(new BatchPuts<>("rejections", TableItems.rejections()));
+    }
+
+    /** How one table's buffered records become requests. */
+    interface Requests<T> extends Serializable {
+        String keyOf(T record);
+
+        boolean supersedes(T newer, T older);
+
+        /** Builds the requests for the records and returns the last one (kept, so nothing is optimised away). */
+        SdkRequest build(List<T> records);
+    }
+
+    /** Append-only items, 25 to a BatchWriteItem request, as {@code BatchPutSink} sends them. */
+    static final class BatchPuts<T> implements Requests<T> {
+        private static final long serialVersionUID = 1L;
+        private final String table;
+        private final TableItems<T> items;
+
+        BatchPuts(String table, TableItems<T> items) {
+            this.table = table;
+            this.items = items;
+        }
+
+        @Override
+        public String keyOf(T record) {
+            return items.keyOf(record);
+        }
+
+        @Override
+        public boolean supersedes(T newer, T older) {
+            return true;
+        }
+
+        @Override
+        public SdkRequest build(List<T> records) {
+            SdkRequest last = null;
+            List<WriteRequest> batch = new ArrayList<>(MAX_BATCH_ITEMS);
+            for (int i = 0; i < records.size(); i++) {
+                batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(items.toItem(records.get(i))).build()).build());
+                if (batch.size() == MAX_BATCH_ITEMS || i == records.size() - 1) {
+                    last = BatchWriteItemRequest.builder().requestItems(Map.of(table, batch)).build();
+                    RunProbe.REQUESTS_BUILT.increment();
+                    batch = new ArrayList<>(MAX_BATCH_ITEMS);
+                }
+            }
+            RunProbe.ITEMS_BUILT.add(records.size());
+            return last;
+        }
+    }
+
+    /** One version-conditional PutItem per projection, as {@code ProjectionSink} sends them. */
+    static final class ConditionalPuts implements Requests<Projection> {
+        private static final long serialVersionUID = 1L;
+        private final String table;
+
+        ConditionalPuts(String table) {
+            this.table = table;
+        }
+
+        @Override
+        public String keyOf(Projection p) {
+            return p.getAggregateId();
+        }
+
+        @Override
+        public boolean supersedes(Projection newer, Projection older) {
+            return newer.getVersion() > older.getVersion();
+        }
+
+        @Override
+        public SdkRequest build(List<Projection> records) {
+            SdkRequest last = null;
+            for (Projection p : records) {
+                last = PutItemRequest.builder().tableName(table).item(ProjectionsTable.toItem(p))
+                        .conditionExpression(ProjectionsTable.ONLY_FORWARD_CONDITION)
+                        .expressionAttributeValues(Map.of(ProjectionsTable.VERSION_PLACEHOLDER,
+                                AttributeValue.builder().n(Long.toString(p.getVersion())).build()))
+                        .build();
+            }
+            RunProbe.REQUESTS_BUILT.add(records.size());
+            RunProbe.ITEMS_BUILT.add(records.size());
+            return last;
+        }
+    }
+
+    static final class UnsentSink<T> implements Sink<T> {
+        private static final long serialVersionUID = 1L;
+        private final Requests<T> requests;
+
+        UnsentSink(Requests<T> requests) {
+            this.requests = requests;
+        }
+
+        @Override
+        @SuppressWarnings("deprecation")
+        public SinkWriter<T> createWriter(InitContext context) {
+            return new BufferingWriter<>(requests, counterFor(requests));
+        }
+
+        /** The counter travels by kind, not by reference: the sink is serialized into the job graph. */
+        private static LongAdder counterFor(Requests<?> requests) {
+            if (requests instanceof ConditionalPuts) {
+                return RunProbe.PROJECTIONS;
+            }
+            return ((BatchPuts<?>) requests).table.equals("events") ? RunProbe.EVENTS : RunProbe.REJECTIONS;
+        }
+    }
+
+    /** Buffers by key, coalescing as {@code BufferedTableWriter} does, and builds requests when full. */
+    static final class BufferingWriter<T> implements SinkWriter<T> {
+        private final Requests<T> requests;
+        private final LongAdder received;
+        private final Map<String, T> buffer = new LinkedHashMap<>();
+        private long count;
+        @SuppressWarnings("unused")
+        private volatile SdkRequest lastBuilt;
+
+        BufferingWriter(Requests<T> requests, LongAdder received) {
+            this.requests = requests;
+            this.received = received;
+        }
+
+        @Override
+        public void write(T record, Context context) {
+            count++;
+            String key = requests.keyOf(record);
+            T previous = buffer.get(key);
+            if (previous == null || requests.supersedes(record, previous)) {
+                buffer.put(key, record);
+            }
+            if (buffer.size() >= MAX_BUFFERED) {
+                flushBuffer();
+            }
+        }
+
+        @Override
+        public void flush(boolean endOfInput) {
+            flushBuffer();
+            if (endOfInput) {
+                RunProbe.markEnd();
+            }
+        }
+
+        private void flushBuffer() {
+            if (!buffer.isEmpty()) {
+                lastBuilt = requests.build(new ArrayList<>(buffer.values()));
+                buffer.clear();
+            }
+        }
+
+        @Override
+        public void close() {
+            received.add(count);
+        }
+    }
+}
