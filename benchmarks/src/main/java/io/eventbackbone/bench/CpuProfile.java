@@ -52,7 +52,9 @@ final class CpuProfile implements AutoCloseable {
         int total = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(file)) {
             String name = event.getEventType().getName();
-            if (event.getStackTrace() == null) {
+            // Another recording running in this JVM shares the file; only the samples count.
+            boolean sample = name.equals("jdk.ExecutionSample") || name.equals("jdk.NativeMethodSample");
+            if (!sample || event.getStackTrace() == null) {
                 continue;
             }
             List<RecordedFrame> frames = event.getStackTrace().getFrames();
