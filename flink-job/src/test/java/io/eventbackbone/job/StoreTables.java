@@ -27,21 +27,14 @@ public final class StoreTables {
 
     /** Creates only an events table, named as given. */
     public static String createEventsTable(DynamoDbClient dynamo, String name) {
-        new StoreTables(dynamo, (Void) null).create(EventsTable.createTableRequest(name));
+        create(dynamo, EventsTable.createTableRequest(name));
         return name;
     }
 
     /** Creates a projections table, named as given. */
     public static String createProjectionsTable(DynamoDbClient dynamo, String name) {
-        new StoreTables(dynamo, (Void) null).create(ProjectionsTable.createTableRequest(name));
+        create(dynamo, ProjectionsTable.createTableRequest(name));
         return name;
-    }
-
-    private StoreTables(DynamoDbClient dynamo, Void unused) {
-        this.dynamo = dynamo;
-        this.events = null;
-        this.projections = null;
-        this.rejections = null;
     }
 
     StoreTables(DynamoDbClient dynamo, String prefix) {
@@ -49,12 +42,12 @@ public final class StoreTables {
         this.events = prefix + "-events";
         this.projections = prefix + "-projections";
         this.rejections = prefix + "-rejections";
-        create(EventsTable.createTableRequest(events));
-        create(ProjectionsTable.createTableRequest(projections));
-        create(RejectionsTable.createTableRequest(rejections));
+        create(dynamo, EventsTable.createTableRequest(events));
+        create(dynamo, ProjectionsTable.createTableRequest(projections));
+        create(dynamo, RejectionsTable.createTableRequest(rejections));
     }
 
-    private void create(CreateTableRequest request) {
+    private static void create(DynamoDbClient dynamo, CreateTableRequest request) {
         dynamo.createTable(request);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (dynamo.describeTable(b -> b.tableName(request.tableName())).table().tableStatus() != TableStatus.ACTIVE) {
@@ -66,19 +59,19 @@ public final class StoreTables {
     }
 
     public List<StoredEvent> storedEvents() {
-        return scan(events, EventsTable::fromItem);
+        return scan(dynamo, events, EventsTable::fromItem);
     }
 
     public List<Projection> projections() {
-        return scan(projections, ProjectionsTable::fromItem);
+        return scan(dynamo, projections, ProjectionsTable::fromItem);
     }
 
     public static List<Projection> projections(DynamoDbClient dynamo, String table) {
-        return new StoreTables(dynamo, (Void) null).scan(table, ProjectionsTable::fromItem);
+        return scan(dynamo, table, ProjectionsTable::fromItem);
     }
 
     public List<Rejection> rejections() {
-        return scan(rejections, RejectionsTable::fromItem);
+        return scan(dynamo, rejections, RejectionsTable::fromItem);
     }
 
     public int count(String table) {
@@ -93,7 +86,7 @@ public final class StoreTables {
         return count;
     }
 
-    private <T> List<T> scan(String table, Function<Map<String, AttributeValue>, T> mapper) {
+    private static <T> List<T> scan(DynamoDbClient dynamo, String table, Function<Map<String, AttributeValue>, T> mapper) {
         List<T> out = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
