@@ -55,6 +55,7 @@ class RolePermissionsTest {
             "io/eventbackbone/job/sink/BatchPutSink.java", Set.of(EVENT_STORE_ROLE),
             "io/eventbackbone/job/sink/ProjectionSink.java", Set.of(EVENT_STORE_ROLE, REPLAY_ROLE),
             KINESIS_SOURCE_FILE, Set.of(EVENT_STORE_ROLE),
+            "io/eventbackbone/job/source/PacedShardReader.java", Set.of(EVENT_STORE_ROLE),
             "io/eventbackbone/job/replay/SliceReader.java", Set.of(REPLAY_ROLE),
             "io/eventbackbone/job/replay/PlaybackSink.java", Set.of(REPLAY_ROLE));
 

@@ -37,6 +37,10 @@ public final class ConfigKey {
             "Start instant for AT_TIMESTAMP, as seconds since the epoch (e.g. 1767225600.0).");
     public static final ConfigKey SHARD_DISCOVERY_MILLIS = key("events.stream.shard.discovery.millis", "10000",
             "How often the source looks for new shards.");
+    public static final ConfigKey POLL_INTERVAL_MILLIS = key("events.stream.poll.interval.millis", "200",
+            "Least time between two GetRecords of one shard after a read that returned records (Kinesis allows 5 reads per shard per second for all consumers together).");
+    public static final ConfigKey IDLE_POLL_INTERVAL_MILLIS = key("events.stream.idle.poll.interval.millis", "500",
+            "Least time between two GetRecords of one shard after a read that returned nothing: an idle stream costs this many calls, and a first event waits up to this long.");
     public static final ConfigKey EVENTS_TABLE = key("events.table.name", "events",
             "DynamoDB table of stored events (the system of record).");
     public static final ConfigKey PROJECTIONS_TABLE = key("projections.table.name", "projections",

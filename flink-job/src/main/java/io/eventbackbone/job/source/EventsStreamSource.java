@@ -8,13 +8,24 @@ import org.apache.flink.connector.kinesis.source.KinesisStreamsSource;
 import org.apache.flink.connector.kinesis.source.config.KinesisStreamsSourceConfigConstants;
 import org.apache.flink.connector.kinesis.source.config.KinesisStreamsSourceConfigConstants.InitialPosition;
 
-/** The Kinesis events stream as a FLIP-27 source; its shard positions live in checkpoints. */
+/** The Kinesis events stream as a FLIP-27 source, read at a pace Kinesis allows; shard positions live in checkpoints. */
 public final class EventsStreamSource {
 
     private EventsStreamSource() {
     }
 
-    public static KinesisStreamsSource<SourceRecord> create(JobConfig config) {
+    public static PacedKinesisSource create(JobConfig config) {
+        Configuration sourceConfig = connectorConfig(config);
+        KinesisStreamsSource<SourceRecord> connectorSource = KinesisStreamsSource.<SourceRecord>builder()
+                .setStreamArn(config.require(ConfigKey.EVENTS_STREAM_ARN))
+                .setSourceConfig(sourceConfig)
+                .setDeserializationSchema(new SourceRecordDeserializer())
+                .build();
+        return new PacedKinesisSource(connectorSource, sourceConfig, ReadPacing.from(config));
+    }
+
+    /** The connector's settings: AWS access, where a first run starts, shard discovery. */
+    static Configuration connectorConfig(JobConfig config) {
         Configuration sourceConfig = new Configuration();
         AwsSettings.kinesis(config).connectorProperties().forEach(sourceConfig::setString);
         String position = config.require(ConfigKey.INITIAL_POSITION).trim().toUpperCase(java.util.Locale.ROOT);
@@ -32,10 +43,6 @@ public final class EventsStreamSource {
         }
         sourceConfig.set(KinesisStreamsSourceConfigConstants.SHARD_DISCOVERY_INTERVAL_MILLIS,
                 config.getLong(ConfigKey.SHARD_DISCOVERY_MILLIS, 100, 3_600_000));
-        return KinesisStreamsSource.<SourceRecord>builder()
-                .setStreamArn(config.require(ConfigKey.EVENTS_STREAM_ARN))
-                .setSourceConfig(sourceConfig)
-                .setDeserializationSchema(new SourceRecordDeserializer())
-                .build();
+        return sourceConfig;
     }
 }

@@ -1,0 +1,143 @@
+package io.eventbackbone.job.source;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobConfig;
+import io.eventbackbone.local.AwsClients;
+import io.eventbackbone.local.LocalEmulators;
+import io.eventbackbone.local.LocalStreams;
+import io.eventbackbone.local.SharedEmulators;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.apache.flink.connector.kinesis.source.proxy.StreamProxy;
+import org.apache.flink.connector.kinesis.source.split.KinesisShardSplit;
+import org.apache.flink.connector.kinesis.source.split.StartingPosition;
+import org.apache.flink.kinesis.shaded.software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import org.apache.flink.kinesis.shaded.software.amazon.awssdk.services.kinesis.model.Record;
+import org.apache.flink.kinesis.shaded.software.amazon.awssdk.services.kinesis.model.Shard;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+
+/** The paced shard reader against kinesis-mock, with the Kinesis client the job's source builds. */
+@ExtendWith(SharedEmulators.class)
+class PacedKinesisSourceITCase {
+
+    private static final int SHARDS = 2;
+    private static final ReadPacing PACING = new ReadPacing(200, 500);
+
+    private final LocalEmulators emulators;
+    private KinesisClient kinesis;
+    private String arn;
+    private CountingProxy proxy;
+    private PacedShardReader reader;
+
+    PacedKinesisSourceITCase(LocalEmulators emulators) {
+        this.emulators = emulators;
+    }
+
+    @BeforeEach
+    void createStreamAndReader() {
+        kinesis = AwsClients.kinesis(emulators.kinesisEndpoint(), emulators.region());
+        String stream = "paced-" + UUID.randomUUID().toString().substring(0, 8);
+        arn = LocalStreams.createStream(kinesis, stream, SHARDS);
+        JobConfig config = new JobConfig(Map.of())
+                .with(ConfigKey.AWS_REGION, emulators.region())
+                .with(ConfigKey.KINESIS_ENDPOINT, emulators.kinesisEndpoint().toString())
+                .with(ConfigKey.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
+                .with(ConfigKey.AWS_SECRET_KEY, AwsClients.DUMMY_KEY)
+                .with(ConfigKey.EVENTS_STREAM_ARN, arn);
+        proxy = new CountingProxy(PacedKinesisSource.streamProxy(EventsStreamSource.connectorConfig(config)));
+        reader = new PacedShardReader(proxy, PACING);
+        List<KinesisShardSplit> splits = new ArrayList<>();
+        for (software.amazon.awssdk.services.kinesis.model.Shard shard : LocalStreams.listShards(kinesis, stream)) {
+            splits.add(new KinesisShardSplit(arn, shard.shardId(), StartingPosition.fromStart()));
+        }
+        reader.handleSplitsChanges(new SplitsAddition<>(splits));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        reader.close();
+        kinesis.close();
+    }
+
+    @Test
+    void readsEveryRecordOnceInShardOrder() throws Exception {
+        Map<String, List<String>> sent = new LinkedHashMap<>();
+        for (int i = 0; i < 200; i++) {
+            String key = "aggregate-" + (i % 7);
+            String data = key + "#" + i;
+            kinesis.putRecord(b -> b.streamARN(arn).partitionKey(key).data(SdkBytes.fromUtf8String(data)));
+            sent.computeIfAbsent(key, k -> new ArrayList<>()).add(data);
+        }
+
+        Map<String, List<String>> read = new LinkedHashMap<>();
+        int total = 0;
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (total < 200 && System.nanoTime() < deadline) {
+            RecordsWithSplitIds<Record> batch = reader.fetch();
+            for (String split = batch.nextSplit(); split != null; split = batch.nextSplit()) {
+                for (Record r = batch.nextRecordFromSplit(); r != null; r = batch.nextRecordFromSplit()) {
+                    read.computeIfAbsent(r.partitionKey(), k -> new ArrayList<>())
+                            .add(r.data().asString(StandardCharsets.UTF_8));
+                    total++;
+                }
+            }
+        }
+
+        assertEquals(sent, read);
+    }
+
+    @Test
+    void anIdleStreamIsReadWithinKinesisLimitsPerShard() throws Exception {
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < 3_000_000_000L) {
+            reader.fetch();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        int calls = proxy.getRecordsCalls.get();
+        // one read per shard per idle interval, plus the first read of each shard
+        long allowed = Math.round(SHARDS * (seconds * 1000 / PACING.idleIntervalMillis() + 1));
+        assertTrue(calls <= allowed, calls + " GetRecords in " + seconds + " s; at most " + allowed + " expected");
+        assertTrue(calls >= SHARDS, "every shard was read: " + calls);
+    }
+
+    private static final class CountingProxy implements StreamProxy {
+        private final StreamProxy delegate;
+        final AtomicInteger getRecordsCalls = new AtomicInteger();
+
+        CountingProxy(StreamProxy delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public List<Shard> listShards(String streamArn, String lastSeenShardId) {
+            return delegate.listShards(streamArn, lastSeenShardId);
+        }
+
+        @Override
+        public GetRecordsResponse getRecords(String streamArn, String shardId, StartingPosition position) {
+            getRecordsCalls.incrementAndGet();
+            return delegate.getRecords(streamArn, shardId, position);
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            delegate.close();
+        }
+    }
+}
