@@ -20,7 +20,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.regex.Pattern;
+import java.util.function.Predicate;
 
 /**
  * Reads and writes the event envelope. The same rules run at the HTTP edge ({@link Source#CLIENT}) and
@@ -112,6 +112,9 @@ public final class EnvelopeCodec {
 
     /** The offset of the first byte that is not strict UTF-8 (no overlong forms, no surrogates), or -1. */
     public static int firstInvalidUtf8Byte(byte[] bytes) {
+        if (isAscii(bytes)) {
+            return -1;
+        }
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -127,6 +130,27 @@ public final class EnvelopeCodec {
             }
             out.clear();
         }
+    }
+
+    /** Most envelopes are ASCII, and ASCII is valid UTF-8 without decoding it. */
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The number of bytes of {@code s} as UTF-8, as {@code s.getBytes(UTF_8).length} counts them. */
+    private static int utf8Length(String s) {
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            if (s.charAt(i) >= 0x80) {
+                return s.getBytes(StandardCharsets.UTF_8).length;
+            }
+        }
+        return n;
     }
 
     /** The envelope as it is written to the events stream. */
@@ -154,7 +178,7 @@ public final class EnvelopeCodec {
 
     /** Formats an instant the way every envelope time is written: ISO-8601, UTC, millisecond precision. */
     public static String formatInstant(Instant instant) {
-        return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        return InstantText.format(instant);
     }
 
     public static Violation tooLarge(int bytes) {
@@ -167,7 +191,7 @@ public final class EnvelopeCodec {
         if (value == null) {
             return null;
         }
-        return checkString(field, value, EnvelopeLimits.MAX_ID_LENGTH, EnvelopeLimits.ID_PATTERN,
+        return checkString(field, value, EnvelopeLimits.MAX_ID_LENGTH, EnvelopeLimits::isIdentifier,
                 EnvelopeLimits.ID_CHARACTERS, out);
     }
 
@@ -176,11 +200,11 @@ public final class EnvelopeCodec {
         if (value == null) {
             return null;
         }
-        return checkString(field, value, maxLength, EnvelopeLimits.TYPE_PATTERN, EnvelopeLimits.TYPE_CHARACTERS, out);
+        return checkString(field, value, maxLength, EnvelopeLimits::isTypeName, EnvelopeLimits.TYPE_CHARACTERS, out);
     }
 
-    private static String checkString(String field, String value, int maxLength, Pattern pattern, String allowed,
-                                      List<Violation> out) {
+    private static String checkString(String field, String value, int maxLength, Predicate<String> matches,
+                                      String allowed, List<Violation> out) {
         if (value.isEmpty()) {
             out.add(new Violation(field, Rule.MAX_LENGTH, field + " must not be empty"));
             return null;
@@ -190,7 +214,7 @@ public final class EnvelopeCodec {
                     field + " may have at most " + maxLength + " characters; it has " + value.length()));
             return null;
         }
-        if (!pattern.matcher(value).matches()) {
+        if (!matches.test(value)) {
             out.add(new Violation(field, Rule.PATTERN, field + " may contain only " + allowed));
             return null;
         }
@@ -232,7 +256,7 @@ public final class EnvelopeCodec {
             return null;
         }
         String json = EventJson.write(node);
-        int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+        int bytes = utf8Length(json);
         if (bytes > maxBytes) {
             out.add(new Violation(field, Rule.MAX_BYTES,
                     field + " may hold at most " + maxBytes + " bytes of JSON; it has " + bytes));
@@ -278,6 +302,10 @@ public final class EnvelopeCodec {
         String value = text(body, field, required, out);
         if (value == null) {
             return null;
+        }
+        String canonical = InstantText.normalise(value);
+        if (canonical != null) {
+            return canonical;
         }
         try {
             if (value.length() > 64) {

@@ -33,6 +33,54 @@ public final class EnvelopeLimits {
     /** The aggregate type used when a submission names none. */
     public static final String DEFAULT_AGGREGATE_TYPE = "generic";
 
+    // The patterns as lookup tables over ASCII: every event checks four strings, and a regex match cost
+    // more than the rest of the envelope's validation.
+    private static final boolean[] ID_CHAR = asciiTable("._:@-");
+    private static final boolean[] TYPE_CHAR = asciiTable("._-");
+
+    /** Whether {@code s} matches {@link #ID_PATTERN} (length not checked). */
+    public static boolean isIdentifier(String s) {
+        int n = s.length();
+        if (n == 0) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 128 || !ID_CHAR[c]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code s} matches {@link #TYPE_PATTERN} (length not checked). */
+    public static boolean isTypeName(String s) {
+        int n = s.length();
+        if (n == 0 || !isAsciiLetter(s.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 128 || !TYPE_CHAR[c]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    }
+
+    /** ASCII letters, digits and {@code extra}. */
+    private static boolean[] asciiTable(String extra) {
+        boolean[] table = new boolean[128];
+        for (char c = 0; c < 128; c++) {
+            table[c] = isAsciiLetter(c) || (c >= '0' && c <= '9') || extra.indexOf(c) >= 0;
+        }
+        return table;
+    }
+
     private EnvelopeLimits() {
     }
 }
