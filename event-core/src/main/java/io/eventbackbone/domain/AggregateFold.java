@@ -3,6 +3,7 @@ package io.eventbackbone.domain;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventbackbone.event.EventJson;
+import io.eventbackbone.event.InstantText;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.StoredEvent;
 import java.io.Serializable;
@@ -47,9 +48,8 @@ public final class AggregateFold implements Serializable {
     public Step apply(String aggregateType, String stateJson, long version, long recordedAt, String eventId,
                       String type, String data, String metadata, String occurredAt) {
         ObjectNode before = stateJson == null ? EventJson.newObject() : EventJson.readObject(stateJson);
-        DomainEvent event = new DomainEvent(eventId, type, version, EventJson.readObject(data),
-                metadata == null ? null : EventJson.readObject(metadata),
-                Instant.parse(occurredAt), Instant.ofEpochMilli(recordedAt));
+        DomainEvent event = DomainEvent.withStoredMetadata(eventId, type, version, EventJson.readObject(data),
+                metadata, InstantText.parse(occurredAt), Instant.ofEpochMilli(recordedAt));
         ObjectNode after = logics.forType(aggregateType).apply(before.deepCopy(), event);
         JsonNode undo = MergePatch.diff(after, before);
         return new Step(EventJson.write(after), EventJson.write(undo));

@@ -1,6 +1,7 @@
 package io.eventbackbone.domain;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventbackbone.event.EventJson;
 import java.time.Instant;
 
 /**
@@ -12,7 +13,9 @@ public final class DomainEvent {
     private final String type;
     private final long version;
     private final ObjectNode data;
-    private final ObjectNode metadata;
+    private ObjectNode metadata;
+    /** The metadata as stored, read on first use: the built-in logic never looks at it. */
+    private String metadataJson;
     private final Instant occurredAt;
     private final Instant recordedAt;
 
@@ -25,6 +28,14 @@ public final class DomainEvent {
         this.metadata = metadata;
         this.occurredAt = occurredAt;
         this.recordedAt = recordedAt;
+    }
+
+    /** As the constructor, with the metadata given as stored JSON (null for none). */
+    static DomainEvent withStoredMetadata(String eventId, String type, long version, ObjectNode data,
+                                          String metadataJson, Instant occurredAt, Instant recordedAt) {
+        DomainEvent event = new DomainEvent(eventId, type, version, data, null, occurredAt, recordedAt);
+        event.metadataJson = metadataJson;
+        return event;
     }
 
     public String eventId() {
@@ -47,6 +58,10 @@ public final class DomainEvent {
 
     /** May be null. */
     public ObjectNode metadata() {
+        if (metadataJson != null) {
+            metadata = EventJson.readObject(metadataJson);
+            metadataJson = null;
+        }
         return metadata;
     }
 

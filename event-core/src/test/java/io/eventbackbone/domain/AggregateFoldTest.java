@@ -201,6 +201,35 @@ class AggregateFoldTest {
     }
 
     @Test
+    void givesTheLogicNoMetadataWhenTheEventHasNoneAndTheSameObjectOnEveryRead() {
+        List<Object> seen = new java.util.ArrayList<>();
+        DomainLogic probe = new DomainLogic() {
+            @Override
+            public String aggregateType() {
+                return "probe";
+            }
+
+            @Override
+            public ObjectNode apply(ObjectNode state, DomainEvent event) {
+                seen.add(event.metadata());
+                seen.add(event.metadata());
+                seen.add(event.occurredAt());
+                return state;
+            }
+        };
+        AggregateFold fold = new AggregateFold(DomainLogics.of(probe));
+
+        fold.apply("probe", null, 1, RECORDED_AT, "evt-1", "Probed", "{}", null, "2026-01-31T09:30:00.5Z");
+        fold.apply("probe", null, 2, RECORDED_AT, "evt-2", "Probed", "{}", "{\"actor\":\"bob\"}",
+                "2026-01-31T09:30:00.123456789Z");
+
+        assertThat(seen.get(0)).isNull();
+        assertThat(seen.get(2)).isEqualTo(java.time.Instant.parse("2026-01-31T09:30:00.5Z"));
+        assertThat(seen.get(3)).isEqualTo(EventJson.readTrusted("{\"actor\":\"bob\"}")).isSameAs(seen.get(4));
+        assertThat(seen.get(5)).isEqualTo(java.time.Instant.parse("2026-01-31T09:30:00.123456789Z"));
+    }
+
+    @Test
     void theUndoIsComputedAgainstTheUntouchedPreviousState() {
         // The logic gets a private copy: had it been handed the previous state itself, its edits would
         // show on both sides of the diff and the undo would lose the members it removed.
