@@ -69,7 +69,21 @@ public final class ItemSize {
 
     /** Size of a number attribute, counted as {@link #of(Map)} counts it; 0 when absent. */
     static int number(String name, Long value) {
-        return value == null ? 0 : utf8(name) + Long.toString(value).length() + 1;
+        return value == null ? 0 : utf8(name) + decimalLength(value) + 1;
+    }
+
+    /** {@code Long.toString(v).length()} without building the string: a few per event. */
+    static int decimalLength(long v) {
+        if (v == Long.MIN_VALUE) {
+            return 20;
+        }
+        int length = v < 0 ? 2 : 1;
+        long rest = Math.abs(v);
+        while (rest >= 10) {
+            rest /= 10;
+            length++;
+        }
+        return length;
     }
 
     private static int utf8(String s) {

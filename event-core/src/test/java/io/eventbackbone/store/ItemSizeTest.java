@@ -69,6 +69,23 @@ class ItemSizeTest {
     }
 
     @Test
+    void countsTheDigitsOfANumberAsItsDecimalText() {
+        java.util.Random random = new java.util.Random(5);
+        java.util.List<Long> values = new java.util.ArrayList<>(java.util.List.of(0L, 1L, -1L, 9L, 10L, -10L, 99L,
+                100L, 999_999_999L, 1_000_000_000L, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1));
+        for (int i = 0; i < 19; i++) {
+            long power = (long) Math.pow(10, i);
+            values.addAll(java.util.List.of(power, power - 1, -power, 1 - power));
+        }
+        for (int i = 0; i < 100_000; i++) {
+            values.add(random.nextLong() >> random.nextInt(64));
+        }
+        for (long v : values) {
+            assertThat(ItemSize.decimalLength(v)).as("%d", v).isEqualTo(Long.toString(v).length());
+        }
+    }
+
+    @Test
     void countsBinaryValuesByTheirLength() {
         AttributeValue b = AttributeValue.builder().b(SdkBytes.fromByteArray(new byte[10])).build();
 
