@@ -8,6 +8,11 @@ public class AggregateHead {
     private String state;
     /** The oldest version whose event id is still remembered for duplicate detection. */
     private long oldestRemembered;
+    /**
+     * At most the {@code recordedAt} of {@link #oldestRemembered}: exact when it was read or written, else
+     * its predecessor's plus one. Enough to see that the oldest id is not yet due without reading it.
+     */
+    private long oldestRememberedAtLeast;
 
     public AggregateHead() {
     }
@@ -50,5 +55,13 @@ public class AggregateHead {
 
     public void setOldestRemembered(long oldestRemembered) {
         this.oldestRemembered = oldestRemembered;
+    }
+
+    public long getOldestRememberedAtLeast() {
+        return oldestRememberedAtLeast;
+    }
+
+    public void setOldestRememberedAtLeast(long oldestRememberedAtLeast) {
+        this.oldestRememberedAtLeast = oldestRememberedAtLeast;
     }
 }

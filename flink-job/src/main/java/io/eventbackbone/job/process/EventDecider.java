@@ -60,11 +60,12 @@ public final class EventDecider extends KeyedProcessFunction<String, Submission,
     @Override
     public void processElement(Submission submission, Context ctx, Collector<StoredEvent> out) throws Exception {
         EventEnvelope e = submission.getEnvelope();
-        if (versionByEventId.contains(e.getEventId())) {
+        AggregateHead current = head.value();
+        // Event ids are remembered only together with a head, so a new aggregate needs no lookup.
+        if (current != null && versionByEventId.contains(e.getEventId())) {
             duplicates.inc();
             return;
         }
-        AggregateHead current = head.value();
         long currentVersion = current == null ? 0 : current.getVersion();
         if (e.getExpectedVersion() != null && e.getExpectedVersion() != currentVersion) {
             reject(submission, RejectionReason.VERSION_CONFLICT, "expectedVersion " + e.getExpectedVersion()
@@ -116,25 +117,41 @@ public final class EventDecider extends KeyedProcessFunction<String, Submission,
         ctx.output(Outputs.PROJECTIONS, projection);
     }
 
-    /** Remembers the event id and forgets the oldest ones beyond the count and age bounds. */
+    /**
+     * Remembers the event id and forgets the oldest ones beyond the count and age bounds. The head keeps a
+     * lower bound of the oldest one's {@code recordedAt}, so an event that forgets nothing reads no state, and
+     * one that forgets reads only the ids it forgets.
+     */
     private void remember(AggregateHead h, long version, String eventId, long recordedAt) throws Exception {
         versionByEventId.put(eventId, version);
         rememberedByVersion.put(version, new RememberedEvent(eventId, recordedAt));
-        long oldest = h.getOldestRemembered() == 0 ? version : h.getOldestRemembered();
+        boolean first = h.getOldestRemembered() == 0;
+        long oldest = first ? version : h.getOldestRemembered();
+        long oldestAtLeast = first ? recordedAt : h.getOldestRememberedAtLeast();
         long ageLimit = recordedAt - settings.dedupeRetentionMillis;
         while (oldest < version) {
-            RememberedEvent candidate = rememberedByVersion.get(oldest);
             boolean overCount = version - oldest + 1 > settings.dedupeMaxEventIds;
-            if (candidate != null && !overCount && candidate.getRecordedAt() >= ageLimit) {
+            if (!overCount && oldestAtLeast >= ageLimit) {
                 break;
             }
+            RememberedEvent candidate = rememberedByVersion.get(oldest);
             if (candidate != null) {
+                if (!overCount && candidate.getRecordedAt() >= ageLimit) {
+                    oldestAtLeast = candidate.getRecordedAt();
+                    break;
+                }
                 versionByEventId.remove(candidate.getEventId());
                 rememberedByVersion.remove(oldest);
+                // recordedAt rises by at least 1 ms per version.
+                oldestAtLeast = candidate.getRecordedAt() + 1;
             }
             oldest++;
         }
+        if (oldest == version) {
+            oldestAtLeast = recordedAt;
+        }
         h.setOldestRemembered(oldest);
+        h.setOldestRememberedAtLeast(oldestAtLeast);
     }
 
     private void reject(Submission s, RejectionReason reason, String detail, Context ctx) {

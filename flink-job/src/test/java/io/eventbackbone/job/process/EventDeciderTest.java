@@ -11,9 +11,17 @@ import io.eventbackbone.store.RejectionReason;
 import io.eventbackbone.store.StoredEvent;
 import io.eventbackbone.store.TimeIndex;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -47,9 +55,13 @@ class EventDeciderTest {
     }
 
     private void submit(String eventId, long arrivalMillis, Long expectedVersion) throws Exception {
+        submitTo("a-1", eventId, arrivalMillis, expectedVersion);
+    }
+
+    private void submitTo(String aggregateId, String eventId, long arrivalMillis, Long expectedVersion) throws Exception {
         EventEnvelope e = new EventEnvelope();
         e.setEventId(eventId);
-        e.setAggregateId("a-1");
+        e.setAggregateId(aggregateId);
         e.setAggregateType("generic");
         e.setType("Changed");
         e.setData("{\"n\":\"" + eventId + "\"}");
@@ -179,5 +191,110 @@ class EventDeciderTest {
         assertThat(projections).extracting(Projection::getVersion, Projection::getState, Projection::getLastEventId)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, "{\"n\":\"e1\"}", "e1"),
                         org.assertj.core.groups.Tuple.tuple(2L, "{\"n\":\"e2\"}", "e2"));
+    }
+
+    /** The documented dedupe bounds, kept naively: every remembered id in version order, oldest first. */
+    private static final class DedupeModel {
+        private final int maxIds;
+        private final long retentionMillis;
+        private final Map<String, Long> heads = new HashMap<>();
+        private final Map<String, Long> lastRecordedAt = new HashMap<>();
+        private final Map<String, ArrayDeque<long[]>> remembered = new HashMap<>();
+        private final Map<String, Map<Long, String>> idsByVersion = new HashMap<>();
+
+        DedupeModel(int maxIds, long retentionMillis) {
+            this.maxIds = maxIds;
+            this.retentionMillis = retentionMillis;
+        }
+
+        /** "eventId@version@recordedAt" when stored, null when a duplicate. */
+        String submit(String aggregateId, String eventId, long arrival) {
+            Map<Long, String> ids = idsByVersion.computeIfAbsent(aggregateId, k -> new HashMap<>());
+            if (ids.containsValue(eventId)) {
+                return null;
+            }
+            long version = heads.getOrDefault(aggregateId, 0L) + 1;
+            Long previous = lastRecordedAt.get(aggregateId);
+            long recordedAt = previous == null ? arrival : Math.max(arrival, previous + 1);
+            heads.put(aggregateId, version);
+            lastRecordedAt.put(aggregateId, recordedAt);
+            ArrayDeque<long[]> queue = remembered.computeIfAbsent(aggregateId, k -> new ArrayDeque<>());
+            queue.addLast(new long[] {version, recordedAt});
+            ids.put(version, eventId);
+            while (queue.size() > 1) {
+                long[] oldest = queue.peekFirst();
+                if (queue.size() <= maxIds && oldest[1] >= recordedAt - retentionMillis) {
+                    break;
+                }
+                queue.removeFirst();
+                ids.remove(oldest[0]);
+            }
+            return aggregateId + "/" + eventId + "@" + version + "@" + recordedAt;
+        }
+    }
+
+    private void decidesRandomSequencesAsTheDedupeModel(StateBackend backend) throws Exception {
+        Random random = new Random(99);
+        for (int round = 0; round < 12; round++) {
+            int maxIds = 1 + random.nextInt(6);
+            long retention = 1000 + random.nextInt(20_000);
+            DedupeModel model = new DedupeModel(maxIds, retention);
+            reopen(null, maxIds, retention, backend);
+            List<String> expected = new ArrayList<>();
+            List<String> actual = new ArrayList<>();
+            long arrival = 1_000_000;
+            for (int i = 0; i < 400; i++) {
+                arrival += random.nextInt(10) == 0 ? retention / 2 + random.nextInt((int) retention)
+                        : random.nextInt(900) - 200;
+                String aggregateId = "a-" + random.nextInt(3);
+                String eventId = "e" + random.nextInt(12);
+                String outcome = model.submit(aggregateId, eventId, arrival);
+                if (outcome != null) {
+                    expected.add(outcome);
+                }
+                submitTo(aggregateId, eventId, arrival, null);
+                if (random.nextInt(50) == 0) {
+                    actual.addAll(outcomes());
+                    reopen(harness.snapshot(i, i), maxIds, retention, backend);
+                }
+            }
+            actual.addAll(outcomes());
+            assertThat(actual).as("round %d: %d ids, %d ms", round, maxIds, retention).isEqualTo(expected);
+            harness.close();
+            harness = null;
+        }
+    }
+
+    private List<String> outcomes() {
+        return stored().stream()
+                .map(e -> e.getAggregateId() + "/" + e.getEventId() + "@" + e.getVersion() + "@" + e.getRecordedAt())
+                .collect(Collectors.toList());
+    }
+
+    private void reopen(OperatorSubtaskState snapshot, int maxIds, long retention, StateBackend backend) throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new EventDecider(
+                        new DeciderSettings(8, MINUTE, maxIds, retention, DomainLogics.discover()))),
+                s -> s.getEnvelope().getAggregateId(), Types.STRING);
+        harness.setStateBackend(backend);
+        if (snapshot == null) {
+            harness.initializeEmptyState();
+        } else {
+            harness.initializeState(snapshot);
+        }
+        harness.open();
+    }
+
+    @Test
+    void forgetsAndRemembersEventIdsAsTheDocumentedBoundsOnHeapState() throws Exception {
+        decidesRandomSequencesAsTheDedupeModel(new HashMapStateBackend());
+    }
+
+    @Test
+    void forgetsAndRemembersEventIdsAsTheDocumentedBoundsOnRocksDbStateAcrossRestores() throws Exception {
+        decidesRandomSequencesAsTheDedupeModel(new EmbeddedRocksDBStateBackend());
     }
 }
