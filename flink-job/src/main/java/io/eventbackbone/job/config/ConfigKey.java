@@ -59,6 +59,10 @@ public final class ConfigKey {
             "Longest time a written item waits in a sink buffer before it is sent.");
     public static final ConfigKey WRITE_MAX_BUFFERED = key("dynamodb.max.buffered.items", "500",
             "Items a sink buffers before it sends them; projection updates of one aggregate in a buffer are coalesced.");
+    public static final ConfigKey WRITE_MAX_BUFFERED_PROJECTIONS = key("dynamodb.max.buffered.projections", "5000",
+            "Aggregates whose latest projection the projections sink buffers before it sends them; a larger buffer merges more updates of busy aggregates into one write.");
+    public static final ConfigKey WRITE_MAX_BUFFERED_BYTES = key("dynamodb.max.buffered.bytes", "16777216",
+            "Item bytes a sink buffers before it sends them, whatever the item count: bounds a sink's memory when items are large.");
     public static final ConfigKey WRITE_MAX_IN_FLIGHT = key("dynamodb.max.in.flight.requests", "16",
             "Concurrent DynamoDB requests per sink instance.");
     public static final ConfigKey CHECKPOINT_INTERVAL_MILLIS = key("local.checkpoint.interval.millis", "10000",

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -77,6 +77,11 @@ public final class BatchPutSink<T> implements Sink<T> {
         }
 
         @Override
+        long sizeOf(T item) {
+            return items.sizeOf(item);
+        }
+
+        @Override
         void writeAll(List<T> records) throws IOException, InterruptedException {
             List<List<WriteRequest>> batches = new ArrayList<>();
             List<WriteRequest> batch = new ArrayList<>(MAX_BATCH_ITEMS);
@@ -90,17 +95,11 @@ public final class BatchPutSink<T> implements Sink<T> {
             if (!batch.isEmpty()) {
                 batches.add(batch);
             }
-            for (int from = 0; from < batches.size(); from += maxInFlight()) {
-                List<CompletableFuture<Void>> inFlight = new ArrayList<>();
-                for (List<WriteRequest> b : batches.subList(from, Math.min(batches.size(), from + maxInFlight()))) {
-                    inFlight.add(writeBatch(b, 1));
-                }
-                try {
-                    CompletableFuture.allOf(inFlight.toArray(new CompletableFuture[0])).join();
-                } catch (CompletionException e) {
-                    throw new IOException("writing to table " + tableName + " failed: " + e.getCause(), e.getCause());
-                }
+            List<Supplier<CompletableFuture<Void>>> requests = new ArrayList<>(batches.size());
+            for (List<WriteRequest> b : batches) {
+                requests.add(() -> writeBatch(b, 1));
             }
+            sendAll(requests, tableName);
             written.inc(records.size());
         }
 

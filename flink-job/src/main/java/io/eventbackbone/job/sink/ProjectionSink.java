@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -59,7 +60,7 @@ public final class ProjectionSink implements Sink<Projection> {
         private final Counter requests;
 
         Writer(ProjectionSink sink, DynamoDbAsyncClient client, ProcessingTimeService timers, MetricGroup metrics) {
-            super(sink.settings, timers);
+            super(sink.settings.forProjections(), timers);
             this.tableName = sink.tableName;
             this.overwrite = sink.overwrite;
             this.client = client;
@@ -85,18 +86,17 @@ public final class ProjectionSink implements Sink<Projection> {
         }
 
         @Override
-        void writeAll(List<Projection> projections) throws IOException {
-            for (int from = 0; from < projections.size(); from += maxInFlight()) {
-                List<CompletableFuture<Void>> inFlight = new ArrayList<>();
-                for (Projection p : projections.subList(from, Math.min(projections.size(), from + maxInFlight()))) {
-                    inFlight.add(put(p));
-                }
-                try {
-                    CompletableFuture.allOf(inFlight.toArray(new CompletableFuture[0])).join();
-                } catch (CompletionException e) {
-                    throw new IOException("writing to table " + tableName + " failed: " + e.getCause(), e.getCause());
-                }
+        long sizeOf(Projection p) {
+            return ProjectionsTable.itemSize(p);
+        }
+
+        @Override
+        void writeAll(List<Projection> projections) throws IOException, InterruptedException {
+            List<Supplier<CompletableFuture<Void>>> puts = new ArrayList<>(projections.size());
+            for (Projection p : projections) {
+                puts.add(() -> put(p));
             }
+            sendAll(puts, tableName);
         }
 
         private CompletableFuture<Void> put(Projection p) {

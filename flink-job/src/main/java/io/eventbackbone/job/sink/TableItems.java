@@ -15,6 +15,11 @@ public interface TableItems<T> extends Serializable {
 
     Map<String, AttributeValue> toItem(T record);
 
+    /** The item's size in the table, for the sink's byte bound; 0 for items that are small and bounded. */
+    default long sizeOf(T record) {
+        return 0;
+    }
+
     static TableItems<StoredEvent> storedEvents() {
         return new TableItems<>() {
             private static final long serialVersionUID = 1L;
@@ -28,9 +33,15 @@ public interface TableItems<T> extends Serializable {
             public Map<String, AttributeValue> toItem(StoredEvent e) {
                 return EventsTable.toItem(e);
             }
+
+            @Override
+            public long sizeOf(StoredEvent e) {
+                return EventsTable.itemSize(e);
+            }
         };
     }
 
+    /** A rejection keeps at most the first 64 KiB of a payload, so its sink needs no byte bound. */
     static TableItems<Rejection> rejections() {
         return new TableItems<>() {
             private static final long serialVersionUID = 1L;

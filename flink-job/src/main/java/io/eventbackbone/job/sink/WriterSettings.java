@@ -10,11 +10,23 @@ public final class WriterSettings implements Serializable {
 
     final long flushIntervalMillis;
     final int maxBufferedItems;
+    final int maxBufferedProjections;
+    final long maxBufferedBytes;
     final int maxInFlightRequests;
 
+    /** Projection and byte bounds at their configuration defaults. */
     public WriterSettings(long flushIntervalMillis, int maxBufferedItems, int maxInFlightRequests) {
+        this(flushIntervalMillis, maxBufferedItems,
+                Integer.parseInt(ConfigKey.WRITE_MAX_BUFFERED_PROJECTIONS.defaultValue()),
+                Long.parseLong(ConfigKey.WRITE_MAX_BUFFERED_BYTES.defaultValue()), maxInFlightRequests);
+    }
+
+    public WriterSettings(long flushIntervalMillis, int maxBufferedItems, int maxBufferedProjections,
+                          long maxBufferedBytes, int maxInFlightRequests) {
         this.flushIntervalMillis = flushIntervalMillis;
         this.maxBufferedItems = maxBufferedItems;
+        this.maxBufferedProjections = maxBufferedProjections;
+        this.maxBufferedBytes = maxBufferedBytes;
         this.maxInFlightRequests = maxInFlightRequests;
     }
 
@@ -22,6 +34,14 @@ public final class WriterSettings implements Serializable {
         return new WriterSettings(
                 config.getLong(ConfigKey.WRITE_FLUSH_MILLIS, 1, 60_000),
                 config.getInt(ConfigKey.WRITE_MAX_BUFFERED, 1, 100_000),
+                config.getInt(ConfigKey.WRITE_MAX_BUFFERED_PROJECTIONS, 1, 1_000_000),
+                config.getLong(ConfigKey.WRITE_MAX_BUFFERED_BYTES, 1, 1L << 34),
                 config.getInt(ConfigKey.WRITE_MAX_IN_FLIGHT, 1, 256));
+    }
+
+    /** The same settings with the projections sink's item bound as the buffer's item bound. */
+    WriterSettings forProjections() {
+        return new WriterSettings(flushIntervalMillis, maxBufferedProjections, maxBufferedProjections,
+                maxBufferedBytes, maxInFlightRequests);
     }
 }

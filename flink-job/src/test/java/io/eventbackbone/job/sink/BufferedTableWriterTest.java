@@ -1,10 +1,18 @@
 package io.eventbackbone.job.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.eventbackbone.store.Projection;
 import java.util.ArrayList;
 import java.util.List;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.flink.streaming.runtime.tasks.TestProcessingTimeService;
 import org.junit.jupiter.api.Test;
@@ -18,7 +26,16 @@ class BufferedTableWriterTest {
         int coalesced;
 
         RecordingWriter(int maxBuffered, TestProcessingTimeService timers) {
-            super(new WriterSettings(100, maxBuffered, 4), timers);
+            this(new WriterSettings(100, maxBuffered, 4), timers);
+        }
+
+        RecordingWriter(WriterSettings settings, TestProcessingTimeService timers) {
+            super(settings, timers);
+        }
+
+        @Override
+        long sizeOf(Projection p) {
+            return p.getState().length();
         }
 
         @Override
@@ -107,5 +124,66 @@ class BufferedTableWriterTest {
         writer.flush(false);
         writer.flush(true);
         assertThat(writer.writes).hasSize(1);
+    }
+
+    @Test
+    void writesAsSoonAsTheBufferedBytesReachTheBoundWhateverTheCount() throws Exception {
+        RecordingWriter writer = new RecordingWriter(new WriterSettings(100, 1000, 1000, 20, 4),
+                new TestProcessingTimeService());
+        writer.write(new Projection("a", "generic", 1, "{\"x\":\"1234567\"}", 1, "e1"), null);
+        assertThat(writer.writes).isEmpty();
+        writer.write(new Projection("b", "generic", 1, "{\"x\":\"1234567\"}", 1, "e2"), null);
+        assertThat(writer.writes).hasSize(1);
+        assertThat(written(writer.writes.get(0))).containsExactly("a@1", "b@1");
+    }
+
+    @Test
+    void aCoalescedUpdateCountsOnlyItsOwnBytes() throws Exception {
+        RecordingWriter writer = new RecordingWriter(new WriterSettings(100, 1000, 1000, 20, 4),
+                new TestProcessingTimeService());
+        for (int v = 1; v <= 10; v++) {
+            writer.write(new Projection("a", "generic", v, "{\"v\":" + v + "}", v, "e" + v), null);
+        }
+        assertThat(writer.writes).isEmpty();
+    }
+
+    @Test
+    void sendsWithAtMostTheAllowedRequestsInFlightAndWaitsForAll() throws Exception {
+        RecordingWriter writer = new RecordingWriter(100, new TestProcessingTimeService());
+        ScheduledExecutorService responder = Executors.newScheduledThreadPool(8);
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger mostInFlight = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        List<Supplier<CompletableFuture<Void>>> requests = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            requests.add(() -> {
+                mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                CompletableFuture<Void> response = new CompletableFuture<>();
+                responder.schedule(() -> {
+                    inFlight.decrementAndGet();
+                    done.incrementAndGet();
+                    response.complete(null);
+                }, 2, TimeUnit.MILLISECONDS);
+                return response;
+            });
+        }
+        try {
+            writer.sendAll(requests, "projections");
+        } finally {
+            responder.shutdownNow();
+        }
+        assertThat(done.get()).isEqualTo(40);
+        assertThat(mostInFlight.get()).isBetween(1, 4);
+    }
+
+    @Test
+    void aFailedRequestFailsTheFlushNamingTheTable() {
+        RecordingWriter writer = new RecordingWriter(100, new TestProcessingTimeService());
+        List<Supplier<CompletableFuture<Void>>> requests = List.of(
+                () -> CompletableFuture.completedFuture(null),
+                () -> CompletableFuture.failedFuture(new IllegalStateException("throttled")));
+        assertThatThrownBy(() -> writer.sendAll(requests, "projections"))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("projections").hasMessageContaining("throttled");
     }
 }
