@@ -24,13 +24,15 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * The job's three sinks minus the network: they buffer and coalesce as the DynamoDB sinks do (by key, up
- * to {@code dynamodb.max.buffered.items}), build the same items and the same BatchWriteItem and
+ * to {@code dynamodb.max.buffered.items}, projections up to {@code dynamodb.max.buffered.projections}), build the same items and the same BatchWriteItem and
  * conditional PutItem requests, and then drop them. What remains is the job's own cost.
  */
 final class UnsentStoreSinks implements StoreSinks {
     private static final long serialVersionUID = 1L;
 
     static final int MAX_BUFFERED = Integer.parseInt(ConfigKey.WRITE_MAX_BUFFERED.defaultValue());
+    static final int MAX_BUFFERED_PROJECTIONS =
+            Integer.parseInt(ConfigKey.WRITE_MAX_BUFFERED_PROJECTIONS.defaultValue());
     /** BatchWriteItem's limit, as the events sink uses it. */
     static final int MAX_BATCH_ITEMS = 25;
 
@@ -143,7 +145,8 @@ final class UnsentStoreSinks implements StoreSinks {
         @Override
         @SuppressWarnings("deprecation")
         public SinkWriter<T> createWriter(InitContext context) {
-            return new BufferingWriter<>(requests, counterFor(requests));
+            return new BufferingWriter<>(requests, counterFor(requests),
+                    requests instanceof ConditionalPuts ? MAX_BUFFERED_PROJECTIONS : MAX_BUFFERED);
         }
 
         /** The counter travels by kind, not by reference: the sink is serialized into the job graph. */
@@ -164,9 +167,12 @@ final class UnsentStoreSinks implements StoreSinks {
         @SuppressWarnings("unused")
         private volatile SdkRequest lastBuilt;
 
-        BufferingWriter(Requests<T> requests, LongAdder received) {
+        private final int maxBuffered;
+
+        BufferingWriter(Requests<T> requests, LongAdder received, int maxBuffered) {
             this.requests = requests;
             this.received = received;
+            this.maxBuffered = maxBuffered;
         }
 
         @Override
@@ -177,7 +183,7 @@ final class UnsentStoreSinks implements StoreSinks {
             if (previous == null || requests.supersedes(record, previous)) {
                 buffer.put(key, record);
             }
-            if (buffer.size() >= MAX_BUFFERED) {
+            if (buffer.size() >= maxBuffered) {
                 flushBuffer();
             }
         }
