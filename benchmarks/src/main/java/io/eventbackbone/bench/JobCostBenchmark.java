@@ -193,9 +193,11 @@ final class JobCostBenchmark {
             Map<String, Projection> heads = new HashMap<>();
             Set<String> seen = new HashSet<>();
             UnsentStoreSinks.BufferingWriter<StoredEvent> events = new UnsentStoreSinks.BufferingWriter<>(
-                    new UnsentStoreSinks.BatchPuts<>("events", TableItems.storedEvents()), new LongAdder());
+                    new UnsentStoreSinks.BatchPuts<>("events", TableItems.storedEvents()), new LongAdder(),
+                    UnsentStoreSinks.MAX_BUFFERED);
             UnsentStoreSinks.BufferingWriter<Projection> projections = new UnsentStoreSinks.BufferingWriter<>(
-                    new UnsentStoreSinks.ConditionalPuts("projections"), new LongAdder());
+                    new UnsentStoreSinks.ConditionalPuts("projections"), new LongAdder(),
+                    UnsentStoreSinks.MAX_BUFFERED_PROJECTIONS);
             long sink = 0;
             for (int i = 0; i < perThread; i++) {
                 SourceRecord r = shard[i];
