@@ -61,7 +61,10 @@ public final class ReplaySummary {
         return aggregates;
     }
 
-    /** Items read from DynamoDB: time-index entries and events, including those just outside the window. */
+    /**
+     * Items read from DynamoDB: time-index entries and events, including those just outside the window, and
+     * keys asked for by BatchGetItem that hold no event (DynamoDB charges a read for those too).
+     */
     public long itemsRead() {
         return itemsRead;
     }

@@ -35,7 +35,7 @@ abstract class SliceFunction<T> extends RichFlatMapFunction<Integer, T> {
 
     @Override
     public void open(OpenContext context) {
-        dynamo = aws.dynamoDbAsyncClient(4);
+        dynamo = aws.dynamoDbAsyncClient(SliceReader.MAX_IN_FLIGHT);
         itemsReadMetric = getRuntimeContext().getMetricGroup().counter("replayItemsRead");
         eventsMetric = getRuntimeContext().getMetricGroup().counter("replayEventsSelected");
         slicesMetric = getRuntimeContext().getMetricGroup().counter("replaySlicesDone");

@@ -1,0 +1,209 @@
+package io.eventbackbone.job.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventbackbone.event.EventEnvelope;
+import io.eventbackbone.job.EventLogSeeder;
+import io.eventbackbone.job.StoreTables;
+import io.eventbackbone.job.Workload;
+import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.sink.AwsSettings;
+import io.eventbackbone.local.AwsClients;
+import io.eventbackbone.local.LocalEmulators;
+import io.eventbackbone.local.SharedEmulators;
+import io.eventbackbone.store.StoredEvent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The slice reader against the emulator, without Flink: for windows placed on and between bucket
+ * boundaries, on single events, around busy and quiet aggregates, and for rebuilds (no start), it visits
+ * every event of the window exactly once, each aggregate once and in version order, and nothing else.
+ */
+@ExtendWith(SharedEmulators.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SliceReaderITCase {
+    static final int SLICES = 4;
+    static final long BUCKET = 10_000L;
+    static final long T0 = Instant.parse("2026-06-01T00:00:00Z").toEpochMilli();
+
+    private DynamoDbAsyncClient dynamo;
+    private String table;
+    private List<StoredEvent> stored;
+    private List<StoredEvent> indexEntries;
+    private ReplayRequest everything;
+
+    @BeforeAll
+    void seed(LocalEmulators emulators) throws Exception {
+        try (DynamoDbClient sync = AwsClients.dynamoDb(emulators.dynamoDbEndpoint(), emulators.region());
+             EventLogSeeder seeder = new EventLogSeeder(SLICES, BUCKET)) {
+            table = StoreTables.createEventsTable(sync, "sr" + UUID.randomUUID().toString().substring(0, 8) + "-events");
+            Workload workload = new Workload(41, "sr");
+            // 3,000 events of 150 aggregates over 20 minutes (a few much busier), plus one aggregate with an
+            // event every 250 ms for two minutes: about 40 events per bucket.
+            List<EventEnvelope> events = workload.events(150, 3000);
+            long[] arrivals = new Random(3).longs(events.size(), T0, T0 + 20 * 60_000L).sorted().toArray();
+            List<long[]> order = new ArrayList<>();
+            for (int i = 0; i < events.size(); i++) {
+                order.add(new long[] {arrivals[i], i});
+            }
+            for (int i = 0; i < 480; i++) {
+                order.add(new long[] {T0 + 5 * 60_000L + 3_333 + i * 250L, -1 - i});
+            }
+            order.sort(Comparator.comparingLong(a -> a[0]));
+            for (long[] o : order) {
+                seeder.submit(o[1] >= 0 ? events.get((int) o[1]) : workload.patch("sr-hot", "{\"i\":" + (-o[1]) + "}"), o[0]);
+            }
+            seeder.writeTo(sync, table);
+            stored = seeder.stored();
+        }
+        indexEntries = stored.stream().filter(e -> e.getTimeSlice() != null).collect(Collectors.toList());
+        stored.forEach(e -> e.setTimeSlice(null));
+        AwsSettings aws = new AwsSettings(emulators.region(), emulators.dynamoDbEndpoint().toString(),
+                AwsClients.DUMMY_KEY, AwsClients.DUMMY_KEY);
+        dynamo = aws.dynamoDbAsyncClient(SliceReader.MAX_IN_FLIGHT);
+        everything = request(null);
+    }
+
+    @AfterAll
+    void close() {
+        dynamo.close();
+    }
+
+    private static ReplayRequest request(String aggregateIds) {
+        io.eventbackbone.job.config.JobConfig config = new io.eventbackbone.job.config.JobConfig(java.util.Map.of())
+                .with(ConfigKey.REPLAY_FROM, Instant.ofEpochMilli(T0).toString())
+                .with(ConfigKey.REPLAY_TO, Instant.ofEpochMilli(T0 + 1).toString());
+        return ReplayRequest.from(aggregateIds == null ? config : config.with(ConfigKey.REPLAY_AGGREGATE_IDS, aggregateIds));
+    }
+
+    /** What a read of every slice visited, and what it cost. */
+    private static final class Visited {
+        final List<StoredEvent> events = new ArrayList<>();
+        final Set<String> aggregates = new HashSet<>();
+        long itemsRead;
+    }
+
+    private Visited read(Long from, long to, ReplayRequest request) {
+        Visited visited = new Visited();
+        for (int slice = 0; slice < SLICES; slice++) {
+            SliceReader reader = new SliceReader(dynamo, table, BUCKET);
+            String[] current = new String[1];
+            reader.read(slice, from, to, request, new SliceReader.Visitor() {
+                @Override
+                public void aggregate(String aggregateId, String aggregateType) {
+                    assertThat(visited.aggregates.add(aggregateId)).as("%s visited once", aggregateId).isTrue();
+                    current[0] = aggregateId;
+                }
+
+                @Override
+                public void event(StoredEvent event) {
+                    assertThat(event.getAggregateId()).isEqualTo(current[0]);
+                    visited.events.add(event);
+                }
+            });
+            visited.itemsRead += reader.itemsRead();
+        }
+        return visited;
+    }
+
+    private List<StoredEvent> expected(Predicate<StoredEvent> selected) {
+        return stored.stream().filter(selected).collect(Collectors.toList());
+    }
+
+    private void assertReads(Long from, long to) {
+        Visited visited = read(from, to, everything);
+        List<StoredEvent> expected = expected(e -> (from == null || e.getRecordedAt() >= from) && e.getRecordedAt() < to);
+        // In visiting order: per aggregate, ascending versions; every selected event exactly once.
+        assertThat(visited.events).as("window [%s, %s)", from, to).containsExactlyInAnyOrderElementsOf(expected);
+        visited.events.stream().collect(Collectors.groupingBy(StoredEvent::getAggregateId)).forEach((id, events) ->
+                assertThat(events).extracting(StoredEvent::getVersion).as(id).isSorted().doesNotHaveDuplicates());
+        if (from == null) {
+            for (StoredEvent e : visited.events) {
+                assertThat(e.getVersion()).isPositive();
+            }
+        }
+    }
+
+    @Test
+    void windowsOnBucketBoundaries() {
+        assertReads(T0 + 5 * 60_000L, T0 + 5 * 60_000L + BUCKET);
+        assertReads(T0 + 6 * 60_000L, T0 + 8 * 60_000L);
+        assertReads(T0, T0 + 20 * 60_000L + 1);
+    }
+
+    @Test
+    void windowsStartingAndEndingInsideBuckets() {
+        assertReads(T0 + 5 * 60_000L + 4_000, T0 + 5 * 60_000L + 14_000);
+        assertReads(T0 + 5 * 60_000L + 9_999, T0 + 5 * 60_000L + 10_001);
+        assertReads(T0 + 5 * 60_000L + 2_500, T0 + 6 * 60_000L + 7_321);
+        assertReads(T0 + 11 * 60_000L + 123, T0 + 13 * 60_000L + 9_876);
+    }
+
+    @Test
+    void windowsOfOneEvent() {
+        StoredEvent hot = stored.stream().filter(e -> e.getAggregateId().equals("sr-hot") && e.getVersion() == 200)
+                .findFirst().orElseThrow();
+        assertReads(hot.getRecordedAt(), hot.getRecordedAt() + 1);
+        StoredEvent quiet = stored.get(stored.size() / 3);
+        assertReads(quiet.getRecordedAt(), quiet.getRecordedAt() + 1);
+    }
+
+    @Test
+    void emptyWindows() {
+        assertReads(T0 - 60_000L, T0);
+        assertReads(T0 + 30 * 60_000L, T0 + 40 * 60_000L);
+    }
+
+    @Test
+    void rebuildsReadEveryEventBeforeTheEnd() {
+        assertReads(null, T0 + 5 * 60_000L + 61_111);
+        assertReads(null, T0 + 5 * 60_000L + BUCKET * 3);
+        assertReads(null, T0 + 30 * 60_000L);
+    }
+
+    @Test
+    void readsOnlyTheSelectedAggregates() {
+        Visited visited = read(T0 + 4 * 60_000L + 500, T0 + 7 * 60_000L, request("sr-hot"));
+        assertThat(visited.aggregates).containsExactly("sr-hot");
+        assertThat(visited.events).containsExactlyElementsOf(expected(e -> e.getAggregateId().equals("sr-hot")
+                && e.getRecordedAt() >= T0 + 4 * 60_000L + 500 && e.getRecordedAt() < T0 + 7 * 60_000L));
+    }
+
+    @Test
+    void readsBusyAggregatesCloseToOneItemPerEvent() {
+        // The busy aggregate's bucket-aligned window: its entry, then the rest of the bucket, then one past.
+        long from = T0 + 6 * 60_000L;
+        long to = from + BUCKET;
+        Visited visited = read(from, to, request("sr-hot"));
+        assertThat(visited.events).hasSize(40);
+        assertThat(visited.itemsRead - otherEntries(from, to)).as("items read").isLessThanOrEqualTo(40 + 1 + 3);
+        // Starting inside the bucket: the part before the start is skipped by reading backwards from the next
+        // bucket's entry down to one item before the start.
+        Visited inside = read(from + 5_000, to + 5_000, request("sr-hot"));
+        assertThat(inside.events).hasSize(40);
+        assertThat(inside.itemsRead - otherEntries(from, to + 5_000)).as("items read")
+                .isLessThanOrEqualTo(1 + 20 + 1 + 20 + 1 + 3);
+    }
+
+    /** Index entries of other aggregates that a read of the index between these instants returns. */
+    private long otherEntries(long from, long to) {
+        return indexEntries.stream().filter(e -> !e.getAggregateId().equals("sr-hot")
+                && e.getRecordedAt() >= from && e.getRecordedAt() < to).count();
+    }
+}
