@@ -4,8 +4,6 @@ import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.job.config.ConfigKey;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.sink.AwsSettings;
-import io.eventbackbone.job.sink.ProjectionSink;
-import io.eventbackbone.job.sink.WriterSettings;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.StoredEvent;
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -53,12 +51,15 @@ public final class ReplayJob {
                 LOG.warn("replay.from {} is ignored for target projection: each aggregate is folded from its first event",
                         request.requestedFrom());
             }
+            RebuildSink.Mode mode = RebuildTarget.mode(request, config.get(ConfigKey.PROJECTIONS_TABLE), dynamo);
+            LOG.info("{}: {} writes to table {}", request.runId(), mode.name().toLowerCase(java.util.Locale.ROOT),
+                    request.projectionTable());
             sliceNumbers
                     .flatMap(new RebuildSlice(request, dynamo, eventsTable, bucketMillis, logics),
                             TypeInformation.of(Projection.class))
                     .setParallelism(readers).uid("replay-rebuild").name("fold aggregates by slice")
-                    .sinkTo(new ProjectionSink(request.projectionTable(), dynamo, WriterSettings.from(config),
-                            request.overwrite()))
+                    .sinkTo(new RebuildSink(request.projectionTable(), dynamo, mode,
+                            config.getInt(ConfigKey.WRITE_MAX_IN_FLIGHT, 1, 256)))
                     .setParallelism(readers).uid("replay-projection-sink").name("projections table");
         }
         LOG.info("defined {}", request);

@@ -14,6 +14,7 @@ import io.eventbackbone.job.StreamingScenario;
 import io.eventbackbone.job.Workload;
 import io.eventbackbone.job.config.ConfigKey;
 import io.eventbackbone.job.config.JobConfig;
+import io.eventbackbone.job.sink.AwsSettings;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
 import io.eventbackbone.local.SharedEmulators;
@@ -82,14 +83,22 @@ class ProjectionRebuildITCase {
     }
 
     private ReplaySummary rebuild(String table, Instant to, boolean overwrite, DomainLogics logics) throws Exception {
-        JobConfig config = ReplayFixture.config(emulators, live.tables.events)
+        return ReplayFixture.run(config(table, to, overwrite), logics);
+    }
+
+    private JobConfig config(String table, Instant to, boolean overwrite) {
+        return ReplayFixture.config(emulators, live.tables.events)
                 .with(ConfigKey.TIME_INDEX_BUCKET_MILLIS, "1000")
                 .with(ConfigKey.PROJECTIONS_TABLE, live.tables.projections)
                 .with(ConfigKey.REPLAY_TARGET, "projection")
                 .with(ConfigKey.REPLAY_TO, to.toString())
                 .with(ConfigKey.REPLAY_PROJECTION_TABLE, table)
                 .with(ConfigKey.REPLAY_OVERWRITE, Boolean.toString(overwrite));
-        return ReplayFixture.run(config, logics);
+    }
+
+    private RebuildSink.Mode mode(String table, boolean overwrite, String liveTable) {
+        JobConfig config = config(table, afterLastEvent(), overwrite);
+        return RebuildTarget.mode(ReplayRequest.from(config), liveTable, AwsSettings.dynamoDb(config));
     }
 
     private String freshTable() {
@@ -177,6 +186,21 @@ class ProjectionRebuildITCase {
         Map<String, Projection> expected = foldBefore(t, DomainLogics.discover());
         Map<String, Projection> overwritten = read(copy);
         expected.forEach((id, p) -> assertThat(overwritten.get(id)).isEqualTo(p));
+    }
+
+    @Test
+    void writesUnconditionallyOnlyAFreshTableOrWhenToldToOverwrite() throws Exception {
+        String table = freshTable();
+        assertThat(mode(table, false, live.tables.projections)).isEqualTo(RebuildSink.Mode.UNCONDITIONAL);
+        assertThat(mode(table, false, table)).as("the live table, even empty").isEqualTo(RebuildSink.Mode.CONDITIONAL);
+        rebuild(table, afterLastEvent(), false, DomainLogics.discover());
+        assertThat(read(table)).isEqualTo(liveProjections);
+
+        // Now used: a rebuild as of an earlier instant must leave every newer item alone.
+        assertThat(mode(table, false, live.tables.projections)).isEqualTo(RebuildSink.Mode.CONDITIONAL);
+        assertThat(mode(table, true, live.tables.projections)).isEqualTo(RebuildSink.Mode.UNCONDITIONAL);
+        rebuild(table, Instant.ofEpochMilli(medianRecordedAt()), false, DomainLogics.discover());
+        assertThat(read(table)).isEqualTo(liveProjections);
     }
 
     /** The account rules with a corrected withdrawal rule: an overdraft of up to 100 is allowed. */

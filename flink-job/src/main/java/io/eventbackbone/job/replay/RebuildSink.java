@@ -1,0 +1,189 @@
+package io.eventbackbone.job.replay;
+
+import io.eventbackbone.job.sink.AwsSettings;
+import io.eventbackbone.store.Projection;
+import io.eventbackbone.store.ProjectionsTable;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * Writes the projections of a rebuild without waiting for one request before sending the next. A rebuild
+ * emits exactly one projection per aggregate (it folds all of an aggregate's events first, and the slices
+ * split the aggregates), so no two writes of one key are ever in flight together.
+ *
+ * <p>{@link Mode#CONDITIONAL}: a version-conditional PutItem each, so an item never moves backwards; this
+ * is the mode for the live table and for any table that may hold items already. {@link Mode#UNCONDITIONAL}:
+ * BatchWriteItem, 25 items a request; used when asked to overwrite, or when the target is a fresh table
+ * (see {@link RebuildTarget}): with one write per key and nothing there before, nothing can move backwards.
+ */
+final class RebuildSink implements Sink<Projection> {
+    private static final long serialVersionUID = 1L;
+
+    enum Mode {
+        CONDITIONAL, UNCONDITIONAL
+    }
+
+    static final int MAX_BATCH_ITEMS = 25;
+    static final int MAX_ATTEMPTS = 10;
+
+    private final String tableName;
+    private final AwsSettings aws;
+    private final Mode mode;
+    private final int maxInFlight;
+
+    RebuildSink(String tableName, AwsSettings aws, Mode mode, int maxInFlight) {
+        this.tableName = tableName;
+        this.aws = aws;
+        this.mode = mode;
+        this.maxInFlight = Math.max(1, maxInFlight);
+    }
+
+    Mode mode() {
+        return mode;
+    }
+
+    @Override
+    @SuppressWarnings("deprecation")
+    public SinkWriter<Projection> createWriter(InitContext context) {
+        return new Writer(this, aws.dynamoDbAsyncClient(maxInFlight), context.metricGroup());
+    }
+
+    private static final class Writer implements SinkWriter<Projection> {
+        private final String tableName;
+        private final Mode mode;
+        private final int maxInFlight;
+        private final DynamoDbAsyncClient client;
+        private final Counter written;
+        private final Counter skippedStale;
+        private final Counter requests;
+        private final ArrayDeque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
+        private List<WriteRequest> batch = new ArrayList<>(MAX_BATCH_ITEMS);
+        private final Set<String> batchKeys = new HashSet<>();
+
+        Writer(RebuildSink sink, DynamoDbAsyncClient client, MetricGroup metrics) {
+            this.tableName = sink.tableName;
+            this.mode = sink.mode;
+            this.maxInFlight = sink.maxInFlight;
+            this.client = client;
+            this.written = metrics.counter("projectionWrites");
+            this.skippedStale = metrics.counter("projectionWritesSkippedStale");
+            this.requests = metrics.counter("dynamodbRequests");
+        }
+
+        @Override
+        public void write(Projection p, Context context) throws IOException {
+            if (mode == Mode.CONDITIONAL) {
+                send(put(p));
+                return;
+            }
+            if (!batchKeys.add(p.getAggregateId())) {
+                throw new IllegalStateException("a rebuild wrote aggregate " + p.getAggregateId() + " twice");
+            }
+            batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(ProjectionsTable.toItem(p)).build()).build());
+            if (batch.size() == MAX_BATCH_ITEMS) {
+                sendBatch();
+            }
+        }
+
+        @Override
+        public void flush(boolean endOfInput) throws IOException {
+            if (!batch.isEmpty()) {
+                sendBatch();
+            }
+            while (!inFlight.isEmpty()) {
+                await(inFlight.poll());
+            }
+        }
+
+        private void sendBatch() throws IOException {
+            List<WriteRequest> full = batch;
+            batch = new ArrayList<>(MAX_BATCH_ITEMS);
+            batchKeys.clear();
+            send(writeBatch(full, 1));
+        }
+
+        /** Keeps the request in flight; waits only when as many as allowed are already out. */
+        private void send(CompletableFuture<Void> request) throws IOException {
+            inFlight.add(request);
+            while (!inFlight.isEmpty() && (inFlight.peek().isDone() || inFlight.size() > maxInFlight)) {
+                await(inFlight.poll());
+            }
+        }
+
+        private void await(CompletableFuture<Void> request) throws IOException {
+            try {
+                request.join();
+            } catch (CompletionException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                throw new IOException("writing to table " + tableName + " failed: " + cause, cause);
+            }
+        }
+
+        private CompletableFuture<Void> put(Projection p) {
+            PutItemRequest request = PutItemRequest.builder().tableName(tableName).item(ProjectionsTable.toItem(p))
+                    .conditionExpression(ProjectionsTable.ONLY_FORWARD_CONDITION)
+                    .expressionAttributeValues(Map.of(ProjectionsTable.VERSION_PLACEHOLDER,
+                            AttributeValue.builder().n(Long.toString(p.getVersion())).build()))
+                    .build();
+            requests.inc();
+            return client.putItem(request).handle((response, error) -> {
+                if (error == null) {
+                    written.inc();
+                    return null;
+                }
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                if (cause instanceof ConditionalCheckFailedException) {
+                    skippedStale.inc();
+                    return null;
+                }
+                throw new CompletionException(cause);
+            });
+        }
+
+        private CompletableFuture<Void> writeBatch(List<WriteRequest> items, int attempt) {
+            requests.inc();
+            return client.batchWriteItem(BatchWriteItemRequest.builder().requestItems(Map.of(tableName, items)).build())
+                    .thenCompose(response -> {
+                        List<WriteRequest> left = response.hasUnprocessedItems()
+                                ? response.unprocessedItems().getOrDefault(tableName, List.of()) : List.of();
+                        written.inc(items.size() - left.size());
+                        if (left.isEmpty()) {
+                            return CompletableFuture.completedFuture(null);
+                        }
+                        if (attempt >= MAX_ATTEMPTS) {
+                            return CompletableFuture.failedFuture(new IOException(
+                                    left.size() + " items still unprocessed after " + attempt + " attempts"));
+                        }
+                        long cap = Math.min(2000L, 25L << Math.min(attempt, 10));
+                        return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(
+                                        ThreadLocalRandom.current().nextLong(cap / 2, cap + 1), TimeUnit.MILLISECONDS))
+                                .thenCompose(ignored -> writeBatch(left, attempt + 1));
+                    });
+        }
+
+        @Override
+        public void close() {
+            client.close();
+        }
+    }
+}
