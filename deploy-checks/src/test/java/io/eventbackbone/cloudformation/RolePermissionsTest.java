@@ -37,6 +37,8 @@ class RolePermissionsTest {
     /** SDK operation (service.operation) to the IAM action that authorises it. */
     static final Map<String, String> IAM_ACTIONS = Map.ofEntries(
             entry("dynamodb.batchWriteItem", "dynamodb:BatchWriteItem"),
+            entry("dynamodb.batchGetItem", "dynamodb:BatchGetItem"),
+            entry("dynamodb.scan", "dynamodb:Scan"),
             entry("dynamodb.putItem", "dynamodb:PutItem"),
             entry("dynamodb.query", "dynamodb:Query"),
             entry("dynamodb.queryPaginator", "dynamodb:Query"),
@@ -53,11 +55,13 @@ class RolePermissionsTest {
     /** Which application runs the AWS calls of each flink-job source file. */
     static final Map<String, Set<String>> FLINK_FILE_ROLES = Map.of(
             "io/eventbackbone/job/sink/BatchPutSink.java", Set.of(EVENT_STORE_ROLE),
-            "io/eventbackbone/job/sink/ProjectionSink.java", Set.of(EVENT_STORE_ROLE, REPLAY_ROLE),
+            "io/eventbackbone/job/sink/ProjectionSink.java", Set.of(EVENT_STORE_ROLE),
             KINESIS_SOURCE_FILE, Set.of(EVENT_STORE_ROLE),
             "io/eventbackbone/job/source/PacedShardReader.java", Set.of(EVENT_STORE_ROLE),
             "io/eventbackbone/job/replay/SliceReader.java", Set.of(REPLAY_ROLE),
-            "io/eventbackbone/job/replay/PlaybackSink.java", Set.of(REPLAY_ROLE));
+            "io/eventbackbone/job/replay/PlaybackSink.java", Set.of(REPLAY_ROLE),
+            "io/eventbackbone/job/replay/RebuildSink.java", Set.of(REPLAY_ROLE),
+            "io/eventbackbone/job/replay/RebuildTarget.java", Set.of(REPLAY_ROLE));
 
     /** What the platform does with a role besides running our code: read the job jar, write logs. */
     static final Set<String> MANAGED_FLINK_PLATFORM_ACTIONS = Set.of("s3:GetObject", "s3:GetObjectVersion",
@@ -205,15 +209,15 @@ class RolePermissionsTest {
                 + "class Cleaner {\n"
                 + "    // client.deleteTable(...) in a comment is not a call\n"
                 + "    void clean(DynamoDbAsyncClient client) {\n"
-                + "        client.scan(b -> b.tableName(\"t\"));\n"
+                + "        client.deleteItem(b -> b.tableName(\"t\"));\n"
                 + "    }\n"
                 + "}\n";
 
         List<SdkCalls.Call> calls = SdkCalls.scan("x/Cleaner.java", source);
 
-        assertThat(calls).extracting(SdkCalls.Call::key).containsExactly("dynamodb.scan");
+        assertThat(calls).extracting(SdkCalls.Call::key).containsExactly("dynamodb.deleteItem");
         assertThatThrownBy(() -> iamActions(calls))
-                .hasMessageContaining("dynamodb.scan in x/Cleaner.java").hasMessageContaining("IAM_ACTIONS");
+                .hasMessageContaining("dynamodb.deleteItem in x/Cleaner.java").hasMessageContaining("IAM_ACTIONS");
     }
 
     @Test

@@ -21,7 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
 /**
  * Writes projections with a version-conditional PutItem, so an item never moves backwards: not while
- * the job re-processes after a restore, not when two writes of one key race, not during a replay.
+ * the job re-processes after a restore, not when two writes of one key race, not while a rebuild writes the
+ * same table.
  * Updates of one aggregate that meet in a buffer are coalesced into the newest.
  */
 public final class ProjectionSink implements Sink<Projection> {
@@ -30,17 +31,11 @@ public final class ProjectionSink implements Sink<Projection> {
     private final String tableName;
     private final AwsSettings aws;
     private final WriterSettings settings;
-    private final boolean overwrite;
 
-    /**
-     * @param overwrite write unconditionally (an explicit rebuild that may move items backwards); the
-     *                  streaming job always passes false
-     */
-    public ProjectionSink(String tableName, AwsSettings aws, WriterSettings settings, boolean overwrite) {
+    public ProjectionSink(String tableName, AwsSettings aws, WriterSettings settings) {
         this.tableName = tableName;
         this.aws = aws;
         this.settings = settings;
-        this.overwrite = overwrite;
     }
 
     @Override
@@ -52,7 +47,6 @@ public final class ProjectionSink implements Sink<Projection> {
 
     private static final class Writer extends BufferedTableWriter<Projection> {
         private final String tableName;
-        private final boolean overwrite;
         private final DynamoDbAsyncClient client;
         private final Counter written;
         private final Counter skippedStale;
@@ -62,7 +56,6 @@ public final class ProjectionSink implements Sink<Projection> {
         Writer(ProjectionSink sink, DynamoDbAsyncClient client, ProcessingTimeService timers, MetricGroup metrics) {
             super(sink.settings.forProjections(), timers);
             this.tableName = sink.tableName;
-            this.overwrite = sink.overwrite;
             this.client = client;
             this.written = metrics.counter("projectionWrites");
             this.skippedStale = metrics.counter("projectionWritesSkippedStale");
@@ -100,12 +93,10 @@ public final class ProjectionSink implements Sink<Projection> {
         }
 
         private CompletableFuture<Void> put(Projection p) {
-            PutItemRequest.Builder request = PutItemRequest.builder().tableName(tableName).item(ProjectionsTable.toItem(p));
-            if (!overwrite) {
-                request.conditionExpression(ProjectionsTable.ONLY_FORWARD_CONDITION)
-                        .expressionAttributeValues(Map.of(ProjectionsTable.VERSION_PLACEHOLDER,
-                                AttributeValue.builder().n(Long.toString(p.getVersion())).build()));
-            }
+            PutItemRequest.Builder request = PutItemRequest.builder().tableName(tableName).item(ProjectionsTable.toItem(p))
+                    .conditionExpression(ProjectionsTable.ONLY_FORWARD_CONDITION)
+                    .expressionAttributeValues(Map.of(ProjectionsTable.VERSION_PLACEHOLDER,
+                            AttributeValue.builder().n(Long.toString(p.getVersion())).build()));
             requests.inc();
             return client.putItem(request.build()).handle((response, error) -> {
                 if (error == null) {

@@ -33,7 +33,7 @@ public interface StoreSinks extends Serializable {
 
             @Override
             public Sink<Projection> projections() {
-                return new ProjectionSink(projections, aws, writer, false);
+                return new ProjectionSink(projections, aws, writer);
             }
 
             @Override
