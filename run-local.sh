@@ -25,7 +25,7 @@ if [[ "${RUN_LOCAL_SKIP_BUILD:-}" != "1" ]] && needs_build; then
 fi
 
 classpath="$root/local-run/target/classes:$(cat "$classpath_file")"
-java_opts=(-Deventbackbone.root="$root" -Dsun.net.httpserver.nodelay=true -Xmx2g -XX:+UseParallelGC --add-opens java.base/java.util=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED)
+java_opts=(-Deventbackbone.root="$root" -Xmx2g -XX:+UseParallelGC --add-opens java.base/java.util=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED)
 
 if [[ $# -eq 0 ]]; then
   # exec: the JVM gets Ctrl-C and SIGTERM directly and its shutdown hook stops everything it started.

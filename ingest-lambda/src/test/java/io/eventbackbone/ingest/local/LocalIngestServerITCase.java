@@ -52,6 +52,11 @@ class LocalIngestServerITCase {
     }
 
     @Test
+    void sendsAnswersWithoutWaitingForTheClientsAcknowledgement() {
+        assertThat(System.getProperty(LocalIngestServer.NODELAY_PROPERTY)).isEqualTo("true");
+    }
+
+    @Test
     void servesPostEventsOverHttpAndPutsTheEventOnTheStream() throws Exception {
         HttpResponse<String> response = post("/events", "application/json",
                 "{\"aggregateId\":\"order-9\",\"type\":\"OrderPlaced\",\"data\":{}}".getBytes());
