@@ -54,6 +54,8 @@ final class CountingAwsProxy implements AutoCloseable {
     private final Map<String, LongAdder> indexUnitsByTable = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> requestsByTable = new ConcurrentHashMap<>();
     private final LongAdder conditionalFailures = new LongAdder();
+    /** Operation -> the emulator's response times (request relayed to response read), in microseconds. */
+    private final Map<String, java.util.Queue<Long>> responseMicrosByOperation = new ConcurrentHashMap<>();
 
     private CountingAwsProxy(URI target) throws IOException {
         this.target = target;
@@ -86,6 +88,17 @@ final class CountingAwsProxy implements AutoCloseable {
         indexUnitsByTable.clear();
         requestsByTable.clear();
         conditionalFailures.reset();
+        responseMicrosByOperation.clear();
+    }
+
+    /** The emulator's response time for an operation at the given quantile, in ms; NaN when not called. */
+    double responseMillis(String operation, double quantile) {
+        java.util.Queue<Long> times = responseMicrosByOperation.get(operation);
+        if (times == null || times.isEmpty()) {
+            return Double.NaN;
+        }
+        long[] sorted = times.stream().mapToLong(Long::longValue).sorted().toArray();
+        return sorted[(int) Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))] / 1000.0;
     }
 
     long requests(String operation) {
@@ -154,12 +167,15 @@ final class CountingAwsProxy implements AutoCloseable {
                 if (request == null) {
                     return;
                 }
-                count(request);
+                String operation = count(request);
+                long sent = System.nanoTime();
                 request.writeTo(toUpstream);
                 HttpMessage response = HttpMessage.read(fromUpstream);
                 if (response == null) {
                     return;
                 }
+                responseMicrosByOperation.computeIfAbsent(operation, k -> new java.util.concurrent.ConcurrentLinkedQueue<>())
+                        .add((System.nanoTime() - sent) / 1000);
                 if (response.startLine.contains(" 400 ") && contains(response.body, "ConditionalCheckFailed")) {
                     conditionalFailures.increment();
                 }
@@ -170,7 +186,7 @@ final class CountingAwsProxy implements AutoCloseable {
         }
     }
 
-    private void count(HttpMessage request) {
+    private String count(HttpMessage request) {
         String amzTarget = request.header("x-amz-target");
         // "DynamoDB_20120810.PutItem", "Kinesis_20131202.GetRecords": the operation follows the dot.
         String operation = amzTarget == null ? "none" : amzTarget.substring(amzTarget.indexOf('.') + 1);
@@ -181,6 +197,7 @@ final class CountingAwsProxy implements AutoCloseable {
             // Counting must never change what the emulator sees; an unreadable body is simply not itemised.
             count(requestsByOperation, "unreadable", 1);
         }
+        return operation;
     }
 
     /** One HTTP/1.1 message: start line, header lines, and the body (de-chunked; re-sent with a length). */

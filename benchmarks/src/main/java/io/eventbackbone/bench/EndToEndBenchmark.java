@@ -184,6 +184,15 @@ final class EndToEndBenchmark {
                     }
                 });
                 System.out.println("    job source calls to kinesis-mock per second: " + calls);
+                // How long kinesis-mock takes to answer the source: part of every event's latency.
+                double p50 = kinesisProxy.responseMillis("GetRecords", 0.50);
+                if (!Double.isNaN(p50)) {
+                    ObjectNode times = out.putObject("getRecordsResponseMillis");
+                    times.put("p50", p50);
+                    times.put("p99", kinesisProxy.responseMillis("GetRecords", 0.99));
+                    times.put("max", kinesisProxy.responseMillis("GetRecords", 1.0));
+                    System.out.println("    kinesis-mock's GetRecords response time (ms): " + times);
+                }
             }
         }
     }
