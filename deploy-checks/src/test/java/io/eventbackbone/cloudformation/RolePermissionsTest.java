@@ -54,13 +54,12 @@ class RolePermissionsTest {
 
     /** Which application runs the AWS calls of each flink-job source file. */
     static final Map<String, Set<String>> FLINK_FILE_ROLES = Map.of(
-            "io/eventbackbone/job/sink/BatchPutSink.java", Set.of(EVENT_STORE_ROLE),
-            "io/eventbackbone/job/sink/ProjectionSink.java", Set.of(EVENT_STORE_ROLE),
+            // The events, rejections and projections sinks, and the rebuild's sink.
+            "io/eventbackbone/job/sink/TableWrites.java", Set.of(EVENT_STORE_ROLE, REPLAY_ROLE),
             KINESIS_SOURCE_FILE, Set.of(EVENT_STORE_ROLE),
             "io/eventbackbone/job/source/PacedShardReader.java", Set.of(EVENT_STORE_ROLE),
             "io/eventbackbone/job/replay/SliceReader.java", Set.of(REPLAY_ROLE),
             "io/eventbackbone/job/replay/PlaybackSink.java", Set.of(REPLAY_ROLE),
-            "io/eventbackbone/job/replay/RebuildSink.java", Set.of(REPLAY_ROLE),
             "io/eventbackbone/job/replay/RebuildTarget.java", Set.of(REPLAY_ROLE));
 
     /** What the platform does with a role besides running our code: read the job jar, write logs. */
@@ -195,8 +194,8 @@ class RolePermissionsTest {
                 .collect(Collectors.toSet());
 
         assertThat(flink).contains(
-                "dynamodb.batchWriteItem in io/eventbackbone/job/sink/BatchPutSink.java",
-                "dynamodb.putItem in io/eventbackbone/job/sink/ProjectionSink.java",
+                "dynamodb.batchWriteItem in io/eventbackbone/job/sink/TableWrites.java",
+                "dynamodb.putItem in io/eventbackbone/job/sink/TableWrites.java",
                 "dynamodb.query in io/eventbackbone/job/replay/SliceReader.java",
                 "kinesis.putRecords in io/eventbackbone/job/replay/PlaybackSink.java");
         assertThat(ingest).contains("kinesis.putRecords");

@@ -1,6 +1,7 @@
 package io.eventbackbone.job.replay;
 
 import io.eventbackbone.job.sink.AwsSettings;
+import io.eventbackbone.job.sink.TableWrites;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.ProjectionsTable;
 import java.io.IOException;
@@ -8,21 +9,14 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
@@ -43,8 +37,6 @@ final class RebuildSink implements Sink<Projection> {
         CONDITIONAL, UNCONDITIONAL
     }
 
-    static final int MAX_BATCH_ITEMS = 25;
-    static final int MAX_ATTEMPTS = 10;
 
     private final String tableName;
     private final AwsSettings aws;
@@ -77,7 +69,7 @@ final class RebuildSink implements Sink<Projection> {
         private final Counter skippedStale;
         private final Counter requests;
         private final ArrayDeque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
-        private List<WriteRequest> batch = new ArrayList<>(MAX_BATCH_ITEMS);
+        private List<WriteRequest> batch = new ArrayList<>(TableWrites.MAX_BATCH_ITEMS);
         private final Set<String> batchKeys = new HashSet<>();
 
         Writer(RebuildSink sink, DynamoDbAsyncClient client, MetricGroup metrics) {
@@ -100,7 +92,7 @@ final class RebuildSink implements Sink<Projection> {
                 throw new IllegalStateException("a rebuild wrote aggregate " + p.getAggregateId() + " twice");
             }
             batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(ProjectionsTable.toItem(p)).build()).build());
-            if (batch.size() == MAX_BATCH_ITEMS) {
+            if (batch.size() == TableWrites.MAX_BATCH_ITEMS) {
                 sendBatch();
             }
         }
@@ -117,9 +109,9 @@ final class RebuildSink implements Sink<Projection> {
 
         private void sendBatch() throws IOException {
             List<WriteRequest> full = batch;
-            batch = new ArrayList<>(MAX_BATCH_ITEMS);
+            batch = new ArrayList<>(TableWrites.MAX_BATCH_ITEMS);
             batchKeys.clear();
-            send(writeBatch(full, 1));
+            send(writeBatch(full));
         }
 
         /** Keeps the request in flight; waits only when as many as allowed are already out. */
@@ -140,45 +132,19 @@ final class RebuildSink implements Sink<Projection> {
         }
 
         private CompletableFuture<Void> put(Projection p) {
-            PutItemRequest request = PutItemRequest.builder().tableName(tableName).item(ProjectionsTable.toItem(p))
-                    .conditionExpression(ProjectionsTable.ONLY_FORWARD_CONDITION)
-                    .expressionAttributeValues(Map.of(ProjectionsTable.VERSION_PLACEHOLDER,
-                            AttributeValue.builder().n(Long.toString(p.getVersion())).build()))
-                    .build();
             requests.inc();
-            return client.putItem(request).handle((response, error) -> {
-                if (error == null) {
+            return TableWrites.putIfNewer(client, tableName, p).thenAccept(stored -> {
+                if (stored) {
                     written.inc();
-                    return null;
-                }
-                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                if (cause instanceof ConditionalCheckFailedException) {
+                } else {
                     skippedStale.inc();
-                    return null;
                 }
-                throw new CompletionException(cause);
             });
         }
 
-        private CompletableFuture<Void> writeBatch(List<WriteRequest> items, int attempt) {
-            requests.inc();
-            return client.batchWriteItem(BatchWriteItemRequest.builder().requestItems(Map.of(tableName, items)).build())
-                    .thenCompose(response -> {
-                        List<WriteRequest> left = response.hasUnprocessedItems()
-                                ? response.unprocessedItems().getOrDefault(tableName, List.of()) : List.of();
-                        written.inc(items.size() - left.size());
-                        if (left.isEmpty()) {
-                            return CompletableFuture.completedFuture(null);
-                        }
-                        if (attempt >= MAX_ATTEMPTS) {
-                            return CompletableFuture.failedFuture(new IOException(
-                                    left.size() + " items still unprocessed after " + attempt + " attempts"));
-                        }
-                        long cap = Math.min(2000L, 25L << Math.min(attempt, 10));
-                        return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(
-                                        ThreadLocalRandom.current().nextLong(cap / 2, cap + 1), TimeUnit.MILLISECONDS))
-                                .thenCompose(ignored -> writeBatch(left, attempt + 1));
-                    });
+        private CompletableFuture<Void> writeBatch(List<WriteRequest> items) {
+            return TableWrites.batchPut(client, tableName, items, requests::inc)
+                    .thenRun(() -> written.inc(items.size()));
         }
 
         @Override

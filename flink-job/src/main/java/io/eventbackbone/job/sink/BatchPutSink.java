@@ -3,18 +3,14 @@ package io.eventbackbone.job.sink;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
@@ -26,9 +22,6 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  */
 public final class BatchPutSink<T> implements Sink<T> {
     private static final long serialVersionUID = 1L;
-
-    static final int MAX_BATCH_ITEMS = 25;
-    static final int MAX_ATTEMPTS = 10;
 
     private final String tableName;
     private final TableItems<T> items;
@@ -84,12 +77,12 @@ public final class BatchPutSink<T> implements Sink<T> {
         @Override
         void writeAll(List<T> records) throws IOException, InterruptedException {
             List<List<WriteRequest>> batches = new ArrayList<>();
-            List<WriteRequest> batch = new ArrayList<>(MAX_BATCH_ITEMS);
+            List<WriteRequest> batch = new ArrayList<>(TableWrites.MAX_BATCH_ITEMS);
             for (T record : records) {
                 batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(items.toItem(record)).build()).build());
-                if (batch.size() == MAX_BATCH_ITEMS) {
+                if (batch.size() == TableWrites.MAX_BATCH_ITEMS) {
                     batches.add(batch);
-                    batch = new ArrayList<>(MAX_BATCH_ITEMS);
+                    batch = new ArrayList<>(TableWrites.MAX_BATCH_ITEMS);
                 }
             }
             if (!batch.isEmpty()) {
@@ -97,32 +90,10 @@ public final class BatchPutSink<T> implements Sink<T> {
             }
             List<Supplier<CompletableFuture<Void>>> requests = new ArrayList<>(batches.size());
             for (List<WriteRequest> b : batches) {
-                requests.add(() -> writeBatch(b, 1));
+                requests.add(() -> TableWrites.batchPut(client, tableName, b, this.requests::inc));
             }
             sendAll(requests, tableName);
             written.inc(records.size());
-        }
-
-        private CompletableFuture<Void> writeBatch(List<WriteRequest> batch, int attempt) {
-            requests.inc();
-            return client.batchWriteItem(BatchWriteItemRequest.builder().requestItems(Map.of(tableName, batch)).build())
-                    .thenCompose((BatchWriteItemResponse response) -> {
-                        List<WriteRequest> unprocessed = response.hasUnprocessedItems()
-                                ? response.unprocessedItems().getOrDefault(tableName, List.of()) : List.of();
-                        if (unprocessed.isEmpty()) {
-                            return CompletableFuture.completedFuture(null);
-                        }
-                        if (attempt >= MAX_ATTEMPTS) {
-                            CompletableFuture<Void> failed = new CompletableFuture<>();
-                            failed.completeExceptionally(new IOException(unprocessed.size()
-                                    + " items still unprocessed after " + attempt + " attempts"));
-                            return failed;
-                        }
-                        long delay = backoffMillis(attempt);
-                        return CompletableFuture.runAsync(() -> { },
-                                        CompletableFuture.delayedExecutor(delay, java.util.concurrent.TimeUnit.MILLISECONDS))
-                                .thenCompose(ignored -> writeBatch(unprocessed, attempt + 1));
-                    });
         }
 
         @Override
@@ -130,11 +101,4 @@ public final class BatchPutSink<T> implements Sink<T> {
             client.close();
         }
     }
-
-    /** Exponential backoff with jitter (between half and all of the step), capped at two seconds. */
-    static long backoffMillis(int attempt) {
-        long cap = Math.min(2000L, 25L << Math.min(attempt, 10));
-        return ThreadLocalRandom.current().nextLong(cap / 2, cap + 1);
-    }
-
 }

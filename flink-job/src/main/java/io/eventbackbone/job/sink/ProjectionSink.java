@@ -5,9 +5,7 @@ import io.eventbackbone.store.ProjectionsTable;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -15,9 +13,6 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
 /**
  * Writes projections with a version-conditional PutItem, so an item never moves backwards: not while
@@ -93,22 +88,13 @@ public final class ProjectionSink implements Sink<Projection> {
         }
 
         private CompletableFuture<Void> put(Projection p) {
-            PutItemRequest.Builder request = PutItemRequest.builder().tableName(tableName).item(ProjectionsTable.toItem(p))
-                    .conditionExpression(ProjectionsTable.ONLY_FORWARD_CONDITION)
-                    .expressionAttributeValues(Map.of(ProjectionsTable.VERSION_PLACEHOLDER,
-                            AttributeValue.builder().n(Long.toString(p.getVersion())).build()));
             requests.inc();
-            return client.putItem(request.build()).handle((response, error) -> {
-                if (error == null) {
-                    written.inc();
-                    return null;
-                }
-                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                if (cause instanceof ConditionalCheckFailedException) {
+            return TableWrites.putIfNewer(client, tableName, p).thenAccept(written -> {
+                if (written) {
+                    this.written.inc();
+                } else {
                     skippedStale.inc();
-                    return null;
                 }
-                throw new CompletionException(cause);
             });
         }
 
