@@ -44,7 +44,9 @@ public final class EnvelopeCodec {
         if (json.length > EnvelopeLimits.MAX_EVENT_BYTES) {
             throw new InvalidEnvelopeException(tooLarge(json.length));
         }
-        return fromTree(parse(json), source);
+        EventEnvelope valid = StreamingDecoder.decodeValid(json, source);
+        // Anything the single pass is unsure of goes the tree way, which names every problem.
+        return valid != null ? valid : fromTree(parse(json), source);
     }
 
     /** Parses UTF-8 JSON with the product's limits, naming the problem when it is not JSON. */
@@ -143,7 +145,7 @@ public final class EnvelopeCodec {
     }
 
     /** The number of bytes of {@code s} as UTF-8, as {@code s.getBytes(UTF_8).length} counts them. */
-    private static int utf8Length(String s) {
+    static int utf8Length(String s) {
         int n = s.length();
         for (int i = 0; i < n; i++) {
             if (s.charAt(i) >= 0x80) {
@@ -191,6 +193,10 @@ public final class EnvelopeCodec {
         if (value == null) {
             return null;
         }
+        return checkIdentifier(field, value, out);
+    }
+
+    static String checkIdentifier(String field, String value, List<Violation> out) {
         return checkString(field, value, EnvelopeLimits.MAX_ID_LENGTH, EnvelopeLimits::isIdentifier,
                 EnvelopeLimits.ID_CHARACTERS, out);
     }
@@ -200,6 +206,10 @@ public final class EnvelopeCodec {
         if (value == null) {
             return null;
         }
+        return checkTypeName(field, value, maxLength, out);
+    }
+
+    static String checkTypeName(String field, String value, int maxLength, List<Violation> out) {
         return checkString(field, value, maxLength, EnvelopeLimits::isTypeName, EnvelopeLimits.TYPE_CHARACTERS, out);
     }
 
@@ -268,9 +278,7 @@ public final class EnvelopeCodec {
     /** True when a decimal inside would be written with more digits than the parser allows a literal. */
     private static boolean hasLongNumber(JsonNode node) {
         if (node.isBigDecimal()) {
-            BigDecimal d = node.decimalValue();
-            long digits = Math.max((long) d.precision() - d.scale(), 1L) + Math.max(d.scale(), 0);
-            return digits > EnvelopeLimits.MAX_NUMBER_LENGTH;
+            return isLongWhenPlain(node.decimalValue());
         }
         for (JsonNode child : node) {
             if (hasLongNumber(child)) {
@@ -278,6 +286,11 @@ public final class EnvelopeCodec {
             }
         }
         return false;
+    }
+
+    static boolean isLongWhenPlain(BigDecimal d) {
+        long digits = Math.max((long) d.precision() - d.scale(), 1L) + Math.max(d.scale(), 0);
+        return digits > EnvelopeLimits.MAX_NUMBER_LENGTH;
     }
 
     private static Long version(ObjectNode body, List<Violation> out) {
@@ -303,6 +316,10 @@ public final class EnvelopeCodec {
         if (value == null) {
             return null;
         }
+        return checkInstant(field, value, out);
+    }
+
+    static String checkInstant(String field, String value, List<Violation> out) {
         String canonical = InstantText.normalise(value);
         if (canonical != null) {
             return canonical;

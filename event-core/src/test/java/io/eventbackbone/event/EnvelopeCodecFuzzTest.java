@@ -134,7 +134,7 @@ class EnvelopeCodecFuzzTest {
         return true;
     }
 
-    private static byte[] mutate(byte[] body, Random random) {
+    static byte[] mutate(byte[] body, Random random) {
         if (body.length == 0) {
             return TOKENS[random.nextInt(TOKENS.length)].getBytes(StandardCharsets.UTF_8);
         }

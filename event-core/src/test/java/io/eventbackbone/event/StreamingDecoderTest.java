@@ -1,0 +1,97 @@
+package io.eventbackbone.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventbackbone.event.EnvelopeCodec.Source;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The one-pass decoder may only ever give what the tree path gives: the same envelope, byte for byte, or
+ * nothing (and then the tree path decides). Seeded, so a failure names a case that can be replayed.
+ */
+class StreamingDecoderTest {
+
+    private static final String RICH = "{ \"eventId\":\"evt-1\",\"aggregateId\":\"acct-42\","
+            + "\"aggregateType\":\"account\",\"type\":\"Deposited\","
+            + "\"data\":{\"amount\":20.50,\"big\":1E+5,\"e\":-1e-3,\"z\":-0,\"f\":0.0,\"i\":2147483648,"
+            + "\"n\":123456789012345678901234567890,\"s\":\"\\u0041\\/\\n\\u00e9 \u00e9 \ud83d\ude00\",\"t\":[true,false,null,[],{}],"
+            + "\"o\":{\"\\u0078\":{\"y\":[1,2.5e2,\"q\"]}}},"
+            + "\"metadata\":{\"actor\":\"alice\",\"n\":1.0},\"expectedVersion\":3,"
+            + "\"occurredAt\":\"2026-01-31T09:30:00+01:00\"\n,\"ingestedAt\":\"2026-01-31T08:30:01.123Z\" }  ";
+
+    @ParameterizedTest
+    @EnumSource(Source.class)
+    void aPlainlyValidEnvelopeIsDecodedInOnePassExactlyAsFromTheTree(Source source) throws Exception {
+        byte[] body = body(source, RICH);
+
+        EventEnvelope fast = StreamingDecoder.decodeValid(body, source);
+
+        assertThat(fast).isNotNull();
+        assertThat(fast).isEqualTo(EnvelopeCodec.fromTree(EnvelopeCodec.parse(body), source));
+        assertThat(fast.getData()).contains("\"big\":100000", "\"amount\":20.50", "\"z\":0", "\"s\":\"A/\\n\u00e9");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"aggregateId\":\"a\",\"type\":\"T\",\"data\":{\"x\":1,\"x\":2}}",
+        "{\"aggregateId\":\"a\",\"type\":\"T\",\"type\":\"T\",\"data\":{}}",
+        "{\"aggregateId\":\"a\",\"type\":\"T\",\"data\":{}} {}",
+        "{\"aggregateId\":\"a\",\"type\":\"T\",\"data\":{\"x\":1e9999}}",
+        "{\"aggregateId\":\"a\",\"type\":\"T\",\"data\":{}, \"expectedVersion\":1.0}",
+        "{\"aggregateId\":\"a\",\"type\":\"T\",\"data\":{}, \"expectedVersion\":-1}",
+        "{\"aggregateId\":\"a\",\"type\":\"T\",\"data\":{}, \"expectedVersion\":99999999999999999999}",
+        "{\"aggregateId\":\"a\",\"type\":\"T\",\"data\":[]}",
+        "{\"aggregateId\":\"a b\",\"type\":\"T\",\"data\":{}}",
+        "{\"aggregateId\":\"a\",\"type\":\"T\",\"data\":{},\"other\":1}",
+        "{\"aggregateId\":\"a\",\"type\":\"T\",\"data\":{},\"occurredAt\":\"yesterday\"}",
+        "{\"aggregateId\":\"a\",\"type\":\"T\",\"data\":{},\"ingestedAt\":\"2026-01-31T08:30:01Z\"}",
+        "{\"aggregateId\":\"a\",\"type\":\"T\",\"data\":{\"x\":[1,2}}",
+        "[{\"aggregateId\":\"a\",\"type\":\"T\",\"data\":{}}]",
+        ""
+    })
+    void anythingTheTreePathRefusesIsLeftToIt(String text) {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+
+        assertThat(StreamingDecoder.decodeValid(body, Source.CLIENT)).isNull();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Source.class)
+    void mutationsOfAValidEnvelopeDecodeInOnePassOnlyToWhatTheTreeGives(Source source) {
+        Random random = new Random(0xDEC0DEL ^ source.ordinal());
+        byte[] valid = body(source, RICH);
+        int onePass = 0;
+        for (int i = 0; i < 20_000; i++) {
+            byte[] body = valid;
+            int mutations = 1 + random.nextInt(3);
+            for (int m = 0; m < mutations; m++) {
+                body = EnvelopeCodecFuzzTest.mutate(body, random);
+            }
+            EventEnvelope fast = StreamingDecoder.decodeValid(body, source);
+            if (fast == null) {
+                continue;
+            }
+            onePass++;
+            String label = "case " + i + ", body (base64) " + Base64.getEncoder().encodeToString(body);
+            EventEnvelope tree;
+            try {
+                tree = EnvelopeCodec.fromTree(EnvelopeCodec.parse(body), source);
+            } catch (InvalidEnvelopeException e) {
+                throw new AssertionError(label + ": one pass accepted what the tree path refuses: " + e.getMessage());
+            }
+            assertThat(fast).as(label).isEqualTo(tree);
+        }
+        assertThat(onePass).isGreaterThan(1000);
+    }
+
+    private static byte[] body(Source source, String stream) {
+        String text = source == Source.STREAM ? stream
+                : stream.replace("\n,\"ingestedAt\":\"2026-01-31T08:30:01.123Z\"", "");
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
