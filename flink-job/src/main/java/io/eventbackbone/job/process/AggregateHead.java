@@ -1,6 +1,9 @@
 package io.eventbackbone.job.process;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /** What the decider keeps per aggregate: where its stream stands and its current state. */
+@TypeInfo(AggregateHeadSerializer.Factory.class)
 public class AggregateHead {
     private String aggregateType;
     private long version;

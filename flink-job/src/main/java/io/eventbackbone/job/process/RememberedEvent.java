@@ -1,6 +1,9 @@
 package io.eventbackbone.job.process;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /** An applied event id with the time it was recorded, kept for duplicate detection. */
+@TypeInfo(RememberedEventSerializer.Factory.class)
 public class RememberedEvent {
     private String eventId;
     private long recordedAt;

@@ -1,8 +1,10 @@
 package io.eventbackbone.job.process;
 
 import io.eventbackbone.event.EventEnvelope;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /** A parsed, valid envelope with the arrival time and stream position of its record. */
+@TypeInfo(SubmissionSerializer.Factory.class)
 public class Submission {
     private EventEnvelope envelope;
     private long arrivalMillis;

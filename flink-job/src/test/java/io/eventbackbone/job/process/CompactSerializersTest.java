@@ -1,0 +1,112 @@
+package io.eventbackbone.job.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventbackbone.event.EventEnvelope;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+/** The hand-written serializers of what crosses the keyBy and what the decider keeps in state. */
+class CompactSerializersTest {
+
+    @Test
+    void flinkChoosesTheHandWrittenSerializerForEachType() {
+        assertThat(serializerOf(Submission.class)).isInstanceOf(SubmissionSerializer.class);
+        assertThat(serializerOf(AggregateHead.class)).isInstanceOf(AggregateHeadSerializer.class);
+        assertThat(serializerOf(RememberedEvent.class)).isInstanceOf(RememberedEventSerializer.class);
+    }
+
+    @Test
+    void aSubmissionComesBackWithEveryFieldIncludingNulls() throws Exception {
+        EventEnvelope e = new EventEnvelope();
+        e.setEventId("evt-1");
+        e.setAggregateId("acct-\u00e9");
+        e.setAggregateType("account");
+        e.setType("Deposited");
+        e.setData("{\"amount\":20.50,\"s\":\"\ud83d\ude00\"}");
+        e.setExpectedVersion(7L);
+        e.setOccurredAt("2026-01-31T09:30:00.000Z");
+        e.setIngestedAt("2026-01-31T09:30:01.000Z");
+        Submission full = new Submission(e, 1_700_000_000_123L, "shard-1/49590");
+        Submission sparse = new Submission(new EventEnvelope(), -5, null);
+
+        for (Submission s : new Submission[] {full, sparse}) {
+            Submission back = roundTrip(SubmissionSerializer.INSTANCE, s);
+            assertThat(back.getEnvelope()).isEqualTo(s.getEnvelope());
+            assertThat(back.getEnvelope().getExpectedVersion()).isEqualTo(s.getEnvelope().getExpectedVersion());
+            assertThat(back.getEnvelope().getMetadata()).isEqualTo(s.getEnvelope().getMetadata());
+            assertThat(back.getArrivalMillis()).isEqualTo(s.getArrivalMillis());
+            assertThat(back.getPosition()).isEqualTo(s.getPosition());
+            Submission copy = SubmissionSerializer.INSTANCE.copy(s);
+            assertThat(copy.getEnvelope()).isNotSameAs(s.getEnvelope()).isEqualTo(s.getEnvelope());
+        }
+    }
+
+    @Test
+    void anAggregateHeadComesBackWithEveryFieldAndCopiesAreIndependent() throws Exception {
+        AggregateHead h = new AggregateHead();
+        h.setAggregateType("account");
+        h.setVersion(42);
+        h.setLastRecordedAt(1_700_000_000_999L);
+        h.setState("{\"balance\":\"12.30\"}");
+        h.setOldestRemembered(3);
+        h.setOldestRememberedAtLeast(1_700_000_000_001L);
+
+        AggregateHead back = roundTrip(AggregateHeadSerializer.INSTANCE, h);
+        AggregateHead copy = AggregateHeadSerializer.INSTANCE.copy(h);
+        copy.setVersion(43);
+
+        for (AggregateHead same : new AggregateHead[] {back, AggregateHeadSerializer.INSTANCE.copy(h)}) {
+            assertThat(same).usingRecursiveComparison().isEqualTo(h);
+        }
+        assertThat(h.getVersion()).isEqualTo(42);
+        assertThat(roundTrip(AggregateHeadSerializer.INSTANCE, new AggregateHead()))
+                .usingRecursiveComparison().isEqualTo(new AggregateHead());
+    }
+
+    @Test
+    void aRememberedEventComesBackWithEveryField() throws Exception {
+        RememberedEvent r = new RememberedEvent("evt-9", 1_700_000_000_777L);
+
+        assertThat(roundTrip(RememberedEventSerializer.INSTANCE, r)).usingRecursiveComparison().isEqualTo(r);
+    }
+
+    @Test
+    void eachSerializerReadsItsOwnSnapshotBackAsCompatible() throws Exception {
+        assertSnapshotRestores(SubmissionSerializer.INSTANCE);
+        assertSnapshotRestores(AggregateHeadSerializer.INSTANCE);
+        assertSnapshotRestores(RememberedEventSerializer.INSTANCE);
+    }
+
+    private static <T> void assertSnapshotRestores(TypeSerializer<T> serializer) throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        TypeSerializerSnapshot.writeVersionedSnapshot(out, serializer.snapshotConfiguration());
+        TypeSerializerSnapshot<T> restored = TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(out.getCopyOfBuffer()), CompactSerializersTest.class.getClassLoader());
+
+        assertThat(restored.restoreSerializer()).isEqualTo(serializer);
+        assertThat(serializer.snapshotConfiguration().resolveSchemaCompatibility(restored).isCompatibleAsIs()).isTrue();
+    }
+
+    private static <T> TypeSerializer<T> serializerOf(Class<T> type) {
+        return TypeInformation.of(type).createSerializer(new SerializerConfigImpl());
+    }
+
+    private static <T> T roundTrip(TypeSerializer<T> serializer, T value) throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        serializer.serialize(value, out);
+        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+        T back = serializer.deserialize(in);
+        assertThat(in.available()).isZero();
+        // The stream-to-stream copy must move exactly the same bytes.
+        DataOutputSerializer copied = new DataOutputSerializer(64);
+        serializer.copy(new DataInputDeserializer(out.getCopyOfBuffer()), copied);
+        assertThat(copied.getCopyOfBuffer()).isEqualTo(out.getCopyOfBuffer());
+        return back;
+    }
+}
