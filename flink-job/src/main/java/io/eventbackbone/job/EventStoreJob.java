@@ -8,6 +8,7 @@ import io.eventbackbone.job.process.DeciderSettings;
 import io.eventbackbone.job.process.EventDecider;
 import io.eventbackbone.job.process.Outputs;
 import io.eventbackbone.job.process.RecordParser;
+import io.eventbackbone.job.process.StoredEventSerializer;
 import io.eventbackbone.job.process.Submission;
 import io.eventbackbone.job.sink.StoreSinks;
 import io.eventbackbone.job.source.EventsStreamSource;
@@ -95,7 +96,7 @@ public final class EventStoreJob {
 
         SingleOutputStreamOperator<StoredEvent> events = submissions
                 .keyBy(s -> s.getEnvelope().getAggregateId(), TypeInformation.of(String.class))
-                .process(new EventDecider(settings))
+                .process(new EventDecider(settings), StoredEventSerializer.TYPE)
                 .uid("decide-per-aggregate").name("decide per aggregate");
 
         events.sinkTo(sinks.events()).uid("events-table-sink").name("events table");

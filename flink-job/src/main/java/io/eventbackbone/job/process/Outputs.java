@@ -10,7 +10,7 @@ public final class Outputs {
     public static final OutputTag<Rejection> REJECTIONS =
             new OutputTag<>("rejections", TypeInformation.of(Rejection.class));
     public static final OutputTag<Projection> PROJECTIONS =
-            new OutputTag<>("projections", TypeInformation.of(Projection.class));
+            new OutputTag<>("projections", ProjectionSerializer.TYPE);
 
     private Outputs() {
     }

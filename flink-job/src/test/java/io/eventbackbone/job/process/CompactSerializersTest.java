@@ -3,6 +3,8 @@ package io.eventbackbone.job.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventbackbone.event.EventEnvelope;
+import io.eventbackbone.store.Projection;
+import io.eventbackbone.store.StoredEvent;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -11,7 +13,7 @@ import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
-/** The hand-written serializers of what crosses the keyBy and what the decider keeps in state. */
+/** The hand-written serializers of what crosses the keyBy, what the decider keeps in state and what it emits. */
 class CompactSerializersTest {
 
     @Test
@@ -77,7 +79,42 @@ class CompactSerializersTest {
     }
 
     @Test
+    void aStoredEventComesBackAndCopiesWithEveryFieldIncludingNulls() throws Exception {
+        StoredEvent full = new StoredEvent();
+        full.setAggregateId("acct-42");
+        full.setVersion(9);
+        full.setEventId("evt-9");
+        full.setAggregateType("account");
+        full.setType("Deposited");
+        full.setData("{\"amount\":20.50}");
+        full.setMetadata("{\"actor\":\"alice\"}");
+        full.setExpectedVersion(8L);
+        full.setOccurredAt("2026-01-31T09:30:00.000Z");
+        full.setIngestedAt("2026-01-31T09:30:01.000Z");
+        full.setRecordedAt(1_700_000_000_123L);
+        full.setUndo("{\"amount\":null}");
+        full.setTimeSlice(5);
+
+        for (StoredEvent s : new StoredEvent[] {full, new StoredEvent()}) {
+            assertThat(roundTrip(StoredEventSerializer.INSTANCE, s)).usingRecursiveComparison().isEqualTo(s);
+            assertThat(StoredEventSerializer.INSTANCE.copy(s)).isNotSameAs(s).usingRecursiveComparison().isEqualTo(s);
+        }
+    }
+
+    @Test
+    void aProjectionComesBackAndCopiesWithEveryFieldIncludingNulls() throws Exception {
+        Projection full = new Projection("acct-42", "account", 9, "{\"balance\":\"1.10\"}", 1_700_000_000_123L, "evt-9");
+
+        for (Projection p : new Projection[] {full, new Projection()}) {
+            assertThat(roundTrip(ProjectionSerializer.INSTANCE, p)).usingRecursiveComparison().isEqualTo(p);
+            assertThat(ProjectionSerializer.INSTANCE.copy(p)).isNotSameAs(p).usingRecursiveComparison().isEqualTo(p);
+        }
+    }
+
+    @Test
     void eachSerializerReadsItsOwnSnapshotBackAsCompatible() throws Exception {
+        assertSnapshotRestores(StoredEventSerializer.INSTANCE);
+        assertSnapshotRestores(ProjectionSerializer.INSTANCE);
         assertSnapshotRestores(SubmissionSerializer.INSTANCE);
         assertSnapshotRestores(AggregateHeadSerializer.INSTANCE);
         assertSnapshotRestores(RememberedEventSerializer.INSTANCE);
