@@ -9,7 +9,6 @@ import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
-import org.apache.flink.connector.base.source.reader.fetcher.SingleThreadFetcherManager;
 import org.apache.flink.connector.base.source.reader.synchronization.FutureCompletingBlockingQueue;
 import org.apache.flink.connector.kinesis.sink.KinesisStreamsConfigConstants;
 import org.apache.flink.connector.kinesis.source.KinesisStreamsSource;
@@ -28,7 +27,8 @@ import org.apache.flink.kinesis.shaded.software.amazon.awssdk.services.kinesis.m
 import org.apache.flink.kinesis.shaded.software.amazon.awssdk.utils.AttributeMap;
 
 /**
- * The connector's {@link KinesisStreamsSource} with the shard reading replaced by {@link PacedShardReader}.
+ * The connector's {@link KinesisStreamsSource} with the shard reading replaced by {@link PacedShardReader}, one
+ * per shard, each on its own fetcher thread ({@link FetcherPerShard}).
  * Shard discovery, assignment, split and enumerator state are the connector's own, so checkpoints and
  * savepoints have the connector's format.
  */
@@ -56,7 +56,7 @@ public final class PacedKinesisSource
     public SourceReader<SourceRecord, KinesisShardSplit> createReader(SourceReaderContext context) {
         FutureCompletingBlockingQueue<RecordsWithSplitIds<Record>> queue = new FutureCompletingBlockingQueue<>();
         return new KinesisStreamsSourceReader<>(queue,
-                new SingleThreadFetcherManager<>(queue, () -> new PacedShardReader(streamProxy(sourceConfig), pacing)),
+                new FetcherPerShard(queue, () -> new PacedShardReader(streamProxy(sourceConfig), pacing), sourceConfig),
                 new KinesisStreamsRecordEmitter<>(new SourceRecordDeserializer()),
                 sourceConfig, context);
     }
