@@ -6,25 +6,11 @@
 #   ./run-local.sh events <aggregateId> | state <aggregateId> | rejections <aggregateId>
 set -euo pipefail
 root="$(cd "$(dirname "$0")" && pwd)"
-classpath_file="$root/local-run/target/run-classpath.txt"
-
-needs_build() {
-  [[ ! -f "$classpath_file" ]] && return 0
-  # Rebuild when any source or build file is newer than the last build.
-  [[ -n "$(find "$root" -path "$root/*/target" -prune -o -path '*/node_modules' -prune -o \
-        \( -name '*.java' -o -name 'pom.xml' -o -name '*.json' -o -name '*.yaml' \) -newer "$classpath_file" -print -quit)" ]]
-}
-
-for tool in java mvn node npm; do
-  command -v "$tool" >/dev/null || { echo "run-local: '$tool' is needed on the PATH" >&2; exit 2; }
-done
-
-if [[ "${RUN_LOCAL_SKIP_BUILD:-}" != "1" ]] && needs_build; then
-  echo "building (first run or sources changed)..." >&2
-  (cd "$root" && mvn -B -q -DskipTests package -pl local-run -am) >&2
-fi
-
-classpath="$root/local-run/target/classes:$(cat "$classpath_file")"
+# shellcheck source=scripts/build-when-changed.sh
+source "$root/scripts/build-when-changed.sh"
+require_tools run-local java mvn node npm
+build_when_changed local-run "${RUN_LOCAL_SKIP_BUILD:-}"
+classpath="$(run_classpath local-run)"
 java_opts=(-Deventbackbone.root="$root" -Xmx2g -XX:+UseParallelGC --add-opens java.base/java.util=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED)
 
 if [[ $# -eq 0 ]]; then

@@ -7,25 +7,11 @@
 set -euo pipefail
 bench="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$bench/.." && pwd)"
-classpath_file="$bench/target/run-classpath.txt"
-
-needs_build() {
-  [[ ! -f "$classpath_file" ]] && return 0
-  [[ -n "$(find "$root" -path "$root/*/target" -prune -o -path '*/node_modules' -prune -o \
-        \( -name '*.java' -o -name 'pom.xml' -o -name '*.json' -o -name '*.properties' \) -newer "$classpath_file" -print -quit)" ]]
-}
-
-for tool in java mvn node npm; do
-  command -v "$tool" >/dev/null || { echo "benchmarks: '$tool' is needed on the PATH" >&2; exit 2; }
-done
-
-if [[ "${BENCHMARKS_SKIP_BUILD:-}" != "1" ]] && needs_build; then
-  echo "building (first run or sources changed)..." >&2
-  (cd "$root" && mvn -B -q -DskipTests package -pl benchmarks -am) >&2
-  touch "$classpath_file"
-fi
-
-classpath="$bench/target/classes:$(cat "$classpath_file")"
+# shellcheck source=../scripts/build-when-changed.sh
+source "$root/scripts/build-when-changed.sh"
+require_tools benchmarks java mvn node npm
+build_when_changed benchmarks "${BENCHMARKS_SKIP_BUILD:-}"
+classpath="$(run_classpath benchmarks)"
 # Heap for figure 1's prepared records (about 800 MB) and the heap state backend; RocksDB lives outside it.
 java_opts=(-Xmx6g -XX:+UseParallelGC --add-opens java.base/java.util=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED)
 # From here the emulators keep their logs under benchmarks/target.

@@ -1,6 +1,20 @@
 # shellcheck shell=bash
-# Sourced by deploy.sh and start-replay.sh: AWS CLI calls that a dry run prints instead of making.
-# Expects DRY_RUN (true|false) to be set by the caller.
+# Sourced by deploy.sh and start-replay.sh: their option and error helpers, and AWS CLI calls that a dry run
+# prints instead of making (those expect DRY_RUN, true|false, set by the caller).
+
+# Stops the script with a usage hint; exit status 2 means the command line was wrong.
+fail() {
+    local script
+    script="$(basename "$0")"
+    echo "$script: $*" >&2
+    echo "Run cloudformation/$script --help for usage." >&2
+    exit 2
+}
+
+# For an option that takes a value: the value must be there and must not look like the next option.
+need_value() {
+    [[ $# -ge 2 && -n "$2" && "$2" != --* ]] || fail "$1 needs a value"
+}
 
 # Prints a command so that it can be pasted into a shell.
 print_command() {

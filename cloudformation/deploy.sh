@@ -34,11 +34,8 @@ options:
 EOF
 }
 
-fail() {
-    echo "deploy.sh: $*" >&2
-    echo "Run cloudformation/deploy.sh --help for usage." >&2
-    exit 2
-}
+# shellcheck source=aws-cli.sh
+source "$SCRIPT_DIR/aws-cli.sh"
 
 STACK=""
 BUCKET=""
@@ -51,10 +48,6 @@ BUILD=default
 START=true
 DRY_RUN=false
 EXTRA_PARAMETERS=()
-
-need_value() {
-    [[ $# -ge 2 && -n "$2" && "$2" != --* ]] || fail "$1 needs a value"
-}
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -106,8 +99,6 @@ if [[ "$BUILD" == default ]]; then
     if [[ "$DRY_RUN" == true ]]; then BUILD=false; else BUILD=true; fi
 fi
 
-# shellcheck source=aws-cli.sh
-source "$SCRIPT_DIR/aws-cli.sh"
 
 build() {
     local command=(mvn -B -DskipTests -pl 'flink-job,ingest-lambda' -am package)

@@ -33,11 +33,8 @@ options:
 EOF
 }
 
-fail() {
-    echo "start-replay.sh: $*" >&2
-    echo "Run cloudformation/start-replay.sh --help for usage." >&2
-    exit 2
-}
+# shellcheck source=aws-cli.sh
+source "$SCRIPT_DIR/aws-cli.sh"
 
 STACK=""
 FROM=""
@@ -51,10 +48,6 @@ OVERWRITE=false
 RUN_ID=""
 REGION=""
 DRY_RUN=false
-
-need_value() {
-    [[ $# -ge 2 && -n "$2" && "$2" != --* ]] || fail "$1 needs a value"
-}
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -174,8 +167,6 @@ REPLAY_GROUP="{\"PropertyGroupId\":\"Replay\",\"PropertyMap\":{$REPLAY_MAP}}"
 
 # ------------------------------------------------------------------ the calls
 
-# shellcheck source=aws-cli.sh
-source "$SCRIPT_DIR/aws-cli.sh"
 require_aws_cli
 
 REGION_ARGS=()

@@ -202,11 +202,7 @@ public final class CloudFormationTemplate {
 
     /** The tables named as the stack names them ({@code TableName} resolved under the bindings). */
     public List<CreateTableRequest> tables(TemplateBindings bindings) {
-        Map<String, String> names = new LinkedHashMap<>();
-        for (Resource table : created(DYNAMODB_TABLE, bindings)) {
-            names.put(table.logicalId(), physicalName(table, bindings));
-        }
-        return tables(names, bindings);
+        return tables(physicalNames(DYNAMODB_TABLE, bindings), bindings);
     }
 
     /** The Kinesis streams of the template, named by the caller; the shard count follows the template's parameters. */
@@ -236,11 +232,16 @@ public final class CloudFormationTemplate {
 
     /** The streams named as the stack names them ({@code Name} resolved under the bindings). */
     public List<StreamSpec> streams(TemplateBindings bindings) {
+        return streams(physicalNames(KINESIS_STREAM, bindings), bindings);
+    }
+
+    /** Logical id to the name the stack gives it, for every resource of the type the bindings create. */
+    private Map<String, String> physicalNames(String type, TemplateBindings bindings) {
         Map<String, String> names = new LinkedHashMap<>();
-        for (Resource stream : created(KINESIS_STREAM, bindings)) {
-            names.put(stream.logicalId(), physicalName(stream, bindings));
+        for (Resource resource : created(type, bindings)) {
+            names.put(resource.logicalId(), physicalName(resource, bindings));
         }
-        return streams(names, bindings);
+        return names;
     }
 
     /**

@@ -62,7 +62,7 @@ public final class ConfigKey {
     public static final ConfigKey WRITE_MAX_BUFFERED_PROJECTIONS = key("dynamodb.max.buffered.projections", "5000",
             "Aggregates whose latest projection the projections sink buffers before it sends them; a larger buffer merges more updates of busy aggregates into one write.");
     public static final ConfigKey WRITE_MAX_BUFFERED_BYTES = key("dynamodb.max.buffered.bytes", "16777216",
-            "Item bytes a sink buffers before it sends them, whatever the item count: bounds a sink's memory when items are large.");
+            "Characters of event data, undo, metadata and projection state a sink buffers before it sends them, whatever the item count: bounds a sink's memory when items are large.");
     public static final ConfigKey WRITE_MAX_IN_FLIGHT = key("dynamodb.max.in.flight.requests", "16",
             "Concurrent DynamoDB requests per sink instance.");
     public static final ConfigKey CHECKPOINT_INTERVAL_MILLIS = key("local.checkpoint.interval.millis", "10000",

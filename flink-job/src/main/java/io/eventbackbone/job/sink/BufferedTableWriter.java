@@ -13,7 +13,7 @@ import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 
 /**
- * Buffers items by key and writes them when the buffer holds its most items or bytes, when the flush interval
+ * Buffers items by key and writes them when the buffer holds its most items or characters, when the flush interval
  * passes, and before every checkpoint barrier (so a completed checkpoint implies every earlier item is in the table). Items
  * with the same key in one buffer are coalesced into the one that {@link #supersedes supersedes} the other.
  */
@@ -38,7 +38,7 @@ abstract class BufferedTableWriter<T> implements SinkWriter<T> {
     /** Writes the items durably, or throws; returns only when every item has been handled. */
     abstract void writeAll(List<T> items) throws IOException, InterruptedException;
 
-    /** The item's size in the table, for the buffer's byte bound; 0 where items are small and bounded. */
+    /** What the item holds in its large fields, in characters, for the buffer's memory bound; 0 where items are small. */
     long sizeOf(T item) {
         return 0;
     }

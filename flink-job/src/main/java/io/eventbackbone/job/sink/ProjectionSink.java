@@ -1,7 +1,6 @@
 package io.eventbackbone.job.sink;
 
 import io.eventbackbone.store.Projection;
-import io.eventbackbone.store.ProjectionsTable;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,7 +74,7 @@ public final class ProjectionSink implements Sink<Projection> {
 
         @Override
         long sizeOf(Projection p) {
-            return ProjectionsTable.itemSize(p);
+            return TableItems.length(p.getState());
         }
 
         @Override

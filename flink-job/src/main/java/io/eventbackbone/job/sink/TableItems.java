@@ -15,9 +15,16 @@ public interface TableItems<T> extends Serializable {
 
     Map<String, AttributeValue> toItem(T record);
 
-    /** The item's size in the table, for the sink's byte bound; 0 for items that are small and bounded. */
+    /**
+     * What the record holds in its large fields, in characters, for the sink's memory bound; 0 for records that
+     * are small and bounded. Counted from string lengths: the decider has already checked the item size.
+     */
     default long sizeOf(T record) {
         return 0;
+    }
+
+    static long length(String s) {
+        return s == null ? 0 : s.length();
     }
 
     static TableItems<StoredEvent> storedEvents() {
@@ -36,7 +43,7 @@ public interface TableItems<T> extends Serializable {
 
             @Override
             public long sizeOf(StoredEvent e) {
-                return EventsTable.itemSize(e);
+                return length(e.getData()) + length(e.getUndo()) + length(e.getMetadata());
             }
         };
     }
