@@ -7,11 +7,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
-import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.Projection;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /** The events table, the system of record: every attribute name and the item mapping live here. */
@@ -29,8 +26,6 @@ public final class EventsTable {
     public static final String INGESTED_AT = "ingestedAt";
     public static final String RECORDED_AT = "recordedAt";
     public static final String UNDO = "undo";
-    /** Present only on index entries: see {@link TimeIndex}. */
-    public static final String TIME_SLICE = "timeSlice";
 
     private EventsTable() {
     }
@@ -55,9 +50,6 @@ public final class EventsTable {
         if (e.getUndo() != null) {
             item.put(UNDO, s(e.getUndo()));
         }
-        if (e.getTimeSlice() != null) {
-            item.put(TIME_SLICE, n(e.getTimeSlice()));
-        }
         return item;
     }
 
@@ -77,8 +69,7 @@ public final class EventsTable {
                 + ItemSize.string(OCCURRED_AT, e.getOccurredAt())
                 + ItemSize.string(INGESTED_AT, e.getIngestedAt())
                 + ItemSize.number(RECORDED_AT, e.getRecordedAt())
-                + ItemSize.string(UNDO, e.getUndo())
-                + ItemSize.number(TIME_SLICE, e.getTimeSlice() == null ? null : e.getTimeSlice().longValue());
+                + ItemSize.string(UNDO, e.getUndo());
     }
 
     public static StoredEvent fromItem(Map<String, AttributeValue> item) {
@@ -95,7 +86,6 @@ public final class EventsTable {
         e.setIngestedAt(item.get(INGESTED_AT).s());
         e.setRecordedAt(Long.parseLong(item.get(RECORDED_AT).n()));
         e.setUndo(optS(item, UNDO));
-        e.setTimeSlice(item.containsKey(TIME_SLICE) ? Integer.parseInt(item.get(TIME_SLICE).n()) : null);
         return e;
     }
 
@@ -106,17 +96,8 @@ public final class EventsTable {
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(
                         attribute(AGGREGATE_ID, ScalarAttributeType.S),
-                        attribute(VERSION, ScalarAttributeType.N),
-                        attribute(TIME_SLICE, ScalarAttributeType.N),
-                        attribute(RECORDED_AT, ScalarAttributeType.N))
+                        attribute(VERSION, ScalarAttributeType.N))
                 .keySchema(key(AGGREGATE_ID, KeyType.HASH), key(VERSION, KeyType.RANGE))
-                .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
-                        .indexName(TimeIndex.INDEX_NAME)
-                        .keySchema(key(TIME_SLICE, KeyType.HASH), key(RECORDED_AT, KeyType.RANGE))
-                        // Entries carry the whole event: a replay takes them from the index without a second
-                        // read, and for events under 1 KB an entry costs one write unit either way.
-                        .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
-                        .build())
                 .build();
     }
 

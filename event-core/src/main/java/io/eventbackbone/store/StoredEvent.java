@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * An event in the system of record (architecture, contract 2): the envelope plus its place in the
- * aggregate's stream. {@code timeSlice} is set only on the events that enter the time index.
+ * aggregate's stream.
  */
 public class StoredEvent implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -23,12 +23,11 @@ public class StoredEvent implements Serializable {
     private String ingestedAt;
     private long recordedAt;
     private String undo;
-    private Integer timeSlice;
 
     public StoredEvent() {
     }
 
-    public static StoredEvent of(EventEnvelope e, long version, long recordedAt, String undo, Integer timeSlice) {
+    public static StoredEvent of(EventEnvelope e, long version, long recordedAt, String undo) {
         StoredEvent s = new StoredEvent();
         s.aggregateId = e.getAggregateId();
         s.version = version;
@@ -42,7 +41,6 @@ public class StoredEvent implements Serializable {
         s.ingestedAt = e.getIngestedAt();
         s.recordedAt = recordedAt;
         s.undo = undo;
-        s.timeSlice = timeSlice;
         return s;
     }
 
@@ -144,14 +142,6 @@ public class StoredEvent implements Serializable {
         this.undo = undo;
     }
 
-    public Integer getTimeSlice() {
-        return timeSlice;
-    }
-
-    public void setTimeSlice(Integer timeSlice) {
-        this.timeSlice = timeSlice;
-    }
-
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof StoredEvent)) {
@@ -163,7 +153,7 @@ public class StoredEvent implements Serializable {
                 && Objects.equals(type, s.type) && Objects.equals(data, s.data)
                 && Objects.equals(metadata, s.metadata) && Objects.equals(expectedVersion, s.expectedVersion)
                 && Objects.equals(occurredAt, s.occurredAt) && Objects.equals(ingestedAt, s.ingestedAt)
-                && Objects.equals(undo, s.undo) && Objects.equals(timeSlice, s.timeSlice);
+                && Objects.equals(undo, s.undo);
     }
 
     @Override

@@ -1,18 +1,47 @@
 package io.eventbackbone.store;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
- * The coarse time index of the events table. An aggregate's first event in each time bucket carries the
- * aggregate's slice number; a sparse GSI on (slice, recordedAt) then lists, per slice, which aggregates
- * were active in which bucket and from which version. Busy aggregates cost one index write per bucket
- * instead of one per event, and a replay reads only the buckets its window touches.
+ * The time index of the events table: a table of chunks, each listing many events of one slice (a hash of
+ * the aggregate id) and one time bucket as (aggregate id, type, version, recordedAt). The events sink
+ * writes a chunk when it is full and, for every open chunk, before each checkpoint, after the events it
+ * lists are stored. One index write unit then covers about twenty events, and a replay learns from the
+ * chunks exactly which versions lie in its window, so it reads no event outside it.
+ *
+ * <p>Key: partition {@code timeSlice} (one replay split), sort {@code chunk}: the chunk's earliest
+ * {@code recordedAt}, zero-padded, then the writer's random id and a sequence number. Chunks are never
+ * overwritten; after a restore, events written again are listed again in new chunks, and readers keep one
+ * entry per (aggregate, version).
  */
 public final class TimeIndex {
 
-    public static final String INDEX_NAME = "byTimeSlice";
     public static final int DEFAULT_SLICES = 16;
     public static final long DEFAULT_BUCKET_MILLIS = 60_000L;
+
+    public static final String TIME_SLICE = "timeSlice";
+    public static final String CHUNK = "chunk";
+    /** The recordedAt that the entries' time offsets count from. */
+    public static final String BASE = "base";
+    /** The chunk's aggregate types, space-separated; entries refer to them by position. */
+    public static final String TYPES = "types";
+    /** One line per event: time offset from {@link #BASE}, version, type position, aggregate id. */
+    public static final String ENTRIES = "entries";
+
+    /**
+     * A chunk is written once its entries reach this many characters (ids and types are ASCII, so bytes):
+     * large enough that a replay reads few chunks, small enough that a sink's open chunks stay small.
+     */
+    public static final int MAX_CHUNK_CHARS = 16 * 1024;
+
+    /** Digits of the zero-padded recordedAt that starts a chunk key: the key sorts by time. */
+    static final int KEY_TIME_DIGITS = 15;
 
     private TimeIndex() {
     }
@@ -31,16 +60,72 @@ public final class TimeIndex {
         return Math.floorDiv(recordedAt, bucketMillis);
     }
 
-    /** True when an event recorded at {@code recordedAt} is its aggregate's first in a new bucket. */
-    public static boolean entersNewBucket(long previousRecordedAt, long recordedAt, long bucketMillis, long version) {
-        return version == 1 || bucket(previousRecordedAt, bucketMillis) != bucket(recordedAt, bucketMillis);
-    }
-
     /**
-     * The earliest index sort key a replay of a window starting at {@code from} must read: an event in the
-     * window is found through the index entry of its bucket, which may lie before {@code from}.
+     * The earliest chunk time a replay of a window starting at {@code from} must read: a chunk holds one
+     * bucket's entries, so one that starts before the window's bucket holds nothing in the window.
      */
     public static long indexLowerBound(long from, long bucketMillis) {
         return bucket(from, bucketMillis) * bucketMillis;
+    }
+
+    /** The chunk-key prefix for a time: every chunk whose earliest entry is at or after it sorts at or after it. */
+    public static String chunkKeyBound(long recordedAt) {
+        if (recordedAt < 0) {
+            return "";
+        }
+        String digits = Long.toString(recordedAt);
+        StringBuilder key = new StringBuilder(KEY_TIME_DIGITS);
+        for (int i = digits.length(); i < KEY_TIME_DIGITS; i++) {
+            key.append('0');
+        }
+        return key.append(digits).toString();
+    }
+
+    static String chunkKey(long earliest, String writerId, long sequence) {
+        return chunkKeyBound(earliest) + ':' + writerId + ':' + sequence;
+    }
+
+    /** Receives the entries of a chunk. */
+    public interface EntryVisitor {
+        void entry(String aggregateId, String aggregateType, long version, long recordedAt);
+    }
+
+    /** Calls {@code visitor} for every entry of a chunk item, in the order they were written. */
+    public static void readChunk(Map<String, AttributeValue> item, EntryVisitor visitor) {
+        long base = Long.parseLong(item.get(BASE).n());
+        String[] types = item.get(TYPES).s().split(" ");
+        String entries = item.get(ENTRIES).s();
+        int at = 0;
+        int length = entries.length();
+        while (at < length) {
+            int end = entries.indexOf('\n', at);
+            if (end < 0) {
+                end = length;
+            }
+            int first = entries.indexOf(' ', at);
+            int second = entries.indexOf(' ', first + 1);
+            int third = entries.indexOf(' ', second + 1);
+            if (first < 0 || second < 0 || third < 0 || third >= end) {
+                throw new IllegalArgumentException("malformed time index entry in chunk " + item.get(CHUNK)
+                        + ": " + entries.substring(at, end));
+            }
+            long offset = Long.parseLong(entries.substring(at, first));
+            long version = Long.parseLong(entries.substring(first + 1, second));
+            String type = types[Integer.parseInt(entries.substring(second + 1, third))];
+            visitor.entry(entries.substring(third + 1, end), type, version, base + offset);
+            at = end + 1;
+        }
+    }
+
+    /** The table as the template defines it, for emulators and tests. */
+    public static CreateTableRequest createTableRequest(String tableName) {
+        return CreateTableRequest.builder()
+                .tableName(tableName)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(
+                        EventsTable.attribute(TIME_SLICE, ScalarAttributeType.N),
+                        EventsTable.attribute(CHUNK, ScalarAttributeType.S))
+                .keySchema(EventsTable.key(TIME_SLICE, KeyType.HASH), EventsTable.key(CHUNK, KeyType.RANGE))
+                .build();
     }
 }

@@ -8,9 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
-import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 class EventsTableTest {
@@ -29,7 +27,6 @@ class EventsTableTest {
         e.setIngestedAt("2026-01-31T09:30:01Z");
         e.setRecordedAt(1_769_851_801_000L);
         e.setUndo("{\"balance\":0}");
-        e.setTimeSlice(11);
         return e;
     }
 
@@ -38,7 +35,6 @@ class EventsTableTest {
         e.setMetadata(null);
         e.setExpectedVersion(null);
         e.setUndo(null);
-        e.setTimeSlice(null);
         return e;
     }
 
@@ -59,15 +55,13 @@ class EventsTableTest {
         assertThat(back.getMetadata()).isNull();
         assertThat(back.getExpectedVersion()).isNull();
         assertThat(back.getUndo()).isNull();
-        assertThat(back.getTimeSlice()).isNull();
     }
 
     @Test
     void leavesAbsentOptionalFieldsOutOfTheItem() {
-        // A missing timeSlice keeps the event out of the sparse time index; a null attribute would not.
         Map<String, AttributeValue> item = EventsTable.toItem(withoutOptionals());
 
-        assertThat(item).doesNotContainKeys("metadata", "expectedVersion", "undo", "timeSlice");
+        assertThat(item).doesNotContainKeys("metadata", "expectedVersion", "undo");
         assertThat(item).containsKeys("aggregateId", "version", "eventId", "aggregateType", "type", "data",
                 "occurredAt", "ingestedAt", "recordedAt");
     }
@@ -79,7 +73,6 @@ class EventsTableTest {
         assertThat(item.get("aggregateId").s()).isEqualTo("acct-42");
         assertThat(item.get("version").n()).isEqualTo("7");
         assertThat(item.get("recordedAt").n()).isEqualTo("1769851801000");
-        assertThat(item.get("timeSlice").n()).isEqualTo("11");
         assertThat(item.get("expectedVersion").n()).isEqualTo("6");
         assertThat(item.get("data").s()).isEqualTo("{\"amount\":\"20.00\",\"note\":\"café €\"}");
     }
@@ -106,7 +99,7 @@ class EventsTableTest {
         env.setOccurredAt("2026-01-31T09:30:00Z");
         env.setIngestedAt("2026-01-31T09:30:01Z");
 
-        StoredEvent e = StoredEvent.of(env, 1, 99L, "{\"a\":null}", 3);
+        StoredEvent e = StoredEvent.of(env, 1, 99L, "{\"a\":null}");
 
         assertThat(e.getEventId()).isEqualTo("evt-1");
         assertThat(e.getAggregateId()).isEqualTo("g-1");
@@ -120,7 +113,6 @@ class EventsTableTest {
         assertThat(e.getVersion()).isEqualTo(1);
         assertThat(e.getRecordedAt()).isEqualTo(99L);
         assertThat(e.getUndo()).isEqualTo("{\"a\":null}");
-        assertThat(e.getTimeSlice()).isEqualTo(3);
     }
 
     @Test
@@ -142,15 +134,9 @@ class EventsTableTest {
     }
 
     @Test
-    void theTimeIndexIsKeyedBySliceAndRecordedAtAndCarriesWholeEvents() {
-        GlobalSecondaryIndex index = EventsTable.createTableRequest("events").globalSecondaryIndexes().get(0);
-
-        assertThat(index.indexName()).isEqualTo(TimeIndex.INDEX_NAME);
-        assertThat(index.keySchema()).extracting(k -> k.attributeName(), k -> k.keyType())
-                .containsExactly(tuple("timeSlice", KeyType.HASH),
-                        tuple("recordedAt", KeyType.RANGE));
-        // A replay takes index entries as events, without a second read.
-        assertThat(index.projection().projectionType()).isEqualTo(ProjectionType.ALL);
+    void theEventsTableHasNoSecondaryIndex() {
+        // The time index is a table of its own (TimeIndex): an index on this table would cost a write per entry.
+        assertThat(EventsTable.createTableRequest("events").hasGlobalSecondaryIndexes()).isFalse();
     }
 
     @Test
@@ -160,8 +146,6 @@ class EventsTableTest {
         assertThat(request.attributeDefinitions()).extracting(a -> a.attributeName(), a -> a.attributeType())
                 .containsExactlyInAnyOrder(
                         tuple("aggregateId", ScalarAttributeType.S),
-                        tuple("version", ScalarAttributeType.N),
-                        tuple("timeSlice", ScalarAttributeType.N),
-                        tuple("recordedAt", ScalarAttributeType.N));
+                        tuple("version", ScalarAttributeType.N));
     }
 }

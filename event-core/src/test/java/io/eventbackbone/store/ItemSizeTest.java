@@ -181,7 +181,6 @@ class ItemSizeTest {
             e.setIngestedAt("2026-01-01T00:00:00.123Z");
             e.setRecordedAt(1_700_000_000_000L + random.nextInt(1_000_000));
             e.setUndo(random.nextBoolean() ? null : "{\"k\":null}");
-            e.setTimeSlice(random.nextBoolean() ? null : random.nextInt(16));
             assertThat(EventsTable.itemSize(e)).as("%s", e).isEqualTo(ItemSize.of(EventsTable.toItem(e)));
         }
     }

@@ -1,10 +1,14 @@
 package io.eventbackbone.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -93,32 +97,6 @@ class TimeIndexTest {
     }
 
     @Test
-    void theFirstEventOfAnAggregateAlwaysEntersANewBucket() {
-        assertThat(TimeIndex.entersNewBucket(0, 0, MINUTE, 1)).isTrue();
-        assertThat(TimeIndex.entersNewBucket(120_000, 120_500, MINUTE, 1)).isTrue();
-    }
-
-    @Test
-    void aLaterEventInTheSameBucketDoesNotEnterANewOne() {
-        assertThat(TimeIndex.entersNewBucket(120_000, 179_999, MINUTE, 2)).isFalse();
-    }
-
-    @Test
-    void anEventInTheNextBucketEntersANewOne() {
-        assertThat(TimeIndex.entersNewBucket(119_999, 120_000, MINUTE, 5)).isTrue();
-    }
-
-    @Test
-    void anEventSeveralBucketsLaterEntersANewOne() {
-        assertThat(TimeIndex.entersNewBucket(0, 10 * MINUTE + 1, MINUTE, 9)).isTrue();
-    }
-
-    @Test
-    void aBucketEdgeBeforeTheEpochCountsAsWell() {
-        assertThat(TimeIndex.entersNewBucket(-1, 0, MINUTE, 2)).isTrue();
-    }
-
-    @Test
     void theIndexLowerBoundIsTheStartOfTheBucketHoldingFrom() {
         assertThat(TimeIndex.indexLowerBound(125_000, MINUTE)).isEqualTo(120_000);
         assertThat(TimeIndex.indexLowerBound(120_000, MINUTE)).isEqualTo(120_000);
@@ -126,26 +104,53 @@ class TimeIndexTest {
     }
 
     @Test
-    void everyEventInAWindowIsReachableThroughAnIndexEntryAtOrAfterTheLowerBound() {
-        // An aggregate's index entry is its first event in a bucket; for any event at or after `from`, that
-        // entry lies in the same bucket, so no earlier than the lower bound.
+    void aChunkThatCanHoldAnEventOfTheWindowStartsNoEarlierThanTheLowerBound() {
+        // A chunk holds one bucket's entries and starts at its earliest one; for any event at or after `from`,
+        // that chunk's start lies in the event's bucket, so no earlier than the lower bound.
         Random random = new Random(60_000);
         for (int i = 0; i < 10_000; i++) {
             long bucketMillis = 1 + random.nextInt(3_600_000);
-            long from = random.nextLong() / 4;
+            long from = Math.abs(random.nextLong() / 4);
             long event = from + random.nextInt(10_000_000);
             long bucketStart = TimeIndex.bucket(event, bucketMillis) * bucketMillis;
-            long entry = bucketStart + (long) (random.nextDouble() * (event - bucketStart));
+            long chunkStart = bucketStart + (long) (random.nextDouble() * (event - bucketStart));
 
             long lowerBound = TimeIndex.indexLowerBound(from, bucketMillis);
 
             assertThat(lowerBound).isLessThanOrEqualTo(from).isGreaterThan(from - bucketMillis);
-            assertThat(entry).as("case %d", i).isGreaterThanOrEqualTo(lowerBound);
+            assertThat(chunkStart).as("case %d", i).isGreaterThanOrEqualTo(lowerBound);
+            assertThat(TimeIndex.chunkKeyBound(chunkStart) + ":w:0").as("case %d", i)
+                    .isGreaterThanOrEqualTo(TimeIndex.chunkKeyBound(lowerBound));
         }
     }
 
     @Test
-    void theIndexIsNamedByTimeSlice() {
-        assertThat(TimeIndex.INDEX_NAME).isEqualTo("byTimeSlice");
+    void chunkKeysSortByTheirTimeWhateverItsNumberOfDigits() {
+        long[] times = {0, 9, 10, 999, 1_000, 1_769_851_801_000L, 1_769_851_801_001L, 99_999_999_999_999L};
+        for (int i = 1; i < times.length; i++) {
+            assertThat(TimeIndex.chunkKey(times[i - 1], "ffff", 99)).as("%d < %d", times[i - 1], times[i])
+                    .isLessThan(TimeIndex.chunkKey(times[i], "0000", 0))
+                    .isLessThan(TimeIndex.chunkKeyBound(times[i]));
+        }
+    }
+
+    @Test
+    void theBoundOfATimeSortsBeforeEveryChunkStartingThenAndAfterEveryEarlierOne() {
+        long to = 1_769_851_860_000L;
+
+        assertThat(TimeIndex.chunkKey(to, "abc", 0)).isGreaterThan(TimeIndex.chunkKeyBound(to));
+        assertThat(TimeIndex.chunkKey(to - 1, "fff", 9)).isLessThan(TimeIndex.chunkKeyBound(to));
+    }
+
+    @Test
+    void theTableIsKeyedBySliceAndChunk() {
+        CreateTableRequest request = TimeIndex.createTableRequest("time-index");
+
+        assertThat(request.tableName()).isEqualTo("time-index");
+        assertThat(request.keySchema()).extracting(k -> k.attributeName(), k -> k.keyType())
+                .containsExactly(tuple("timeSlice", KeyType.HASH), tuple("chunk", KeyType.RANGE));
+        assertThat(request.attributeDefinitions()).extracting(a -> a.attributeName(), a -> a.attributeType())
+                .containsExactlyInAnyOrder(tuple("timeSlice", ScalarAttributeType.N), tuple("chunk", ScalarAttributeType.S));
+        assertThat(request.hasGlobalSecondaryIndexes()).isFalse();
     }
 }

@@ -47,10 +47,12 @@ public final class ConfigKey {
             "DynamoDB table of latest state per aggregate.");
     public static final ConfigKey REJECTIONS_TABLE = key("rejections.table.name", "rejections",
             "DynamoDB table of refused submissions.");
+    public static final ConfigKey TIME_INDEX_TABLE = key("time.index.table.name", "time-index",
+            "DynamoDB table of the events table's time index: chunks listing which events were recorded when.");
     public static final ConfigKey TIME_INDEX_SLICES = key("time.index.slices", "16",
-            "Slices of the events table's time index; fixed when the table is first written.");
+            "Slices of the time index (its partitions, and the splits of a replay); fixed when the table is first written.");
     public static final ConfigKey TIME_INDEX_BUCKET_MILLIS = key("time.index.bucket.millis", "60000",
-            "Width of a time-index bucket: an aggregate gets one index entry per bucket in which it has events.");
+            "Width of a time-index bucket: a chunk lists events of one bucket, and a replay reads the chunks of the buckets its window touches.");
     public static final ConfigKey DEDUPE_MAX_EVENT_IDS = key("dedupe.max.event.ids", "1000",
             "Event ids remembered per aggregate for duplicate detection (the most recent ones).");
     public static final ConfigKey DEDUPE_RETENTION_MILLIS = key("dedupe.retention.millis", "604800000",
@@ -62,7 +64,7 @@ public final class ConfigKey {
     public static final ConfigKey WRITE_MAX_BUFFERED_PROJECTIONS = key("dynamodb.max.buffered.projections", "5000",
             "Aggregates whose latest projection the projections sink buffers before it sends them; a larger buffer merges more updates of busy aggregates into one write.");
     public static final ConfigKey WRITE_MAX_BUFFERED_BYTES = key("dynamodb.max.buffered.bytes", "16777216",
-            "Characters of event data, undo, metadata and projection state a sink buffers before it sends them, whatever the item count: bounds a sink's memory when items are large.");
+            "Characters of event data, undo, metadata and projection state a sink buffers before it sends them, whatever the item count, and of time index entries in open chunks: bounds a sink's memory when items are large.");
     public static final ConfigKey WRITE_MAX_IN_FLIGHT = key("dynamodb.max.in.flight.requests", "16",
             "Concurrent DynamoDB requests per sink instance.");
     public static final ConfigKey CHECKPOINT_INTERVAL_MILLIS = key("local.checkpoint.interval.millis", "10000",

@@ -5,20 +5,15 @@ import io.eventbackbone.job.config.ConfigKey;
 import io.eventbackbone.job.config.JobConfig;
 import java.io.Serializable;
 
-/** What the decider needs to know besides its state: index shape, dedupe bounds, domain logic. */
+/** What the decider needs to know besides its state: dedupe bounds and domain logic. */
 public final class DeciderSettings implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    final int timeIndexSlices;
-    final long timeIndexBucketMillis;
     final int dedupeMaxEventIds;
     final long dedupeRetentionMillis;
     final DomainLogics logics;
 
-    public DeciderSettings(int timeIndexSlices, long timeIndexBucketMillis, int dedupeMaxEventIds,
-                           long dedupeRetentionMillis, DomainLogics logics) {
-        this.timeIndexSlices = timeIndexSlices;
-        this.timeIndexBucketMillis = timeIndexBucketMillis;
+    public DeciderSettings(int dedupeMaxEventIds, long dedupeRetentionMillis, DomainLogics logics) {
         this.dedupeMaxEventIds = dedupeMaxEventIds;
         this.dedupeRetentionMillis = dedupeRetentionMillis;
         this.logics = logics;
@@ -26,8 +21,6 @@ public final class DeciderSettings implements Serializable {
 
     public static DeciderSettings from(JobConfig config, DomainLogics logics) {
         return new DeciderSettings(
-                config.getInt(ConfigKey.TIME_INDEX_SLICES, 1, 1024),
-                config.getLong(ConfigKey.TIME_INDEX_BUCKET_MILLIS, 1000, 366L * 24 * 3600 * 1000),
                 config.getInt(ConfigKey.DEDUPE_MAX_EVENT_IDS, 1, 1_000_000),
                 config.getLong(ConfigKey.DEDUPE_RETENTION_MILLIS, 1000, Long.MAX_VALUE / 4),
                 logics);

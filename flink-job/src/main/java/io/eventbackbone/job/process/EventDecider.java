@@ -10,7 +10,6 @@ import io.eventbackbone.store.ProjectionsTable;
 import io.eventbackbone.store.Rejection;
 import io.eventbackbone.store.RejectionReason;
 import io.eventbackbone.store.StoredEvent;
-import io.eventbackbone.store.TimeIndex;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -85,9 +84,7 @@ public final class EventDecider extends KeyedProcessFunction<String, Submission,
                 : Math.max(submission.getArrivalMillis(), previousRecordedAt + 1);
         AggregateFold.Step step = fold.apply(e.getAggregateType(), current == null ? null : current.getState(),
                 version, recordedAt, e.getEventId(), e.getType(), e.getData(), e.getMetadata(), e.getOccurredAt());
-        Integer slice = TimeIndex.entersNewBucket(previousRecordedAt, recordedAt, settings.timeIndexBucketMillis, version)
-                ? TimeIndex.slice(e.getAggregateId(), settings.timeIndexSlices) : null;
-        StoredEvent event = StoredEvent.of(e, version, recordedAt, step.undo(), slice);
+        StoredEvent event = StoredEvent.of(e, version, recordedAt, step.undo());
         Projection projection = new Projection(e.getAggregateId(), e.getAggregateType(), version, step.state(),
                 recordedAt, e.getEventId());
 

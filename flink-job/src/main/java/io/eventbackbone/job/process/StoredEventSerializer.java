@@ -40,7 +40,6 @@ public final class StoredEventSerializer extends CompactSerializer<StoredEvent> 
         s.setIngestedAt(from.getIngestedAt());
         s.setRecordedAt(from.getRecordedAt());
         s.setUndo(from.getUndo());
-        s.setTimeSlice(from.getTimeSlice());
         return s;
     }
 
@@ -62,11 +61,6 @@ public final class StoredEventSerializer extends CompactSerializer<StoredEvent> 
         writeString(s.getIngestedAt(), out);
         out.writeLong(s.getRecordedAt());
         writeString(s.getUndo(), out);
-        Integer slice = s.getTimeSlice();
-        out.writeBoolean(slice != null);
-        if (slice != null) {
-            out.writeInt(slice);
-        }
     }
 
     @Override
@@ -84,7 +78,6 @@ public final class StoredEventSerializer extends CompactSerializer<StoredEvent> 
         s.setIngestedAt(readString(in));
         s.setRecordedAt(in.readLong());
         s.setUndo(readString(in));
-        s.setTimeSlice(in.readBoolean() ? in.readInt() : null);
         return s;
     }
 

@@ -1,5 +1,6 @@
 package io.eventbackbone.job.replay;
 
+import io.eventbackbone.job.config.TimeIndexSettings;
 import io.eventbackbone.job.sink.AwsSettings;
 import io.eventbackbone.store.StoredEvent;
 import org.apache.flink.util.Collector;
@@ -8,8 +9,8 @@ import org.apache.flink.util.Collector;
 final class ReadWindowSlice extends SliceFunction<StoredEvent> {
     private static final long serialVersionUID = 1L;
 
-    ReadWindowSlice(ReplayRequest request, AwsSettings aws, String eventsTable, long bucketMillis) {
-        super(request, aws, eventsTable, bucketMillis);
+    ReadWindowSlice(ReplayRequest request, AwsSettings aws, String eventsTable, TimeIndexSettings index) {
+        super(request, aws, eventsTable, index);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.eventbackbone.job.replay;
 
 import io.eventbackbone.domain.AggregateFold;
 import io.eventbackbone.domain.DomainLogics;
+import io.eventbackbone.job.config.TimeIndexSettings;
 import io.eventbackbone.job.sink.AwsSettings;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.StoredEvent;
@@ -16,8 +17,8 @@ final class RebuildSlice extends SliceFunction<Projection> {
 
     private final DomainLogics logics;
 
-    RebuildSlice(ReplayRequest request, AwsSettings aws, String eventsTable, long bucketMillis, DomainLogics logics) {
-        super(request, aws, eventsTable, bucketMillis);
+    RebuildSlice(ReplayRequest request, AwsSettings aws, String eventsTable, TimeIndexSettings index, DomainLogics logics) {
+        super(request, aws, eventsTable, index);
         this.logics = logics;
     }
 

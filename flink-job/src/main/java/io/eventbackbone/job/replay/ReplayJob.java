@@ -3,6 +3,7 @@ package io.eventbackbone.job.replay;
 import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.job.config.ConfigKey;
 import io.eventbackbone.job.config.JobConfig;
+import io.eventbackbone.job.config.TimeIndexSettings;
 import io.eventbackbone.job.sink.AwsSettings;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.StoredEvent;
@@ -28,8 +29,8 @@ public final class ReplayJob {
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
         AwsSettings dynamo = AwsSettings.dynamoDb(config);
         String eventsTable = config.require(ConfigKey.EVENTS_TABLE);
-        int slices = config.getInt(ConfigKey.TIME_INDEX_SLICES, 1, 1024);
-        long bucketMillis = config.getLong(ConfigKey.TIME_INDEX_BUCKET_MILLIS, 1000, 366L * 24 * 3600 * 1000);
+        TimeIndexSettings index = TimeIndexSettings.from(config);
+        int slices = index.slices;
         int readers = config.has(ConfigKey.REPLAY_PARALLELISM)
                 ? config.getInt(ConfigKey.REPLAY_PARALLELISM, 1, 1024) : env.getParallelism();
         readers = Math.max(1, Math.min(readers, slices));
@@ -42,7 +43,7 @@ public final class ReplayJob {
         if (request.target() == ReplayRequest.Target.PLAYBACK) {
             String playbackArn = config.require(ConfigKey.PLAYBACK_STREAM_ARN);
             sliceNumbers
-                    .flatMap(new ReadWindowSlice(request, dynamo, eventsTable, bucketMillis), TypeInformation.of(StoredEvent.class))
+                    .flatMap(new ReadWindowSlice(request, dynamo, eventsTable, index), TypeInformation.of(StoredEvent.class))
                     .setParallelism(readers).uid("replay-read-window").name("read window by slice")
                     .sinkTo(new PlaybackSink(playbackArn, AwsSettings.kinesis(config), request))
                     .setParallelism(readers).uid("replay-playback-sink").name("playback stream");
@@ -55,7 +56,7 @@ public final class ReplayJob {
             LOG.info("{}: {} writes to table {}", request.runId(), mode.name().toLowerCase(java.util.Locale.ROOT),
                     request.projectionTable());
             sliceNumbers
-                    .flatMap(new RebuildSlice(request, dynamo, eventsTable, bucketMillis, logics),
+                    .flatMap(new RebuildSlice(request, dynamo, eventsTable, index, logics),
                             TypeInformation.of(Projection.class))
                     .setParallelism(readers).uid("replay-rebuild").name("fold aggregates by slice")
                     .sinkTo(new RebuildSink(request.projectionTable(), dynamo, mode,

@@ -1,5 +1,6 @@
 package io.eventbackbone.job.replay;
 
+import io.eventbackbone.job.config.TimeIndexSettings;
 import io.eventbackbone.job.sink.AwsSettings;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
@@ -20,17 +21,17 @@ abstract class SliceFunction<T> extends RichFlatMapFunction<Integer, T> {
     final ReplayRequest request;
     private final AwsSettings aws;
     private final String eventsTable;
-    private final long bucketMillis;
+    private final TimeIndexSettings index;
     private transient DynamoDbAsyncClient dynamo;
     private transient Counter itemsReadMetric;
     private transient Counter eventsMetric;
     private transient Counter slicesMetric;
 
-    SliceFunction(ReplayRequest request, AwsSettings aws, String eventsTable, long bucketMillis) {
+    SliceFunction(ReplayRequest request, AwsSettings aws, String eventsTable, TimeIndexSettings index) {
         this.request = request;
         this.aws = aws;
         this.eventsTable = eventsTable;
-        this.bucketMillis = bucketMillis;
+        this.index = index;
     }
 
     @Override
@@ -44,7 +45,7 @@ abstract class SliceFunction<T> extends RichFlatMapFunction<Integer, T> {
     @Override
     public void flatMap(Integer slice, Collector<T> out) {
         long started = System.nanoTime();
-        SliceReader reader = new SliceReader(dynamo, eventsTable, bucketMillis);
+        SliceReader reader = new SliceReader(dynamo, eventsTable, index);
         long before = eventsSelected();
         readSlice(reader, slice, out);
         long selected = eventsSelected() - before;
@@ -56,6 +57,10 @@ abstract class SliceFunction<T> extends RichFlatMapFunction<Integer, T> {
         slicesMetric.inc();
         LOG.info("{}: slice {} done, {} events selected, {} items read, {} ms", request.runId(), slice, selected,
                 reader.itemsRead(), (System.nanoTime() - started) / 1_000_000);
+        if (reader.missingEvents() > 0) {
+            LOG.warn("{}: slice {}: {} events listed in the time index were not in table {}", request.runId(), slice,
+                    reader.missingEvents(), eventsTable);
+        }
     }
 
     abstract void readSlice(SliceReader reader, int slice, Collector<T> out);

@@ -1,10 +1,10 @@
 package io.eventbackbone.job.replay;
 
+import io.eventbackbone.job.config.TimeIndexSettings;
 import io.eventbackbone.store.EventsTable;
 import io.eventbackbone.store.StoredEvent;
 import io.eventbackbone.store.TimeIndex;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,16 +24,15 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
- * Reads one slice of the events table for a window, through the time index. The index entries of the
- * buckets the window touches are themselves events (the first of each aggregate in each bucket). The events
- * between two entries of an aggregate have known versions and are fetched by key (BatchGetItem), or, when
- * the window starts inside them, read backwards from the later entry until the window's start. After an
- * aggregate's last entry the table is read on until the window's end: a Query on {@code version} cannot
- * stop at a time, so this costs one item past the end when the aggregate has a later event, and page sizes
- * follow the aggregate's rate in that bucket to keep the overshoot small.
+ * Reads one slice of the events table for a window, through the time index. The index chunks of the buckets
+ * the window touches list every event of the slice with its version and time, so the reader knows, before
+ * it reads an event, each aggregate's first and last version in the window (they are consecutive, since
+ * {@code recordedAt} grows with the version). It then reads exactly those: a Query on the version range
+ * for a long run of versions, BatchGetItem by key for short ones. A rebuild reads each aggregate from
+ * version 1 to its last version before the window's end.
  *
- * <p>Requests run concurrently (a fixed number in flight) for a chunk of aggregates while the previous
- * chunk is visited; the visitor is called only from the calling thread, one aggregate after another.
+ * <p>Requests run concurrently (a fixed number in flight) for a group of aggregates while the previous group
+ * is visited; the visitor is called only from the calling thread, one aggregate after another.
  */
 final class SliceReader {
 
@@ -44,51 +43,46 @@ final class SliceReader {
         void event(StoredEvent event);
     }
 
-    static final int MAX_PAGE = 1000;
     static final int MAX_KEYS_PER_BATCH_GET = 100;
     /** Requests one reader keeps in flight. */
     static final int MAX_IN_FLIGHT = 8;
-    /** A chunk ends after this many aggregates or this many known items, which bounds a reader's memory. */
-    static final int CHUNK_AGGREGATES = 256;
-    static final int CHUNK_KNOWN_ITEMS = 4000;
-    static final int MAX_BATCH_GET_ATTEMPTS = 10;
+    /** A group ends after this many aggregates or this many events, which bounds a reader's memory. */
+    static final int GROUP_AGGREGATES = 256;
+    static final int GROUP_EVENTS = 4000;
     /**
-     * In a window replay, pages after an aggregate's last entry take this share of the events its rate
-     * predicts before the window's end, plus the one item that may lie past it: reading short costs a
-     * request, reading long costs items.
+     * An aggregate with more versions than this to read gets a Query of its range (one request for up to 1 MB);
+     * fewer go by key with other aggregates' keys, up to 100 a request.
      */
-    static final double WINDOW_PAGE_SHARE = 0.3;
-    /** A rebuild pays for requests more than for items; its tails usually end with the table. */
-    static final double REBUILD_PAGE_SHARE = 2.0;
-    static final int REBUILD_MIN_PAGE = 8;
+    static final int QUERY_FROM_VERSIONS = 50;
+    static final int MAX_BATCH_GET_ATTEMPTS = 10;
 
     private final DynamoDbAsyncClient dynamo;
     private final String eventsTable;
-    private final long bucketMillis;
+    private final TimeIndexSettings index;
     private final AsyncLimiter limiter = new AsyncLimiter(MAX_IN_FLIGHT);
     private final AtomicLong itemsRead = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong missing = new AtomicLong();
 
-    SliceReader(DynamoDbAsyncClient dynamo, String eventsTable, long bucketMillis) {
+    SliceReader(DynamoDbAsyncClient dynamo, String eventsTable, TimeIndexSettings index) {
         this.dynamo = dynamo;
         this.eventsTable = eventsTable;
-        this.bucketMillis = bucketMillis;
+        this.index = index;
     }
 
     /**
      * Visits the events of {@code slice} with {@code from <= recordedAt < to}, or, when {@code from} is null,
-     * every event before {@code to} of each aggregate active before {@code to}.
+     * every event of each aggregate up to its last one before {@code to}.
      */
     void read(int slice, Long from, long to, ReplayRequest request, Visitor visitor) {
-        long indexFrom = from == null ? Long.MIN_VALUE / 2 : TimeIndex.indexLowerBound(from, bucketMillis);
-        List<List<Aggregate>> chunks = chunks(indexEntries(slice, indexFrom, to - 1), request);
+        List<List<Aggregate>> groups = groups(aggregates(slice, from, to, request));
         Window window = new Window(from, to);
-        CompletableFuture<Void> next = chunks.isEmpty() ? null : readChunk(chunks.get(0), window);
-        for (int i = 0; i < chunks.size(); i++) {
+        CompletableFuture<Void> next = groups.isEmpty() ? null : readGroup(groups.get(0), window);
+        for (int i = 0; i < groups.size(); i++) {
             CompletableFuture<Void> current = next;
-            next = i + 1 < chunks.size() ? readChunk(chunks.get(i + 1), window) : null;
+            next = i + 1 < groups.size() ? readGroup(groups.get(i + 1), window) : null;
             join(current);
-            for (Aggregate aggregate : chunks.get(i)) {
+            for (Aggregate aggregate : groups.get(i)) {
                 visitor.aggregate(aggregate.id, aggregate.type);
                 aggregate.events.values().forEach(visitor::event);
                 aggregate.events.clear();
@@ -96,13 +90,18 @@ final class SliceReader {
         }
     }
 
-    /** Items read from DynamoDB so far: index entries, events, and keys asked for that hold no event. */
+    /** Items read from DynamoDB so far: index chunks, events, and keys asked for that held no event. */
     long itemsRead() {
         return itemsRead.get();
     }
 
     long requests() {
         return requests.get();
+    }
+
+    /** Events the index lists that the events table did not hold when read. */
+    long missingEvents() {
+        return missing.get();
     }
 
     /** The window being read; {@code from} null for a rebuild, which reads every event before {@code to}. */
@@ -115,120 +114,119 @@ final class SliceReader {
             this.to = to;
         }
 
-        boolean contains(StoredEvent e) {
-            return (from == null || e.getRecordedAt() >= from) && e.getRecordedAt() < to;
-        }
-
-        boolean rebuild() {
-            return from == null;
+        boolean contains(long recordedAt) {
+            return (from == null || recordedAt >= from) && recordedAt < to;
         }
     }
 
-    /** One aggregate's index entries and the events read for it, by version. */
+    /** One aggregate's versions to read, and the events read for it, by version. */
     private static final class Aggregate {
         final String id;
         final String type;
-        final List<StoredEvent> entries;
+        long first;
+        long last;
         final ConcurrentSkipListMap<Long, StoredEvent> events = new ConcurrentSkipListMap<>();
 
-        Aggregate(String id, List<StoredEvent> entries) {
+        Aggregate(String id, String type, long version) {
             this.id = id;
-            this.entries = entries;
-            this.type = entries.get(0).getAggregateType();
+            this.type = type;
+            this.first = version;
+            this.last = version;
+        }
+
+        long versions() {
+            return last - first + 1;
         }
 
         void addIfIn(Window window, StoredEvent e) {
-            if (window.contains(e)) {
-                e.setTimeSlice(null);
+            if (window.contains(e.getRecordedAt())) {
                 events.put(e.getVersion(), e);
             }
         }
     }
 
-    private List<List<Aggregate>> chunks(Map<String, List<StoredEvent>> entries, ReplayRequest request) {
-        List<List<Aggregate>> chunks = new ArrayList<>();
-        List<Aggregate> chunk = new ArrayList<>();
-        long known = 0;
-        for (Map.Entry<String, List<StoredEvent>> e : entries.entrySet()) {
-            List<StoredEvent> indexed = e.getValue();
-            indexed.sort(Comparator.comparingLong(StoredEvent::getVersion));
-            Aggregate aggregate = new Aggregate(e.getKey(), indexed);
-            if (!request.selectsAggregate(aggregate.id, aggregate.type)) {
-                continue;
-            }
-            chunk.add(aggregate);
-            known += indexed.get(indexed.size() - 1).getVersion() - indexed.get(0).getVersion() + 1;
-            if (chunk.size() >= CHUNK_AGGREGATES || known >= CHUNK_KNOWN_ITEMS) {
-                chunks.add(chunk);
-                chunk = new ArrayList<>();
-                known = 0;
-            }
-        }
-        if (!chunk.isEmpty()) {
-            chunks.add(chunk);
-        }
-        return chunks;
-    }
-
-    /** Starts every read of a chunk's aggregates; completes when all their events in the window are in. */
-    private CompletableFuture<Void> readChunk(List<Aggregate> chunk, Window window) {
-        List<CompletableFuture<Void>> reads = new ArrayList<>();
-        List<Key> keys = new ArrayList<>();
-        List<Key> probes = new ArrayList<>();
-        for (Aggregate aggregate : chunk) {
-            StoredEvent previous = null;
-            long next = window.rebuild() ? 1 : aggregate.entries.get(0).getVersion();
-            for (StoredEvent entry : aggregate.entries) {
-                if (entry.getVersion() > next) {
-                    if (previous == null || window.contains(previous)) {
-                        // Between two entries, after one in the window: every one of these is in the window.
-                        for (long v = next; v < entry.getVersion(); v++) {
-                            keys.add(new Key(aggregate, v));
+    /** The slice's aggregates with events in the window, by id, from the index chunks. */
+    private TreeMap<String, Aggregate> aggregates(int slice, Long from, long to, ReplayRequest request) {
+        TreeMap<String, Aggregate> aggregates = new TreeMap<>();
+        Window window = new Window(from, to);
+        String lowest = TimeIndex.chunkKeyBound(from == null ? 0 : TimeIndex.indexLowerBound(from, index.bucketMillis));
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryResponse page = join(query(QueryRequest.builder()
+                    .tableName(index.tableName)
+                    .keyConditionExpression("#slice = :slice AND #chunk BETWEEN :lowest AND :highest")
+                    .expressionAttributeNames(Map.of("#slice", TimeIndex.TIME_SLICE, "#chunk", TimeIndex.CHUNK))
+                    .expressionAttributeValues(Map.of(":slice", n(slice), ":lowest", s(lowest),
+                            ":highest", s(TimeIndex.chunkKeyBound(to))))
+                    .consistentRead(true)
+                    .exclusiveStartKey(start)
+                    .build()));
+            for (Map<String, AttributeValue> chunk : page.items()) {
+                TimeIndex.readChunk(chunk, (id, type, version, at) -> {
+                    if (!window.contains(at)) {
+                        return;
+                    }
+                    Aggregate aggregate = aggregates.get(id);
+                    if (aggregate == null) {
+                        if (request.selectsAggregate(id, type)) {
+                            aggregates.put(id, new Aggregate(id, type, version));
                         }
                     } else {
-                        reads.add(readBackwards(aggregate, next, entry.getVersion() - 1, previous, window));
+                        aggregate.first = Math.min(aggregate.first, version);
+                        aggregate.last = Math.max(aggregate.last, version);
                     }
-                }
-                aggregate.addIfIn(window, entry);
-                previous = entry;
-                next = entry.getVersion() + 1;
-            }
-            StoredEvent last = previous;
-            if (window.rebuild()) {
-                // A rebuild's tails are mostly empty: one key per aggregate in a batch tells which are not.
-                probes.add(new Key(aggregate, next));
-            } else {
-                reads.add(readTail(aggregate, next, new TailPace(last, bucketMillis, window.to), window, null));
-            }
-        }
-        keys.addAll(probes);
-        List<CompletableFuture<Void>> gets = new ArrayList<>();
-        for (int i = 0; i < keys.size(); i += MAX_KEYS_PER_BATCH_GET) {
-            gets.add(batchGet(keys.subList(i, Math.min(keys.size(), i + MAX_KEYS_PER_BATCH_GET)), window, 1));
-        }
-        CompletableFuture<Void> tails = CompletableFuture.allOf(gets.toArray(new CompletableFuture[0]))
-                .thenCompose(ignored -> {
-                    List<CompletableFuture<Void>> more = new ArrayList<>();
-                    for (Key probe : probes) {
-                        StoredEvent found = probe.found;
-                        if (found != null && found.getRecordedAt() < window.to) {
-                            TailPace pace = new TailPace(probe.aggregate.entries.get(probe.aggregate.entries.size() - 1),
-                                    bucketMillis, window.to);
-                            pace.saw(found);
-                            more.add(readTail(probe.aggregate, probe.version + 1, pace, window, null));
-                        }
-                    }
-                    return CompletableFuture.allOf(more.toArray(new CompletableFuture[0]));
                 });
-        reads.add(tails);
+            }
+            start = next(page);
+        } while (start != null);
+        if (from == null) {
+            aggregates.values().forEach(a -> a.first = 1);
+        }
+        return aggregates;
+    }
+
+    private static List<List<Aggregate>> groups(TreeMap<String, Aggregate> aggregates) {
+        List<List<Aggregate>> groups = new ArrayList<>();
+        List<Aggregate> group = new ArrayList<>();
+        long events = 0;
+        for (Aggregate aggregate : aggregates.values()) {
+            group.add(aggregate);
+            events += aggregate.versions();
+            if (group.size() >= GROUP_AGGREGATES || events >= GROUP_EVENTS) {
+                groups.add(group);
+                group = new ArrayList<>();
+                events = 0;
+            }
+        }
+        if (!group.isEmpty()) {
+            groups.add(group);
+        }
+        return groups;
+    }
+
+    /** Starts every read of a group's aggregates; completes when all their events are in. */
+    private CompletableFuture<Void> readGroup(List<Aggregate> group, Window window) {
+        List<CompletableFuture<Void>> reads = new ArrayList<>();
+        List<Key> keys = new ArrayList<>();
+        for (Aggregate aggregate : group) {
+            if (aggregate.versions() > QUERY_FROM_VERSIONS) {
+                reads.add(readRange(aggregate, window, null));
+            } else {
+                for (long v = aggregate.first; v <= aggregate.last; v++) {
+                    keys.add(new Key(aggregate, v));
+                }
+            }
+        }
+        for (int i = 0; i < keys.size(); i += MAX_KEYS_PER_BATCH_GET) {
+            reads.add(batchGet(keys.subList(i, Math.min(keys.size(), i + MAX_KEYS_PER_BATCH_GET)), window, 1));
+        }
         return CompletableFuture.allOf(reads.toArray(new CompletableFuture[0]));
     }
 
-    /** A key of the events table, and the event found under it. */
+    /** A key of the events table. */
     private static final class Key {
         final Aggregate aggregate;
         final long version;
-        volatile StoredEvent found;
 
         Key(Aggregate aggregate, long version) {
             this.aggregate = aggregate;
@@ -252,11 +250,10 @@ final class SliceReader {
                 .build();
         return limiter.submit(() -> dynamo.batchGetItem(request)).thenCompose((BatchGetItemResponse response) -> {
             requests.incrementAndGet();
-            for (Map<String, AttributeValue> item : response.responses().getOrDefault(eventsTable, List.of())) {
+            List<Map<String, AttributeValue>> found = response.responses().getOrDefault(eventsTable, List.of());
+            for (Map<String, AttributeValue> item : found) {
                 StoredEvent event = EventsTable.fromItem(item);
-                Key key = byId.get(event.getAggregateId()).get(event.getVersion());
-                key.found = event;
-                key.aggregate.addIfIn(window, event);
+                byId.get(event.getAggregateId()).get(event.getVersion()).aggregate.addIfIn(window, event);
             }
             List<Key> left = new ArrayList<>();
             KeysAndAttributes unprocessed = response.hasUnprocessedKeys() ? response.unprocessedKeys().get(eventsTable) : null;
@@ -267,6 +264,7 @@ final class SliceReader {
             }
             // Each key asked for counts, found or not: DynamoDB charges a read for an absent item too.
             itemsRead.addAndGet(keys.size() - left.size());
+            missing.addAndGet(keys.size() - left.size() - found.size());
             if (left.isEmpty()) {
                 return CompletableFuture.completedFuture(null);
             }
@@ -281,127 +279,28 @@ final class SliceReader {
         });
     }
 
-    /**
-     * How many events of an aggregate to ask for next after its last index entry: its rate in that bucket
-     * so far, times what is left of the bucket before the window's end.
-     */
-    static final class TailPace {
-        private final long bucketStart;
-        private final long end;
-        private int seen;
-        private long lastSeenAt;
-
-        TailPace(StoredEvent lastEntry, long bucketMillis, long to) {
-            this.bucketStart = TimeIndex.bucket(lastEntry.getRecordedAt(), bucketMillis) * bucketMillis;
-            this.end = Math.min(to, bucketStart + bucketMillis);
-            this.seen = 1;
-            this.lastSeenAt = lastEntry.getRecordedAt();
-        }
-
-        void saw(StoredEvent event) {
-            seen++;
-            lastSeenAt = event.getRecordedAt();
-        }
-
-        double expected() {
-            double rate = seen / (double) Math.max(1L, lastSeenAt - bucketStart + 1);
-            return rate * Math.max(0L, end - lastSeenAt);
-        }
-
-        int pageSize(boolean rebuild) {
-            double size = rebuild ? Math.max(REBUILD_MIN_PAGE, Math.ceil(REBUILD_PAGE_SHARE * expected()) + 1)
-                    : seen <= 1 ? 1 : Math.floor(WINDOW_PAGE_SHARE * expected()) + 1;
-            return (int) Math.min(MAX_PAGE, size);
-        }
-    }
-
-    /** The events from {@code first} on, until the first one at or past the window's end. */
-    private CompletableFuture<Void> readTail(Aggregate aggregate, long first, TailPace pace, Window window,
-                                             Map<String, AttributeValue> start) {
-        QueryRequest request = eventsQuery(aggregate.id, "#id = :id AND #version >= :first",
-                Map.of(":id", s(aggregate.id), ":first", n(first)), pace.pageSize(window.rebuild()), true, start);
-        return query(request).thenCompose(page -> {
-            for (Map<String, AttributeValue> item : page.items()) {
-                StoredEvent event = EventsTable.fromItem(item);
-                if (event.getRecordedAt() >= window.to) {
-                    return CompletableFuture.completedFuture(null);
-                }
-                aggregate.addIfIn(window, event);
-                pace.saw(event);
-            }
-            Map<String, AttributeValue> next = next(page);
-            return next == null ? CompletableFuture.completedFuture(null) : readTail(aggregate, first, pace, window, next);
-        });
-    }
-
-    /**
-     * The events strictly between an entry before the window and the aggregate's next entry: all in the
-     * earlier entry's bucket, the window's part at the end, so they are read from the later end down to the
-     * first one before the window.
-     */
-    private CompletableFuture<Void> readBackwards(Aggregate aggregate, long first, long last, StoredEvent before,
-                                                  Window window) {
-        long bucketEnd = (TimeIndex.bucket(before.getRecordedAt(), bucketMillis) + 1) * bucketMillis;
-        double share = (bucketEnd - window.from) / (double) Math.max(1L, bucketEnd - before.getRecordedAt());
-        double expected = Math.min(1.0, Math.max(0.0, share)) * (last - first + 1);
-        return readBackwards(aggregate, first, last, expected, 0, window, null);
-    }
-
-    private CompletableFuture<Void> readBackwards(Aggregate aggregate, long first, long last, double expected, int seen,
-                                                  Window window, Map<String, AttributeValue> start) {
-        int limit = (int) Math.min(MAX_PAGE, Math.floor(0.5 * Math.max(0.0, expected - seen)) + 1);
-        QueryRequest request = eventsQuery(aggregate.id, "#id = :id AND #version BETWEEN :first AND :last",
-                Map.of(":id", s(aggregate.id), ":first", n(first), ":last", n(last)), limit, false, start);
-        return query(request).thenCompose(page -> {
-            int seenNow = seen;
-            for (Map<String, AttributeValue> item : page.items()) {
-                StoredEvent event = EventsTable.fromItem(item);
-                if (event.getRecordedAt() < window.from) {
-                    return CompletableFuture.completedFuture(null);
-                }
-                aggregate.addIfIn(window, event);
-                seenNow++;
-            }
-            Map<String, AttributeValue> next = next(page);
-            return next == null ? CompletableFuture.completedFuture(null)
-                    : readBackwards(aggregate, first, last, expected, seenNow, window, next);
-        });
-    }
-
-    private Map<String, List<StoredEvent>> indexEntries(int slice, long lowest, long highest) {
-        Map<String, List<StoredEvent>> byAggregate = new TreeMap<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            QueryResponse page = join(query(QueryRequest.builder()
-                    .tableName(eventsTable)
-                    .indexName(TimeIndex.INDEX_NAME)
-                    .keyConditionExpression("#slice = :slice AND #at BETWEEN :lowest AND :highest")
-                    .expressionAttributeNames(Map.of("#slice", EventsTable.TIME_SLICE, "#at", EventsTable.RECORDED_AT))
-                    .expressionAttributeValues(Map.of(
-                            ":slice", n(slice), ":lowest", n(lowest), ":highest", n(highest)))
-                    .exclusiveStartKey(start)
-                    .build()));
-            for (Map<String, AttributeValue> item : page.items()) {
-                StoredEvent event = EventsTable.fromItem(item);
-                byAggregate.computeIfAbsent(event.getAggregateId(), id -> new ArrayList<>()).add(event);
-            }
-            start = next(page);
-        } while (start != null);
-        return byAggregate;
-    }
-
-    private QueryRequest eventsQuery(String aggregateId, String condition, Map<String, AttributeValue> values,
-                                     int limit, boolean forward, Map<String, AttributeValue> start) {
-        return QueryRequest.builder()
+    /** An aggregate's versions from first to last, in pages of up to 1 MB. */
+    private CompletableFuture<Void> readRange(Aggregate aggregate, Window window, Map<String, AttributeValue> start) {
+        QueryRequest request = QueryRequest.builder()
                 .tableName(eventsTable)
-                .keyConditionExpression(condition)
+                .keyConditionExpression("#id = :id AND #version BETWEEN :first AND :last")
                 .expressionAttributeNames(Map.of("#id", EventsTable.AGGREGATE_ID, "#version", EventsTable.VERSION))
-                .expressionAttributeValues(values)
+                .expressionAttributeValues(Map.of(":id", s(aggregate.id), ":first", n(aggregate.first),
+                        ":last", n(aggregate.last)))
                 .consistentRead(true)
-                .scanIndexForward(forward)
-                .limit(limit)
                 .exclusiveStartKey(start)
                 .build();
+        return query(request).thenCompose(page -> {
+            for (Map<String, AttributeValue> item : page.items()) {
+                aggregate.addIfIn(window, EventsTable.fromItem(item));
+            }
+            Map<String, AttributeValue> next = next(page);
+            if (next == null) {
+                missing.addAndGet(Math.max(0, aggregate.versions() - aggregate.events.size()));
+                return CompletableFuture.completedFuture(null);
+            }
+            return readRange(aggregate, window, next);
+        });
     }
 
     private CompletableFuture<QueryResponse> query(QueryRequest request) {

@@ -1,8 +1,11 @@
 package io.eventbackbone.job.sink;
 
+import io.eventbackbone.job.config.TimeIndexSettings;
+import io.eventbackbone.store.TimeIndexChunks;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
@@ -11,6 +14,7 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
@@ -19,6 +23,10 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * puts the same bytes under the same key, so at-least-once delivery has exactly-once effect. Unprocessed
  * items are retried with backoff; a write that still fails fails the job, which then resumes from its
  * last checkpoint without losing anything.
+ *
+ * <p>Given a time index, the sink also lists every item it writes in index chunks, and writes a chunk only
+ * after the items it lists: when the chunk is full, when the open chunks reach the sink's memory bound, and
+ * before every checkpoint barrier, so a completed checkpoint implies every earlier item is indexed.
  */
 public final class BatchPutSink<T> implements Sink<T> {
     private static final long serialVersionUID = 1L;
@@ -27,35 +35,50 @@ public final class BatchPutSink<T> implements Sink<T> {
     private final TableItems<T> items;
     private final AwsSettings aws;
     private final WriterSettings settings;
+    private final TimeIndexSettings index;
 
     public BatchPutSink(String tableName, TableItems<T> items, AwsSettings aws, WriterSettings settings) {
+        this(tableName, items, aws, settings, null);
+    }
+
+    public BatchPutSink(String tableName, TableItems<T> items, AwsSettings aws, WriterSettings settings,
+                        TimeIndexSettings index) {
         this.tableName = tableName;
         this.items = items;
         this.aws = aws;
         this.settings = settings;
+        this.index = index;
     }
 
     @Override
     @SuppressWarnings("deprecation")
     public SinkWriter<T> createWriter(InitContext context) {
-        return new Writer<>(tableName, items, aws.dynamoDbAsyncClient(settings.maxInFlightRequests), settings,
+        return new Writer<>(tableName, items, index, aws.dynamoDbAsyncClient(settings.maxInFlightRequests), settings,
                 context.getProcessingTimeService(), context.metricGroup());
     }
 
     private static final class Writer<T> extends BufferedTableWriter<T> {
         private final String tableName;
         private final TableItems<T> items;
+        private final String indexTable;
+        private final TimeIndexChunks chunks;
+        private final long maxOpenIndexChars;
         private final DynamoDbAsyncClient client;
         private final Counter written;
+        private final Counter indexChunksWritten;
         private final Counter requests;
 
-        Writer(String tableName, TableItems<T> items, DynamoDbAsyncClient client, WriterSettings settings,
-               ProcessingTimeService timers, MetricGroup metrics) {
+        Writer(String tableName, TableItems<T> items, TimeIndexSettings index, DynamoDbAsyncClient client,
+               WriterSettings settings, ProcessingTimeService timers, MetricGroup metrics) {
             super(settings, timers);
             this.tableName = tableName;
             this.items = items;
+            this.indexTable = index == null ? null : index.tableName;
+            this.chunks = index == null ? null : new TimeIndexChunks(index.slices, index.bucketMillis);
+            this.maxOpenIndexChars = settings.maxBufferedBytes;
             this.client = client;
             this.written = metrics.counter("itemsWritten");
+            this.indexChunksWritten = metrics.counter("timeIndexChunksWritten");
             this.requests = metrics.counter("dynamodbRequests");
         }
 
@@ -76,24 +99,50 @@ public final class BatchPutSink<T> implements Sink<T> {
 
         @Override
         void writeAll(List<T> records) throws IOException, InterruptedException {
-            List<List<WriteRequest>> batches = new ArrayList<>();
-            List<WriteRequest> batch = new ArrayList<>(TableWrites.MAX_BATCH_ITEMS);
+            List<Map<String, AttributeValue>> puts = new ArrayList<>(records.size());
+            List<Map<String, AttributeValue>> fullChunks = new ArrayList<>();
             for (T record : records) {
-                batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(items.toItem(record)).build()).build());
-                if (batch.size() == TableWrites.MAX_BATCH_ITEMS) {
-                    batches.add(batch);
-                    batch = new ArrayList<>(TableWrites.MAX_BATCH_ITEMS);
+                puts.add(items.toItem(record));
+                if (chunks != null) {
+                    Map<String, AttributeValue> full = items.index(record, chunks);
+                    if (full != null) {
+                        fullChunks.add(full);
+                    }
                 }
             }
-            if (!batch.isEmpty()) {
-                batches.add(batch);
-            }
-            List<Supplier<CompletableFuture<Void>>> requests = new ArrayList<>(batches.size());
-            for (List<WriteRequest> b : batches) {
-                requests.add(() -> TableWrites.batchPut(client, tableName, b, this.requests::inc));
-            }
-            sendAll(requests, tableName);
+            putAll(tableName, puts);
             written.inc(records.size());
+            if (chunks != null && chunks.openChars() >= maxOpenIndexChars) {
+                fullChunks.addAll(chunks.drain());
+            }
+            writeIndex(fullChunks);
+        }
+
+        @Override
+        public void flush(boolean endOfInput) throws IOException, InterruptedException {
+            super.flush(endOfInput);
+            if (chunks != null) {
+                writeIndex(chunks.drain());
+            }
+        }
+
+        private void writeIndex(List<Map<String, AttributeValue>> chunkItems) throws IOException, InterruptedException {
+            if (!chunkItems.isEmpty()) {
+                putAll(indexTable, chunkItems);
+                indexChunksWritten.inc(chunkItems.size());
+            }
+        }
+
+        private void putAll(String table, List<Map<String, AttributeValue>> puts) throws IOException, InterruptedException {
+            List<Supplier<CompletableFuture<Void>>> sends = new ArrayList<>();
+            for (int from = 0; from < puts.size(); from += TableWrites.MAX_BATCH_ITEMS) {
+                List<WriteRequest> batch = new ArrayList<>(TableWrites.MAX_BATCH_ITEMS);
+                for (Map<String, AttributeValue> item : puts.subList(from, Math.min(puts.size(), from + TableWrites.MAX_BATCH_ITEMS))) {
+                    batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+                }
+                sends.add(() -> TableWrites.batchPut(client, table, batch, requests::inc));
+            }
+            sendAll(sends, table);
         }
 
         @Override

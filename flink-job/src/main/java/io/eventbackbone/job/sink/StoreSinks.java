@@ -2,13 +2,14 @@ package io.eventbackbone.job.sink;
 
 import io.eventbackbone.job.config.ConfigKey;
 import io.eventbackbone.job.config.JobConfig;
+import io.eventbackbone.job.config.TimeIndexSettings;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.Rejection;
 import io.eventbackbone.store.StoredEvent;
 import java.io.Serializable;
 import org.apache.flink.api.connector.sink2.Sink;
 
-/** The three ends of the streaming job; DynamoDB in production, replaceable for benchmarks. */
+/** The three ends of the streaming job (events with their time index, projections, rejections); DynamoDB in production, replaceable for benchmarks. */
 public interface StoreSinks extends Serializable {
 
     Sink<StoredEvent> events();
@@ -23,12 +24,13 @@ public interface StoreSinks extends Serializable {
         String events = config.require(ConfigKey.EVENTS_TABLE);
         String projections = config.require(ConfigKey.PROJECTIONS_TABLE);
         String rejections = config.require(ConfigKey.REJECTIONS_TABLE);
+        TimeIndexSettings index = TimeIndexSettings.from(config);
         return new StoreSinks() {
             private static final long serialVersionUID = 1L;
 
             @Override
             public Sink<StoredEvent> events() {
-                return new BatchPutSink<>(events, TableItems.storedEvents(), aws, writer);
+                return new BatchPutSink<>(events, TableItems.storedEvents(), aws, writer, index);
             }
 
             @Override

@@ -4,6 +4,7 @@ import io.eventbackbone.store.EventsTable;
 import io.eventbackbone.store.Rejection;
 import io.eventbackbone.store.RejectionsTable;
 import io.eventbackbone.store.StoredEvent;
+import io.eventbackbone.store.TimeIndexChunks;
 import java.io.Serializable;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -21,6 +22,14 @@ public interface TableItems<T> extends Serializable {
      */
     default long sizeOf(T record) {
         return 0;
+    }
+
+    /**
+     * Lists the record in the time index; returns the chunk item it filled, or null. Only events are indexed:
+     * a sink given an index calls this for every record it writes.
+     */
+    default Map<String, AttributeValue> index(T record, TimeIndexChunks chunks) {
+        throw new UnsupportedOperationException("records of this table have no time index entry");
     }
 
     static long length(String s) {
@@ -44,6 +53,11 @@ public interface TableItems<T> extends Serializable {
             @Override
             public long sizeOf(StoredEvent e) {
                 return length(e.getData()) + length(e.getUndo()) + length(e.getMetadata());
+            }
+
+            @Override
+            public Map<String, AttributeValue> index(StoredEvent e, TimeIndexChunks chunks) {
+                return chunks.add(e.getAggregateId(), e.getAggregateType(), e.getVersion(), e.getRecordedAt());
             }
         };
     }
