@@ -2,6 +2,7 @@ package io.eventbackbone.job;
 
 import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.event.EventEnvelope;
+import io.eventbackbone.job.config.TimeIndexSettings;
 import io.eventbackbone.job.process.DeciderSettings;
 import io.eventbackbone.job.process.EventDecider;
 import io.eventbackbone.job.process.Outputs;
@@ -9,6 +10,7 @@ import io.eventbackbone.job.process.Submission;
 import io.eventbackbone.store.EventsTable;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.StoredEvent;
+import io.eventbackbone.store.TimeIndexChunks;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,21 +21,22 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * Fills an events table with events decided by the job's own decider, at arrival times the test chooses,
- * so replay windows can be placed exactly. Also keeps the projections the decider emitted.
+ * Fills an events table and its time index with events decided by the job's own decider, at arrival times
+ * the test chooses, so replay windows can be placed exactly. Also keeps the projections the decider emitted.
  */
 public final class EventLogSeeder implements AutoCloseable {
     private final KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> decider;
     private int position;
 
-    public EventLogSeeder(int slices, long bucketMillis) throws Exception {
+    public EventLogSeeder() throws Exception {
         decider = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new EventDecider(new DeciderSettings(slices, bucketMillis, 1000, Long.MAX_VALUE / 8, DomainLogics.discover())),
+                new EventDecider(new DeciderSettings(1000, Long.MAX_VALUE / 8, DomainLogics.discover())),
                 s -> s.getEnvelope().getAggregateId(), Types.STRING);
     }
 
@@ -54,9 +57,29 @@ public final class EventLogSeeder implements AutoCloseable {
         return latest;
     }
 
-    public void writeTo(DynamoDbClient dynamo, String table) {
-        List<WriteRequest> all = stored().stream()
-                .map(e -> WriteRequest.builder().putRequest(PutRequest.builder().item(EventsTable.toItem(e)).build()).build())
+    /** Writes the events, then lists them in the time index as the job's events sink does. */
+    public void writeTo(DynamoDbClient dynamo, String eventsTable, TimeIndexSettings index) {
+        putAll(dynamo, eventsTable, stored().stream().map(EventsTable::toItem).collect(Collectors.toList()));
+        writeIndex(dynamo, index, stored());
+    }
+
+    /** Lists the events in the time index, in chunks of a writer of its own. */
+    public static void writeIndex(DynamoDbClient dynamo, TimeIndexSettings index, List<StoredEvent> events) {
+        TimeIndexChunks chunks = new TimeIndexChunks(index.slices, index.bucketMillis);
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        for (StoredEvent e : events) {
+            Map<String, AttributeValue> full = chunks.add(e.getAggregateId(), e.getAggregateType(), e.getVersion(), e.getRecordedAt());
+            if (full != null) {
+                items.add(full);
+            }
+        }
+        items.addAll(chunks.drain());
+        putAll(dynamo, index.tableName, items);
+    }
+
+    private static void putAll(DynamoDbClient dynamo, String table, List<Map<String, AttributeValue>> items) {
+        List<WriteRequest> all = items.stream()
+                .map(item -> WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build())
                 .collect(Collectors.toList());
         for (int from = 0; from < all.size(); from += 25) {
             List<WriteRequest> batch = new ArrayList<>(all.subList(from, Math.min(all.size(), from + 25)));

@@ -6,6 +6,7 @@ import io.eventbackbone.store.ProjectionsTable;
 import io.eventbackbone.store.Rejection;
 import io.eventbackbone.store.RejectionsTable;
 import io.eventbackbone.store.StoredEvent;
+import io.eventbackbone.store.TimeIndex;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +19,10 @@ import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
-/** The three tables of one test, created in the emulator with the product's own definitions. */
+/** The tables of one test, created in the emulator with the product's own definitions. */
 public final class StoreTables {
     public final String events;
+    public final String timeIndex;
     public final String projections;
     final String rejections;
     private final DynamoDbClient dynamo;
@@ -29,6 +31,25 @@ public final class StoreTables {
     public static String createEventsTable(DynamoDbClient dynamo, String name) {
         create(dynamo, EventsTable.createTableRequest(name));
         return name;
+    }
+
+    /** Creates only a time index table, named as given. */
+    public static String createTimeIndexTable(DynamoDbClient dynamo, String name) {
+        create(dynamo, TimeIndex.createTableRequest(name));
+        return name;
+    }
+
+    /** Every entry of a time index table, as {@code aggregateId/version@recordedAt}, duplicates included. */
+    public static List<String> indexEntries(DynamoDbClient dynamo, String table) {
+        List<String> entries = new ArrayList<>();
+        for (Map<String, AttributeValue> chunk : scan(dynamo, table, item -> item)) {
+            TimeIndex.readChunk(chunk, (id, type, version, at) -> entries.add(indexEntry(id, version, at)));
+        }
+        return entries;
+    }
+
+    public static String indexEntry(String aggregateId, long version, long recordedAt) {
+        return aggregateId + "/" + version + "@" + recordedAt;
     }
 
     /** Creates a projections table, named as given. */
@@ -40,9 +61,11 @@ public final class StoreTables {
     StoreTables(DynamoDbClient dynamo, String prefix) {
         this.dynamo = dynamo;
         this.events = prefix + "-events";
+        this.timeIndex = prefix + "-time-index";
         this.projections = prefix + "-projections";
         this.rejections = prefix + "-rejections";
         create(dynamo, EventsTable.createTableRequest(events));
+        create(dynamo, TimeIndex.createTableRequest(timeIndex));
         create(dynamo, ProjectionsTable.createTableRequest(projections));
         create(dynamo, RejectionsTable.createTableRequest(rejections));
     }
@@ -60,6 +83,10 @@ public final class StoreTables {
 
     public List<StoredEvent> storedEvents() {
         return scan(dynamo, events, EventsTable::fromItem);
+    }
+
+    public List<String> indexEntries() {
+        return indexEntries(dynamo, timeIndex);
     }
 
     public List<Projection> projections() {

@@ -37,7 +37,8 @@ class StreamingJobITCase {
             scenario.await("all projections at their final version", java.time.Duration.ofSeconds(60),
                     () -> scenario.tables.projections().stream().mapToLong(Projection::getVersion).sum() == events.size());
 
-            EventLogAssertions.assertLogMatches(events, scenario.tables.storedEvents(), scenario.tables.projections());
+            EventLogAssertions.assertLogMatches(events, scenario.tables.storedEvents(), scenario.tables.projections(),
+                    scenario.tables.indexEntries());
             assertThat(scenario.tables.rejections()).isEmpty();
         }
     }
@@ -82,7 +83,8 @@ class StreamingJobITCase {
                     () -> scenario.tables.projections().stream().mapToLong(Projection::getVersion).sum() == distinct);
 
             assertThat(FailureInjector.failuresInjected()).isEqualTo(2);
-            EventLogAssertions.assertLogMatches(sent, scenario.tables.storedEvents(), scenario.tables.projections());
+            EventLogAssertions.assertLogMatches(sent, scenario.tables.storedEvents(), scenario.tables.projections(),
+                    scenario.tables.indexEntries());
             assertThat(scenario.tables.rejections()).isEmpty();
             watcher.stop();
             assertThat(watcher.regressions()).as("projections seen moving backwards").isEmpty();

@@ -60,6 +60,7 @@ public final class StreamingScenario implements AutoCloseable {
                 .with(ConfigKey.EVENTS_STREAM_ARN, LocalStreams.streamArn(emulators.region(), stream))
                 .with(ConfigKey.SHARD_DISCOVERY_MILLIS, "200")
                 .with(ConfigKey.EVENTS_TABLE, tables.events)
+                .with(ConfigKey.TIME_INDEX_TABLE, tables.timeIndex)
                 .with(ConfigKey.PROJECTIONS_TABLE, tables.projections)
                 .with(ConfigKey.REJECTIONS_TABLE, tables.rejections)
                 .with(ConfigKey.CHECKPOINT_INTERVAL_MILLIS, "300")

@@ -93,7 +93,6 @@ class CompactSerializersTest {
         full.setIngestedAt("2026-01-31T09:30:01.000Z");
         full.setRecordedAt(1_700_000_000_123L);
         full.setUndo("{\"amount\":null}");
-        full.setTimeSlice(5);
 
         for (StoredEvent s : new StoredEvent[] {full, new StoredEvent()}) {
             assertThat(roundTrip(StoredEventSerializer.INSTANCE, s)).usingRecursiveComparison().isEqualTo(s);

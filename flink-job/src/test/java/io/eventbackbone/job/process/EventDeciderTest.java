@@ -9,7 +9,6 @@ import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.Rejection;
 import io.eventbackbone.store.RejectionReason;
 import io.eventbackbone.store.StoredEvent;
-import io.eventbackbone.store.TimeIndex;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.Test;
 
 /** The per-aggregate decisions, on Flink's operator test harness with real keyed state. */
 class EventDeciderTest {
-    private static final long MINUTE = 60_000L;
 
     private KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> harness;
     private int position;
@@ -46,7 +44,7 @@ class EventDeciderTest {
 
     private void open(int maxIds, long retentionMillis) throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new EventDecider(new DeciderSettings(8, MINUTE, maxIds, retentionMillis, DomainLogics.discover())),
+                new EventDecider(new DeciderSettings(maxIds, retentionMillis, DomainLogics.discover())),
                 s -> s.getEnvelope().getAggregateId(), Types.STRING);
     }
 
@@ -145,7 +143,7 @@ class EventDeciderTest {
 
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new EventDecider(
-                        new DeciderSettings(8, MINUTE, 100, Long.MAX_VALUE / 8, DomainLogics.discover()))),
+                        new DeciderSettings(100, Long.MAX_VALUE / 8, DomainLogics.discover()))),
                 s -> s.getEnvelope().getAggregateId(), Types.STRING);
         harness.initializeState(snapshot);
         harness.open();
@@ -167,18 +165,6 @@ class EventDeciderTest {
             assertThat(r.getEventId()).isEqualTo("e2");
             assertThat(EnvelopeCodec.decode(r.getPayload(), EnvelopeCodec.Source.STREAM).getEventId()).isEqualTo("e2");
         });
-    }
-
-    @Test
-    void indexesOnlyTheFirstEventOfEachBucket() throws Exception {
-        open(100, Long.MAX_VALUE / 8);
-        submit("e1", 10);
-        submit("e2", 20);
-        submit("e3", MINUTE + 5);
-        submit("e4", MINUTE + 6);
-        submit("e5", 3 * MINUTE);
-        int slice = TimeIndex.slice("a-1", 8);
-        assertThat(stored()).extracting(StoredEvent::getTimeSlice).containsExactly(slice, null, slice, null, slice);
     }
 
     @Test
@@ -277,7 +263,7 @@ class EventDeciderTest {
         }
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new EventDecider(
-                        new DeciderSettings(8, MINUTE, maxIds, retention, DomainLogics.discover()))),
+                        new DeciderSettings(maxIds, retention, DomainLogics.discover()))),
                 s -> s.getEnvelope().getAggregateId(), Types.STRING);
         harness.setStateBackend(backend);
         if (snapshot == null) {

@@ -87,7 +87,7 @@ class ProjectionRebuildITCase {
     }
 
     private JobConfig config(String table, Instant to, boolean overwrite) {
-        return ReplayFixture.config(emulators, live.tables.events)
+        return ReplayFixture.config(emulators, live.tables.events, live.tables.timeIndex)
                 .with(ConfigKey.TIME_INDEX_BUCKET_MILLIS, "1000")
                 .with(ConfigKey.PROJECTIONS_TABLE, live.tables.projections)
                 .with(ConfigKey.REPLAY_TARGET, "projection")

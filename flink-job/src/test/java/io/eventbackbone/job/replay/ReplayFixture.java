@@ -3,6 +3,7 @@ package io.eventbackbone.job.replay;
 import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.job.config.ConfigKey;
 import io.eventbackbone.job.config.JobConfig;
+import io.eventbackbone.job.config.TimeIndexSettings;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
 import java.util.Map;
@@ -16,7 +17,11 @@ final class ReplayFixture {
     private ReplayFixture() {
     }
 
-    static JobConfig config(LocalEmulators emulators, String eventsTable) {
+    static TimeIndexSettings index(String timeIndexTable) {
+        return new TimeIndexSettings(timeIndexTable, SLICES, BUCKET_MILLIS);
+    }
+
+    static JobConfig config(LocalEmulators emulators, String eventsTable, String timeIndexTable) {
         return new JobConfig(Map.of())
                 .with(ConfigKey.MODE, "replay")
                 .with(ConfigKey.AWS_REGION, emulators.region())
@@ -25,6 +30,7 @@ final class ReplayFixture {
                 .with(ConfigKey.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
                 .with(ConfigKey.AWS_SECRET_KEY, AwsClients.DUMMY_KEY)
                 .with(ConfigKey.EVENTS_TABLE, eventsTable)
+                .with(ConfigKey.TIME_INDEX_TABLE, timeIndexTable)
                 .with(ConfigKey.TIME_INDEX_SLICES, Integer.toString(SLICES))
                 .with(ConfigKey.TIME_INDEX_BUCKET_MILLIS, Long.toString(BUCKET_MILLIS))
                 .with(ConfigKey.WRITE_FLUSH_MILLIS, "50");

@@ -7,11 +7,13 @@ import io.eventbackbone.job.EventLogSeeder;
 import io.eventbackbone.job.StoreTables;
 import io.eventbackbone.job.Workload;
 import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.TimeIndexSettings;
 import io.eventbackbone.job.sink.AwsSettings;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
 import io.eventbackbone.local.SharedEmulators;
 import io.eventbackbone.store.StoredEvent;
+import io.eventbackbone.store.TimeIndex;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,7 +35,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * The slice reader against the emulator, without Flink: for windows placed on and between bucket
  * boundaries, on single events, around busy and quiet aggregates, and for rebuilds (no start), it visits
- * every event of the window exactly once, each aggregate once and in version order, and nothing else.
+ * every event of the window exactly once, each aggregate once and in version order, and nothing else; it
+ * reads the window's events and the index chunks of its buckets, nothing more.
  */
 @ExtendWith(SharedEmulators.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -44,15 +47,19 @@ class SliceReaderITCase {
 
     private DynamoDbAsyncClient dynamo;
     private String table;
+    private TimeIndexSettings index;
     private List<StoredEvent> stored;
-    private List<StoredEvent> indexEntries;
+    private List<String> chunkKeys;
+    private List<String> indexEntries;
     private ReplayRequest everything;
 
     @BeforeAll
     void seed(LocalEmulators emulators) throws Exception {
         try (DynamoDbClient sync = AwsClients.dynamoDb(emulators.dynamoDbEndpoint(), emulators.region());
-             EventLogSeeder seeder = new EventLogSeeder(SLICES, BUCKET)) {
-            table = StoreTables.createEventsTable(sync, "sr" + UUID.randomUUID().toString().substring(0, 8) + "-events");
+             EventLogSeeder seeder = new EventLogSeeder()) {
+            String name = "sr" + UUID.randomUUID().toString().substring(0, 8);
+            table = StoreTables.createEventsTable(sync, name + "-events");
+            index = new TimeIndexSettings(StoreTables.createTimeIndexTable(sync, name + "-time-index"), SLICES, BUCKET);
             Workload workload = new Workload(41, "sr");
             // 3,000 events of 150 aggregates over 20 minutes (a few much busier), plus one aggregate with an
             // event every 250 ms for two minutes: about 40 events per bucket.
@@ -69,15 +76,30 @@ class SliceReaderITCase {
             for (long[] o : order) {
                 seeder.submit(o[1] >= 0 ? events.get((int) o[1]) : workload.patch("sr-hot", "{\"i\":" + (-o[1]) + "}"), o[0]);
             }
-            seeder.writeTo(sync, table);
+            seeder.writeTo(sync, table, index);
             stored = seeder.stored();
+            // As after a restore: the events of minutes 11 to 13 listed a second time, by another writer.
+            EventLogSeeder.writeIndex(sync, index, expected(e -> e.getRecordedAt() >= T0 + 11 * 60_000L
+                    && e.getRecordedAt() < T0 + 14 * 60_000L));
+            EventLogSeeder.writeIndex(sync, index, List.of(ghost(1), ghost(2), ghost(3)));
+            indexEntries = StoreTables.indexEntries(sync, index.tableName);
+            chunkKeys = sync.scanPaginator(b -> b.tableName(index.tableName)).items().stream()
+                    .map(item -> item.get(TimeIndex.CHUNK).s()).collect(Collectors.toList());
         }
-        indexEntries = stored.stream().filter(e -> e.getTimeSlice() != null).collect(Collectors.toList());
-        stored.forEach(e -> e.setTimeSlice(null));
         AwsSettings aws = new AwsSettings(emulators.region(), emulators.dynamoDbEndpoint().toString(),
                 AwsClients.DUMMY_KEY, AwsClients.DUMMY_KEY);
         dynamo = aws.dynamoDbAsyncClient(SliceReader.MAX_IN_FLIGHT);
         everything = request(null);
+    }
+
+    /** An event the index lists but the events table does not hold. */
+    private static StoredEvent ghost(long version) {
+        StoredEvent e = new StoredEvent();
+        e.setAggregateId("sr-ghost");
+        e.setAggregateType("generic");
+        e.setVersion(version);
+        e.setRecordedAt(T0 + 15 * 60_000L + version);
+        return e;
     }
 
     @AfterAll
@@ -97,12 +119,13 @@ class SliceReaderITCase {
         final List<StoredEvent> events = new ArrayList<>();
         final Set<String> aggregates = new HashSet<>();
         long itemsRead;
+        long missing;
     }
 
     private Visited read(Long from, long to, ReplayRequest request) {
         Visited visited = new Visited();
         for (int slice = 0; slice < SLICES; slice++) {
-            SliceReader reader = new SliceReader(dynamo, table, BUCKET);
+            SliceReader reader = new SliceReader(dynamo, table, index);
             String[] current = new String[1];
             reader.read(slice, from, to, request, new SliceReader.Visitor() {
                 @Override
@@ -118,6 +141,7 @@ class SliceReaderITCase {
                 }
             });
             visited.itemsRead += reader.itemsRead();
+            visited.missing += reader.missingEvents();
         }
         return visited;
     }
@@ -186,24 +210,50 @@ class SliceReaderITCase {
     }
 
     @Test
-    void readsBusyAggregatesCloseToOneItemPerEvent() {
-        // The busy aggregate's bucket-aligned window: its entry, then the rest of the bucket, then one past.
+    void readsTheWindowsEventsAndTheIndexChunksOfItsBucketsAndNothingElse() {
         long from = T0 + 6 * 60_000L;
         long to = from + BUCKET;
-        Visited visited = read(from, to, request("sr-hot"));
-        assertThat(visited.events).hasSize(40);
-        assertThat(visited.itemsRead - otherEntries(from, to)).as("items read").isLessThanOrEqualTo(40 + 1 + 3);
-        // Starting inside the bucket: the part before the start is skipped by reading backwards from the next
-        // bucket's entry down to one item before the start.
-        Visited inside = read(from + 5_000, to + 5_000, request("sr-hot"));
-        assertThat(inside.events).hasSize(40);
-        assertThat(inside.itemsRead - otherEntries(from, to + 5_000)).as("items read")
-                .isLessThanOrEqualTo(1 + 20 + 1 + 20 + 1 + 3);
+        Visited visited = read(from, to, everything);
+        assertThat(visited.itemsRead).isEqualTo(visited.events.size() + chunksRead(from, to));
+        // Starting inside a bucket, the chunks of that whole bucket are read, but no event before the start.
+        Visited inside = read(from + 5_000, to + 5_000, everything);
+        assertThat(inside.itemsRead).isEqualTo(inside.events.size() + chunksRead(from + 5_000, to + 5_000));
     }
 
-    /** Index entries of other aggregates that a read of the index between these instants returns. */
-    private long otherEntries(long from, long to) {
-        return indexEntries.stream().filter(e -> !e.getAggregateId().equals("sr-hot")
-                && e.getRecordedAt() >= from && e.getRecordedAt() < to).count();
+    @Test
+    void readsABusyAggregatesWindowByQueryWithoutReadingPastIt() {
+        long from = T0 + 6 * 60_000L + 1_000;
+        long to = T0 + 7 * 60_000L;
+        Visited visited = read(from, to, request("sr-hot"));
+        assertThat(visited.events).hasSizeGreaterThan(SliceReader.QUERY_FROM_VERSIONS);
+        assertThat(visited.itemsRead).isEqualTo(visited.events.size() + chunksRead(from, to));
+    }
+
+    @Test
+    void anEventListedTwiceInTheIndexIsVisitedOnce() {
+        long from = T0 + 11 * 60_000L;
+        long to = T0 + 14 * 60_000L;
+        List<String> listed = indexEntries.stream().filter(entry -> {
+            long at = Long.parseLong(entry.substring(entry.indexOf('@') + 1));
+            return at >= from && at < to;
+        }).collect(Collectors.toList());
+        assertThat(listed).hasSize(2 * new HashSet<>(listed).size()).isNotEmpty();
+        assertReads(from, to);
+        assertReads(null, to);
+    }
+
+    @Test
+    void anEventTheIndexListsButTheTableLacksIsCountedAsMissingAndNotVisited() {
+        Visited visited = read(T0 + 15 * 60_000L, T0 + 15 * 60_000L + 10, everything);
+        assertThat(visited.events).extracting(StoredEvent::getAggregateId).doesNotContain("sr-ghost");
+        assertThat(visited.missing).isEqualTo(3);
+        assertReads(T0 + 15 * 60_000L, T0 + 15 * 60_000L + 10);
+    }
+
+    /** Index chunks of every slice that a read of [from, to) asks for. */
+    private long chunksRead(long from, long to) {
+        String lowest = TimeIndex.chunkKeyBound(TimeIndex.indexLowerBound(from, BUCKET));
+        String highest = TimeIndex.chunkKeyBound(to);
+        return chunkKeys.stream().filter(k -> k.compareTo(lowest) >= 0 && k.compareTo(highest) <= 0).count();
     }
 }
