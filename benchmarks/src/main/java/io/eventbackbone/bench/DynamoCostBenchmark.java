@@ -75,14 +75,11 @@ final class DynamoCostBenchmark {
 
     /** The job's configuration against the emulator behind the counting proxy; everything else default. */
     static JobConfig jobConfig(LocalEmulators emulators, CountingAwsProxy proxy, BenchTables tables) {
-        return new JobConfig(Map.of())
+        return tables.names(new JobConfig(Map.of())
                 .with(ConfigKey.AWS_REGION, emulators.region())
                 .with(ConfigKey.DYNAMODB_ENDPOINT, proxy.endpoint().toString())
                 .with(ConfigKey.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
-                .with(ConfigKey.AWS_SECRET_KEY, AwsClients.DUMMY_KEY)
-                .with(ConfigKey.EVENTS_TABLE, tables.events)
-                .with(ConfigKey.PROJECTIONS_TABLE, tables.projections)
-                .with(ConfigKey.REJECTIONS_TABLE, tables.rejections);
+                .with(ConfigKey.AWS_SECRET_KEY, AwsClients.DUMMY_KEY));
     }
 
     /** Requests and WCU per stored event, ours beside the naive design's, from the proxy and the tap. */

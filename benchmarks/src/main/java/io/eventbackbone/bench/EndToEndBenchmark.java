@@ -277,16 +277,13 @@ final class EndToEndBenchmark {
 
     private JobClient startJob(String stream, BenchTables tables, CountingAwsProxy proxy) throws Exception {
         // run-local's own property file, pointed at this run's emulators, stream and tables.
-        JobConfig config = JobConfig.fromGroups(ApplicationProperties.load(new String[0]))
+        JobConfig config = tables.names(JobConfig.fromGroups(ApplicationProperties.load(new String[0]))
                 .with(ConfigKey.AWS_REGION, emulators.region())
                 .with(ConfigKey.KINESIS_ENDPOINT, kinesisProxy.endpoint().toString())
                 .with(ConfigKey.DYNAMODB_ENDPOINT, proxy.endpoint().toString())
                 .with(ConfigKey.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
                 .with(ConfigKey.AWS_SECRET_KEY, AwsClients.DUMMY_KEY)
-                .with(ConfigKey.EVENTS_STREAM_ARN, LocalStreams.streamArn(emulators.region(), stream))
-                .with(ConfigKey.EVENTS_TABLE, tables.events)
-                .with(ConfigKey.PROJECTIONS_TABLE, tables.projections)
-                .with(ConfigKey.REJECTIONS_TABLE, tables.rejections);
+                .with(ConfigKey.EVENTS_STREAM_ARN, LocalStreams.streamArn(emulators.region(), stream)));
         ObjectNode jobConfig = details.putObject("jobConfig");
         config.asMap().forEach(jobConfig::put);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());

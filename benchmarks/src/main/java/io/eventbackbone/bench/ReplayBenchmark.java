@@ -74,15 +74,12 @@ final class ReplayBenchmark {
         try (BenchTables tables = new BenchTables(emulators, "replay");
              DynamoDbClient dynamo = AwsClients.dynamoDb(emulators.dynamoDbEndpoint(), emulators.region());
              KinesisClient kinesis = AwsClients.kinesis(emulators.kinesisEndpoint(), emulators.region())) {
-            JobConfig config = new JobConfig(Map.of())
+            JobConfig config = tables.names(new JobConfig(Map.of())
                     .with(ConfigKey.AWS_REGION, emulators.region())
                     .with(ConfigKey.KINESIS_ENDPOINT, emulators.kinesisEndpoint().toString())
                     .with(ConfigKey.DYNAMODB_ENDPOINT, emulators.dynamoDbEndpoint().toString())
                     .with(ConfigKey.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
-                    .with(ConfigKey.AWS_SECRET_KEY, AwsClients.DUMMY_KEY)
-                    .with(ConfigKey.EVENTS_TABLE, tables.events)
-                    .with(ConfigKey.PROJECTIONS_TABLE, tables.projections)
-                    .with(ConfigKey.REJECTIONS_TABLE, tables.rejections);
+                    .with(ConfigKey.AWS_SECRET_KEY, AwsClients.DUMMY_KEY));
             long seeding = System.nanoTime();
             seed(config, events / 2);
             details.put("tableEvents", events);
