@@ -1,18 +1,22 @@
 package io.eventbackbone.bench;
 
+import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
 import io.eventbackbone.store.EventsTable;
 import io.eventbackbone.store.ProjectionsTable;
 import io.eventbackbone.store.RejectionsTable;
+import io.eventbackbone.store.TimeIndex;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
-/** A fresh set of the product's three tables in the emulator, named for one benchmark. */
+/** A fresh set of the product's tables (events, its time index, projections, rejections) in the emulator, named for one benchmark. */
 final class BenchTables implements AutoCloseable {
     final String events;
+    final String timeIndex;
     final String projections;
     final String rejections;
     private final DynamoDbClient dynamo;
@@ -21,9 +25,11 @@ final class BenchTables implements AutoCloseable {
         this.dynamo = AwsClients.dynamoDb(emulators.dynamoDbEndpoint(), emulators.region());
         String prefix = purpose + "-" + UUID.randomUUID().toString().substring(0, 6);
         events = prefix + "-events";
+        timeIndex = prefix + "-time-index";
         projections = prefix + "-projections";
         rejections = prefix + "-rejections";
         create(dynamo, EventsTable.createTableRequest(events));
+        create(dynamo, TimeIndex.createTableRequest(timeIndex));
         create(dynamo, ProjectionsTable.createTableRequest(projections));
         create(dynamo, RejectionsTable.createTableRequest(rejections));
     }
@@ -42,7 +48,7 @@ final class BenchTables implements AutoCloseable {
     /** Drops the tables: dynalite keeps everything in memory, and later figures need it. */
     @Override
     public void close() {
-        for (String table : new String[] {events, projections, rejections}) {
+        for (String table : new String[] {events, timeIndex, projections, rejections}) {
             try {
                 dynamo.deleteTable(b -> b.tableName(table));
             } catch (RuntimeException e) {
@@ -50,6 +56,14 @@ final class BenchTables implements AutoCloseable {
             }
         }
         dynamo.close();
+    }
+
+    /** {@code config} pointed at these tables: the job's and the replay's table names. */
+    JobConfig names(JobConfig config) {
+        return config.with(ConfigKey.EVENTS_TABLE, events)
+                .with(ConfigKey.TIME_INDEX_TABLE, timeIndex)
+                .with(ConfigKey.PROJECTIONS_TABLE, projections)
+                .with(ConfigKey.REJECTIONS_TABLE, rejections);
     }
 
     static void sleep(long millis) {

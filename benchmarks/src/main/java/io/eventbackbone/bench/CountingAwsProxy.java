@@ -3,6 +3,7 @@ package io.eventbackbone.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventbackbone.store.ItemSize;
+import io.eventbackbone.store.TimeIndex;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -32,9 +34,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * A loopback HTTP proxy in front of an AWS emulator that counts what passes: requests per operation (from
  * the {@code X-Amz-Target} header), and for DynamoDB, per table, the items written and their write capacity
- * units (from each item's size, by {@link ItemSize}), including the writes a sparse GSI adds for items that
- * carry its key. The job's own clients cannot be instrumented from outside, so the job is pointed at this
- * endpoint instead.
+ * units (from each item's size, by {@link ItemSize}), and for a time index table the events its chunks list;
+ * for reads, per table, the items that Query and BatchGetItem answers hold. The job's own clients cannot be
+ * instrumented from outside, so the job is pointed at this endpoint instead.
  *
  * <p>It relays HTTP/1.1 messages byte for byte over one upstream connection per client connection, with
  * TCP_NODELAY on both sides: a relay that wrote headers and body in two segments would add the 40 ms of
@@ -46,13 +48,15 @@ final class CountingAwsProxy implements AutoCloseable {
     private final ExecutorService connections;
     private final URI target;
     private final ObjectMapper json = new ObjectMapper();
-    /** Table name -> the attribute whose presence puts an item into that table's sparse GSI. */
-    private final Map<String, String> sparseIndexKeys = new ConcurrentHashMap<>();
+    /** Tables whose items are time index chunks. */
+    private final Set<String> timeIndexTables = ConcurrentHashMap.newKeySet();
     private final Map<String, LongAdder> requestsByOperation = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> itemsByTable = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> unitsByTable = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> indexUnitsByTable = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> indexEntriesByTable = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> requestsByTable = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> readRequestsByTable = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> itemsReadByTable = new ConcurrentHashMap<>();
     private final LongAdder conditionalFailures = new LongAdder();
     /** Operation -> the emulator's response times (request relayed to response read), in microseconds. */
     private final Map<String, java.util.Queue<Long>> responseMicrosByOperation = new ConcurrentHashMap<>();
@@ -76,17 +80,19 @@ final class CountingAwsProxy implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getLocalPort());
     }
 
-    /** Items written to {@code table} that carry {@code attribute} are also written to its sparse GSI. */
-    void sparseIndex(String table, String attribute) {
-        sparseIndexKeys.put(table, attribute);
+    /** Items written to {@code table} are time index chunks: the events they list are counted too. */
+    void timeIndex(String table) {
+        timeIndexTables.add(table);
     }
 
     void reset() {
         requestsByOperation.clear();
         itemsByTable.clear();
         unitsByTable.clear();
-        indexUnitsByTable.clear();
+        indexEntriesByTable.clear();
         requestsByTable.clear();
+        readRequestsByTable.clear();
+        itemsReadByTable.clear();
         conditionalFailures.reset();
         responseMicrosByOperation.clear();
     }
@@ -122,9 +128,19 @@ final class CountingAwsProxy implements AutoCloseable {
         return sum(unitsByTable, table);
     }
 
-    /** Write capacity units in the table's sparse GSI. */
-    long indexUnits(String table) {
-        return sum(indexUnitsByTable, table);
+    /** Events listed by the time index chunks written to the table. */
+    long indexEntries(String table) {
+        return sum(indexEntriesByTable, table);
+    }
+
+    /** Query and BatchGetItem requests that read the table (a BatchGetItem counts for each table it reads). */
+    long readRequests(String table) {
+        return sum(readRequestsByTable, table);
+    }
+
+    /** Items read from the table: a Query's scanned items, a BatchGetItem's items returned. */
+    long itemsRead(String table) {
+        return sum(itemsReadByTable, table);
     }
 
     long conditionalFailures() {
@@ -137,7 +153,9 @@ final class CountingAwsProxy implements AutoCloseable {
         requestsByTable.forEach((k, v) -> out.put("writeRequests." + k, v.sum()));
         itemsByTable.forEach((k, v) -> out.put("items." + k, v.sum()));
         unitsByTable.forEach((k, v) -> out.put("wcu." + k, v.sum()));
-        indexUnitsByTable.forEach((k, v) -> out.put("gsiWcu." + k, v.sum()));
+        indexEntriesByTable.forEach((k, v) -> out.put("timeIndexEntries." + k, v.sum()));
+        readRequestsByTable.forEach((k, v) -> out.put("readRequests." + k, v.sum()));
+        itemsReadByTable.forEach((k, v) -> out.put("itemsRead." + k, v.sum()));
         out.put("conditionalCheckFailures", conditionalFailures.sum());
         return out;
     }
@@ -178,6 +196,8 @@ final class CountingAwsProxy implements AutoCloseable {
                         .add((System.nanoTime() - sent) / 1000);
                 if (response.startLine.contains(" 400 ") && contains(response.body, "ConditionalCheckFailed")) {
                     conditionalFailures.increment();
+                } else if (response.startLine.contains(" 200 ")) {
+                    countRead(operation, request.body, response.body);
                 }
                 response.writeTo(toClient);
             }
@@ -303,13 +323,35 @@ final class CountingAwsProxy implements AutoCloseable {
 
     private void written(String table, JsonNode itemJson) {
         Map<String, AttributeValue> item = item(itemJson);
-        int units = ItemSize.writeUnits(item);
         count(itemsByTable, table, 1);
-        count(unitsByTable, table, units);
-        String indexKey = sparseIndexKeys.get(table);
-        if (indexKey != null && item.containsKey(indexKey)) {
-            // The GSI projects ALL attributes, so its entry is as large as the item.
-            count(indexUnitsByTable, table, units);
+        count(unitsByTable, table, ItemSize.writeUnits(item));
+        if (timeIndexTables.contains(table)) {
+            long[] entries = new long[1];
+            TimeIndex.readChunk(item, (id, type, version, recordedAt) -> entries[0]++);
+            count(indexEntriesByTable, table, entries[0]);
+        }
+    }
+
+    /** Items in a successful read's answer, per table. */
+    private void countRead(String operation, byte[] request, byte[] response) {
+        try {
+            if (operation.equals("Query")) {
+                String table = json.readTree(request).path("TableName").asText();
+                JsonNode answer = json.readTree(response);
+                count(readRequestsByTable, table, 1);
+                count(itemsReadByTable, table, answer.path("ScannedCount").asLong(answer.path("Count").asLong()));
+            } else if (operation.equals("BatchGetItem")) {
+                for (Iterator<String> it = json.readTree(request).path("RequestItems").fieldNames(); it.hasNext(); ) {
+                    count(readRequestsByTable, it.next(), 1);
+                }
+                JsonNode tables = json.readTree(response).path("Responses");
+                for (Iterator<Map.Entry<String, JsonNode>> it = tables.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> table = it.next();
+                    count(itemsReadByTable, table.getKey(), table.getValue().size());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            count(requestsByOperation, "unreadable", 1);
         }
     }
 

@@ -6,7 +6,6 @@ import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.event.EnvelopeCodec;
 import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.job.EventStoreJob;
-import io.eventbackbone.job.config.ConfigKey;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.process.DeciderSettings;
 import io.eventbackbone.job.source.SourceRecord;
@@ -15,7 +14,6 @@ import io.eventbackbone.store.EventsTable;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.ProjectionsTable;
 import io.eventbackbone.store.StoredEvent;
-import io.eventbackbone.store.TimeIndex;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -157,6 +155,7 @@ final class JobCostBenchmark {
         out.put("rejections", RunProbe.REJECTIONS.sum());
         out.put("requestsBuilt", RunProbe.REQUESTS_BUILT.sum());
         out.put("itemsBuilt", RunProbe.ITEMS_BUILT.sum());
+        out.put("timeIndexChunksBuilt", RunProbe.INDEX_CHUNKS_BUILT.sum());
         out.put("firstReadToLastWriteSeconds", seconds);
         out.put("jobWallSeconds", wall);
         out.put("eventsPerSecond", rate);
@@ -184,16 +183,17 @@ final class JobCostBenchmark {
 
     /**
      * What the job computes, without Flink: parse, dedupe, version and recordedAt, domain logic and undo,
-     * time-index slice, item size checks, and the sinks' buffering and request building; state in HashMaps.
+     * item size checks, and the sinks' buffering and request building, time index chunks included; state in
+     * HashMaps.
      */
     static double plainDecisions(SourceRecord[][] shards, int perThread) throws Exception {
-        DeciderSettingsView settings = new DeciderSettingsView();
         return onTwoThreads(shards, perThread, shard -> {
             AggregateFold fold = new AggregateFold(DomainLogics.discover());
             Map<String, Projection> heads = new HashMap<>();
             Set<String> seen = new HashSet<>();
             UnsentStoreSinks.BufferingWriter<StoredEvent> events = new UnsentStoreSinks.BufferingWriter<>(
-                    new UnsentStoreSinks.BatchPuts<>("events", TableItems.storedEvents()), new LongAdder(),
+                    new UnsentStoreSinks.BatchPuts<>("events", TableItems.storedEvents(), UnsentStoreSinks.TIME_INDEX),
+                    new LongAdder(),
                     UnsentStoreSinks.MAX_BUFFERED);
             UnsentStoreSinks.BufferingWriter<Projection> projections = new UnsentStoreSinks.BufferingWriter<>(
                     new UnsentStoreSinks.ConditionalPuts("projections"), new LongAdder(),
@@ -211,9 +211,7 @@ final class JobCostBenchmark {
                 long recordedAt = head == null ? r.getArrivalMillis() : Math.max(r.getArrivalMillis(), previous + 1);
                 AggregateFold.Step step = fold.apply(e.getAggregateType(), head == null ? null : head.getState(),
                         version, recordedAt, e.getEventId(), e.getType(), e.getData(), e.getMetadata(), e.getOccurredAt());
-                Integer slice = TimeIndex.entersNewBucket(previous, recordedAt, settings.bucketMillis, version)
-                        ? TimeIndex.slice(e.getAggregateId(), settings.slices) : null;
-                StoredEvent event = StoredEvent.of(e, version, recordedAt, step.undo(), slice);
+                StoredEvent event = StoredEvent.of(e, version, recordedAt, step.undo());
                 Projection projection = new Projection(e.getAggregateId(), e.getAggregateType(), version, step.state(),
                         recordedAt, e.getEventId());
                 sink += EventsTable.itemSize(event) + ProjectionsTable.itemSize(projection);
@@ -225,12 +223,6 @@ final class JobCostBenchmark {
             projections.flush(false);
             return sink;
         });
-    }
-
-    /** The time-index defaults the job runs with. */
-    private static final class DeciderSettingsView {
-        final int slices = Integer.parseInt(ConfigKey.TIME_INDEX_SLICES.defaultValue());
-        final long bucketMillis = Long.parseLong(ConfigKey.TIME_INDEX_BUCKET_MILLIS.defaultValue());
     }
 
     interface ShardWork {

@@ -8,12 +8,10 @@ import io.eventbackbone.store.ProjectionsTable;
 import io.eventbackbone.store.Rejection;
 import io.eventbackbone.store.StoredEvent;
 import java.io.IOException;
-import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Wraps the job's real sinks and, for every record handed to them, adds up what the naive design would
@@ -26,7 +24,6 @@ final class NaiveDesignTap implements StoreSinks {
 
     static final LongAdder EVENTS = new LongAdder();
     static final LongAdder EVENT_UNITS = new LongAdder();
-    static final LongAdder INDEXED_EVENTS = new LongAdder();
     static final LongAdder PROJECTIONS = new LongAdder();
     static final LongAdder PROJECTION_UNITS = new LongAdder();
     static final LongAdder REJECTIONS = new LongAdder();
@@ -47,7 +44,6 @@ final class NaiveDesignTap implements StoreSinks {
     static void reset() {
         EVENTS.reset();
         EVENT_UNITS.reset();
-        INDEXED_EVENTS.reset();
         PROJECTIONS.reset();
         PROJECTION_UNITS.reset();
         REJECTIONS.reset();
@@ -82,16 +78,10 @@ final class NaiveDesignTap implements StoreSinks {
 
         void observe(Object record) {
             switch (this) {
-                case EVENT: {
-                    StoredEvent e = (StoredEvent) record;
-                    Map<String, AttributeValue> item = EventsTable.toItem(e);
-                    if (item.remove(EventsTable.TIME_SLICE) != null) {
-                        INDEXED_EVENTS.increment();
-                    }
+                case EVENT:
                     EVENTS.increment();
-                    EVENT_UNITS.add(ItemSize.writeUnits(item));
+                    EVENT_UNITS.add(ItemSize.writeUnits(EventsTable.toItem((StoredEvent) record)));
                     break;
-                }
                 case PROJECTION:
                     if (recordLag) {
                         SINK_LAG_MILLIS.add(System.currentTimeMillis() - ((Projection) record).getUpdatedAt());

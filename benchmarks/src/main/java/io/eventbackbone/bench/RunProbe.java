@@ -15,6 +15,8 @@ final class RunProbe {
     static final LongAdder REJECTIONS = new LongAdder();
     static final LongAdder REQUESTS_BUILT = new LongAdder();
     static final LongAdder ITEMS_BUILT = new LongAdder();
+    /** Time index chunk items among the items built. */
+    static final LongAdder INDEX_CHUNKS_BUILT = new LongAdder();
 
     private RunProbe() {
     }
@@ -27,6 +29,7 @@ final class RunProbe {
         REJECTIONS.reset();
         REQUESTS_BUILT.reset();
         ITEMS_BUILT.reset();
+        INDEX_CHUNKS_BUILT.reset();
     }
 
     static void markStart() {

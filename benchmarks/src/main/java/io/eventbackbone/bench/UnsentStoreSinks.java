@@ -1,12 +1,15 @@
 package io.eventbackbone.bench;
 
 import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobConfig;
+import io.eventbackbone.job.config.TimeIndexSettings;
 import io.eventbackbone.job.sink.StoreSinks;
 import io.eventbackbone.job.sink.TableItems;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.ProjectionsTable;
 import io.eventbackbone.store.Rejection;
 import io.eventbackbone.store.StoredEvent;
+import io.eventbackbone.store.TimeIndexChunks;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,7 +28,10 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 /**
  * The job's three sinks minus the network: they buffer and coalesce as the DynamoDB sinks do (by key, up
  * to {@code dynamodb.max.buffered.items}, projections up to {@code dynamodb.max.buffered.projections}), build the same items and the same BatchWriteItem and
- * conditional PutItem requests, and then drop them. What remains is the job's own cost.
+ * conditional PutItem requests, and then drop them. The events sink also lists every event in time index
+ * chunks, as {@code BatchPutSink} does, and builds the BatchWriteItem requests of the chunks it fills, of those it
+ * drains when its open chunks reach the memory bound, and of every open one at each flush. What remains is the
+ * job's own cost.
  */
 final class UnsentStoreSinks implements StoreSinks {
     private static final long serialVersionUID = 1L;
@@ -33,12 +39,16 @@ final class UnsentStoreSinks implements StoreSinks {
     static final int MAX_BUFFERED = Integer.parseInt(ConfigKey.WRITE_MAX_BUFFERED.defaultValue());
     static final int MAX_BUFFERED_PROJECTIONS =
             Integer.parseInt(ConfigKey.WRITE_MAX_BUFFERED_PROJECTIONS.defaultValue());
+    /** Characters of time index entries a sink keeps in open chunks before it writes them all (the job's default). */
+    static final long MAX_OPEN_INDEX_CHARS = Long.parseLong(ConfigKey.WRITE_MAX_BUFFERED_BYTES.defaultValue());
     /** BatchWriteItem's limit, as the events sink uses it. */
     static final int MAX_BATCH_ITEMS = 25;
+    /** The time index as the job writes it by default: table name, slices, bucket. */
+    static final TimeIndexSettings TIME_INDEX = TimeIndexSettings.from(new JobConfig(Map.of()));
 
     @Override
     public Sink<StoredEvent> events() {
-        return new UnsentSink<>(new BatchPuts<>("events", TableItems.storedEvents()));
+        return new UnsentSink<>(new BatchPuts<>("events", TableItems.storedEvents(), TIME_INDEX));
     }
 
     @Override
@@ -57,19 +67,46 @@ final class UnsentStoreSinks implements StoreSinks {
 
         boolean supersedes(T newer, T older);
 
-        /** Builds the requests for the records and returns the last one (kept, so nothing is optimised away). */
-        SdkRequest build(List<T> records);
+        /** A writer's time index chunks, or null when the table's records are not indexed. */
+        default TimeIndexChunks newChunks() {
+            return null;
+        }
+
+        /**
+         * Builds the requests for the records, listing them in {@code chunks} (when not null) with the requests
+         * of the chunks that fills; returns the last request (kept, so nothing is optimised away).
+         */
+        SdkRequest build(List<T> records, TimeIndexChunks chunks);
+
+        /** Builds the requests of every open chunk, as a flush writes them; returns the last one, or null. */
+        default SdkRequest drain(TimeIndexChunks chunks) {
+            return null;
+        }
     }
 
-    /** Append-only items, 25 to a BatchWriteItem request, as {@code BatchPutSink} sends them. */
+    /**
+     * Append-only items, 25 to a BatchWriteItem request, as {@code BatchPutSink} sends them; given a time index,
+     * each record is listed in its chunks after its items, and chunk items go 25 to a request to the index table.
+     */
     static final class BatchPuts<T> implements Requests<T> {
         private static final long serialVersionUID = 1L;
         private final String table;
         private final TableItems<T> items;
+        private final TimeIndexSettings index;
 
         BatchPuts(String table, TableItems<T> items) {
+            this(table, items, null);
+        }
+
+        BatchPuts(String table, TableItems<T> items, TimeIndexSettings index) {
             this.table = table;
             this.items = items;
+            this.index = index;
+        }
+
+        @Override
+        public TimeIndexChunks newChunks() {
+            return index == null ? null : new TimeIndexChunks(index.slices, index.bucketMillis);
         }
 
         @Override
@@ -83,18 +120,48 @@ final class UnsentStoreSinks implements StoreSinks {
         }
 
         @Override
-        public SdkRequest build(List<T> records) {
+        public SdkRequest build(List<T> records, TimeIndexChunks chunks) {
+            List<Map<String, AttributeValue>> puts = new ArrayList<>(records.size());
+            List<Map<String, AttributeValue>> fullChunks = new ArrayList<>();
+            for (T record : records) {
+                puts.add(items.toItem(record));
+                if (chunks != null) {
+                    Map<String, AttributeValue> full = items.index(record, chunks);
+                    if (full != null) {
+                        fullChunks.add(full);
+                    }
+                }
+            }
+            SdkRequest last = batchPuts(table, puts);
+            if (chunks != null && chunks.openChars() >= MAX_OPEN_INDEX_CHARS) {
+                fullChunks.addAll(chunks.drain());
+            }
+            SdkRequest lastChunks = indexPuts(fullChunks);
+            return lastChunks == null ? last : lastChunks;
+        }
+
+        @Override
+        public SdkRequest drain(TimeIndexChunks chunks) {
+            return chunks == null ? null : indexPuts(chunks.drain());
+        }
+
+        private SdkRequest indexPuts(List<Map<String, AttributeValue>> chunkItems) {
+            RunProbe.INDEX_CHUNKS_BUILT.add(chunkItems.size());
+            return batchPuts(index.tableName, chunkItems);
+        }
+
+        private static SdkRequest batchPuts(String table, List<Map<String, AttributeValue>> puts) {
             SdkRequest last = null;
             List<WriteRequest> batch = new ArrayList<>(MAX_BATCH_ITEMS);
-            for (int i = 0; i < records.size(); i++) {
-                batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(items.toItem(records.get(i))).build()).build());
-                if (batch.size() == MAX_BATCH_ITEMS || i == records.size() - 1) {
+            for (int i = 0; i < puts.size(); i++) {
+                batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(puts.get(i)).build()).build());
+                if (batch.size() == MAX_BATCH_ITEMS || i == puts.size() - 1) {
                     last = BatchWriteItemRequest.builder().requestItems(Map.of(table, batch)).build();
                     RunProbe.REQUESTS_BUILT.increment();
                     batch = new ArrayList<>(MAX_BATCH_ITEMS);
                 }
             }
-            RunProbe.ITEMS_BUILT.add(records.size());
+            RunProbe.ITEMS_BUILT.add(puts.size());
             return last;
         }
     }
@@ -119,7 +186,7 @@ final class UnsentStoreSinks implements StoreSinks {
         }
 
         @Override
-        public SdkRequest build(List<Projection> records) {
+        public SdkRequest build(List<Projection> records, TimeIndexChunks chunks) {
             SdkRequest last = null;
             for (Projection p : records) {
                 last = PutItemRequest.builder().tableName(table).item(ProjectionsTable.toItem(p))
@@ -158,11 +225,15 @@ final class UnsentStoreSinks implements StoreSinks {
         }
     }
 
-    /** Buffers by key, coalescing as {@code BufferedTableWriter} does, and builds requests when full. */
+    /**
+     * Buffers by key, coalescing as {@code BufferedTableWriter} does, and builds requests when full; at each flush
+     * also those of its open time index chunks, as {@code BatchPutSink} does.
+     */
     static final class BufferingWriter<T> implements SinkWriter<T> {
         private final Requests<T> requests;
         private final LongAdder received;
         private final Map<String, T> buffer = new LinkedHashMap<>();
+        private final TimeIndexChunks chunks;
         private long count;
         @SuppressWarnings("unused")
         private volatile SdkRequest lastBuilt;
@@ -173,6 +244,7 @@ final class UnsentStoreSinks implements StoreSinks {
             this.requests = requests;
             this.received = received;
             this.maxBuffered = maxBuffered;
+            this.chunks = requests.newChunks();
         }
 
         @Override
@@ -191,6 +263,10 @@ final class UnsentStoreSinks implements StoreSinks {
         @Override
         public void flush(boolean endOfInput) {
             flushBuffer();
+            SdkRequest index = requests.drain(chunks);
+            if (index != null) {
+                lastBuilt = index;
+            }
             if (endOfInput) {
                 RunProbe.markEnd();
             }
@@ -198,7 +274,7 @@ final class UnsentStoreSinks implements StoreSinks {
 
         private void flushBuffer() {
             if (!buffer.isEmpty()) {
-                lastBuilt = requests.build(new ArrayList<>(buffer.values()));
+                lastBuilt = requests.build(new ArrayList<>(buffer.values()), chunks);
                 buffer.clear();
             }
         }
