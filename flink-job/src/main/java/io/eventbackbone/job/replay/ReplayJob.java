@@ -7,6 +7,9 @@ import io.eventbackbone.job.config.TimeIndexSettings;
 import io.eventbackbone.job.sink.AwsSettings;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.StoredEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -20,6 +23,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReplayJob {
     private static final Logger LOG = LoggerFactory.getLogger(ReplayJob.class);
+    /**
+     * The streaming job writes the time index chunks of its open buckets at each checkpoint (one minute by
+     * default on Managed Flink), so the index can lag the events table by a checkpoint interval.
+     */
+    static final Duration INDEX_LAG = Duration.ofMinutes(2);
 
     private ReplayJob() {
     }
@@ -30,6 +38,7 @@ public final class ReplayJob {
         AwsSettings dynamo = AwsSettings.dynamoDb(config);
         String eventsTable = config.require(ConfigKey.EVENTS_TABLE);
         TimeIndexSettings index = TimeIndexSettings.from(config);
+        indexLagWarning(request, Instant.now()).ifPresent(LOG::warn);
         int slices = index.slices;
         int readers = config.has(ConfigKey.REPLAY_PARALLELISM)
                 ? config.getInt(ConfigKey.REPLAY_PARALLELISM, 1, 1024) : env.getParallelism();
@@ -64,5 +73,15 @@ public final class ReplayJob {
                     .setParallelism(readers).uid("replay-projection-sink").name("projections table");
         }
         LOG.info("defined {}", request);
+    }
+
+    /** A warning when the window ends so recently that the time index may not list all of its events yet. */
+    static Optional<String> indexLagWarning(ReplayRequest request, Instant now) {
+        if (!request.to().isAfter(now.minus(INDEX_LAG))) {
+            return Optional.empty();
+        }
+        return Optional.of(request.runId() + ": replay.to " + request.to() + " is less than " + INDEX_LAG.toMinutes()
+                + " minutes ago; events stored since the streaming job's last checkpoint may not be in the time index"
+                + " yet and would not be replayed");
     }
 }
