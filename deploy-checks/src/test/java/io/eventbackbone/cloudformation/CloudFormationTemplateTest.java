@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.eventbackbone.store.EventsTable;
 import io.eventbackbone.store.ProjectionsTable;
 import io.eventbackbone.store.RejectionsTable;
+import io.eventbackbone.store.TimeIndex;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,8 +16,8 @@ import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 class CloudFormationTemplateTest {
 
     private static final CloudFormationTemplate TEMPLATE = Repository.TEMPLATE;
-    private static final Map<String, String> LOCAL_TABLE_NAMES = Map.of(
-            "EventsTable", "local-events", "ProjectionsTable", "local-projections", "RejectionsTable", "local-rejections");
+    private static final Map<String, String> LOCAL_TABLE_NAMES = Map.of("EventsTable", "local-events",
+            "TimeIndexTable", "local-time-index", "ProjectionsTable", "local-projections", "RejectionsTable", "local-rejections");
     private static final Map<String, String> LOCAL_STREAM_NAMES = Map.of(
             "EventsStream", "local-events", "PlaybackStream", "local-playback");
 
@@ -93,11 +94,11 @@ class CloudFormationTemplateTest {
     void resourcesAreFoundByType() {
         assertThat(TEMPLATE.resourcesOfType(CloudFormationTemplate.DYNAMODB_TABLE))
                 .extracting(CloudFormationTemplate.Resource::logicalId)
-                .containsExactly("EventsTable", "ProjectionsTable", "RejectionsTable");
+                .containsExactly("EventsTable", "TimeIndexTable", "ProjectionsTable", "RejectionsTable");
         assertThat(TEMPLATE.resourcesOfType(CloudFormationTemplate.KINESIS_STREAM))
                 .extracting(CloudFormationTemplate.Resource::logicalId)
                 .containsExactly("EventsStream", "PlaybackStream");
-        assertThat(TEMPLATE.resource("EventsTable").property("GlobalSecondaryIndexes")).isInstanceOf(List.class);
+        assertThat(TEMPLATE.resource("RejectionsTable").property("GlobalSecondaryIndexes")).isInstanceOf(List.class);
         assertThatThrownBy(() -> TEMPLATE.resource("Nope")).hasMessageContaining("no resource Nope");
     }
 
@@ -107,6 +108,7 @@ class CloudFormationTemplateTest {
 
         assertThat(tables).containsExactly(
                 EventsTable.createTableRequest("local-events"),
+                TimeIndex.createTableRequest("local-time-index"),
                 ProjectionsTable.createTableRequest("local-projections"),
                 RejectionsTable.createTableRequest("local-rejections"));
     }
@@ -114,10 +116,10 @@ class CloudFormationTemplateTest {
     @Test
     void everyTableNeedsANameAndNoOtherNameIsAccepted() {
         assertThatThrownBy(() -> TEMPLATE.tables(Map.of("EventsTable", "e")))
-                .hasMessageContaining("missing: [ProjectionsTable, RejectionsTable]");
-        assertThatThrownBy(() -> TEMPLATE.tables(Map.of("EventsTable", "e", "ProjectionsTable", "p",
+                .hasMessageContaining("missing: [ProjectionsTable, RejectionsTable, TimeIndexTable]");
+        assertThatThrownBy(() -> TEMPLATE.tables(Map.of("EventsTable", "e", "TimeIndexTable", "i", "ProjectionsTable", "p",
                 "RejectionsTable", "r", "EventTable", "x")))
-                .hasMessageContaining("not tables of the template: [EventTable]");
+                .hasMessageContaining("not tables of the template: [EventTable]").hasMessageNotContaining("missing");
     }
 
     @Test
@@ -153,7 +155,8 @@ class CloudFormationTemplateTest {
         TemplateBindings stack = TemplateBindings.stack("event-backbone", "us-east-1", "000000000000");
 
         assertThat(TEMPLATE.tables(stack)).extracting(CreateTableRequest::tableName)
-                .containsExactly("event-backbone-events", "event-backbone-projections", "event-backbone-rejections");
+                .containsExactly("event-backbone-events", "event-backbone-time-index", "event-backbone-projections",
+                        "event-backbone-rejections");
         assertThat(TEMPLATE.streams(stack)).extracting(StreamSpec::name)
                 .containsExactly("event-backbone-events", "event-backbone-playback");
     }
@@ -183,6 +186,7 @@ class CloudFormationTemplateTest {
                 .containsEntry("aws.region", "eu-west-1")
                 .containsEntry("events.stream.arn", "arn:aws:kinesis:eu-west-1:123456789012:stream/event-backbone-events")
                 .containsEntry("events.table.name", "event-backbone-events")
+                .containsEntry("time.index.table.name", "event-backbone-time-index")
                 .containsEntry("time.index.slices", "16");
     }
 

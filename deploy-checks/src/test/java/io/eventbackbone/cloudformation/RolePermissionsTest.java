@@ -7,26 +7,36 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.eventbackbone.cloudformation.CloudFormationTemplate.Resource;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
 import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
  * Each role grants what the code it runs calls, and nothing else: the AWS SDK calls found in the sources
  * (and those the Kinesis connector makes) are mapped to IAM actions by an explicit table, and compared
  * with the role's statements. A call with no mapping, or a source file with calls that no role is said to
- * run, fails here until someone decides what it needs.
+ * run, fails here until someone decides what it needs. For DynamoDB the check goes down to the table: each
+ * file that reaches a table says which tables, under which role, and each role's DynamoDB grants name
+ * exactly those tables.
  */
 class RolePermissionsTest {
 
@@ -61,6 +71,55 @@ class RolePermissionsTest {
             "io/eventbackbone/job/replay/SliceReader.java", Set.of(REPLAY_ROLE),
             "io/eventbackbone/job/replay/PlaybackSink.java", Set.of(REPLAY_ROLE),
             "io/eventbackbone/job/replay/RebuildTarget.java", Set.of(REPLAY_ROLE));
+
+    static final String TABLE_WRITES_FILE = "io/eventbackbone/job/sink/TableWrites.java";
+    /** TableWrites' helpers, by the IAM action of the one call each makes: the file calling one names the table. */
+    static final Map<String, String> TABLE_WRITES_HELPERS = Map.of(
+            "batchPut", "dynamodb:BatchWriteItem",
+            "putIfNewer", "dynamodb:PutItem");
+    private static final Pattern TABLE_WRITES_CALL = Pattern.compile("TableWrites\\s*\\.\\s*([a-z][A-Za-z0-9]*)\\s*\\(");
+
+    /** One DynamoDB action a flink-job file takes under a role, and the tables (named after the stack) it takes it on. */
+    static final class TableAccess {
+        final String file;
+        final String role;
+        final String action;
+        final Set<String> tables;
+
+        TableAccess(String file, String role, String action, String... tables) {
+            this.file = file;
+            this.role = role;
+            this.action = action;
+            this.tables = new TreeSet<>(Arrays.asList(tables));
+        }
+
+        @Override
+        public String toString() {
+            return file + ": " + role + " " + action + " on " + tables;
+        }
+    }
+
+    /**
+     * Which tables the DynamoDB calls of each flink-job file reach, and under which role; TableWrites' calls
+     * count in the files that call its helpers. Tables are STACK-name, {@code rebuild-*} the rebuild tables.
+     */
+    static final List<TableAccess> TABLE_ACCESS = List.of(
+            // The events sink writes events, then the time index chunks listing them; the rejections sink is one too.
+            new TableAccess("io/eventbackbone/job/sink/BatchPutSink.java", EVENT_STORE_ROLE, "dynamodb:BatchWriteItem",
+                    "events", "time-index", "rejections"),
+            new TableAccess("io/eventbackbone/job/sink/ProjectionSink.java", EVENT_STORE_ROLE, "dynamodb:PutItem",
+                    "projections"),
+            // A replay reads the time index's chunks of a slice, then exactly the events they list.
+            new TableAccess("io/eventbackbone/job/replay/SliceReader.java", REPLAY_ROLE, "dynamodb:Query",
+                    "time-index", "events"),
+            new TableAccess("io/eventbackbone/job/replay/SliceReader.java", REPLAY_ROLE, "dynamodb:BatchGetItem",
+                    "events"),
+            new TableAccess("io/eventbackbone/job/replay/RebuildSink.java", REPLAY_ROLE, "dynamodb:PutItem",
+                    "projections", "rebuild-*"),
+            new TableAccess("io/eventbackbone/job/replay/RebuildSink.java", REPLAY_ROLE, "dynamodb:BatchWriteItem",
+                    "projections", "rebuild-*"),
+            new TableAccess("io/eventbackbone/job/replay/RebuildTarget.java", REPLAY_ROLE, "dynamodb:Scan",
+                    "rebuild-*"));
 
     /** What the platform does with a role besides running our code: read the job jar, write logs. */
     static final Set<String> MANAGED_FLINK_PLATFORM_ACTIONS = Set.of("s3:GetObject", "s3:GetObjectVersion",
@@ -131,6 +190,48 @@ class RolePermissionsTest {
         return needed;
     }
 
+    /**
+     * The DynamoDB actions of each flink-job file: its own SDK calls, and its calls of TableWrites' helpers
+     * (TableWrites itself is left out, its tables are its callers').
+     */
+    static Map<String, Set<String>> dynamoDbActionsByFile() {
+        Map<String, Set<String>> actions = new TreeMap<>();
+        for (SdkCalls.Call call : SdkCalls.scanTree(Repository.main("flink-job"))) {
+            if (call.service.equals("dynamodb") && !call.file.equals(TABLE_WRITES_FILE)) {
+                actions.computeIfAbsent(call.file, f -> new TreeSet<>()).addAll(iamActions(List.of(call)));
+            }
+        }
+        Path root = Repository.main("flink-job");
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).collect(Collectors.toList())) {
+                Matcher helper = TABLE_WRITES_CALL.matcher(Files.readString(file));
+                while (helper.find()) {
+                    String action = TABLE_WRITES_HELPERS.get(helper.group(1));
+                    if (action == null) {
+                        throw new IllegalStateException("TableWrites." + helper.group(1) + " in " + file
+                                + ": add it to RolePermissionsTest.TABLE_WRITES_HELPERS");
+                    }
+                    actions.computeIfAbsent(root.relativize(file).toString().replace('\\', '/'), f -> new TreeSet<>())
+                            .add(action);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return actions;
+    }
+
+    /** Role to DynamoDB action to the table ARNs TABLE_ACCESS says its code reaches. */
+    static Map<String, Map<String, Set<String>>> tableAccessByRole() {
+        Map<String, Map<String, Set<String>>> byRole = new TreeMap<>();
+        for (TableAccess access : TABLE_ACCESS) {
+            Set<String> arns = byRole.computeIfAbsent(access.role, r -> new TreeMap<>())
+                    .computeIfAbsent(access.action, a -> new TreeSet<>());
+            access.tables.forEach(table -> arns.add(arn("dynamodb", "table/" + STACK_NAME + "-" + table)));
+        }
+        return byRole;
+    }
+
     // ------------------------------------------------------------------ the template's grants
 
     static List<Grant> grants(String roleId) {
@@ -170,6 +271,19 @@ class RolePermissionsTest {
                 .collect(Collectors.toList());
     }
 
+    /** The role's DynamoDB actions and the resources each is granted on. */
+    private static Map<String, Set<String>> dynamoDbGrants(String roleId) {
+        Map<String, Set<String>> granted = new TreeMap<>();
+        for (Grant grant : grants(roleId)) {
+            for (String action : grant.actions) {
+                if (action.startsWith("dynamodb:")) {
+                    granted.computeIfAbsent(action, a -> new TreeSet<>()).addAll(grant.resources);
+                }
+            }
+        }
+        return granted;
+    }
+
     private static List<String> strings(Object value) {
         List<String> out = new ArrayList<>();
         if (value instanceof List) {
@@ -197,6 +311,7 @@ class RolePermissionsTest {
                 "dynamodb.batchWriteItem in io/eventbackbone/job/sink/TableWrites.java",
                 "dynamodb.putItem in io/eventbackbone/job/sink/TableWrites.java",
                 "dynamodb.query in io/eventbackbone/job/replay/SliceReader.java",
+                "dynamodb.batchGetItem in io/eventbackbone/job/replay/SliceReader.java",
                 "kinesis.putRecords in io/eventbackbone/job/replay/PlaybackSink.java");
         assertThat(ingest).contains("kinesis.putRecords");
     }
@@ -290,31 +405,76 @@ class RolePermissionsTest {
     }
 
     @Test
-    void theReplayReadsTheEventLogOnlyThroughQueriesOnTheTableAndItsIndexes() {
-        String table = arn("dynamodb", "table/backbone-events");
+    void everyFlinkFileThatReachesATableSaysWhichTablesUnderWhichRole() {
+        Map<String, Set<String>> listed = new TreeMap<>();
+        for (TableAccess access : TABLE_ACCESS) {
+            listed.computeIfAbsent(access.file, f -> new TreeSet<>()).add(access.action);
+            // A file that calls DynamoDB itself runs under the role said of it; TableWrites' callers under one of its.
+            Set<String> roles = FLINK_FILE_ROLES.getOrDefault(access.file, FLINK_FILE_ROLES.get(TABLE_WRITES_FILE));
+            assertThat(roles).as(access.toString()).contains(access.role);
+        }
 
-        assertThat(resourcesFor(REPLAY_ROLE, "dynamodb:Query")).containsExactly(table, table + "/index/*");
+        assertThat(listed).isEqualTo(dynamoDbActionsByFile());
+        assertThat(listed).containsEntry("io/eventbackbone/job/sink/BatchPutSink.java", Set.of("dynamodb:BatchWriteItem"))
+                .containsEntry("io/eventbackbone/job/replay/SliceReader.java", Set.of("dynamodb:Query", "dynamodb:BatchGetItem"));
+    }
+
+    @Test
+    void eachApplicationRoleGrantsItsDynamoDbActionsOnExactlyTheTablesItsCodeReaches() {
+        Map<String, Map<String, Set<String>>> needed = tableAccessByRole();
+
+        assertThat(needed.keySet()).containsExactlyInAnyOrder(EVENT_STORE_ROLE, REPLAY_ROLE);
+        for (String role : List.of(EVENT_STORE_ROLE, REPLAY_ROLE)) {
+            assertThat(dynamoDbGrants(role)).as(role).isEqualTo(needed.get(role));
+        }
+        assertThat(dynamoDbGrants(INGEST_ROLE)).isEmpty();
+    }
+
+    @Test
+    void onlyTheStreamingApplicationWritesTheTimeIndexAndOnlyTheReplayQueriesIt() {
+        String index = arn("dynamodb", "table/backbone-time-index");
+        Map<String, Set<String>> onIndex = new TreeMap<>();
+        for (Grant grant : allGrants()) {
+            if (grant.resources.contains(index)) {
+                onIndex.computeIfAbsent(grant.role, r -> new TreeSet<>()).addAll(grant.actions);
+            }
+        }
+
+        assertThat(onIndex).isEqualTo(Map.of(EVENT_STORE_ROLE, Set.of("dynamodb:BatchWriteItem"),
+                REPLAY_ROLE, Set.of("dynamodb:Query")));
+    }
+
+    @Test
+    void theReplayReadsTheTimeIndexThenTheEventLogByKeyAndNoSecondaryIndex() {
+        String table = arn("dynamodb", "table/backbone-events");
+        String index = arn("dynamodb", "table/backbone-time-index");
+
+        assertThat(resourcesFor(REPLAY_ROLE, "dynamodb:Query")).containsExactlyInAnyOrder(index, table);
+        assertThat(resourcesFor(REPLAY_ROLE, "dynamodb:BatchGetItem")).containsExactly(table);
+        assertThat(grants(REPLAY_ROLE).stream().flatMap(g -> g.resources.stream())).noneMatch(r -> r.contains("/index/"));
         assertThat(resourcesFor(REPLAY_ROLE, "kinesis:PutRecords")).containsExactly(arn("kinesis", "stream/backbone-playback"));
         assertThat(resourcesFor(REPLAY_ROLE, "dynamodb:PutItem"))
                 .containsExactly(arn("dynamodb", "table/backbone-projections"), arn("dynamodb", "table/backbone-rebuild-*"));
     }
 
     @Test
-    void onlyTheStreamingApplicationWritesTheEventLogAndTheRejections() {
+    void onlyTheStreamingApplicationWritesTheEventLogItsTimeIndexAndTheRejections() {
         Set<String> writes = Set.of("dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
                 "dynamodb:DeleteItem", "dynamodb:TransactWriteItems");
         List<String> writers = new ArrayList<>();
         for (Grant grant : allGrants()) {
             boolean writesLog = grant.actions.stream().anyMatch(writes::contains) && grant.resources.stream()
-                    .anyMatch(r -> r.endsWith("table/backbone-events") || r.endsWith("table/backbone-rejections"));
+                    .anyMatch(r -> r.endsWith("table/backbone-events") || r.endsWith("table/backbone-time-index")
+                            || r.endsWith("table/backbone-rejections"));
             if (writesLog) {
                 writers.add(grant.role);
             }
         }
 
         assertThat(writers).containsOnly(EVENT_STORE_ROLE);
-        assertThat(resourcesFor(EVENT_STORE_ROLE, "dynamodb:BatchWriteItem"))
-                .containsExactly(arn("dynamodb", "table/backbone-events"), arn("dynamodb", "table/backbone-rejections"));
+        assertThat(resourcesFor(EVENT_STORE_ROLE, "dynamodb:BatchWriteItem")).containsExactlyInAnyOrder(
+                arn("dynamodb", "table/backbone-events"), arn("dynamodb", "table/backbone-time-index"),
+                arn("dynamodb", "table/backbone-rejections"));
         assertThat(resourcesFor(EVENT_STORE_ROLE, "kinesis:GetRecords")).containsExactly(arn("kinesis", "stream/backbone-events"));
     }
 

@@ -10,7 +10,9 @@ import io.eventbackbone.event.EnvelopeLimits;
 import io.eventbackbone.ingest.IngestSettings;
 import io.eventbackbone.job.config.ConfigKey;
 import io.eventbackbone.job.config.JobConfig;
+import io.eventbackbone.job.config.TimeIndexSettings;
 import io.eventbackbone.job.replay.ReplayRequest;
+import io.eventbackbone.store.EventsTable;
 import io.eventbackbone.store.TimeIndex;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 
 /** The template names what the code defines: classes, configuration keys, variables, defaults and bounds. */
 class TemplateMatchesCodeTest {
@@ -171,11 +174,14 @@ class TemplateMatchesCodeTest {
                 .containsEntry(ConfigKey.AWS_REGION.name(), "eu-west-1")
                 .containsEntry(ConfigKey.EVENTS_STREAM_ARN.name(), "arn:aws:kinesis:eu-west-1:123456789012:stream/backbone-events")
                 .containsEntry(ConfigKey.EVENTS_TABLE.name(), "backbone-events")
+                .containsEntry(ConfigKey.TIME_INDEX_TABLE.name(), "backbone-time-index")
                 .containsEntry(ConfigKey.PROJECTIONS_TABLE.name(), "backbone-projections")
                 .containsEntry(ConfigKey.REJECTIONS_TABLE.name(), "backbone-rejections");
         JobConfig config = JobConfig.fromGroups(TEMPLATE.propertyGroups("EventStoreApplication", STACK));
-        assertThat(config.getInt(ConfigKey.TIME_INDEX_SLICES, 1, 1024)).isEqualTo(TimeIndex.DEFAULT_SLICES);
-        assertThat(config.getLong(ConfigKey.TIME_INDEX_BUCKET_MILLIS, 1000, Long.MAX_VALUE)).isEqualTo(TimeIndex.DEFAULT_BUCKET_MILLIS);
+        TimeIndexSettings index = TimeIndexSettings.from(config);
+        assertThat(index.tableName).isEqualTo("backbone-time-index");
+        assertThat(index.slices).isEqualTo(TimeIndex.DEFAULT_SLICES);
+        assertThat(index.bucketMillis).isEqualTo(TimeIndex.DEFAULT_BUCKET_MILLIS);
     }
 
     @Test
@@ -185,6 +191,7 @@ class TemplateMatchesCodeTest {
         assertThat(groups.get(ConfigKey.GROUP)).containsEntry(ConfigKey.MODE.name(), "replay")
                 .containsEntry(ConfigKey.PLAYBACK_STREAM_ARN.name(), "arn:aws:kinesis:eu-west-1:123456789012:stream/backbone-playback")
                 .containsEntry(ConfigKey.EVENTS_TABLE.name(), "backbone-events")
+                .containsEntry(ConfigKey.TIME_INDEX_TABLE.name(), "backbone-time-index")
                 .containsEntry(ConfigKey.PROJECTIONS_TABLE.name(), "backbone-projections");
         assertThat(groups.get(ConfigKey.REPLAY_GROUP)).doesNotContainKeys(ConfigKey.REPLAY_FROM.name(), ConfigKey.REPLAY_TO.name());
 
@@ -199,12 +206,15 @@ class TemplateMatchesCodeTest {
     }
 
     @Test
-    void bothApplicationsReadTheTimeIndexWithTheSameSlicesAndBuckets() {
-        for (ConfigKey key : List.of(ConfigKey.TIME_INDEX_SLICES, ConfigKey.TIME_INDEX_BUCKET_MILLIS)) {
+    void bothApplicationsUseTheSameTimeIndexTableSlicesAndBuckets() {
+        for (ConfigKey key : List.of(ConfigKey.TIME_INDEX_TABLE, ConfigKey.TIME_INDEX_SLICES, ConfigKey.TIME_INDEX_BUCKET_MILLIS)) {
             Object streaming = rawPropertyGroups(TEMPLATE.resource("EventStoreApplication")).get(ConfigKey.GROUP).get(key.name());
             Object replay = rawPropertyGroups(TEMPLATE.resource("ReplayApplication")).get(ConfigKey.GROUP).get(key.name());
             assertThat(streaming).as(key.name()).isNotNull().isEqualTo(replay).isInstanceOf(Map.class);
         }
+        // The table the stack creates, not the job's default name.
+        assertThat(rawPropertyGroups(TEMPLATE.resource("ReplayApplication")).get(ConfigKey.GROUP)
+                .get(ConfigKey.TIME_INDEX_TABLE.name())).isEqualTo(Map.of("Ref", "TimeIndexTable"));
     }
 
     @Test
@@ -242,16 +252,30 @@ class TemplateMatchesCodeTest {
     // ------------------------------------------------------------------ tables, streams, outputs
 
     @Test
-    void theEventLogOutlivesTheStackAndIsRecoverable() {
-        Resource events = TEMPLATE.resource("EventsTable");
-
-        assertThat(events.attribute("DeletionPolicy")).isEqualTo("Retain");
-        assertThat(events.attribute("UpdateReplacePolicy")).isEqualTo("Retain");
-        assertThat(events.property("PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled")).isEqualTo(true);
+    void theEventLogAndItsTimeIndexOutliveTheStackAndAreRecoverable() {
+        // Without its index the event log cannot be replayed by time: both are kept, and restorable.
+        for (String id : List.of("EventsTable", "TimeIndexTable")) {
+            Resource table = TEMPLATE.resource(id);
+            assertThat(table.attribute("DeletionPolicy")).as(id).isEqualTo("Retain");
+            assertThat(table.attribute("UpdateReplacePolicy")).as(id).isEqualTo("Retain");
+            assertThat(table.property("PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled")).as(id).isEqualTo(true);
+        }
         for (Resource table : TEMPLATE.resourcesOfType(CloudFormationTemplate.DYNAMODB_TABLE)) {
             assertThat(table.property("SSESpecification", "SSEEnabled")).as(table.toString()).isEqualTo(true);
             assertThat(table.property("BillingMode")).as(table.toString()).isEqualTo("PAY_PER_REQUEST");
         }
+    }
+
+    @Test
+    void theTimeIndexTableIsTheOneTheCodeDefinesAndTheEventsTableHasNoIndex() {
+        Map<String, CreateTableRequest> tables = TEMPLATE.tables(STACK).stream()
+                .collect(Collectors.toMap(CreateTableRequest::tableName, Function.identity()));
+
+        assertThat(TEMPLATE.physicalName(TEMPLATE.resource("TimeIndexTable"), STACK)).isEqualTo("backbone-time-index");
+        assertThat(tables.get("backbone-time-index")).isEqualTo(TimeIndex.createTableRequest("backbone-time-index"));
+        assertThat(tables.get("backbone-events")).isEqualTo(EventsTable.createTableRequest("backbone-events"));
+        assertThat(TEMPLATE.resource("EventsTable").properties())
+                .doesNotContainKeys("GlobalSecondaryIndexes", "LocalSecondaryIndexes");
     }
 
     @Test

@@ -40,7 +40,7 @@ final class LocalResources {
         this.kinesis = kinesis;
         this.dynamo = dynamo;
         CloudFormationTemplate resources = CloudFormationTemplate.read(template);
-        TemplateBindings bindings = TemplateBindings.stack(LOCAL_STACK_NAME, region, LOCAL_ACCOUNT);
+        TemplateBindings bindings = localStack(region);
         this.tables = resources.tables(bindings);
         for (StreamSpec stream : resources.streams(bindings)) {
             streams.put(stream.name(), stream.shardCountOr(ON_DEMAND_SHARDS_LOCALLY));
@@ -48,7 +48,8 @@ final class LocalResources {
         // The job's local property file must name what the template creates.
         List<String> tableNames = new java.util.ArrayList<>();
         tables.forEach(t -> tableNames.add(t.tableName()));
-        for (ConfigKey key : List.of(ConfigKey.EVENTS_TABLE, ConfigKey.PROJECTIONS_TABLE, ConfigKey.REJECTIONS_TABLE)) {
+        for (ConfigKey key : List.of(ConfigKey.EVENTS_TABLE, ConfigKey.TIME_INDEX_TABLE, ConfigKey.PROJECTIONS_TABLE,
+                ConfigKey.REJECTIONS_TABLE)) {
             if (!tableNames.contains(config.require(key))) {
                 throw new IllegalStateException(key.name() + " " + config.require(key)
                         + " is not a table of the template; it defines " + tableNames);
@@ -60,6 +61,17 @@ final class LocalResources {
                         + " is not a stream of the template; it defines " + streams.keySet());
             }
         }
+    }
+
+    /** The template's stack as the local resources are named after it. */
+    static TemplateBindings localStack(String region) {
+        return TemplateBindings.stack(LOCAL_STACK_NAME, region, LOCAL_ACCOUNT);
+    }
+
+    /** The local name of one of the template's tables, as the stack names it on AWS. */
+    static String tableName(Path template, String logicalId, String region) throws IOException {
+        CloudFormationTemplate resources = CloudFormationTemplate.read(template);
+        return resources.physicalName(resources.resource(logicalId), localStack(region));
     }
 
     /** The stream name at the end of a Kinesis stream ARN. */

@@ -31,6 +31,8 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 public final class LocalStack implements AutoCloseable {
     /** Set by run-local.sh to the repository root, where the CloudFormation template lives. */
     static final String ROOT_PROPERTY = "eventbackbone.root";
+    /** The template's time index table, which the job's local property file may leave unnamed. */
+    static final String TIME_INDEX_TABLE_ID = "TimeIndexTable";
 
     private final LocalStackSettings settings;
     private LocalEmulators emulators;
@@ -44,12 +46,20 @@ public final class LocalStack implements AutoCloseable {
         this.settings = settings;
     }
 
-    /** The job's configuration for this stack: the local property file with the real endpoints. */
+    /**
+     * The job's configuration for this stack: the local property file with the real endpoints, and the
+     * template's time index table unless the file names one.
+     */
     static JobConfig jobConfig(LocalStackSettings settings) throws java.io.IOException {
-        return JobConfig.fromGroups(ApplicationProperties.load(new String[0]))
+        JobConfig config = JobConfig.fromGroups(ApplicationProperties.load(new String[0]))
                 .with(ConfigKey.AWS_REGION, settings.region)
                 .with(ConfigKey.KINESIS_ENDPOINT, settings.kinesis().toString())
                 .with(ConfigKey.DYNAMODB_ENDPOINT, settings.dynamoDb().toString());
+        if (!config.has(ConfigKey.TIME_INDEX_TABLE)) {
+            config = config.with(ConfigKey.TIME_INDEX_TABLE, LocalResources.tableName(
+                    CloudFormationTemplate.locate(repositoryRoot()), TIME_INDEX_TABLE_ID, settings.region));
+        }
+        return config;
     }
 
     public static LocalStack start(LocalStackSettings settings) throws Exception {

@@ -40,7 +40,8 @@ class ExternalEndpointsITCase {
                         .filter(p -> !childrenBefore.contains(p)).collect(Collectors.toList());
                 assertThat(started).as("emulators started by the stack").isEmpty();
                 assertThat(dynamo.listTables().tableNames())
-                        .contains("event-backbone-events", "event-backbone-projections", "event-backbone-rejections");
+                        .contains("event-backbone-events", "event-backbone-time-index", "event-backbone-projections",
+                                "event-backbone-rejections");
                 assertThat(kinesis.listStreams().streamNames()).contains("event-backbone-events", "event-backbone-playback");
 
                 long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();

@@ -8,6 +8,7 @@ import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalStreams;
 import io.eventbackbone.local.ShardRecord;
 import io.eventbackbone.store.StoredEventJson;
+import io.eventbackbone.store.TimeIndex;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -66,6 +68,13 @@ class RunLocalScriptITCase {
             try (DynamoDbClient dynamo = AwsClients.dynamoDb(URI.create("http://127.0.0.1:" + env.get("DYNAMODB_PORT")), "us-east-1")) {
                 awaitTrue("both projections", Duration.ofSeconds(60), () -> dynamo.scan(b -> b.tableName("event-backbone-projections")).count() == 2);
                 assertThat(dynamo.scan(b -> b.tableName("event-backbone-events")).count()).isEqualTo(3);
+                // A replay finds what the time index lists: the sink writes its chunks before each checkpoint.
+                awaitTrue("the time index to list the three events", Duration.ofSeconds(60), () -> {
+                    AtomicInteger listed = new AtomicInteger();
+                    dynamo.scan(b -> b.tableName("event-backbone-time-index").consistentRead(true)).items()
+                            .forEach(chunk -> TimeIndex.readChunk(chunk, (id, type, version, at) -> listed.incrementAndGet()));
+                    return listed.get() >= 3;
+                });
             }
 
             CommandResult state = command(env, "state", "e2e-acct");
