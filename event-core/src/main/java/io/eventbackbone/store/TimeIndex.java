@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  * The time index of the events table: a table of chunks, each listing many events of one slice (a hash of
  * the aggregate id) and one time bucket as (aggregate id, type, version, recordedAt). The events sink
  * writes a chunk when it is full and, for every open chunk, before each checkpoint, after the events it
- * lists are stored. One index write unit then covers about twenty events, and a replay learns from the
+ * lists are stored. One index write unit then lists about 25 events, and a replay learns from the
  * chunks exactly which versions lie in its window, so it reads no event outside it.
  *
  * <p>Key: partition {@code timeSlice} (one replay split), sort {@code chunk}: the chunk's earliest
