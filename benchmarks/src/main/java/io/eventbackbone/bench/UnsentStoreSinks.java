@@ -121,18 +121,8 @@ final class UnsentStoreSinks implements StoreSinks {
 
         @Override
         public SdkRequest build(List<T> records, TimeIndexChunks chunks) {
-            List<Map<String, AttributeValue>> puts = new ArrayList<>(records.size());
             List<Map<String, AttributeValue>> fullChunks = new ArrayList<>();
-            for (T record : records) {
-                puts.add(items.toItem(record));
-                if (chunks != null) {
-                    Map<String, AttributeValue> full = items.index(record, chunks);
-                    if (full != null) {
-                        fullChunks.add(full);
-                    }
-                }
-            }
-            SdkRequest last = batchPuts(table, puts);
+            SdkRequest last = batchPuts(table, items.toItems(records, chunks, fullChunks));
             if (chunks != null && chunks.openChars() >= MAX_OPEN_INDEX_CHARS) {
                 fullChunks.addAll(chunks.drain());
             }

@@ -99,18 +99,8 @@ public final class BatchPutSink<T> implements Sink<T> {
 
         @Override
         void writeAll(List<T> records) throws IOException, InterruptedException {
-            List<Map<String, AttributeValue>> puts = new ArrayList<>(records.size());
             List<Map<String, AttributeValue>> fullChunks = new ArrayList<>();
-            for (T record : records) {
-                puts.add(items.toItem(record));
-                if (chunks != null) {
-                    Map<String, AttributeValue> full = items.index(record, chunks);
-                    if (full != null) {
-                        fullChunks.add(full);
-                    }
-                }
-            }
-            putAll(tableName, puts);
+            putAll(tableName, items.toItems(records, chunks, fullChunks));
             written.inc(records.size());
             if (chunks != null && chunks.openChars() >= maxOpenIndexChars) {
                 fullChunks.addAll(chunks.drain());

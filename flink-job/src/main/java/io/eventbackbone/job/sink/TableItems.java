@@ -6,6 +6,8 @@ import io.eventbackbone.store.RejectionsTable;
 import io.eventbackbone.store.StoredEvent;
 import io.eventbackbone.store.TimeIndexChunks;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -30,6 +32,25 @@ public interface TableItems<T> extends Serializable {
      */
     default Map<String, AttributeValue> index(T record, TimeIndexChunks chunks) {
         throw new UnsupportedOperationException("records of this table have no time index entry");
+    }
+
+    /**
+     * The items of the records, in order. With {@code chunks}, also lists each record in the time index and adds
+     * every chunk it filled to {@code fullChunks}.
+     */
+    default List<Map<String, AttributeValue>> toItems(List<T> records, TimeIndexChunks chunks,
+                                                     List<Map<String, AttributeValue>> fullChunks) {
+        List<Map<String, AttributeValue>> puts = new ArrayList<>(records.size());
+        for (T record : records) {
+            puts.add(toItem(record));
+            if (chunks != null) {
+                Map<String, AttributeValue> full = index(record, chunks);
+                if (full != null) {
+                    fullChunks.add(full);
+                }
+            }
+        }
+        return puts;
     }
 
     static long length(String s) {
