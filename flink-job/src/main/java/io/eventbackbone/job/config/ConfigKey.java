@@ -82,7 +82,7 @@ public final class ConfigKey {
     public static final ConfigKey REPLAY_TO = replayKey("replay.to", null,
             "End of the window, exclusive, as an ISO-8601 instant. Required.");
     public static final ConfigKey REPLAY_TARGET = replayKey("replay.target", "playback",
-            "playback: write the selected events to the playback stream; projection: rebuild projections as of replay.to.");
+            "playback: write the selected events to the playback stream; projection: rebuild projections as of replay.to; time-index: list the events of the window (replay.from optional) in the time index again, from a scan of the events table.");
     public static final ConfigKey REPLAY_AGGREGATE_IDS = replayKey("replay.aggregate.ids", null,
             "Only these aggregates (comma-separated).");
     public static final ConfigKey REPLAY_AGGREGATE_TYPES = replayKey("replay.aggregate.types", null,

@@ -9,11 +9,14 @@ import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.StoredEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Optional;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +31,8 @@ public final class ReplayJob {
      * default on Managed Flink), so the index can lag the events table by a checkpoint interval.
      */
     static final Duration INDEX_LAG = Duration.ofMinutes(2);
+    /** A time index rebuild scans the events table in this many segments per reader, so readers share the work evenly. */
+    static final int SCAN_SEGMENTS_PER_READER = 4;
 
     private ReplayJob() {
     }
@@ -49,7 +54,22 @@ public final class ReplayJob {
                 .name("time-index slices").uid("replay-slices")
                 .rebalance();
 
-        if (request.target() == ReplayRequest.Target.PLAYBACK) {
+        if (request.target() == ReplayRequest.Target.TIME_INDEX) {
+            int segments = readers * SCAN_SEGMENTS_PER_READER;
+            Integer[] segmentNumbers = new Integer[segments];
+            Arrays.setAll(segmentNumbers, i -> i);
+            env.fromData(TypeInformation.of(Integer.class), segmentNumbers)
+                    .name("events table scan segments").uid("replay-scan-segments")
+                    .rebalance()
+                    .flatMap(new ScanEventsSegment(request, dynamo, eventsTable, index, segments),
+                            TypeInformation.of(TimeIndexEntry.class))
+                    .setParallelism(readers).uid("replay-scan-events").name("scan events table")
+                    .keyBy(entry -> entry.chunkId, Types.LONG)
+                    .process(new TimeIndexChunkWriter(dynamo, index,
+                            config.getLong(ConfigKey.WRITE_MAX_BUFFERED_BYTES, 1, 1L << 34)), Types.LONG)
+                    .setParallelism(readers).uid("replay-time-index-chunks").name("time index chunks")
+                    .sinkTo(new DiscardingSink<>()).setParallelism(readers).uid("replay-time-index-done").name("done");
+        } else if (request.target() == ReplayRequest.Target.PLAYBACK) {
             String playbackArn = config.require(ConfigKey.PLAYBACK_STREAM_ARN);
             sliceNumbers
                     .flatMap(new ReadWindowSlice(request, dynamo, eventsTable, index), TypeInformation.of(StoredEvent.class))
@@ -77,7 +97,7 @@ public final class ReplayJob {
 
     /** A warning when the window ends so recently that the time index may not list all of its events yet. */
     static Optional<String> indexLagWarning(ReplayRequest request, Instant now) {
-        if (!request.to().isAfter(now.minus(INDEX_LAG))) {
+        if (request.target() == ReplayRequest.Target.TIME_INDEX || !request.to().isAfter(now.minus(INDEX_LAG))) {
             return Optional.empty();
         }
         return Optional.of(request.runId() + ": replay.to " + request.to() + " is less than " + INDEX_LAG.toMinutes()

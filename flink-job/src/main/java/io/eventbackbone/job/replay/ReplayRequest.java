@@ -11,6 +11,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
@@ -21,9 +22,14 @@ import java.util.stream.Collectors;
 public final class ReplayRequest implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** Where replayed events go. */
+    /** Where replayed events go: the playback stream, rebuilt projections, or a rebuilt time index. */
     public enum Target {
-        PLAYBACK, PROJECTION
+        PLAYBACK, PROJECTION, TIME_INDEX;
+
+        /** The name in {@code replay.target}. */
+        public String configName() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
     }
 
     private final String runId;
@@ -51,14 +57,10 @@ public final class ReplayRequest implements Serializable {
 
     /** Reads and checks the Replay property group; every problem names its key. */
     public static ReplayRequest from(JobConfig config) {
-        String targetName = config.require(ConfigKey.REPLAY_TARGET).trim().toUpperCase(Locale.ROOT);
-        Target target;
-        try {
-            target = Target.valueOf(targetName);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    "replay.target must be playback or projection, not '" + config.get(ConfigKey.REPLAY_TARGET) + "'");
-        }
+        String targetName = config.require(ConfigKey.REPLAY_TARGET).trim();
+        Target target = Arrays.stream(Target.values()).filter(t -> t.configName().equals(targetName)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("replay.target must be playback, projection or time-index,"
+                        + " not '" + config.get(ConfigKey.REPLAY_TARGET) + "'"));
         Instant to = instant(config, ConfigKey.REPLAY_TO, true);
         Instant from = target == Target.PLAYBACK ? instant(config, ConfigKey.REPLAY_FROM, true)
                 : instant(config, ConfigKey.REPLAY_FROM, false);
@@ -71,10 +73,19 @@ public final class ReplayRequest implements Serializable {
             throw new IllegalArgumentException(
                     "replay.event.types cannot be used with target projection: a projection folds every event");
         }
-        if (target == Target.PLAYBACK && (config.has(ConfigKey.REPLAY_PROJECTION_TABLE)
+        if (target != Target.PROJECTION && (config.has(ConfigKey.REPLAY_PROJECTION_TABLE)
                 || Boolean.parseBoolean(config.get(ConfigKey.REPLAY_OVERWRITE)))) {
             throw new IllegalArgumentException(
                     "replay.projection.table and replay.overwrite apply only to target projection");
+        }
+        if (target == Target.TIME_INDEX) {
+            for (ConfigKey filter : List.of(ConfigKey.REPLAY_AGGREGATE_IDS, ConfigKey.REPLAY_AGGREGATE_TYPES,
+                    ConfigKey.REPLAY_EVENT_TYPES)) {
+                if (config.has(filter)) {
+                    throw new IllegalArgumentException(filter.name()
+                            + " cannot be used with target time-index: the index lists every event");
+                }
+            }
         }
         String overwrite = config.require(ConfigKey.REPLAY_OVERWRITE).trim();
         if (!overwrite.equals("true") && !overwrite.equals("false")) {
@@ -177,7 +188,7 @@ public final class ReplayRequest implements Serializable {
 
     @Override
     public String toString() {
-        return "replay " + runId + " target=" + target.name().toLowerCase(Locale.ROOT)
+        return "replay " + runId + " target=" + target.configName()
                 + " window=[" + (from() == null ? "first event" : from().toString()) + ", " + to + ")"
                 + (aggregateIds.isEmpty() ? "" : " aggregateIds=" + aggregateIds)
                 + (aggregateTypes.isEmpty() ? "" : " aggregateTypes=" + aggregateTypes)

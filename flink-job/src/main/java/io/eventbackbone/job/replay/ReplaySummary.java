@@ -13,6 +13,7 @@ public final class ReplaySummary {
     static final String ITEMS_READ = "replay.itemsRead";
     static final String READ_REQUESTS = "replay.readRequests";
     static final String SLICES = "replay.slices";
+    static final String INDEX_CHUNKS = "replay.indexChunks";
     static final String EVENT_TYPE_PREFIX = "replay.eventType.";
 
     private final ReplayRequest request;
@@ -85,15 +86,15 @@ public final class ReplaySummary {
         return events == 0 ? 0.0 : (double) itemsRead / events;
     }
 
-    /** Records written to the target: events to the playback stream, or projections to the table. */
+    /** Records written to the target: events to the playback stream, projections to the table, or events listed in the time index. */
     public long written() {
-        return request.target() == ReplayRequest.Target.PLAYBACK ? events : aggregates;
+        return request.target() == ReplayRequest.Target.PROJECTION ? aggregates : events;
     }
 
     public ObjectNode toJson() {
         ObjectNode json = EventJson.newObject();
         json.put("runId", request.runId());
-        json.put("target", request.target().name().toLowerCase(java.util.Locale.ROOT));
+        json.put("target", request.target().configName());
         json.put("from", request.from() == null ? null : request.from().toString());
         json.put("to", request.to().toString());
         json.put("eventsRead", events);
@@ -113,7 +114,7 @@ public final class ReplaySummary {
     public String toString() {
         StringBuilder out = new StringBuilder();
         out.append("Replay ").append(request.runId()).append(" finished in ").append(elapsedMillis).append(" ms\n");
-        out.append("  target:          ").append(request.target().name().toLowerCase(java.util.Locale.ROOT))
+        out.append("  target:          ").append(request.target().configName())
                 .append(request.target() == ReplayRequest.Target.PROJECTION ? " (" + request.projectionTable() + ")" : "")
                 .append('\n');
         out.append("  window:          [").append(request.from() == null ? "first event" : request.from().toString())

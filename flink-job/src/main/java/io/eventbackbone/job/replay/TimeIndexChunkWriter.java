@@ -1,0 +1,106 @@
+package io.eventbackbone.job.replay;
+
+import io.eventbackbone.job.config.TimeIndexSettings;
+import io.eventbackbone.job.sink.AwsSettings;
+import io.eventbackbone.job.sink.TableWrites;
+import io.eventbackbone.store.TimeIndexChunks;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * The second half of a time index rebuild: lists the entries in chunks and writes them to the index table.
+ * In batch mode the entries of one (slice, bucket) arrive together, so each one's chunks are written full
+ * and once it ends; in any order the result is complete, only in more, smaller chunks. The open chunks are
+ * bounded in memory like the events sink's. Chunks never replace existing ones: running a rebuild over an
+ * index that already lists some events lists them again, and readers keep one entry per version.
+ */
+final class TimeIndexChunkWriter extends KeyedProcessFunction<Long, TimeIndexEntry, Long> {
+    private static final long serialVersionUID = 1L;
+
+    private final AwsSettings aws;
+    private final TimeIndexSettings index;
+    private final long maxOpenChars;
+    private transient DynamoDbAsyncClient dynamo;
+    private transient TimeIndexChunks chunks;
+    private transient List<Map<String, AttributeValue>> pending;
+    private transient Long currentChunkId;
+    private transient Counter chunksWritten;
+
+    TimeIndexChunkWriter(AwsSettings aws, TimeIndexSettings index, long maxOpenChars) {
+        this.aws = aws;
+        this.index = index;
+        this.maxOpenChars = maxOpenChars;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        dynamo = aws.dynamoDbAsyncClient(1);
+        chunks = new TimeIndexChunks(index.slices, index.bucketMillis);
+        pending = new ArrayList<>(TableWrites.MAX_BATCH_ITEMS);
+        chunksWritten = getRuntimeContext().getMetricGroup().counter("timeIndexChunksWritten");
+    }
+
+    @Override
+    public void processElement(TimeIndexEntry entry, Context ctx, Collector<Long> out) {
+        if (currentChunkId != null && currentChunkId != entry.chunkId || chunks.openChars() >= maxOpenChars) {
+            queue(chunks.drain());
+        }
+        currentChunkId = entry.chunkId;
+        Map<String, AttributeValue> full = chunks.add(entry.aggregateId, entry.aggregateType, entry.version, entry.recordedAt);
+        if (full != null) {
+            queue(List.of(full));
+        }
+    }
+
+    private void queue(List<Map<String, AttributeValue>> items) {
+        for (Map<String, AttributeValue> item : items) {
+            pending.add(item);
+            if (pending.size() == TableWrites.MAX_BATCH_ITEMS) {
+                writePending();
+            }
+        }
+    }
+
+    private void writePending() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<WriteRequest> batch = new ArrayList<>(pending.size());
+        for (Map<String, AttributeValue> item : pending) {
+            batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+        }
+        try {
+            TableWrites.batchPut(dynamo, index.tableName, batch, () -> { }).join();
+        } catch (CompletionException e) {
+            throw new IllegalStateException("writing to table " + index.tableName + " failed: " + e.getCause(), e.getCause());
+        }
+        chunksWritten.inc(pending.size());
+        getRuntimeContext().getLongCounter(ReplaySummary.INDEX_CHUNKS).add((long) pending.size());
+        pending.clear();
+    }
+
+    /** Called once the input has ended: writes what is still open. */
+    @Override
+    public void close() throws Exception {
+        try {
+            if (chunks != null) {
+                queue(chunks.drain());
+                writePending();
+            }
+        } finally {
+            if (dynamo != null) {
+                dynamo.close();
+            }
+        }
+    }
+}
