@@ -102,6 +102,10 @@ public final class StoreTables {
     }
 
     public int count(String table) {
+        return count(dynamo, table);
+    }
+
+    public static int count(DynamoDbClient dynamo, String table) {
         int count = 0;
         Map<String, AttributeValue> start = null;
         do {

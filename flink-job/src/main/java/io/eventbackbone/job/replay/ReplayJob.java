@@ -21,8 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bounded mode of the job: the slices of the time index are the splits, read in parallel; each
- * reader handles whole aggregates, so the per-aggregate order it reads is the order it writes.
+ * The bounded mode of the job. For playback and projection rebuilds the slices of the time index are the
+ * splits, read in parallel; each reader handles whole aggregates, so the per-aggregate order it reads is the
+ * order it writes. A time index rebuild splits a Scan of the events table into segments instead, and brings
+ * the entries of each (slice, bucket) together to write them in full chunks.
  */
 public final class ReplayJob {
     private static final Logger LOG = LoggerFactory.getLogger(ReplayJob.class);

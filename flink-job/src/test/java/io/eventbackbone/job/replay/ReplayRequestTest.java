@@ -71,7 +71,36 @@ class ReplayRequestTest {
     void refusesAnUnknownTarget() {
         assertThatThrownBy(() -> ReplayRequest.from(window("2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z")
                 .with(ConfigKey.REPLAY_TARGET, "s3")))
-                .hasMessageContaining("replay.target must be playback or projection");
+                .hasMessageContaining("replay.target must be playback, projection or time-index, not 's3'");
+    }
+
+    @Test
+    void aTimeIndexRebuildTakesAnOptionalStart() {
+        ReplayRequest all = ReplayRequest.from(window(null, "2026-01-02T00:00:00Z").with(ConfigKey.REPLAY_TARGET, "time-index"));
+        ReplayRequest part = ReplayRequest.from(window("2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z")
+                .with(ConfigKey.REPLAY_TARGET, "time-index"));
+
+        assertThat(all.target()).isEqualTo(ReplayRequest.Target.TIME_INDEX);
+        assertThat(all.from()).isNull();
+        assertThat(part.from()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
+        assertThat(part.toString()).contains("target=time-index");
+    }
+
+    @Test
+    void refusesFiltersForATimeIndexRebuild() {
+        for (ConfigKey filter : new ConfigKey[] {ConfigKey.REPLAY_AGGREGATE_IDS, ConfigKey.REPLAY_AGGREGATE_TYPES,
+                ConfigKey.REPLAY_EVENT_TYPES}) {
+            assertThatThrownBy(() -> ReplayRequest.from(window(null, "2026-01-02T00:00:00Z")
+                    .with(ConfigKey.REPLAY_TARGET, "time-index").with(filter, "x")))
+                    .hasMessage(filter.name() + " cannot be used with target time-index: the index lists every event");
+        }
+    }
+
+    @Test
+    void refusesProjectionOptionsForATimeIndexRebuild() {
+        assertThatThrownBy(() -> ReplayRequest.from(window(null, "2026-01-02T00:00:00Z")
+                .with(ConfigKey.REPLAY_TARGET, "time-index").with(ConfigKey.REPLAY_PROJECTION_TABLE, "t")))
+                .hasMessageContaining("apply only to target projection");
     }
 
     @Test
