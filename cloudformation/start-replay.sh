@@ -9,19 +9,23 @@ usage() {
     cat <<'EOF'
 usage: cloudformation/start-replay.sh --stack NAME --to INSTANT [--from INSTANT] [options]
 
-Replays the events recorded in [from, to) into the playback stream, or rebuilds projections as of `to`,
-with the stack's replay application (ReplayApplicationName output).
+Replays the events recorded in [from, to) into the playback stream, rebuilds projections as of `to`, or
+lists the events of [from, to) in the time index again from a scan of the events table, with the stack's
+replay application (ReplayApplicationName output).
 
 required:
   --stack NAME             the stack deployed by deploy.sh
   --to INSTANT             end of the window, exclusive: ISO-8601 with an offset, e.g. 2026-01-31T09:30:00Z
   --from INSTANT           start of the window, inclusive (required for target playback; a projection
-                           rebuild folds each aggregate from its first event and ignores it)
+                           rebuild folds each aggregate from its first event and ignores it; without it a
+                           time index rebuild lists every event before --to)
 
 options:
-  --target T               playback (default) or projection
-  --aggregate-ids A,B      only these aggregates
-  --aggregate-types A,B    only aggregates of these types
+  --target T               playback (default), projection, or time-index: list the window's events in
+                           STACK-time-index again (after an upgrade from a stack without it, or to repair it;
+                           scans the whole events table)
+  --aggregate-ids A,B      only these aggregates (not with target time-index: the index lists every event)
+  --aggregate-types A,B    only aggregates of these types (not with target time-index)
   --event-types A,B        only these event types (target playback only)
   --projection-table T     table a rebuild writes to (target projection only; default the live projections
                            table). The replay role may write only STACK-projections and STACK-rebuild-*.
@@ -74,8 +78,8 @@ done
 [[ "$STACK" =~ ^[A-Za-z][A-Za-z0-9-]{0,49}$ ]] || fail "--stack '$STACK' is not a stack name deploy.sh accepts"
 [[ -z "$REGION" || "$REGION" =~ ^[a-z]{2}(-[a-z]+)+-[0-9]+$ ]] || fail "--region '$REGION' is not a region name such as eu-west-1"
 case "$TARGET" in
-    playback|projection) ;;
-    *) fail "--target must be playback or projection, not '$TARGET'" ;;
+    playback|projection|time-index) ;;
+    *) fail "--target must be playback, projection or time-index, not '$TARGET'" ;;
 esac
 [[ -n "$TO" ]] || fail "--to is required: the end of the window (exclusive), e.g. 2026-01-31T09:30:00Z"
 
@@ -143,8 +147,20 @@ else
     [[ -z "$PROJECTION_TABLE" && "$OVERWRITE" == false ]] \
         || fail "--projection-table and --overwrite apply only to --target projection"
 fi
+if [[ "$TARGET" == time-index ]]; then
+    [[ -z "$AGGREGATE_IDS" ]] || fail "--aggregate-ids cannot be used with target time-index: the index lists every event"
+    [[ -z "$AGGREGATE_TYPES" ]] || fail "--aggregate-types cannot be used with target time-index: the index lists every event"
+    [[ -z "$EVENT_TYPES" ]] || fail "--event-types cannot be used with target time-index: the index lists every event"
+fi
 [[ -n "$RUN_ID" ]] || RUN_ID="replay-$(date -u +%Y%m%dT%H%M%SZ)"
 [[ "$RUN_ID" =~ $ID_LIST ]] || fail "--run-id may contain only letters, digits and . _ : @ - (at most 128)"
+
+# What the summary lines say the replay writes to (the template names them after the stack).
+case "$TARGET" in
+    playback) WRITES="the stream $STACK-playback" ;;
+    projection) WRITES="the table ${PROJECTION_TABLE:-$STACK-projections}" ;;
+    time-index) WRITES="the table $STACK-time-index, from a scan of the whole table $STACK-events" ;;
+esac
 
 # ------------------------------------------------------------------ the Replay property group
 
@@ -184,7 +200,7 @@ configuration_update() {
 
 if [[ "$DRY_RUN" == true ]]; then
     APPLICATION="$STACK-replay"
-    echo "# replay $RUN_ID: target $TARGET, window [${FROM:-first event}, $TO)"
+    echo "# replay $RUN_ID: target $TARGET, window [${FROM:-first event}, $TO), writes $WRITES"
     aws_call cloudformation describe-stacks "${REGION_ARGS[@]+"${REGION_ARGS[@]}"}" --stack-name "$STACK" --query "$OUTPUT_QUERY" --output text
     echo "# the name CloudFormation gives it is $APPLICATION; the calls below use that"
     aws_call kinesisanalyticsv2 describe-application "${REGION_ARGS[@]+"${REGION_ARGS[@]}"}" --application-name "$APPLICATION" --query "$STATE_QUERY" --output text
@@ -235,7 +251,7 @@ aws kinesisanalyticsv2 start-application "${REGION_ARGS[@]+"${REGION_ARGS[@]}"}"
     --run-configuration "$RUN_CONFIGURATION" >/dev/null
 
 cat <<EOF
-Started replay $RUN_ID on $APPLICATION: target $TARGET, window [${FROM:-first event}, $TO).
+Started replay $RUN_ID on $APPLICATION: target $TARGET, window [${FROM:-first event}, $TO), writes $WRITES.
 Its summary is logged at the end (log group /aws/kinesis-analytics/$STACK-replay):
   $(print_command aws logs tail "${REGION_ARGS[@]+"${REGION_ARGS[@]}"}" "/aws/kinesis-analytics/$STACK-replay" --follow)
 When the job has finished, stop the application so the next replay can start:

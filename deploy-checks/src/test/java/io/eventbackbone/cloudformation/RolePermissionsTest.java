@@ -64,13 +64,14 @@ class RolePermissionsTest {
 
     /** Which application runs the AWS calls of each flink-job source file. */
     static final Map<String, Set<String>> FLINK_FILE_ROLES = Map.of(
-            // The events, rejections and projections sinks, and the rebuild's sink.
+            // The events, rejections and projections sinks, the rebuild's sink and the time index rebuild's writer.
             "io/eventbackbone/job/sink/TableWrites.java", Set.of(EVENT_STORE_ROLE, REPLAY_ROLE),
             KINESIS_SOURCE_FILE, Set.of(EVENT_STORE_ROLE),
             "io/eventbackbone/job/source/PacedShardReader.java", Set.of(EVENT_STORE_ROLE),
             "io/eventbackbone/job/replay/SliceReader.java", Set.of(REPLAY_ROLE),
             "io/eventbackbone/job/replay/PlaybackSink.java", Set.of(REPLAY_ROLE),
-            "io/eventbackbone/job/replay/RebuildTarget.java", Set.of(REPLAY_ROLE));
+            "io/eventbackbone/job/replay/RebuildTarget.java", Set.of(REPLAY_ROLE),
+            "io/eventbackbone/job/replay/ScanEventsSegment.java", Set.of(REPLAY_ROLE));
 
     static final String TABLE_WRITES_FILE = "io/eventbackbone/job/sink/TableWrites.java";
     /** TableWrites' helpers, by the IAM action of the one call each makes: the file calling one names the table. */
@@ -119,7 +120,12 @@ class RolePermissionsTest {
             new TableAccess("io/eventbackbone/job/replay/RebuildSink.java", REPLAY_ROLE, "dynamodb:BatchWriteItem",
                     "projections", "rebuild-*"),
             new TableAccess("io/eventbackbone/job/replay/RebuildTarget.java", REPLAY_ROLE, "dynamodb:Scan",
-                    "rebuild-*"));
+                    "rebuild-*"),
+            // A time index rebuild scans the events table, then appends the chunks listing them to the index.
+            new TableAccess("io/eventbackbone/job/replay/ScanEventsSegment.java", REPLAY_ROLE, "dynamodb:Scan",
+                    "events"),
+            new TableAccess("io/eventbackbone/job/replay/TimeIndexChunkWriter.java", REPLAY_ROLE, "dynamodb:BatchWriteItem",
+                    "time-index"));
 
     /** What the platform does with a role besides running our code: read the job jar, write logs. */
     static final Set<String> MANAGED_FLINK_PLATFORM_ACTIONS = Set.of("s3:GetObject", "s3:GetObjectVersion",
@@ -312,6 +318,7 @@ class RolePermissionsTest {
                 "dynamodb.putItem in io/eventbackbone/job/sink/TableWrites.java",
                 "dynamodb.query in io/eventbackbone/job/replay/SliceReader.java",
                 "dynamodb.batchGetItem in io/eventbackbone/job/replay/SliceReader.java",
+                "dynamodb.scan in io/eventbackbone/job/replay/ScanEventsSegment.java",
                 "kinesis.putRecords in io/eventbackbone/job/replay/PlaybackSink.java");
         assertThat(ingest).contains("kinesis.putRecords");
     }
@@ -386,7 +393,8 @@ class RolePermissionsTest {
             assertThat(grantedActions(role)).as(role).isEqualTo(expected);
         }
         assertThat(needed.get(EVENT_STORE_ROLE)).contains("kinesis:GetRecords", "dynamodb:BatchWriteItem", "dynamodb:PutItem");
-        assertThat(needed.get(REPLAY_ROLE)).contains("dynamodb:Query", "kinesis:PutRecords", "dynamodb:PutItem");
+        assertThat(needed.get(REPLAY_ROLE)).contains("dynamodb:Query", "kinesis:PutRecords", "dynamodb:PutItem",
+                "dynamodb:Scan", "dynamodb:BatchWriteItem");
     }
 
     @Test
@@ -416,7 +424,9 @@ class RolePermissionsTest {
 
         assertThat(listed).isEqualTo(dynamoDbActionsByFile());
         assertThat(listed).containsEntry("io/eventbackbone/job/sink/BatchPutSink.java", Set.of("dynamodb:BatchWriteItem"))
-                .containsEntry("io/eventbackbone/job/replay/SliceReader.java", Set.of("dynamodb:Query", "dynamodb:BatchGetItem"));
+                .containsEntry("io/eventbackbone/job/replay/SliceReader.java", Set.of("dynamodb:Query", "dynamodb:BatchGetItem"))
+                .containsEntry("io/eventbackbone/job/replay/ScanEventsSegment.java", Set.of("dynamodb:Scan"))
+                .containsEntry("io/eventbackbone/job/replay/TimeIndexChunkWriter.java", Set.of("dynamodb:BatchWriteItem"));
     }
 
     @Test
@@ -431,7 +441,7 @@ class RolePermissionsTest {
     }
 
     @Test
-    void onlyTheStreamingApplicationWritesTheTimeIndexAndOnlyTheReplayQueriesIt() {
+    void theStreamingApplicationAppendsToTheTimeIndexAndOnlyTheReplayQueriesAndRebuildsIt() {
         String index = arn("dynamodb", "table/backbone-time-index");
         Map<String, Set<String>> onIndex = new TreeMap<>();
         for (Grant grant : allGrants()) {
@@ -441,7 +451,7 @@ class RolePermissionsTest {
         }
 
         assertThat(onIndex).isEqualTo(Map.of(EVENT_STORE_ROLE, Set.of("dynamodb:BatchWriteItem"),
-                REPLAY_ROLE, Set.of("dynamodb:Query")));
+                REPLAY_ROLE, Set.of("dynamodb:Query", "dynamodb:BatchWriteItem")));
     }
 
     @Test
@@ -458,14 +468,27 @@ class RolePermissionsTest {
     }
 
     @Test
-    void onlyTheStreamingApplicationWritesTheEventLogItsTimeIndexAndTheRejections() {
+    void aTimeIndexRebuildScansOnlyTheEventLogAndAppendsOnlyToTheTimeIndex() {
+        String table = arn("dynamodb", "table/backbone-events");
+        String index = arn("dynamodb", "table/backbone-time-index");
+        String rebuildTables = arn("dynamodb", "table/backbone-rebuild-*");
+
+        assertThat(resourcesFor(REPLAY_ROLE, "dynamodb:Scan")).containsExactlyInAnyOrder(table, rebuildTables);
+        assertThat(resourcesFor(REPLAY_ROLE, "dynamodb:BatchWriteItem")).containsExactlyInAnyOrder(index,
+                arn("dynamodb", "table/backbone-projections"), rebuildTables);
+        assertThat(grants(REPLAY_ROLE).stream().filter(g -> g.resources.contains(table) || g.resources.contains(index))
+                .flatMap(g -> g.actions.stream())).containsOnly("dynamodb:Query", "dynamodb:BatchGetItem",
+                "dynamodb:Scan", "dynamodb:BatchWriteItem");
+    }
+
+    @Test
+    void onlyTheStreamingApplicationWritesTheEventLogAndTheRejections() {
         Set<String> writes = Set.of("dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
                 "dynamodb:DeleteItem", "dynamodb:TransactWriteItems");
         List<String> writers = new ArrayList<>();
         for (Grant grant : allGrants()) {
             boolean writesLog = grant.actions.stream().anyMatch(writes::contains) && grant.resources.stream()
-                    .anyMatch(r -> r.endsWith("table/backbone-events") || r.endsWith("table/backbone-time-index")
-                            || r.endsWith("table/backbone-rejections"));
+                    .anyMatch(r -> r.endsWith("table/backbone-events") || r.endsWith("table/backbone-rejections"));
             if (writesLog) {
                 writers.add(grant.role);
             }

@@ -1,6 +1,7 @@
 package io.eventbackbone.cloudformation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -106,6 +107,73 @@ class StartReplayScriptTest {
     }
 
     @Test
+    void aTimeIndexRebuildWithoutFromListsEveryEventBeforeTo() throws IOException {
+        ProcessRun run = dryRun("--stack", "demo", "--target", "time-index", "--to", "2026-02-01T00:00:00Z",
+                "--run-id", "index-upgrade");
+
+        assertThat(run.exitCode).as(run.toString()).isZero();
+        assertThat(run.stdout).contains("# replay index-upgrade: target time-index, window [first event, "
+                + "2026-02-01T00:00:00Z), writes the table demo-time-index, from a scan of the whole table demo-events");
+        assertThat(run.command("aws kinesisanalyticsv2 start-application"))
+                .contains("--application-name demo-replay", "SKIP_RESTORE_FROM_SNAPSHOT");
+        ReplayRequest request = requestFrom(run);
+        assertThat(request.target()).isEqualTo(ReplayRequest.Target.TIME_INDEX);
+        assertThat(request.from()).isNull();
+        assertThat(request.to()).isEqualTo(Instant.parse("2026-02-01T00:00:00Z"));
+        assertThat(request.runId()).isEqualTo("index-upgrade");
+        assertThat(sandbox.calls()).as("a dry run calls nothing").isEmpty();
+    }
+
+    @Test
+    void aTimeIndexRebuildOfAWindowKeepsItsStart() throws IOException {
+        ProcessRun run = dryRun("--stack", "demo", "--target", "time-index", "--from", "2026-01-31T00:00:00Z",
+                "--to", "2026-02-01T01:00:00+01:00");
+
+        assertThat(run.exitCode).as(run.toString()).isZero();
+        assertThat(run.stderr).doesNotContain("ignored");
+        ReplayRequest request = requestFrom(run);
+        assertThat(request.target()).isEqualTo(ReplayRequest.Target.TIME_INDEX);
+        assertThat(request.from()).isEqualTo(Instant.parse("2026-01-31T00:00:00Z"));
+        assertThat(request.to()).isEqualTo(Instant.parse("2026-02-01T00:00:00Z"));
+    }
+
+    /** Each option a time index rebuild refuses, with the key the job refuses for the same reason. */
+    @Test
+    void aTimeIndexRebuildRefusesFiltersAndProjectionOptionsLikeTheJob() {
+        Map<List<String>, String> refused = new LinkedHashMap<>();
+        refused.put(List.of("--aggregate-ids", "acct-1"), ConfigKey.REPLAY_AGGREGATE_IDS.name());
+        refused.put(List.of("--aggregate-types", "account"), ConfigKey.REPLAY_AGGREGATE_TYPES.name());
+        refused.put(List.of("--event-types", "Deposited"), ConfigKey.REPLAY_EVENT_TYPES.name());
+        refused.put(List.of("--projection-table", "demo-rebuild-feb"), ConfigKey.REPLAY_PROJECTION_TABLE.name());
+        refused.put(List.of("--overwrite"), ConfigKey.REPLAY_OVERWRITE.name());
+        Map<String, String> messages = Map.of(
+                "--aggregate-ids", "--aggregate-ids cannot be used with target time-index: the index lists every event",
+                "--aggregate-types", "--aggregate-types cannot be used with target time-index: the index lists every event",
+                "--event-types", "--event-types cannot be used with target time-index: the index lists every event",
+                "--projection-table", "--projection-table and --overwrite apply only to --target projection",
+                "--overwrite", "--projection-table and --overwrite apply only to --target projection");
+
+        refused.forEach((option, key) -> {
+            List<String> args = new java.util.ArrayList<>(List.of("--stack", "demo", "--target", "time-index",
+                    "--from", "2026-01-01T00:00:00Z", "--to", "2026-01-02T00:00:00Z"));
+            args.addAll(option);
+            ProcessRun run = dryRun(args.toArray(new String[0]));
+
+            assertThat(run.exitCode).as(String.join(" ", args) + "\n" + run).isEqualTo(2);
+            assertThat(run.stderr).contains("start-replay.sh: " + messages.get(option.get(0))).contains("--help");
+            assertThat(run.stdout).isEmpty();
+
+            Map<String, String> replay = new LinkedHashMap<>(Map.of(ConfigKey.REPLAY_TARGET.name(), "time-index",
+                    ConfigKey.REPLAY_TO.name(), "2026-01-02T00:00:00Z"));
+            replay.put(key, option.size() > 1 ? option.get(1) : "true");
+            assertThatThrownBy(() -> ReplayRequest.from(JobConfig.fromGroups(Map.of(ConfigKey.GROUP,
+                    Repository.TEMPLATE.propertyGroups("ReplayApplication", STACK).get(ConfigKey.GROUP), "Replay", replay))))
+                    .as("the job refuses %s too", key).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(key);
+        });
+        assertThat(sandbox.calls()).isEmpty();
+    }
+
+    @Test
     void aReversedOrEmptyWindowIsRefusedBeforeAnyCall() {
         for (String[] window : List.of(new String[] {"2026-01-02T00:00:00Z", "2026-01-01T00:00:00Z"},
                 new String[] {"2026-01-01T01:00:00+01:00", "2026-01-01T00:00:00Z"})) {
@@ -132,7 +200,7 @@ class StartReplayScriptTest {
         cases.put(new String[] {"--stack", "demo", "--from", "2026-02-30T00:00:00Z", "--to", "2026-03-02T00:00:00Z"},
                 "--from '2026-02-30T00:00:00Z' is not a valid date and time");
         cases.put(new String[] {"--stack", "demo", "--from", "2026-01-01T00:00:00Z", "--to", "2026-01-02T00:00:00Z",
-                "--target", "kafka"}, "--target must be playback or projection");
+                "--target", "kafka"}, "--target must be playback, projection or time-index, not 'kafka'");
         cases.put(new String[] {"--stack", "demo", "--from", "2026-01-01T00:00:00Z", "--to", "2026-01-02T00:00:00Z",
                 "--aggregate-ids", "a b"}, "--aggregate-ids: 'a b' is not a valid aggregate id");
         cases.put(new String[] {"--stack", "demo", "--to", "2026-01-02T00:00:00Z", "--target", "projection",
@@ -141,6 +209,9 @@ class StartReplayScriptTest {
                 "--overwrite"}, "--projection-table and --overwrite apply only to --target projection");
         cases.put(new String[] {"--stack", "demo", "--to", "2026-01-02T00:00:00Z", "--target", "projection",
                 "--projection-table", "other-table"}, "--projection-table must be demo-projections or demo-rebuild-<name>");
+        cases.put(new String[] {"--stack", "demo", "--target", "time-index"}, "--to is required");
+        cases.put(new String[] {"--stack", "demo", "--target", "time-index", "--from", "2026-01-02T00:00:00Z",
+                "--to", "2026-01-01T00:00:00Z"}, "the window is empty or reversed");
         cases.put(new String[] {"--stack", "demo", "--from"}, "--from needs a value");
         cases.forEach((args, message) -> {
             ProcessRun run = dryRun(args);
