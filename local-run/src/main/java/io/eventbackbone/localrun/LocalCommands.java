@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 final class LocalCommands {
     static final String USAGE = String.join("\n",
             "usage: ./run-local.sh                     start the local stack (foreground; Ctrl-C stops it)",
-            "       ./run-local.sh replay --from <instant> --to <instant> [--target playback|projection]",
+            "       ./run-local.sh replay --from <instant> --to <instant> [--target playback|projection|time-index]",
             "                 [--aggregate-ids a,b] [--aggregate-types t,u] [--event-types x,y]",
             "                 [--projection-table <name>] [--overwrite] [--run-id <id>]",
             "       ./run-local.sh events <aggregateId>     the stored events of an aggregate, oldest first",

@@ -22,17 +22,19 @@ public final class ReplaySummary {
     private final long itemsRead;
     private final long readRequests;
     private final long slices;
+    private final long indexChunks;
     private final long elapsedMillis;
     private final Map<String, Long> eventsByType;
 
     ReplaySummary(ReplayRequest request, long events, long aggregates, long itemsRead, long readRequests, long slices,
-                  long elapsedMillis, Map<String, Long> eventsByType) {
+                  long indexChunks, long elapsedMillis, Map<String, Long> eventsByType) {
         this.request = request;
         this.events = events;
         this.aggregates = aggregates;
         this.itemsRead = itemsRead;
         this.readRequests = readRequests;
         this.slices = slices;
+        this.indexChunks = indexChunks;
         this.elapsedMillis = elapsedMillis;
         this.eventsByType = eventsByType;
     }
@@ -45,7 +47,7 @@ public final class ReplaySummary {
             }
         }
         return new ReplaySummary(request, count(result, EVENTS), count(result, AGGREGATES), count(result, ITEMS_READ),
-                count(result, READ_REQUESTS), count(result, SLICES), result.getNetRuntime(), byType);
+                count(result, READ_REQUESTS), count(result, SLICES), count(result, INDEX_CHUNKS), result.getNetRuntime(), byType);
     }
 
     private static long count(JobExecutionResult result, String name) {
@@ -68,6 +70,11 @@ public final class ReplaySummary {
      */
     public long itemsRead() {
         return itemsRead;
+    }
+
+    /** Time index chunks written by a time index rebuild; 0 for the other targets. */
+    public long indexChunks() {
+        return indexChunks;
     }
 
     public long readRequests() {
@@ -104,6 +111,9 @@ public final class ReplaySummary {
         json.put("dynamoDbReadRequests", readRequests);
         json.put("itemsReadPerEvent", Math.round(itemsReadPerEvent() * 1000) / 1000.0);
         json.put("slices", slices);
+        if (request.target() == ReplayRequest.Target.TIME_INDEX) {
+            json.put("indexChunksWritten", indexChunks);
+        }
         json.put("elapsedMillis", elapsedMillis);
         ObjectNode types = json.putObject("eventsByType");
         eventsByType.forEach(types::put);
@@ -121,7 +131,11 @@ public final class ReplaySummary {
                 .append(", ").append(request.to()).append(")\n");
         out.append("  events read:     ").append(events).append('\n');
         out.append("  written:         ").append(written()).append('\n');
-        out.append("  aggregates:      ").append(aggregates).append('\n');
+        if (request.target() == ReplayRequest.Target.TIME_INDEX) {
+            out.append("  index chunks:    ").append(indexChunks).append('\n');
+        } else {
+            out.append("  aggregates:      ").append(aggregates).append('\n');
+        }
         eventsByType.forEach((type, n) -> out.append("    ").append(type).append(": ").append(n).append('\n'));
         out.append("  DynamoDB items read: ").append(itemsRead).append(" in ").append(readRequests)
                 .append(" requests (").append(String.format(java.util.Locale.ROOT, "%.3f", itemsReadPerEvent()))

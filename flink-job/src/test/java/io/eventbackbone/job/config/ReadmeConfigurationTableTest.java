@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** The README's configuration table lists every key the job reads, in its group, with its default. */
+/** The README's configuration table lists every key the job reads, in its group, with its default and description. */
 class ReadmeConfigurationTableTest {
 
     private static List<String> readmeRows() throws IOException {
@@ -22,12 +22,12 @@ class ReadmeConfigurationTableTest {
     }
 
     @Test
-    void listsEveryKeyWithItsGroupAndDefault() throws IOException {
+    void listsEveryKeyWithItsGroupDefaultAndDescription() throws IOException {
         List<String> rows = readmeRows();
         for (ConfigKey key : ConfigKey.all()) {
-            String start = "| `" + key.group() + "` | `" + key.name() + "` | "
-                    + (key.defaultValue() == null ? "" : "`" + key.defaultValue() + "`") + " |";
-            assertThat(rows).as("README row for %s", key.name()).anyMatch(r -> r.startsWith(start));
+            String row = "| `" + key.group() + "` | `" + key.name() + "` | "
+                    + (key.defaultValue() == null ? "" : "`" + key.defaultValue() + "`") + " | " + key.description() + " |";
+            assertThat(rows).as("README row for %s", key.name()).contains(row);
         }
     }
 

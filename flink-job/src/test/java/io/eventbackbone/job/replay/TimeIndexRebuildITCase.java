@@ -109,6 +109,9 @@ class TimeIndexRebuildITCase {
         before.forEach(e -> sliceBuckets.add(TimeIndex.slice(e.getAggregateId(), ReplayFixture.SLICES) + "/"
                 + TimeIndex.bucket(e.getRecordedAt(), ReplayFixture.BUCKET_MILLIS)));
         assertThat(StoreTables.count(dynamo, index)).isEqualTo(sliceBuckets.size());
+        assertThat(summary.indexChunks()).isEqualTo(sliceBuckets.size());
+        assertThat(summary.toString()).contains("target:          time-index", "index chunks:    " + sliceBuckets.size())
+                .doesNotContain("aggregates:");
     }
 
     @Test
