@@ -55,8 +55,18 @@ public final class AggregateFold implements Serializable {
         return new Step(EventJson.write(after), EventJson.write(undo));
     }
 
-    /** Folds a stored event onto a projection (null for none) and returns the next projection. */
+    /**
+     * Folds a stored event onto a projection (null for none) and returns the next projection. The event must
+     * be the next version: folding past a missing one would give a state the aggregate never had.
+     */
     public Projection next(Projection current, StoredEvent e) {
+        long expected = current == null ? 1 : current.getVersion() + 1;
+        if (e.getVersion() != expected) {
+            throw new IllegalStateException("aggregate " + e.getAggregateId() + ": version " + e.getVersion()
+                    + (current == null ? " is its first event read" : " follows version " + current.getVersion())
+                    + ", but versions run 1, 2, 3, ... without gaps: version " + expected
+                    + " is missing from the events read");
+        }
         Step step = apply(e.getAggregateType(), current == null ? null : current.getState(), e.getVersion(),
                 e.getRecordedAt(), e.getEventId(), e.getType(), e.getData(), e.getMetadata(), e.getOccurredAt());
         return new Projection(e.getAggregateId(), e.getAggregateType(), e.getVersion(), step.state(),

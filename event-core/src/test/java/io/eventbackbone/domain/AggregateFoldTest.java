@@ -289,6 +289,27 @@ class AggregateFoldTest {
     }
 
     @Test
+    void refusesToFoldPastAMissingVersion() {
+        AggregateFold fold = builtIn();
+        Projection current = new Projection("g-1", "generic", 3, "{\"a\":1}", RECORDED_AT, "evt-3");
+        StoredEvent e = new StoredEvent();
+        e.setAggregateId("g-1");
+        e.setAggregateType("generic");
+        e.setVersion(5);
+        e.setEventId("evt-5");
+        e.setType("Patched");
+        e.setData("{}");
+        e.setOccurredAt(OCCURRED_AT);
+        e.setRecordedAt(RECORDED_AT + 1);
+
+        assertThatThrownBy(() -> fold.next(current, e)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("aggregate g-1: version 5 follows version 3, but versions run 1, 2, 3, ... without gaps:"
+                        + " version 4 is missing from the events read");
+        assertThatThrownBy(() -> fold.next(null, e))
+                .hasMessageContaining("version 5 is its first event read").hasMessageContaining("version 1 is missing");
+    }
+
+    @Test
     void ofReplacesTheLogicOfABuiltInType() {
         DomainLogic custom = new CountingLogic("account");
 
