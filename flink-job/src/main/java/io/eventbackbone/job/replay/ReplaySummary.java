@@ -65,8 +65,8 @@ public final class ReplaySummary {
     }
 
     /**
-     * Items read from DynamoDB: time-index entries and events, including those just outside the window, and
-     * keys asked for by BatchGetItem that hold no event (DynamoDB charges a read for those too).
+     * Items read from DynamoDB: time index chunks and events, and keys asked for by BatchGetItem that hold no
+     * event (DynamoDB charges a read for those too); for a time index rebuild, the items its Scan read.
      */
     public long itemsRead() {
         return itemsRead;
