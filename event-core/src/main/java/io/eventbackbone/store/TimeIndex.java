@@ -68,12 +68,13 @@ public final class TimeIndex {
         return bucket(from, bucketMillis) * bucketMillis;
     }
 
-    /** The chunk-key prefix for a time: every chunk whose earliest entry is at or after it sorts at or after it. */
+    /**
+     * The chunk-key prefix for a time: every chunk whose earliest entry is at or after it sorts at or after it.
+     * Times before 1970 count as 1970 (no event is recorded then), so a bound is never empty: DynamoDB refuses an
+     * empty key value.
+     */
     public static String chunkKeyBound(long recordedAt) {
-        if (recordedAt < 0) {
-            return "";
-        }
-        String digits = Long.toString(recordedAt);
+        String digits = Long.toString(Math.max(0L, recordedAt));
         StringBuilder key = new StringBuilder(KEY_TIME_DIGITS);
         for (int i = digits.length(); i < KEY_TIME_DIGITS; i++) {
             key.append('0');

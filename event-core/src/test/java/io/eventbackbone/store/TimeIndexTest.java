@@ -143,6 +143,12 @@ class TimeIndexTest {
     }
 
     @Test
+    void aTimeBefore1970BoundsLike1970AndIsNeverEmpty() {
+        assertThat(TimeIndex.chunkKeyBound(-60_000L)).isEqualTo(TimeIndex.chunkKeyBound(0)).isEqualTo("000000000000000");
+        assertThat(TimeIndex.chunkKeyBound(Long.MIN_VALUE)).isNotEmpty();
+    }
+
+    @Test
     void theTableIsKeyedBySliceAndChunk() {
         CreateTableRequest request = TimeIndex.createTableRequest("time-index");
 

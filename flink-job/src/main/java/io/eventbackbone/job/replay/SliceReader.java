@@ -32,7 +32,9 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * version 1 to its last version before the window's end.
  *
  * <p>Requests run concurrently (a fixed number in flight) for a group of aggregates while the previous group
- * is visited; the visitor is called only from the calling thread, one aggregate after another.
+ * is visited; the visitor is called only from the calling thread, one aggregate after another. An aggregate
+ * with more events to read than a group holds is read page by page as it is visited, so a reader holds at most
+ * about two groups of events, however long an aggregate's history.
  */
 final class SliceReader {
 
@@ -46,7 +48,10 @@ final class SliceReader {
     static final int MAX_KEYS_PER_BATCH_GET = 100;
     /** Requests one reader keeps in flight. */
     static final int MAX_IN_FLIGHT = 8;
-    /** A group ends after this many aggregates or this many events, which bounds a reader's memory. */
+    /**
+     * A group ends after this many aggregates or this many events, which bounds a reader's memory; an aggregate
+     * with more events is a group of its own, streamed.
+     */
     static final int GROUP_AGGREGATES = 256;
     static final int GROUP_EVENTS = 4000;
     /**
@@ -59,15 +64,26 @@ final class SliceReader {
     private final DynamoDbAsyncClient dynamo;
     private final String eventsTable;
     private final TimeIndexSettings index;
+    private final int groupEvents;
+    /** Items a Query page may hold; null for DynamoDB's 1 MB pages. */
+    private final Integer pageLimit;
     private final AsyncLimiter limiter = new AsyncLimiter(MAX_IN_FLIGHT);
     private final AtomicLong itemsRead = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong missing = new AtomicLong();
 
     SliceReader(DynamoDbAsyncClient dynamo, String eventsTable, TimeIndexSettings index) {
+        this(dynamo, eventsTable, index, GROUP_EVENTS, null);
+    }
+
+    /** With smaller groups and pages, so tests reach streaming and paging with few events. */
+    SliceReader(DynamoDbAsyncClient dynamo, String eventsTable, TimeIndexSettings index, int groupEvents,
+                Integer pageLimit) {
         this.dynamo = dynamo;
         this.eventsTable = eventsTable;
         this.index = index;
+        this.groupEvents = groupEvents;
+        this.pageLimit = pageLimit;
     }
 
     /**
@@ -83,9 +99,13 @@ final class SliceReader {
             next = i + 1 < groups.size() ? readGroup(groups.get(i + 1), window) : null;
             join(current);
             for (Aggregate aggregate : groups.get(i)) {
+                if (streamed(aggregate)) {
+                    stream(aggregate, window, visitor);
+                    continue;
+                }
                 visitor.aggregate(aggregate.id, aggregate.type);
                 aggregate.events.values().forEach(visitor::event);
-                aggregate.events.clear();
+                aggregate.events = null;
             }
         }
     }
@@ -125,7 +145,8 @@ final class SliceReader {
         final String type;
         long first;
         long last;
-        final ConcurrentSkipListMap<Long, StoredEvent> events = new ConcurrentSkipListMap<>();
+        /** The events read, by version; only while the aggregate's group is read and visited. */
+        ConcurrentSkipListMap<Long, StoredEvent> events;
 
         Aggregate(String id, String type, long version) {
             this.id = id;
@@ -185,14 +206,23 @@ final class SliceReader {
         return aggregates;
     }
 
-    private static List<List<Aggregate>> groups(TreeMap<String, Aggregate> aggregates) {
+    private boolean streamed(Aggregate aggregate) {
+        return aggregate.versions() > groupEvents;
+    }
+
+    private List<List<Aggregate>> groups(TreeMap<String, Aggregate> aggregates) {
         List<List<Aggregate>> groups = new ArrayList<>();
         List<Aggregate> group = new ArrayList<>();
         long events = 0;
         for (Aggregate aggregate : aggregates.values()) {
+            if (streamed(aggregate) && !group.isEmpty()) {
+                groups.add(group);
+                group = new ArrayList<>();
+                events = 0;
+            }
             group.add(aggregate);
             events += aggregate.versions();
-            if (group.size() >= GROUP_AGGREGATES || events >= GROUP_EVENTS) {
+            if (group.size() >= GROUP_AGGREGATES || events >= groupEvents) {
                 groups.add(group);
                 group = new ArrayList<>();
                 events = 0;
@@ -209,6 +239,10 @@ final class SliceReader {
         List<CompletableFuture<Void>> reads = new ArrayList<>();
         List<Key> keys = new ArrayList<>();
         for (Aggregate aggregate : group) {
+            if (streamed(aggregate)) {
+                continue;
+            }
+            aggregate.events = new ConcurrentSkipListMap<>();
             if (aggregate.versions() > QUERY_FROM_VERSIONS) {
                 reads.add(readRange(aggregate, window, null));
             } else {
@@ -279,18 +313,42 @@ final class SliceReader {
         });
     }
 
-    /** An aggregate's versions from first to last, in pages of up to 1 MB. */
-    private CompletableFuture<Void> readRange(Aggregate aggregate, Window window, Map<String, AttributeValue> start) {
-        QueryRequest request = QueryRequest.builder()
+    /** An aggregate's versions from first to last, one page of up to 1 MB from {@code start}. */
+    private QueryRequest rangeQuery(Aggregate aggregate, Map<String, AttributeValue> start) {
+        return QueryRequest.builder()
                 .tableName(eventsTable)
                 .keyConditionExpression("#id = :id AND #version BETWEEN :first AND :last")
                 .expressionAttributeNames(Map.of("#id", EventsTable.AGGREGATE_ID, "#version", EventsTable.VERSION))
                 .expressionAttributeValues(Map.of(":id", s(aggregate.id), ":first", n(aggregate.first),
                         ":last", n(aggregate.last)))
                 .consistentRead(true)
+                .limit(pageLimit)
                 .exclusiveStartKey(start)
                 .build();
-        return query(request).thenCompose(page -> {
+    }
+
+    /** Visits a long aggregate's events page by page, asking for each page when the previous one is visited. */
+    private void stream(Aggregate aggregate, Window window, Visitor visitor) {
+        visitor.aggregate(aggregate.id, aggregate.type);
+        long found = 0;
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryResponse page = join(query(rangeQuery(aggregate, start)));
+            for (Map<String, AttributeValue> item : page.items()) {
+                StoredEvent event = EventsTable.fromItem(item);
+                found++;
+                if (window.contains(event.getRecordedAt())) {
+                    visitor.event(event);
+                }
+            }
+            start = next(page);
+        } while (start != null);
+        missing.addAndGet(Math.max(0, aggregate.versions() - found));
+    }
+
+    /** An aggregate's versions from first to last, in pages of up to 1 MB, into its events. */
+    private CompletableFuture<Void> readRange(Aggregate aggregate, Window window, Map<String, AttributeValue> start) {
+        return query(rangeQuery(aggregate, start)).thenCompose(page -> {
             for (Map<String, AttributeValue> item : page.items()) {
                 aggregate.addIfIn(window, EventsTable.fromItem(item));
             }

@@ -35,6 +35,8 @@ final class TimeIndexChunkWriter extends KeyedProcessFunction<Long, TimeIndexEnt
     private transient List<Map<String, AttributeValue>> pending;
     private transient Long currentChunkId;
     private transient Counter chunksWritten;
+    /** Set when this function failed: its open chunks are then left to a new run rather than written on the way out. */
+    private transient boolean failed;
 
     TimeIndexChunkWriter(AwsSettings aws, TimeIndexSettings index, long maxOpenChars) {
         this.aws = aws;
@@ -52,6 +54,15 @@ final class TimeIndexChunkWriter extends KeyedProcessFunction<Long, TimeIndexEnt
 
     @Override
     public void processElement(TimeIndexEntry entry, Context ctx, Collector<Long> out) {
+        try {
+            add(entry);
+        } catch (RuntimeException e) {
+            failed = true;
+            throw e;
+        }
+    }
+
+    private void add(TimeIndexEntry entry) {
         if (currentChunkId != null && currentChunkId != entry.chunkId || chunks.openChars() >= maxOpenChars) {
             queue(chunks.drain());
         }
@@ -89,11 +100,14 @@ final class TimeIndexChunkWriter extends KeyedProcessFunction<Long, TimeIndexEnt
         pending.clear();
     }
 
-    /** Called once the input has ended: writes what is still open. */
+    /**
+     * Writes what is still open once the input has ended. Flink also closes a function that failed or was
+     * cancelled: then nothing is written (a cancelled task's thread is interrupted), and the rebuild is run again.
+     */
     @Override
     public void close() throws Exception {
         try {
-            if (chunks != null) {
+            if (chunks != null && !failed && !Thread.currentThread().isInterrupted()) {
                 queue(chunks.drain());
                 writePending();
             }

@@ -123,9 +123,13 @@ class SliceReaderITCase {
     }
 
     private Visited read(Long from, long to, ReplayRequest request) {
+        return read(from, to, request, SliceReader.GROUP_EVENTS, null);
+    }
+
+    private Visited read(Long from, long to, ReplayRequest request, int groupEvents, Integer pageLimit) {
         Visited visited = new Visited();
         for (int slice = 0; slice < SLICES; slice++) {
-            SliceReader reader = new SliceReader(dynamo, table, index);
+            SliceReader reader = new SliceReader(dynamo, table, index, groupEvents, pageLimit);
             String[] current = new String[1];
             reader.read(slice, from, to, request, new SliceReader.Visitor() {
                 @Override
@@ -192,6 +196,25 @@ class SliceReaderITCase {
     void emptyWindows() {
         assertReads(T0 - 60_000L, T0);
         assertReads(T0 + 30 * 60_000L, T0 + 40 * 60_000L);
+    }
+
+    @Test
+    void windowsReachingBefore1970() {
+        assertReads(-120_000L, -60_000L);
+        assertReads(-60_000L, T0 + 6 * 60_000L);
+    }
+
+    @Test
+    void readsAggregatesLongerThanAGroupPageByPageAsTheyAreVisitedWithTheSameResult() {
+        for (Long from : new Long[] {T0 + 5 * 60_000L, null}) {
+            long to = T0 + 8 * 60_000L;
+            Visited whole = read(from, to, everything);
+            // Groups of 30 events and pages of 7 items: the busy aggregate and many others are streamed.
+            Visited paged = read(from, to, everything, 30, 7);
+
+            assertThat(paged.events).as("from %s", from).containsExactlyElementsOf(whole.events);
+            assertThat(paged.itemsRead).isEqualTo(whole.itemsRead);
+        }
     }
 
     @Test
