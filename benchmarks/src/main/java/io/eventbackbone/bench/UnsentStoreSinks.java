@@ -5,6 +5,7 @@ import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.config.TimeIndexSettings;
 import io.eventbackbone.job.sink.StoreSinks;
 import io.eventbackbone.job.sink.TableItems;
+import io.eventbackbone.job.sink.TableWrites;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.ProjectionsTable;
 import io.eventbackbone.store.Rejection;
@@ -22,7 +23,6 @@ import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -41,8 +41,6 @@ final class UnsentStoreSinks implements StoreSinks {
             Integer.parseInt(ConfigKey.WRITE_MAX_BUFFERED_PROJECTIONS.defaultValue());
     /** Characters of time index entries a sink keeps in open chunks before it writes them all (the job's default). */
     static final long MAX_OPEN_INDEX_CHARS = Long.parseLong(ConfigKey.WRITE_MAX_BUFFERED_BYTES.defaultValue());
-    /** BatchWriteItem's limit, as the events sink uses it. */
-    static final int MAX_BATCH_ITEMS = 25;
     /** The time index as the job writes it by default: table name, slices, bucket. */
     static final TimeIndexSettings TIME_INDEX = TimeIndexSettings.from(new JobConfig(Map.of()));
 
@@ -123,8 +121,8 @@ final class UnsentStoreSinks implements StoreSinks {
         public SdkRequest build(List<T> records, TimeIndexChunks chunks) {
             List<Map<String, AttributeValue>> fullChunks = new ArrayList<>();
             SdkRequest last = batchPuts(table, items.toItems(records, chunks, fullChunks));
-            if (chunks != null && chunks.openChars() >= MAX_OPEN_INDEX_CHARS) {
-                fullChunks.addAll(chunks.drain());
+            if (chunks != null) {
+                fullChunks.addAll(chunks.drainIfOver(MAX_OPEN_INDEX_CHARS));
             }
             SdkRequest lastChunks = indexPuts(fullChunks);
             return lastChunks == null ? last : lastChunks;
@@ -142,14 +140,9 @@ final class UnsentStoreSinks implements StoreSinks {
 
         private static SdkRequest batchPuts(String table, List<Map<String, AttributeValue>> puts) {
             SdkRequest last = null;
-            List<WriteRequest> batch = new ArrayList<>(MAX_BATCH_ITEMS);
-            for (int i = 0; i < puts.size(); i++) {
-                batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(puts.get(i)).build()).build());
-                if (batch.size() == MAX_BATCH_ITEMS || i == puts.size() - 1) {
-                    last = BatchWriteItemRequest.builder().requestItems(Map.of(table, batch)).build();
-                    RunProbe.REQUESTS_BUILT.increment();
-                    batch = new ArrayList<>(MAX_BATCH_ITEMS);
-                }
+            for (List<WriteRequest> batch : TableWrites.putBatches(puts)) {
+                last = BatchWriteItemRequest.builder().requestItems(Map.of(table, batch)).build();
+                RunProbe.REQUESTS_BUILT.increment();
             }
             RunProbe.ITEMS_BUILT.add(puts.size());
             return last;

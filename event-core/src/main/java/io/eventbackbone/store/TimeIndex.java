@@ -49,15 +49,31 @@ public final class TimeIndex {
     /** A stable slice in {@code [0, slices)}: FNV-1a over the UTF-8 bytes of the aggregate id. */
     public static int slice(String aggregateId, int slices) {
         int hash = 0x811c9dc5;
-        for (byte b : aggregateId.getBytes(StandardCharsets.UTF_8)) {
-            hash ^= b & 0xff;
-            hash *= 0x01000193;
+        for (int i = 0; i < aggregateId.length(); i++) {
+            char c = aggregateId.charAt(i);
+            if (c >= 0x80) {
+                // Ids are ASCII by the envelope's rules; anything else is hashed over its UTF-8 bytes, as always.
+                return Math.floorMod(fnv1a(hash, aggregateId.substring(i).getBytes(StandardCharsets.UTF_8)), slices);
+            }
+            hash = (hash ^ c) * 0x01000193;
         }
         return Math.floorMod(hash, slices);
     }
 
+    private static int fnv1a(int hash, byte[] bytes) {
+        for (byte b : bytes) {
+            hash = (hash ^ (b & 0xff)) * 0x01000193;
+        }
+        return hash;
+    }
+
     public static long bucket(long recordedAt, long bucketMillis) {
         return Math.floorDiv(recordedAt, bucketMillis);
+    }
+
+    /** One number for the (slice, bucket) pair an event is listed under: its chunks hold only that pair's events. */
+    public static long chunkId(String aggregateId, long recordedAt, int slices, long bucketMillis) {
+        return bucket(recordedAt, bucketMillis) * slices + slice(aggregateId, slices);
     }
 
     /**

@@ -49,12 +49,10 @@ public final class TimeIndexChunks {
 
     /** Lists the event; returns the chunk item it completed, or null while its chunk has room. */
     public Map<String, AttributeValue> add(String aggregateId, String aggregateType, long version, long recordedAt) {
-        int slice = TimeIndex.slice(aggregateId, slices);
-        long bucket = TimeIndex.bucket(recordedAt, bucketMillis);
-        long chunkId = bucket * slices + slice;
+        long chunkId = TimeIndex.chunkId(aggregateId, recordedAt, slices, bucketMillis);
         Chunk chunk = open.get(chunkId);
         if (chunk == null) {
-            chunk = new Chunk(slice, recordedAt);
+            chunk = new Chunk((int) Math.floorMod(chunkId, (long) slices), recordedAt);
             open.put(chunkId, chunk);
         }
         int before = chunk.entries.length();
@@ -77,6 +75,11 @@ public final class TimeIndexChunks {
         open.clear();
         openChars = 0;
         return items;
+    }
+
+    /** Every open chunk as an item once their entries reach {@code maxOpenChars}; none before. */
+    public List<Map<String, AttributeValue>> drainIfOver(long maxOpenChars) {
+        return openChars >= maxOpenChars ? drain() : List.of();
     }
 
     public boolean isEmpty() {

@@ -4,6 +4,8 @@ import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.job.config.TimeIndexSettings;
 import io.eventbackbone.job.process.DeciderSettings;
+import io.eventbackbone.job.sink.TableItems;
+import io.eventbackbone.job.sink.TableWrites;
 import io.eventbackbone.job.process.EventDecider;
 import io.eventbackbone.job.process.Outputs;
 import io.eventbackbone.job.process.Submission;
@@ -23,7 +25,6 @@ import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -67,22 +68,13 @@ public final class EventLogSeeder implements AutoCloseable {
     public static void writeIndex(DynamoDbClient dynamo, TimeIndexSettings index, List<StoredEvent> events) {
         TimeIndexChunks chunks = new TimeIndexChunks(index.slices, index.bucketMillis);
         List<Map<String, AttributeValue>> items = new ArrayList<>();
-        for (StoredEvent e : events) {
-            Map<String, AttributeValue> full = chunks.add(e.getAggregateId(), e.getAggregateType(), e.getVersion(), e.getRecordedAt());
-            if (full != null) {
-                items.add(full);
-            }
-        }
+        TableItems.storedEvents().toItems(events, chunks, items);
         items.addAll(chunks.drain());
         putAll(dynamo, index.tableName, items);
     }
 
     private static void putAll(DynamoDbClient dynamo, String table, List<Map<String, AttributeValue>> items) {
-        List<WriteRequest> all = items.stream()
-                .map(item -> WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build())
-                .collect(Collectors.toList());
-        for (int from = 0; from < all.size(); from += 25) {
-            List<WriteRequest> batch = new ArrayList<>(all.subList(from, Math.min(all.size(), from + 25)));
+        for (List<WriteRequest> batch : TableWrites.putBatches(items)) {
             while (!batch.isEmpty()) {
                 List<WriteRequest> pending = batch;
                 BatchWriteItemResponse response = dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, pending)));

@@ -48,6 +48,18 @@ public final class StoreTables {
         return entries;
     }
 
+    /** The sort keys of every chunk in a time index table. */
+    public static List<String> chunkKeys(DynamoDbClient dynamo, String table) {
+        return scan(dynamo, table, item -> item.get(TimeIndex.CHUNK).s());
+    }
+
+    /** How many of these chunks (of every slice) a replay of [from, to) reads: those from its first bucket on, before its end. */
+    public static long chunksRead(List<String> chunkKeys, long from, long to, long bucketMillis) {
+        String lowest = TimeIndex.chunkKeyBound(TimeIndex.indexLowerBound(from, bucketMillis));
+        String highest = TimeIndex.chunkKeyBound(to);
+        return chunkKeys.stream().filter(k -> k.compareTo(lowest) >= 0 && k.compareTo(highest) <= 0).count();
+    }
+
     public static String indexEntry(String aggregateId, long version, long recordedAt) {
         return aggregateId + "/" + version + "@" + recordedAt;
     }

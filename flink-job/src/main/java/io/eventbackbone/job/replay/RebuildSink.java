@@ -17,7 +17,6 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -91,7 +90,7 @@ final class RebuildSink implements Sink<Projection> {
             if (!batchKeys.add(p.getAggregateId())) {
                 throw new IllegalStateException("a rebuild wrote aggregate " + p.getAggregateId() + " twice");
             }
-            batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(ProjectionsTable.toItem(p)).build()).build());
+            batch.add(TableWrites.put(ProjectionsTable.toItem(p)));
             if (batch.size() == TableWrites.MAX_BATCH_ITEMS) {
                 sendBatch();
             }

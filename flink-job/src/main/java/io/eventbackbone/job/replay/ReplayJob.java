@@ -52,15 +52,13 @@ public final class ReplayJob {
         readers = Math.max(1, Math.min(readers, slices));
 
         DataStream<Integer> sliceNumbers = env.fromData(TypeInformation.of(Integer.class),
-                        SliceReader.allSlices(slices).toArray(new Integer[0]))
+                        upTo(slices))
                 .name("time-index slices").uid("replay-slices")
                 .rebalance();
 
         if (request.target() == ReplayRequest.Target.TIME_INDEX) {
             int segments = readers * SCAN_SEGMENTS_PER_READER;
-            Integer[] segmentNumbers = new Integer[segments];
-            Arrays.setAll(segmentNumbers, i -> i);
-            env.fromData(TypeInformation.of(Integer.class), segmentNumbers)
+            env.fromData(TypeInformation.of(Integer.class), upTo(segments))
                     .name("events table scan segments").uid("replay-scan-segments")
                     .rebalance()
                     .flatMap(new ScanEventsSegment(request, dynamo, eventsTable, index, segments),
@@ -95,6 +93,13 @@ public final class ReplayJob {
                     .setParallelism(readers).uid("replay-projection-sink").name("projections table");
         }
         LOG.info("defined {}", request);
+    }
+
+    /** The split numbers 0 to n - 1. */
+    private static Integer[] upTo(int n) {
+        Integer[] numbers = new Integer[n];
+        Arrays.setAll(numbers, i -> i);
+        return numbers;
     }
 
     /** A warning when the window ends so recently that the time index may not list all of its events yet. */

@@ -5,7 +5,6 @@ import io.eventbackbone.job.sink.AwsSettings;
 import io.eventbackbone.store.EventsTable;
 import io.eventbackbone.store.TimeIndex;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.metrics.Counter;
@@ -66,8 +65,7 @@ final class ScanEventsSegment extends RichFlatMapFunction<Integer, TimeIndexEntr
                     continue;
                 }
                 String id = item.get(EventsTable.AGGREGATE_ID).s();
-                long chunkId = TimeIndex.bucket(at, index.bucketMillis) * index.slices + TimeIndex.slice(id, index.slices);
-                out.collect(new TimeIndexEntry(chunkId, id, item.get(EventsTable.AGGREGATE_TYPE).s(),
+                out.collect(new TimeIndexEntry(TimeIndex.chunkId(id, at, index.slices, index.bucketMillis), id, item.get(EventsTable.AGGREGATE_TYPE).s(),
                         Long.parseLong(item.get(EventsTable.VERSION).n()), at));
                 listed++;
             }
@@ -93,12 +91,7 @@ final class ScanEventsSegment extends RichFlatMapFunction<Integer, TimeIndexEntr
                 .consistentRead(true)
                 .exclusiveStartKey(start)
                 .build();
-        try {
-            return dynamo.scan(scan).join();
-        } catch (CompletionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw cause instanceof RuntimeException ? (RuntimeException) cause : new IllegalStateException(cause);
-        }
+        return SliceReader.join(dynamo.scan(scan));
     }
 
     @Override

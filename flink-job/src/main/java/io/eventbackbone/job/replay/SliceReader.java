@@ -369,7 +369,8 @@ final class SliceReader {
         });
     }
 
-    private static <T> T join(CompletableFuture<T> future) {
+    /** Waits for a request; its failure is thrown as it came, not wrapped. */
+    static <T> T join(CompletableFuture<T> future) {
         try {
             return future.join();
         } catch (CompletionException e) {
@@ -388,13 +389,5 @@ final class SliceReader {
 
     private static AttributeValue s(String value) {
         return AttributeValue.builder().s(value).build();
-    }
-
-    static List<Integer> allSlices(int slices) {
-        Integer[] all = new Integer[slices];
-        for (int i = 0; i < slices; i++) {
-            all[i] = i;
-        }
-        return List.of(all);
     }
 }

@@ -14,8 +14,6 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * The second half of a time index rebuild: lists the entries in chunks and writes them to the index table.
@@ -33,7 +31,7 @@ final class TimeIndexChunkWriter extends KeyedProcessFunction<Long, TimeIndexEnt
     private transient DynamoDbAsyncClient dynamo;
     private transient TimeIndexChunks chunks;
     private transient List<Map<String, AttributeValue>> pending;
-    private transient Long currentChunkId;
+    private transient long currentChunkId;
     private transient Counter chunksWritten;
     /** Set when this function failed: its open chunks are then left to a new run rather than written on the way out. */
     private transient boolean failed;
@@ -63,9 +61,8 @@ final class TimeIndexChunkWriter extends KeyedProcessFunction<Long, TimeIndexEnt
     }
 
     private void add(TimeIndexEntry entry) {
-        if (currentChunkId != null && currentChunkId != entry.chunkId || chunks.openChars() >= maxOpenChars) {
-            queue(chunks.drain());
-        }
+        // In batch mode a (slice, bucket) ends where the next one starts: its chunks are then complete.
+        queue(entry.chunkId == currentChunkId ? chunks.drainIfOver(maxOpenChars) : chunks.drain());
         currentChunkId = entry.chunkId;
         Map<String, AttributeValue> full = chunks.add(entry.aggregateId, entry.aggregateType, entry.version, entry.recordedAt);
         if (full != null) {
@@ -86,12 +83,8 @@ final class TimeIndexChunkWriter extends KeyedProcessFunction<Long, TimeIndexEnt
         if (pending.isEmpty()) {
             return;
         }
-        List<WriteRequest> batch = new ArrayList<>(pending.size());
-        for (Map<String, AttributeValue> item : pending) {
-            batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
-        }
         try {
-            TableWrites.batchPut(dynamo, index.tableName, batch, () -> { }).join();
+            TableWrites.batchPut(dynamo, index.tableName, TableWrites.putBatches(pending).get(0), () -> { }).join();
         } catch (CompletionException e) {
             throw new IllegalStateException("writing to table " + index.tableName + " failed: " + e.getCause(), e.getCause());
         }

@@ -15,7 +15,6 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -102,8 +101,8 @@ public final class BatchPutSink<T> implements Sink<T> {
             List<Map<String, AttributeValue>> fullChunks = new ArrayList<>();
             putAll(tableName, items.toItems(records, chunks, fullChunks));
             written.inc(records.size());
-            if (chunks != null && chunks.openChars() >= maxOpenIndexChars) {
-                fullChunks.addAll(chunks.drain());
+            if (chunks != null) {
+                fullChunks.addAll(chunks.drainIfOver(maxOpenIndexChars));
             }
             writeIndex(fullChunks);
         }
@@ -125,11 +124,7 @@ public final class BatchPutSink<T> implements Sink<T> {
 
         private void putAll(String table, List<Map<String, AttributeValue>> puts) throws IOException, InterruptedException {
             List<Supplier<CompletableFuture<Void>>> sends = new ArrayList<>();
-            for (int from = 0; from < puts.size(); from += TableWrites.MAX_BATCH_ITEMS) {
-                List<WriteRequest> batch = new ArrayList<>(TableWrites.MAX_BATCH_ITEMS);
-                for (Map<String, AttributeValue> item : puts.subList(from, Math.min(puts.size(), from + TableWrites.MAX_BATCH_ITEMS))) {
-                    batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
-                }
+            for (List<WriteRequest> batch : TableWrites.putBatches(puts)) {
                 sends.add(() -> TableWrites.batchPut(client, table, batch, requests::inc));
             }
             sendAll(sends, table);

@@ -3,6 +3,7 @@ package io.eventbackbone.job.sink;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.ProjectionsTable;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +15,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /** The two DynamoDB writes the sinks make: a batch of puts, and a projection put that never goes backwards. */
@@ -24,6 +26,24 @@ public final class TableWrites {
     static final int MAX_ATTEMPTS = 10;
 
     private TableWrites() {
+    }
+
+    /** A put of the item, as BatchWriteItem takes it. */
+    public static WriteRequest put(Map<String, AttributeValue> item) {
+        return WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build();
+    }
+
+    /** Puts of the items, in order, in batches of at most {@link #MAX_BATCH_ITEMS}. */
+    public static List<List<WriteRequest>> putBatches(List<Map<String, AttributeValue>> items) {
+        List<List<WriteRequest>> batches = new ArrayList<>((items.size() + MAX_BATCH_ITEMS - 1) / MAX_BATCH_ITEMS);
+        for (int from = 0; from < items.size(); from += MAX_BATCH_ITEMS) {
+            List<WriteRequest> batch = new ArrayList<>(MAX_BATCH_ITEMS);
+            for (Map<String, AttributeValue> item : items.subList(from, Math.min(items.size(), from + MAX_BATCH_ITEMS))) {
+                batch.add(put(item));
+            }
+            batches.add(batch);
+        }
+        return batches;
     }
 
     /**

@@ -15,12 +15,10 @@ import io.eventbackbone.local.LocalEmulators;
 import io.eventbackbone.local.LocalStreams;
 import io.eventbackbone.local.SharedEmulators;
 import io.eventbackbone.store.StoredEvent;
-import io.eventbackbone.store.TimeIndex;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -66,7 +64,7 @@ class ReplayReadCostITCase {
                     .with(ConfigKey.TIME_INDEX_BUCKET_MILLIS, Long.toString(BUCKET_MILLIS))
                     .with(ConfigKey.PLAYBACK_STREAM_ARN, LocalStreams.streamArn(emulators.region(), playback));
             List<StoredEvent> stored = seeder.stored();
-            List<String> chunkKeys = chunkKeys(dynamo, index);
+            List<String> chunkKeys = StoreTables.chunkKeys(dynamo, index);
             long midBucket = replay(config, stored, chunkKeys, t0 + 50 * 60_000L + 30_000, t0 + 51 * 60_000L + 30_000);
             long aligned = replay(config, stored, chunkKeys, t0 + 50 * 60_000L, t0 + 51 * 60_000L);
             assertThat(midBucket).isLessThan(events.size() / 20);
@@ -78,7 +76,7 @@ class ReplayReadCostITCase {
     private static long replay(JobConfig base, List<StoredEvent> stored, List<String> chunkKeys, long from, long to)
             throws Exception {
         long inWindow = stored.stream().filter(e -> e.getRecordedAt() >= from && e.getRecordedAt() < to).count();
-        long chunks = chunksRead(chunkKeys, from, to);
+        long chunks = StoreTables.chunksRead(chunkKeys, from, to, BUCKET_MILLIS);
         ReplaySummary summary = ReplayFixture.run(base.with(ConfigKey.REPLAY_FROM, Instant.ofEpochMilli(from).toString())
                 .with(ConfigKey.REPLAY_TO, Instant.ofEpochMilli(to).toString()), DomainLogics.discover());
         System.out.printf("replay read cost [%s, %s): %d events in the window, %d items read (%.3f per event), %d index chunks%n",
@@ -91,17 +89,5 @@ class ReplayReadCostITCase {
                 .isEqualTo(inWindow + chunks)
                 .isLessThanOrEqualTo((long) (MAX_ITEMS_READ_PER_EVENT * inWindow));
         return summary.itemsRead();
-    }
-
-    /** The chunks of every slice that can hold an event of [from, to): those starting from its first bucket on, before its end. */
-    static long chunksRead(List<String> chunkKeys, long from, long to) {
-        String lowest = TimeIndex.chunkKeyBound(TimeIndex.indexLowerBound(from, BUCKET_MILLIS));
-        String highest = TimeIndex.chunkKeyBound(to);
-        return chunkKeys.stream().filter(k -> k.compareTo(lowest) >= 0 && k.compareTo(highest) <= 0).count();
-    }
-
-    private static List<String> chunkKeys(DynamoDbClient dynamo, String index) {
-        return dynamo.scanPaginator(b -> b.tableName(index)).items().stream()
-                .map(item -> item.get(TimeIndex.CHUNK).s()).collect(Collectors.toList());
     }
 }

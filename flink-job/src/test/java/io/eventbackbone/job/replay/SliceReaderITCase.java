@@ -13,7 +13,6 @@ import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
 import io.eventbackbone.local.SharedEmulators;
 import io.eventbackbone.store.StoredEvent;
-import io.eventbackbone.store.TimeIndex;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -83,8 +82,7 @@ class SliceReaderITCase {
                     && e.getRecordedAt() < T0 + 14 * 60_000L));
             EventLogSeeder.writeIndex(sync, index, List.of(ghost(1), ghost(2), ghost(3)));
             indexEntries = StoreTables.indexEntries(sync, index.tableName);
-            chunkKeys = sync.scanPaginator(b -> b.tableName(index.tableName)).items().stream()
-                    .map(item -> item.get(TimeIndex.CHUNK).s()).collect(Collectors.toList());
+            chunkKeys = StoreTables.chunkKeys(sync, index.tableName);
         }
         AwsSettings aws = new AwsSettings(emulators.region(), emulators.dynamoDbEndpoint().toString(),
                 AwsClients.DUMMY_KEY, AwsClients.DUMMY_KEY);
@@ -273,10 +271,7 @@ class SliceReaderITCase {
         assertReads(T0 + 15 * 60_000L, T0 + 15 * 60_000L + 10);
     }
 
-    /** Index chunks of every slice that a read of [from, to) asks for. */
     private long chunksRead(long from, long to) {
-        String lowest = TimeIndex.chunkKeyBound(TimeIndex.indexLowerBound(from, BUCKET));
-        String highest = TimeIndex.chunkKeyBound(to);
-        return chunkKeys.stream().filter(k -> k.compareTo(lowest) >= 0 && k.compareTo(highest) <= 0).count();
+        return StoreTables.chunksRead(chunkKeys, from, to, BUCKET);
     }
 }
