@@ -78,6 +78,8 @@ class RolePermissionsTest {
     static final Map<String, String> TABLE_WRITES_HELPERS = Map.of(
             "batchPut", "dynamodb:BatchWriteItem",
             "putIfNewer", "dynamodb:PutItem");
+    /** TableWrites helpers that only build requests and send nothing. */
+    static final Set<String> TABLE_WRITES_REQUEST_BUILDERS = Set.of("put", "putBatches");
     private static final Pattern TABLE_WRITES_CALL = Pattern.compile("TableWrites\\s*\\.\\s*([a-z][A-Za-z0-9]*)\\s*\\(");
 
     /** One DynamoDB action a flink-job file takes under a role, and the tables (named after the stack) it takes it on. */
@@ -212,10 +214,13 @@ class RolePermissionsTest {
             for (Path file : files.filter(f -> f.toString().endsWith(".java")).collect(Collectors.toList())) {
                 Matcher helper = TABLE_WRITES_CALL.matcher(Files.readString(file));
                 while (helper.find()) {
+                    if (TABLE_WRITES_REQUEST_BUILDERS.contains(helper.group(1))) {
+                        continue;
+                    }
                     String action = TABLE_WRITES_HELPERS.get(helper.group(1));
                     if (action == null) {
                         throw new IllegalStateException("TableWrites." + helper.group(1) + " in " + file
-                                + ": add it to RolePermissionsTest.TABLE_WRITES_HELPERS");
+                                + ": add it to RolePermissionsTest.TABLE_WRITES_HELPERS, or to TABLE_WRITES_REQUEST_BUILDERS if it sends nothing");
                     }
                     actions.computeIfAbsent(root.relativize(file).toString().replace('\\', '/'), f -> new TreeSet<>())
                             .add(action);
