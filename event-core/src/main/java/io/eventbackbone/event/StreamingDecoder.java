@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -56,7 +57,7 @@ final class StreamingDecoder {
                         if (value != JsonToken.START_OBJECT) {
                             return null;
                         }
-                        String object = copyObject(p);
+                        String object = objectText(p, json);
                         if (object == null) {
                             return null;
                         }
@@ -144,6 +145,94 @@ final class StreamingDecoder {
             e.setOccurredAt(e.getIngestedAt());
         }
         return e;
+    }
+
+    /**
+     * The object the parser stands at as compact text, the way the tree of it would be written. Records our
+     * ingest wrote are already in that form, so their bytes are taken as they are once the parser has checked
+     * them; anything else (spaces, escapes, exponents, a negative zero) is written anew by {@link #copyObject}.
+     * Null when a number would be written longer than the limit allows.
+     */
+    private static String objectText(JsonParser p, byte[] json) throws IOException {
+        long start = p.currentTokenLocation().getByteOffset();
+        boolean asWritten = start >= 0;
+        int depth = 0;
+        JsonToken t = p.currentToken();
+        while (true) {
+            switch (t) {
+                case START_OBJECT:
+                case START_ARRAY:
+                    depth++;
+                    break;
+                case END_OBJECT:
+                case END_ARRAY:
+                    depth--;
+                    break;
+                case VALUE_NUMBER_INT:
+                    // "-0" is the one integer the tree writes otherwise (as 0): JSON allows no leading zeros.
+                    if (asWritten && p.getTextLength() == 2 && p.getTextCharacters()[p.getTextOffset()] == '-') {
+                        asWritten = p.getTextCharacters()[p.getTextOffset() + 1] != '0';
+                    }
+                    break;
+                case VALUE_NUMBER_FLOAT:
+                    BigDecimal d = p.getDecimalValue();
+                    if (EnvelopeCodec.isLongWhenPlain(d)) {
+                        return null;
+                    }
+                    asWritten = asWritten && isPlainAsWritten(p, d);
+                    break;
+                default:
+                    break;
+            }
+            if (depth == 0) {
+                break;
+            }
+            t = p.nextToken();
+            if (t == null) {
+                return null;
+            }
+        }
+        long end = p.currentLocation().getByteOffset();
+        if (asWritten && end > start && end <= json.length && isCompactWithoutEscapes(json, (int) start, (int) end)) {
+            return new String(json, (int) start, (int) (end - start), StandardCharsets.UTF_8);
+        }
+        try (JsonParser again = EventJson.MAPPER.createParser(json, (int) start, (int) (end - start))) {
+            again.nextToken();
+            return copyObject(again);
+        }
+    }
+
+    /** Whether a decimal's text is what the tree writes for it: plain notation, and no sign on a zero. */
+    private static boolean isPlainAsWritten(JsonParser p, BigDecimal d) throws IOException {
+        char[] text = p.getTextCharacters();
+        int from = p.getTextOffset();
+        int to = from + p.getTextLength();
+        for (int i = from; i < to; i++) {
+            if (text[i] == 'e' || text[i] == 'E') {
+                return false;
+            }
+        }
+        return !(text[from] == '-' && d.signum() == 0);
+    }
+
+    /**
+     * Whether {@code json[from, to)} has no backslash (so no escape the writer would spell otherwise) and no
+     * white space outside strings. Without backslashes every quote opens or closes a string.
+     */
+    static boolean isCompactWithoutEscapes(byte[] json, int from, int to) {
+        boolean inString = false;
+        for (int i = from; i < to; i++) {
+            byte b = json[i];
+            if (b == '\\') {
+                return false;
+            }
+            if (b == '"') {
+                inString = !inString;
+            } else if (!inString && (b == ' ' || b == '\n' || b == '\r' || b == '\t')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -36,6 +36,44 @@ class StreamingDecoderTest {
         assertThat(fast.getData()).contains("\"big\":100000", "\"amount\":20.50", "\"z\":0", "\"s\":\"A/\\n\u00e9");
     }
 
+    /** What the ingest writes: compact, no escapes, plain decimals. */
+    private static final String AS_INGESTED = "{\"eventId\":\"evt-2\",\"aggregateId\":\"item-7\",\"type\":\"Changed\","
+            + "\"data\":{\"amount\":20.50,\"tiny\":-0.001,\"zero\":0.0,\"i\":-2147483649,"
+            + "\"n\":123456789012345678901234567890,\"s\":\"a/b \u00e9 \ud83d\ude00\",\"t\":[true,false,null,[],{}],"
+            + "\"o\":{\"x\":{\"y\":[1,-250.5,\"q\"]}}},"
+            + "\"metadata\":{\"actor\":\"alice\"},\"occurredAt\":\"2026-01-31T08:30:00Z\","
+            + "\"ingestedAt\":\"2026-01-31T08:30:01.123Z\"}";
+
+    @ParameterizedTest
+    @EnumSource(Source.class)
+    void dataAsTheIngestWritesItIsKeptByteForByte(Source source) throws Exception {
+        byte[] body = body(source, AS_INGESTED);
+
+        EventEnvelope fast = StreamingDecoder.decodeValid(body, source);
+
+        assertThat(fast).isNotNull();
+        assertThat(fast).isEqualTo(EnvelopeCodec.fromTree(EnvelopeCodec.parse(body), source));
+        String text = new String(body, StandardCharsets.UTF_8);
+        assertThat(text).contains("\"data\":" + fast.getData() + ",\"metadata\":" + fast.getMetadata() + ",");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-0", "-0.0", "-0.000", "1e5", "1.5E-3", "-2E+2", "0.0e0", "{ }", "[1, 2]", "\"\\u0041\"",
+        "\"a\\/b\"", "{\"\\u0078\":1}", "[\n1]", "[1\t]", "[1\r\n]"})
+    void dataTheTreeWritesOtherwiseIsWrittenAsTheTreeDoes(String value) throws Exception {
+        String text = AS_INGESTED.replace("\"amount\":20.50", "\"amount\":" + value);
+        for (Source source : Source.values()) {
+            byte[] body = body(source, text);
+
+            EventEnvelope fast = StreamingDecoder.decodeValid(body, source);
+
+            assertThat(fast).as(value).isNotNull();
+            EventEnvelope tree = EnvelopeCodec.fromTree(EnvelopeCodec.parse(body), source);
+            assertThat(fast).as(value).isEqualTo(tree);
+            assertThat(fast.getData()).as(value).doesNotContain("\"amount\":" + value);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "{\"aggregateId\":\"a\",\"type\":\"T\",\"data\":{\"x\":1,\"x\":2}}",
@@ -63,8 +101,18 @@ class StreamingDecoderTest {
     @ParameterizedTest
     @EnumSource(Source.class)
     void mutationsOfAValidEnvelopeDecodeInOnePassOnlyToWhatTheTreeGives(Source source) {
-        Random random = new Random(0xDEC0DEL ^ source.ordinal());
-        byte[] valid = body(source, RICH);
+        mutationsDecodeInOnePassOnlyToWhatTheTreeGives(source, RICH, 0xDEC0DEL);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Source.class)
+    void mutationsOfAnIngestedEnvelopeDecodeInOnePassOnlyToWhatTheTreeGives(Source source) {
+        mutationsDecodeInOnePassOnlyToWhatTheTreeGives(source, AS_INGESTED, 0x1A6E57L);
+    }
+
+    private static void mutationsDecodeInOnePassOnlyToWhatTheTreeGives(Source source, String seed, long salt) {
+        Random random = new Random(salt ^ source.ordinal());
+        byte[] valid = body(source, seed);
         int onePass = 0;
         for (int i = 0; i < 20_000; i++) {
             byte[] body = valid;
@@ -91,7 +139,7 @@ class StreamingDecoderTest {
 
     private static byte[] body(Source source, String stream) {
         String text = source == Source.STREAM ? stream
-                : stream.replace("\n,\"ingestedAt\":\"2026-01-31T08:30:01.123Z\"", "");
+                : stream.replaceAll("\n?,\"ingestedAt\":\"2026-01-31T08:30:01.123Z\"", "");
         return text.getBytes(StandardCharsets.UTF_8);
     }
 }
