@@ -219,7 +219,7 @@ final class StreamingDecoder {
      * Whether {@code json[from, to)} has no backslash (so no escape the writer would spell otherwise) and no
      * white space outside strings. Without backslashes every quote opens or closes a string.
      */
-    static boolean isCompactWithoutEscapes(byte[] json, int from, int to) {
+    private static boolean isCompactWithoutEscapes(byte[] json, int from, int to) {
         boolean inString = false;
         for (int i = from; i < to; i++) {
             byte b = json[i];
