@@ -54,6 +54,10 @@ final class ProcessCpu {
         if (os instanceof com.sun.management.OperatingSystemMXBean) {
             out.put("benchmark JVM", ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() / 1e9);
         }
+        double compilers = compilerSeconds();
+        if (compilers >= 0) {
+            out.put("of which JIT compilers", compilers);
+        }
         double machine = machineBusySeconds();
         if (machine >= 0) {
             out.put("machine", machine);
@@ -78,13 +82,38 @@ final class ProcessCpu {
 
     private static double processSeconds(long pid) {
         try {
-            String stat = Files.readString(Paths.get("/proc", Long.toString(pid), "stat"));
-            // Fields after the command name, which is in parentheses and may contain spaces.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+            return cpuSeconds(Files.readString(Paths.get("/proc", Long.toString(pid), "stat")));
         } catch (IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    /** User plus system time from a process's or thread's {@code stat} line. */
+    private static double cpuSeconds(String stat) {
+        // Fields after the command name, which is in parentheses and may contain spaces.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+    }
+
+    /** CPU seconds of this JVM's JIT compiler threads (HotSpot names them "C1/C2 CompilerThread<n>"). */
+    private static double compilerSeconds() {
+        java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+        if (tasks == null) {
+            return -1;
+        }
+        double seconds = 0;
+        for (java.io.File task : tasks) {
+            try {
+                String stat = Files.readString(task.toPath().resolve("stat"));
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (name.matches("C[12] CompilerThre.*")) {
+                    seconds += cpuSeconds(stat);
+                }
+            } catch (IOException | RuntimeException e) {
+                // A thread that ended between the listing and the read.
+            }
+        }
+        return seconds;
     }
 
     private static double machineBusySeconds() {
