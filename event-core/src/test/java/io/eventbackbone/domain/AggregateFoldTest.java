@@ -271,15 +271,7 @@ class AggregateFoldTest {
     void foldsAProjectionForwardFromTheCurrentOne() {
         AggregateFold fold = builtIn();
         Projection current = new Projection("g-1", "generic", 3, "{\"a\":1}", RECORDED_AT, "evt-3");
-        StoredEvent e = new StoredEvent();
-        e.setAggregateId("g-1");
-        e.setAggregateType("generic");
-        e.setVersion(4);
-        e.setEventId("evt-4");
-        e.setType("Patched");
-        e.setData("{\"b\":2}");
-        e.setOccurredAt(OCCURRED_AT);
-        e.setRecordedAt(RECORDED_AT + 1);
+        StoredEvent e = patched(4, "{\"b\":2}");
 
         Projection next = fold.next(current, e);
 
@@ -292,21 +284,27 @@ class AggregateFoldTest {
     void refusesToFoldPastAMissingVersion() {
         AggregateFold fold = builtIn();
         Projection current = new Projection("g-1", "generic", 3, "{\"a\":1}", RECORDED_AT, "evt-3");
-        StoredEvent e = new StoredEvent();
-        e.setAggregateId("g-1");
-        e.setAggregateType("generic");
-        e.setVersion(5);
-        e.setEventId("evt-5");
-        e.setType("Patched");
-        e.setData("{}");
-        e.setOccurredAt(OCCURRED_AT);
-        e.setRecordedAt(RECORDED_AT + 1);
+        StoredEvent e = patched(5, "{}");
 
         assertThatThrownBy(() -> fold.next(current, e)).isInstanceOf(IllegalStateException.class)
                 .hasMessage("aggregate g-1: version 5 follows version 3, but versions run 1, 2, 3, ... without gaps:"
                         + " version 4 is missing from the events read");
         assertThatThrownBy(() -> fold.next(null, e))
                 .hasMessageContaining("version 5 is its first event read").hasMessageContaining("version 1 is missing");
+    }
+
+    /** A stored "Patched" event of the generic aggregate g-1, recorded just after {@code RECORDED_AT}. */
+    private static StoredEvent patched(long version, String data) {
+        StoredEvent e = new StoredEvent();
+        e.setAggregateId("g-1");
+        e.setAggregateType("generic");
+        e.setVersion(version);
+        e.setEventId("evt-" + version);
+        e.setType("Patched");
+        e.setData(data);
+        e.setOccurredAt(OCCURRED_AT);
+        e.setRecordedAt(RECORDED_AT + 1);
+        return e;
     }
 
     @Test
