@@ -138,7 +138,7 @@ final class JobCostBenchmark {
         }
         DataStream<SourceRecord> records = env.fromSource(PreparedRecords.source(perShard),
                 WatermarkStrategy.noWatermarks(), "prepared records", TypeInformation.of(SourceRecord.class));
-        EventStoreJob.defineDecisions(records, DeciderSettings.from(new JobConfig(Map.of()), DomainLogics.discover()),
+        EventStoreJob.defineDecisions(records, DeciderSettings.from(new JobConfig(Map.of()), DomainLogics.discover()).withoutTables(),
                 new UnsentStoreSinks());
         CpuProfile profile = profileFile == null ? null : CpuProfile.start(profileFile);
         long started = System.nanoTime();

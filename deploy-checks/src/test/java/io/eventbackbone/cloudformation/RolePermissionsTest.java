@@ -50,6 +50,7 @@ class RolePermissionsTest {
             entry("dynamodb.batchGetItem", "dynamodb:BatchGetItem"),
             entry("dynamodb.scan", "dynamodb:Scan"),
             entry("dynamodb.putItem", "dynamodb:PutItem"),
+            entry("dynamodb.getItem", "dynamodb:GetItem"),
             entry("dynamodb.query", "dynamodb:Query"),
             entry("dynamodb.queryPaginator", "dynamodb:Query"),
             entry("kinesis.putRecords", "kinesis:PutRecords"),
@@ -68,6 +69,7 @@ class RolePermissionsTest {
             "io/eventbackbone/job/sink/TableWrites.java", Set.of(EVENT_STORE_ROLE, REPLAY_ROLE),
             KINESIS_SOURCE_FILE, Set.of(EVENT_STORE_ROLE),
             "io/eventbackbone/job/source/PacedShardReader.java", Set.of(EVENT_STORE_ROLE),
+            "io/eventbackbone/job/process/DynamoDbAggregateHistory.java", Set.of(EVENT_STORE_ROLE),
             "io/eventbackbone/job/replay/SliceReader.java", Set.of(REPLAY_ROLE),
             "io/eventbackbone/job/replay/PlaybackSink.java", Set.of(REPLAY_ROLE),
             "io/eventbackbone/job/replay/RebuildTarget.java", Set.of(REPLAY_ROLE),
@@ -112,6 +114,11 @@ class RolePermissionsTest {
                     "events", "time-index", "rejections"),
             new TableAccess("io/eventbackbone/job/sink/ProjectionSink.java", EVENT_STORE_ROLE, "dynamodb:PutItem",
                     "projections"),
+            // An aggregate without keyed state is read back: its latest events, then its projection.
+            new TableAccess("io/eventbackbone/job/process/DynamoDbAggregateHistory.java", EVENT_STORE_ROLE,
+                    "dynamodb:Query", "events"),
+            new TableAccess("io/eventbackbone/job/process/DynamoDbAggregateHistory.java", EVENT_STORE_ROLE,
+                    "dynamodb:GetItem", "projections"),
             // A replay reads the time index's chunks of a slice, then exactly the events they list.
             new TableAccess("io/eventbackbone/job/replay/SliceReader.java", REPLAY_ROLE, "dynamodb:Query",
                     "time-index", "events"),

@@ -22,14 +22,26 @@ public final class AggregateFold implements Serializable {
         this.logics = logics;
     }
 
-    /** The outcome of one step: the new state and the patch that restores the previous one. */
+    /** Longest exception message a logic failure keeps, in characters. */
+    public static final int MAX_FAILURE_MESSAGE_CHARS = 1_000;
+    static final String FAILURE_VERSION = "version";
+    static final String FAILURE_EVENT_ID = "eventId";
+    static final String FAILURE_EXCEPTION = "exception";
+    static final String FAILURE_MESSAGE = "message";
+
+    /**
+     * The outcome of one step: the new state, the patch that restores the previous one, and, when the logic
+     * threw, what it threw (the state is then the previous one and the undo patch empty).
+     */
     public static final class Step {
         private final String state;
         private final String undo;
+        private final String logicFailure;
 
-        Step(String state, String undo) {
+        Step(String state, String undo, String logicFailure) {
             this.state = state;
             this.undo = undo;
+            this.logicFailure = logicFailure;
         }
 
         public String state() {
@@ -39,20 +51,50 @@ public final class AggregateFold implements Serializable {
         public String undo() {
             return undo;
         }
+
+        /** Null when the logic applied the event; else JSON naming the version, event id, exception and message. */
+        public String logicFailure() {
+            return logicFailure;
+        }
     }
 
     /**
      * Applies an event to {@code stateJson} (null for a new aggregate). Times are ISO-8601 instants and epoch
      * millis exactly as stored, never the current time.
+     *
+     * <p>A logic that throws does not stop anything: the event keeps its place in the log, the state stays as
+     * it was, and the step says what was thrown, so that a fixed logic and a replay can correct the state.
      */
     public Step apply(String aggregateType, String stateJson, long version, long recordedAt, String eventId,
                       String type, String data, String metadata, String occurredAt) {
         ObjectNode before = stateJson == null ? EventJson.newObject() : EventJson.readObject(stateJson);
         DomainEvent event = DomainEvent.withStoredMetadata(eventId, type, version, EventJson.readObject(data),
                 metadata, InstantText.parse(occurredAt), Instant.ofEpochMilli(recordedAt));
-        ObjectNode after = logics.forType(aggregateType).apply(before.deepCopy(), event);
-        JsonNode undo = MergePatch.diff(after, before);
-        return new Step(EventJson.write(after), EventJson.write(undo));
+        try {
+            ObjectNode after = logics.forType(aggregateType).apply(before.deepCopy(), event);
+            if (after == null) {
+                throw new IllegalStateException("the logic of aggregate type " + aggregateType + " returned no state");
+            }
+            JsonNode undo = MergePatch.diff(after, before);
+            return new Step(EventJson.write(after), EventJson.write(undo), null);
+        } catch (RuntimeException | StackOverflowError e) {
+            String unchanged = stateJson == null ? EventJson.write(before) : stateJson;
+            return new Step(unchanged, EventJson.write(EventJson.newObject()), logicFailure(version, eventId, e));
+        }
+    }
+
+    /** The failure as stored with the projection: deterministic for a deterministic logic (no stack, no time). */
+    static String logicFailure(long version, String eventId, Throwable e) {
+        ObjectNode failure = EventJson.newObject();
+        failure.put(FAILURE_VERSION, version);
+        failure.put(FAILURE_EVENT_ID, eventId);
+        failure.put(FAILURE_EXCEPTION, e.getClass().getName());
+        String message = e.getMessage();
+        if (message != null) {
+            failure.put(FAILURE_MESSAGE, message.length() > MAX_FAILURE_MESSAGE_CHARS
+                    ? message.substring(0, MAX_FAILURE_MESSAGE_CHARS) : message);
+        }
+        return EventJson.write(failure);
     }
 
     /**
@@ -70,6 +112,7 @@ public final class AggregateFold implements Serializable {
         Step step = apply(e.getAggregateType(), current == null ? null : current.getState(), e.getVersion(),
                 e.getRecordedAt(), e.getEventId(), e.getType(), e.getData(), e.getMetadata(), e.getOccurredAt());
         return new Projection(e.getAggregateId(), e.getAggregateType(), e.getVersion(), step.state(),
-                e.getRecordedAt(), e.getEventId());
+                e.getRecordedAt(), e.getEventId(), step.logicFailure() != null ? step.logicFailure()
+                        : current == null ? null : current.getLogicFailure());
     }
 }

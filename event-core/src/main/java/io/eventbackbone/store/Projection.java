@@ -13,18 +13,25 @@ public class Projection implements Serializable {
     private String state;
     private long updatedAt;
     private String lastEventId;
+    private String logicFailure;
 
     public Projection() {
     }
 
     public Projection(String aggregateId, String aggregateType, long version, String state, long updatedAt,
                       String lastEventId) {
+        this(aggregateId, aggregateType, version, state, updatedAt, lastEventId, null);
+    }
+
+    public Projection(String aggregateId, String aggregateType, long version, String state, long updatedAt,
+                      String lastEventId, String logicFailure) {
         this.aggregateId = aggregateId;
         this.aggregateType = aggregateType;
         this.version = version;
         this.state = state;
         this.updatedAt = updatedAt;
         this.lastEventId = lastEventId;
+        this.logicFailure = logicFailure;
     }
 
     public String getAggregateId() {
@@ -77,6 +84,18 @@ public class Projection implements Serializable {
         this.lastEventId = lastEventId;
     }
 
+    /**
+     * The latest event the domain logic threw on (JSON: version, eventId, exception, message), or null. The
+     * state missed that event's effect; a replay with a fixed logic corrects it.
+     */
+    public String getLogicFailure() {
+        return logicFailure;
+    }
+
+    public void setLogicFailure(String logicFailure) {
+        this.logicFailure = logicFailure;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof Projection)) {
@@ -85,7 +104,7 @@ public class Projection implements Serializable {
         Projection p = (Projection) o;
         return version == p.version && updatedAt == p.updatedAt && Objects.equals(aggregateId, p.aggregateId)
                 && Objects.equals(aggregateType, p.aggregateType) && Objects.equals(state, p.state)
-                && Objects.equals(lastEventId, p.lastEventId);
+                && Objects.equals(lastEventId, p.lastEventId) && Objects.equals(logicFailure, p.logicFailure);
     }
 
     @Override

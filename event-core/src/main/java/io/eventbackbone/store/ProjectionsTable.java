@@ -21,6 +21,7 @@ public final class ProjectionsTable {
     public static final String STATE = "state";
     public static final String UPDATED_AT = "updatedAt";
     public static final String LAST_EVENT_ID = "lastEventId";
+    public static final String LOGIC_FAILURE = "logicFailure";
 
     /** A write lands only on an absent item or one at a lower version. */
     public static final String ONLY_FORWARD_CONDITION =
@@ -38,6 +39,9 @@ public final class ProjectionsTable {
         item.put(STATE, s(p.getState()));
         item.put(UPDATED_AT, n(p.getUpdatedAt()));
         item.put(LAST_EVENT_ID, s(p.getLastEventId()));
+        if (p.getLogicFailure() != null) {
+            item.put(LOGIC_FAILURE, s(p.getLogicFailure()));
+        }
         return item;
     }
 
@@ -48,7 +52,8 @@ public final class ProjectionsTable {
                 + ItemSize.number(VERSION, p.getVersion())
                 + ItemSize.string(STATE, p.getState())
                 + ItemSize.number(UPDATED_AT, p.getUpdatedAt())
-                + ItemSize.string(LAST_EVENT_ID, p.getLastEventId());
+                + ItemSize.string(LAST_EVENT_ID, p.getLastEventId())
+                + ItemSize.string(LOGIC_FAILURE, p.getLogicFailure());
     }
 
     public static Projection fromItem(Map<String, AttributeValue> item) {
@@ -58,7 +63,8 @@ public final class ProjectionsTable {
                 Long.parseLong(item.get(VERSION).n()),
                 item.get(STATE).s(),
                 Long.parseLong(item.get(UPDATED_AT).n()),
-                item.get(LAST_EVENT_ID).s());
+                item.get(LAST_EVENT_ID).s(),
+                EventsTable.optS(item, LOGIC_FAILURE));
     }
 
     public static Map<String, AttributeValue> key(String aggregateId) {

@@ -90,6 +90,12 @@ public final class EventStoreJob {
 
     /** Parse, decide per aggregate, write: the part of the job that does not depend on the source. */
     public static void defineDecisions(DataStream<SourceRecord> records, DeciderSettings settings, StoreSinks sinks) {
+        if (records.getExecutionEnvironment().getCheckpointConfig().isUnalignedCheckpointsEnabled()) {
+            // An unaligned checkpoint can complete before the sinks have written what the decider emitted, and
+            // an aggregate evicted then would be read back without its latest events.
+            throw new IllegalArgumentException("unaligned checkpoints are not supported: the decider evicts an "
+                    + "aggregate only once a completed checkpoint implies its events are in the tables");
+        }
         SingleOutputStreamOperator<Submission> submissions = records
                 .process(new RecordParser())
                 .uid("parse-envelope").name("parse envelope");

@@ -57,6 +57,8 @@ public final class ConfigKey {
             "Event ids remembered per aggregate for duplicate detection (the most recent ones).");
     public static final ConfigKey DEDUPE_RETENTION_MILLIS = key("dedupe.retention.millis", "604800000",
             "How long (in recordedAt time, not wall-clock) an event id is remembered; 7 days by default.");
+    public static final ConfigKey IDLE_EVICTION_MILLIS = key("state.idle.eviction.millis", "604800000",
+            "Processing time after which an aggregate with no new event leaves the job's keyed state (once its events are in the tables); its next event reads it back from the tables. 7 days by default; 0 evicts at the first completed checkpoint.");
     public static final ConfigKey WRITE_FLUSH_MILLIS = key("dynamodb.flush.interval.millis", "200",
             "Longest time a written item waits in a sink buffer before it is sent.");
     public static final ConfigKey WRITE_MAX_BUFFERED = key("dynamodb.max.buffered.items", "500",

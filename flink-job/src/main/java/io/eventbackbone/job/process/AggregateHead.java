@@ -16,6 +16,17 @@ public class AggregateHead {
      * its predecessor's plus one. Enough to see that the oldest id is not yet due without reading it.
      */
     private long oldestRememberedAtLeast;
+    /** The latest logic failure of the aggregate, carried into every projection until a fixed logic replays it. */
+    private String logicFailure;
+    /** Processing time of the last stored event or hydration: where the idle time for eviction starts. */
+    private long lastTouchedMillis;
+    /** The eviction timer registered for this aggregate (0 for none); older timers that fire are ignored. */
+    private long evictionTimer;
+    /**
+     * The first checkpoint that holds the head's latest change, and so the first whose completion means that
+     * every event decided so far is in the tables: only then may the head be evicted and read back from them.
+     */
+    private long durableWithCheckpoint;
 
     public AggregateHead() {
     }
@@ -66,5 +77,37 @@ public class AggregateHead {
 
     public void setOldestRememberedAtLeast(long oldestRememberedAtLeast) {
         this.oldestRememberedAtLeast = oldestRememberedAtLeast;
+    }
+
+    public String getLogicFailure() {
+        return logicFailure;
+    }
+
+    public void setLogicFailure(String logicFailure) {
+        this.logicFailure = logicFailure;
+    }
+
+    public long getLastTouchedMillis() {
+        return lastTouchedMillis;
+    }
+
+    public void setLastTouchedMillis(long lastTouchedMillis) {
+        this.lastTouchedMillis = lastTouchedMillis;
+    }
+
+    public long getEvictionTimer() {
+        return evictionTimer;
+    }
+
+    public void setEvictionTimer(long evictionTimer) {
+        this.evictionTimer = evictionTimer;
+    }
+
+    public long getDurableWithCheckpoint() {
+        return durableWithCheckpoint;
+    }
+
+    public void setDurableWithCheckpoint(long durableWithCheckpoint) {
+        this.durableWithCheckpoint = durableWithCheckpoint;
     }
 }

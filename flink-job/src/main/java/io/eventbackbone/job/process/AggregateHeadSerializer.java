@@ -5,16 +5,27 @@ import java.lang.reflect.Type;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
-/** Writes the decider's {@link AggregateHead}, read and written once per event. */
+/**
+ * Writes the decider's {@link AggregateHead}, read and written once per event. Formats: 1, the stream's place
+ * and state with the dedupe bounds; 2 adds the logic failure and what eviction needs.
+ */
 public final class AggregateHeadSerializer extends CompactSerializer<AggregateHead> {
     private static final long serialVersionUID = 1L;
 
-    static final AggregateHeadSerializer INSTANCE = new AggregateHeadSerializer();
+    static final int CURRENT_FORMAT = 2;
+    static final AggregateHeadSerializer INSTANCE = new AggregateHeadSerializer(CURRENT_FORMAT);
+
+    /** The format {@link #deserialize} reads; writing is always in the current one. */
+    private final int readFormat;
+
+    private AggregateHeadSerializer(int readFormat) {
+        this.readFormat = readFormat;
+    }
 
     @Override
     public AggregateHead createInstance() {
@@ -30,6 +41,10 @@ public final class AggregateHeadSerializer extends CompactSerializer<AggregateHe
         h.setState(from.getState());
         h.setOldestRemembered(from.getOldestRemembered());
         h.setOldestRememberedAtLeast(from.getOldestRememberedAtLeast());
+        h.setLogicFailure(from.getLogicFailure());
+        h.setLastTouchedMillis(from.getLastTouchedMillis());
+        h.setEvictionTimer(from.getEvictionTimer());
+        h.setDurableWithCheckpoint(from.getDurableWithCheckpoint());
         return h;
     }
 
@@ -41,6 +56,10 @@ public final class AggregateHeadSerializer extends CompactSerializer<AggregateHe
         writeString(h.getState(), out);
         out.writeLong(h.getOldestRemembered());
         out.writeLong(h.getOldestRememberedAtLeast());
+        writeString(h.getLogicFailure(), out);
+        out.writeLong(h.getLastTouchedMillis());
+        out.writeLong(h.getEvictionTimer());
+        out.writeLong(h.getDurableWithCheckpoint());
     }
 
     @Override
@@ -52,18 +71,48 @@ public final class AggregateHeadSerializer extends CompactSerializer<AggregateHe
         h.setState(readString(in));
         h.setOldestRemembered(in.readLong());
         h.setOldestRememberedAtLeast(in.readLong());
+        if (readFormat >= 2) {
+            h.setLogicFailure(readString(in));
+            h.setLastTouchedMillis(in.readLong());
+            h.setEvictionTimer(in.readLong());
+            h.setDurableWithCheckpoint(in.readLong());
+        }
         return h;
     }
 
     @Override
-    public TypeSerializerSnapshot<AggregateHead> snapshotConfiguration() {
-        return new Snapshot();
+    public boolean equals(Object o) {
+        return o instanceof AggregateHeadSerializer && ((AggregateHeadSerializer) o).readFormat == readFormat;
     }
 
-    /** The serializer has no configuration; the snapshot names the format. */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<AggregateHead> {
+    @Override
+    public int hashCode() {
+        return AggregateHeadSerializer.class.hashCode() * 31 + readFormat;
+    }
+
+    @Override
+    public TypeSerializerSnapshot<AggregateHead> snapshotConfiguration() {
+        return new Snapshot(CURRENT_FORMAT);
+    }
+
+    /** Names the state format in checkpoints and savepoints. */
+    public static final class Snapshot extends StateFormatSnapshot<AggregateHead> {
         public Snapshot() {
-            super(() -> INSTANCE);
+            this(CURRENT_FORMAT);
+        }
+
+        Snapshot(int format) {
+            super(format);
+        }
+
+        @Override
+        protected int currentFormat() {
+            return CURRENT_FORMAT;
+        }
+
+        @Override
+        protected TypeSerializer<AggregateHead> serializerReading(int format) {
+            return format == CURRENT_FORMAT ? INSTANCE : new AggregateHeadSerializer(format);
         }
     }
 

@@ -10,6 +10,8 @@ import io.eventbackbone.store.ProjectionsTable;
 import io.eventbackbone.store.Rejection;
 import io.eventbackbone.store.RejectionReason;
 import io.eventbackbone.store.StoredEvent;
+import java.util.List;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -18,16 +20,32 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
  * The one writer per aggregate. From keyed state and the record alone it decides: duplicate, version
- * conflict, or the next event with its version, {@code recordedAt}, new state and undo patch. No clock,
- * no randomness, no I/O: after a restore it emits the same bytes for the same records.
+ * conflict, or the next event with its version, {@code recordedAt}, new state and undo patch. No clock and
+ * no randomness in a decision: after a restore it emits the same bytes for the same records.
+ *
+ * <p>Keyed state is a cache of the tables. An aggregate without state (new, evicted while idle, or a job
+ * started without its snapshot) is read back from the events and projections tables before its first
+ * decision, so that versions continue and re-sent ids are still duplicates; the decisions that follow are
+ * the ones the kept state would have made. An aggregate is evicted only once a completed checkpoint
+ * guarantees that its events are in the tables.
  */
-public final class EventDecider extends KeyedProcessFunction<String, Submission, StoredEvent> {
+public final class EventDecider extends KeyedProcessFunction<String, Submission, StoredEvent>
+        implements CheckpointedFunction, CheckpointListener {
     private static final long serialVersionUID = 1L;
+    /** How soon an eviction that waits for a checkpoint looks again, at most. */
+    private static final long MAX_EVICTION_RETRY_MILLIS = 60_000;
 
     private final DeciderSettings settings;
 
@@ -35,12 +53,29 @@ public final class EventDecider extends KeyedProcessFunction<String, Submission,
     private transient MapState<String, Long> versionByEventId;
     private transient MapState<Long, RememberedEvent> rememberedByVersion;
     private transient AggregateFold fold;
+    private transient AggregateHistory.Reader history;
+    private transient long lastSnapshotCheckpoint;
+    private transient long lastCompletedCheckpoint;
     private transient Counter stored;
     private transient Counter duplicates;
+    private transient Counter hydrated;
+    private transient Counter newAggregates;
+    private transient Counter evicted;
+    private transient Counter projectionsRepaired;
+    private transient Counter eventsRewritten;
+    private transient Counter logicFailures;
+    private transient Histogram stateBytes;
     private transient RejectionCounters rejections;
 
     public EventDecider(DeciderSettings settings) {
         this.settings = settings;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) {
+        // Everything restored was in a completed checkpoint, so it is in the tables too.
+        lastSnapshotCheckpoint = context.getRestoredCheckpointId().orElse(0L);
+        lastCompletedCheckpoint = lastSnapshotCheckpoint;
     }
 
     @Override
@@ -51,29 +86,66 @@ public final class EventDecider extends KeyedProcessFunction<String, Submission,
         rememberedByVersion = getRuntimeContext().getMapState(new MapStateDescriptor<>(
                 "remembered-by-version", Types.LONG, TypeInformation.of(RememberedEvent.class)));
         fold = new AggregateFold(settings.logics);
-        stored = getRuntimeContext().getMetricGroup().counter("eventsStored");
-        duplicates = getRuntimeContext().getMetricGroup().counter("duplicates");
-        rejections = new RejectionCounters(getRuntimeContext().getMetricGroup());
+        history = settings.history.open();
+        MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        stored = metrics.counter("eventsStored");
+        duplicates = metrics.counter("duplicates");
+        hydrated = metrics.counter("aggregatesHydrated");
+        newAggregates = metrics.counter("aggregatesNew");
+        evicted = metrics.counter("aggregatesEvicted");
+        projectionsRepaired = metrics.counter("projectionsRepaired");
+        eventsRewritten = metrics.counter("eventsRewritten");
+        logicFailures = metrics.counter("logicFailures");
+        metrics.gauge("hydrationReadUnits", () -> history.readUnits());
+        stateBytes = metrics.histogram("aggregateStateBytes", new DescriptiveStatisticsHistogram(1000));
+        rejections = new RejectionCounters(metrics);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (history != null) {
+            history.close();
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        lastSnapshotCheckpoint = context.getCheckpointId();
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        lastCompletedCheckpoint = Math.max(lastCompletedCheckpoint, checkpointId);
     }
 
     @Override
     public void processElement(Submission submission, Context ctx, Collector<StoredEvent> out) throws Exception {
         EventEnvelope e = submission.getEnvelope();
         AggregateHead current = head.value();
+        boolean readBack = false;
+        if (current == null) {
+            current = hydrate(e.getAggregateId(), ctx);
+            readBack = current != null;
+        }
         // Event ids are remembered only together with a head, so a new aggregate needs no lookup.
-        if (current != null && versionByEventId.contains(e.getEventId())) {
+        Long duplicateOf = current == null ? null : versionByEventId.get(e.getEventId());
+        if (duplicateOf != null) {
             duplicates.inc();
+            rewriteIfReadFromTable(e.getAggregateId(), duplicateOf, out);
+            keepReadBack(readBack, current, ctx);
             return;
         }
         long currentVersion = current == null ? 0 : current.getVersion();
         if (e.getExpectedVersion() != null && e.getExpectedVersion() != currentVersion) {
             reject(submission, RejectionReason.VERSION_CONFLICT, "expectedVersion " + e.getExpectedVersion()
                     + " but aggregate " + e.getAggregateId() + " is at version " + currentVersion, ctx);
+            keepReadBack(readBack, current, ctx);
             return;
         }
         if (current != null && !current.getAggregateType().equals(e.getAggregateType())) {
             reject(submission, RejectionReason.AGGREGATE_TYPE_MISMATCH, "aggregate " + e.getAggregateId()
                     + " has type " + current.getAggregateType() + ", the event names " + e.getAggregateType(), ctx);
+            keepReadBack(readBack, current, ctx);
             return;
         }
 
@@ -84,20 +156,24 @@ public final class EventDecider extends KeyedProcessFunction<String, Submission,
                 : Math.max(submission.getArrivalMillis(), previousRecordedAt + 1);
         AggregateFold.Step step = fold.apply(e.getAggregateType(), current == null ? null : current.getState(),
                 version, recordedAt, e.getEventId(), e.getType(), e.getData(), e.getMetadata(), e.getOccurredAt());
+        String logicFailure = step.logicFailure() != null ? step.logicFailure()
+                : current == null ? null : current.getLogicFailure();
         StoredEvent event = StoredEvent.of(e, version, recordedAt, step.undo());
         Projection projection = new Projection(e.getAggregateId(), e.getAggregateType(), version, step.state(),
-                recordedAt, e.getEventId());
+                recordedAt, e.getEventId(), logicFailure);
 
         int eventBytes = EventsTable.itemSize(event);
         if (eventBytes > ItemSize.MAX_ITEM_BYTES) {
             reject(submission, RejectionReason.TOO_LARGE, "the stored event would be " + eventBytes
                     + " bytes; a DynamoDB item holds at most " + ItemSize.MAX_ITEM_BYTES, ctx);
+            keepReadBack(readBack, current, ctx);
             return;
         }
         int projectionBytes = ProjectionsTable.itemSize(projection);
         if (projectionBytes > ItemSize.MAX_ITEM_BYTES) {
             reject(submission, RejectionReason.TOO_LARGE, "the resulting state would be " + projectionBytes
                     + " bytes; a DynamoDB item holds at most " + ItemSize.MAX_ITEM_BYTES, ctx);
+            keepReadBack(readBack, current, ctx);
             return;
         }
 
@@ -106,12 +182,131 @@ public final class EventDecider extends KeyedProcessFunction<String, Submission,
         next.setVersion(version);
         next.setLastRecordedAt(recordedAt);
         next.setState(step.state());
+        next.setLogicFailure(logicFailure);
         remember(next, version, e.getEventId(), recordedAt);
+        touch(next, ctx.timerService());
         head.update(next);
 
+        if (step.logicFailure() != null) {
+            logicFailures.inc();
+        }
+        stateBytes.update(projectionBytes);
         stored.inc();
         out.collect(event);
         ctx.output(Outputs.PROJECTIONS, projection);
+    }
+
+    /**
+     * Reads an aggregate without state back from the tables: its last version, time, type and state, and the
+     * ids the dedupe memory would hold. Returns null, having written nothing, when the aggregate has no event.
+     * A projection behind the log (its write was lost with a failed attempt) is written again.
+     */
+    private AggregateHead hydrate(String aggregateId, Context ctx) throws Exception {
+        List<StoredEvent> latest = history.latestEvents(aggregateId, settings);
+        if (latest.isEmpty()) {
+            newAggregates.inc();
+            return null;
+        }
+        StoredEvent newest = latest.get(0);
+        Projection projection = history.projection(aggregateId);
+        Projection at;
+        if (projection != null && projection.getVersion() == newest.getVersion()) {
+            at = projection;
+        } else {
+            // The log is the truth: fold what the projection lacks (or everything, if it is ahead of the log).
+            at = projection != null && projection.getVersion() < newest.getVersion() ? projection : null;
+            for (StoredEvent e : history.events(aggregateId, at == null ? 1 : at.getVersion() + 1, newest.getVersion())) {
+                at = fold.next(at, e);
+            }
+            if (at == null || at.getVersion() != newest.getVersion()) {
+                throw new IllegalStateException("aggregate " + aggregateId + ": the events table ends at version "
+                        + newest.getVersion() + " but its events read back end at "
+                        + (at == null ? "none" : at.getVersion()));
+            }
+            ctx.output(Outputs.PROJECTIONS, at);
+            projectionsRepaired.inc();
+        }
+        AggregateHead h = new AggregateHead();
+        h.setAggregateType(newest.getAggregateType());
+        h.setVersion(newest.getVersion());
+        h.setLastRecordedAt(newest.getRecordedAt());
+        h.setState(at.getState());
+        h.setLogicFailure(at.getLogicFailure());
+        // Oldest first, so that an id stored twice maps to its newest version, as in the live memory.
+        for (int i = latest.size() - 1; i >= 0; i--) {
+            StoredEvent e = latest.get(i);
+            versionByEventId.put(e.getEventId(), e.getVersion());
+            rememberedByVersion.put(e.getVersion(), new RememberedEvent(e.getEventId(), e.getRecordedAt(), true));
+        }
+        StoredEvent oldest = latest.get(latest.size() - 1);
+        h.setOldestRemembered(oldest.getVersion());
+        h.setOldestRememberedAtLeast(oldest.getRecordedAt());
+        hydrated.inc();
+        return h;
+    }
+
+    /** Keeps a head read back for a submission that changed nothing, so the next one need not read again. */
+    private void keepReadBack(boolean readBack, AggregateHead h, Context ctx) throws Exception {
+        if (readBack) {
+            touch(h, ctx.timerService());
+            head.update(h);
+        }
+    }
+
+    /**
+     * A duplicate of an event read back from the table may be the re-read of a record whose event an attempt
+     * wrote before it failed, perhaps without the time index entry that is written after it: write it again.
+     */
+    private void rewriteIfReadFromTable(String aggregateId, long version, Collector<StoredEvent> out) throws Exception {
+        RememberedEvent remembered = rememberedByVersion.get(version);
+        if (remembered == null || !remembered.isReadFromTable()) {
+            return;
+        }
+        for (StoredEvent e : history.events(aggregateId, version, version)) {
+            out.collect(e);
+            eventsRewritten.inc();
+        }
+        remembered.setReadFromTable(false);
+        rememberedByVersion.put(version, remembered);
+    }
+
+    /** Marks the head changed now and, when eviction is on, makes sure a timer will look at it. */
+    private void touch(AggregateHead h, TimerService timers) {
+        long now = timers.currentProcessingTime();
+        h.setLastTouchedMillis(now);
+        h.setDurableWithCheckpoint(lastSnapshotCheckpoint + 1);
+        if (settings.evicts() && h.getEvictionTimer() == 0) {
+            scheduleEviction(h, timers, now + settings.idleEvictionMillis);
+        }
+    }
+
+    private static void scheduleEviction(AggregateHead h, TimerService timers, long at) {
+        timers.registerProcessingTimeTimer(at);
+        h.setEvictionTimer(at);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<StoredEvent> out) throws Exception {
+        AggregateHead h = head.value();
+        if (h == null || h.getEvictionTimer() != timestamp) {
+            return;
+        }
+        long now = ctx.timerService().currentProcessingTime();
+        long idleUntil = h.getLastTouchedMillis() + settings.idleEvictionMillis;
+        if (now < idleUntil) {
+            scheduleEviction(h, ctx.timerService(), idleUntil);
+            head.update(h);
+        } else if (lastCompletedCheckpoint < h.getDurableWithCheckpoint()) {
+            // Its latest events may still be in a sink's buffer: reading it back now would miss them.
+            long retry = Math.max(100, Math.min(settings.idleEvictionMillis, MAX_EVICTION_RETRY_MILLIS));
+            scheduleEviction(h, ctx.timerService(), now + retry);
+            head.update(h);
+        } else {
+            head.clear();
+            versionByEventId.clear();
+            rememberedByVersion.clear();
+            evicted.inc();
+        }
     }
 
     /**
@@ -125,15 +320,13 @@ public final class EventDecider extends KeyedProcessFunction<String, Submission,
         boolean first = h.getOldestRemembered() == 0;
         long oldest = first ? version : h.getOldestRemembered();
         long oldestAtLeast = first ? recordedAt : h.getOldestRememberedAtLeast();
-        long ageLimit = recordedAt - settings.dedupeRetentionMillis;
         while (oldest < version) {
-            boolean overCount = version - oldest + 1 > settings.dedupeMaxEventIds;
-            if (!overCount && oldestAtLeast >= ageLimit) {
+            if (settings.remembers(version, recordedAt, oldest, oldestAtLeast)) {
                 break;
             }
             RememberedEvent candidate = rememberedByVersion.get(oldest);
             if (candidate != null) {
-                if (!overCount && candidate.getRecordedAt() >= ageLimit) {
+                if (settings.remembers(version, recordedAt, oldest, candidate.getRecordedAt())) {
                     oldestAtLeast = candidate.getRecordedAt();
                     break;
                 }

@@ -25,7 +25,7 @@ public final class ProjectionSerializer extends CompactSerializer<Projection> {
     @Override
     public Projection copy(Projection from) {
         return new Projection(from.getAggregateId(), from.getAggregateType(), from.getVersion(), from.getState(),
-                from.getUpdatedAt(), from.getLastEventId());
+                from.getUpdatedAt(), from.getLastEventId(), from.getLogicFailure());
     }
 
     @Override
@@ -36,6 +36,7 @@ public final class ProjectionSerializer extends CompactSerializer<Projection> {
         writeString(p.getState(), out);
         out.writeLong(p.getUpdatedAt());
         writeString(p.getLastEventId(), out);
+        writeString(p.getLogicFailure(), out);
     }
 
     @Override
@@ -45,7 +46,8 @@ public final class ProjectionSerializer extends CompactSerializer<Projection> {
         long version = in.readLong();
         String state = readString(in);
         long updatedAt = in.readLong();
-        return new Projection(aggregateId, aggregateType, version, state, updatedAt, readString(in));
+        String lastEventId = readString(in);
+        return new Projection(aggregateId, aggregateType, version, state, updatedAt, lastEventId, readString(in));
     }
 
     @Override

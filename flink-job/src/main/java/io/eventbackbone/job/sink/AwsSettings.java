@@ -18,6 +18,8 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClientBuilder;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 /** Region, endpoint and credentials for the AWS clients the job creates, and for the connectors. */
 public final class AwsSettings implements Serializable {
@@ -74,6 +76,17 @@ public final class AwsSettings implements Serializable {
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder()
                         .maxConcurrency(Math.max(maxConcurrency, 1))
                         .connectionTimeout(Duration.ofSeconds(5)));
+        if (endpoint != null) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        return builder.build();
+    }
+
+    /** A synchronous client on the SDK's default HTTP client, for the few reads a task makes in line. */
+    public DynamoDbClient dynamoDbClient() {
+        DynamoDbClientBuilder builder = DynamoDbClient.builder()
+                .region(Region.of(region))
+                .credentialsProvider(credentials());
         if (endpoint != null) {
             builder.endpointOverride(URI.create(endpoint));
         }

@@ -15,6 +15,7 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -64,7 +65,7 @@ class DeciderStateUpgradeTest {
     }
 
     @ParameterizedTest(name = "format {0} on {1}")
-    @CsvSource({"1, heap", "1, rocksdb"})
+    @CsvSource({"1, heap", "1, rocksdb", "2, heap", "2, rocksdb"})
     void stateOfAnEarlierFormatRestoresAndTheAggregatesContinue(int format, String backend) throws Exception {
         restore(format, backend);
 
@@ -79,5 +80,21 @@ class DeciderStateUpgradeTest {
         List<Projection> projections = projections();
         assertThat(projections.get(0).getState()).isEqualTo("{\"n\":5,\"k1\":\"v\",\"k2\":\"v\",\"k3\":\"v\",\"k4\":\"v\"}");
         assertThat(projections.get(1).getState()).isEqualTo("{\"status\":\"open\",\"balance\":70.00,\"openedAt\":\"2026-01-01T00:00:00Z\"}");
+    }
+
+    @Test
+    void stateOfANewerFormatIsRefusedRatherThanMisread() {
+        AggregateHeadSerializer.Snapshot current = new AggregateHeadSerializer.Snapshot();
+        assertThat(current.resolveSchemaCompatibility(new AggregateHeadSerializer.Snapshot(
+                AggregateHeadSerializer.CURRENT_FORMAT + 1)).isIncompatible()).isTrue();
+        assertThat(current.resolveSchemaCompatibility(new AggregateHeadSerializer.Snapshot(1))
+                .isCompatibleAfterMigration()).isTrue();
+        assertThat(current.resolveSchemaCompatibility(new AggregateHeadSerializer.Snapshot())
+                .isCompatibleAsIs()).isTrue();
+        RememberedEventSerializer.Snapshot remembered = new RememberedEventSerializer.Snapshot();
+        assertThat(remembered.resolveSchemaCompatibility(new RememberedEventSerializer.Snapshot(
+                RememberedEventSerializer.CURRENT_FORMAT + 1)).isIncompatible()).isTrue();
+        assertThat(remembered.resolveSchemaCompatibility(new RememberedEventSerializer.Snapshot(1))
+                .isCompatibleAfterMigration()).isTrue();
     }
 }

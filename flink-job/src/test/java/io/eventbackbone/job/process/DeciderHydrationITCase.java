@@ -1,0 +1,253 @@
+package io.eventbackbone.job.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventbackbone.domain.DomainLogics;
+import io.eventbackbone.event.EnvelopeCodec;
+import io.eventbackbone.event.EventEnvelope;
+import io.eventbackbone.job.StoreTables;
+import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobConfig;
+import io.eventbackbone.local.AwsClients;
+import io.eventbackbone.local.LocalEmulators;
+import io.eventbackbone.local.SharedEmulators;
+import io.eventbackbone.store.EventsTable;
+import io.eventbackbone.store.Projection;
+import io.eventbackbone.store.ProjectionsTable;
+import io.eventbackbone.store.Rejection;
+import io.eventbackbone.store.StoredEvent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/**
+ * The decider with its keyed state dropped at random points, reading aggregates back from tables in dynalite,
+ * against the same decider keeping its state: the decisions are the same, byte for byte.
+ */
+@ExtendWith(SharedEmulators.class)
+class DeciderHydrationITCase {
+    private static final int MAX_IDS = 3;
+    private static final long RETENTION_MILLIS = 5_000;
+
+    private DynamoDbClient dynamo;
+    private JobConfig config;
+    private String events;
+    private String projections;
+    private final List<KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent>> opened = new ArrayList<>();
+
+    @BeforeEach
+    void createTables(LocalEmulators emulators) {
+        dynamo = AwsClients.dynamoDb(emulators.dynamoDbEndpoint(), emulators.region());
+        String prefix = "h" + UUID.randomUUID().toString().substring(0, 8);
+        events = StoreTables.createEventsTable(dynamo, prefix + "-events");
+        projections = StoreTables.createProjectionsTable(dynamo, prefix + "-projections");
+        config = new JobConfig(Map.of())
+                .with(ConfigKey.AWS_REGION, emulators.region())
+                .with(ConfigKey.DYNAMODB_ENDPOINT, emulators.dynamoDbEndpoint().toString())
+                .with(ConfigKey.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
+                .with(ConfigKey.AWS_SECRET_KEY, AwsClients.DUMMY_KEY)
+                .with(ConfigKey.EVENTS_TABLE, events)
+                .with(ConfigKey.PROJECTIONS_TABLE, projections)
+                .with(ConfigKey.DEDUPE_MAX_EVENT_IDS, Integer.toString(MAX_IDS))
+                .with(ConfigKey.DEDUPE_RETENTION_MILLIS, Long.toString(RETENTION_MILLIS));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> h : opened) {
+            h.close();
+        }
+        dynamo.close();
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> open(
+            DeciderSettings settings, StateBackend backend) throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new EventDecider(settings)),
+                        s -> s.getEnvelope().getAggregateId(), Types.STRING);
+        harness.setStateBackend(backend);
+        harness.open();
+        opened.add(harness);
+        return harness;
+    }
+
+    /** What a decider emitted, in order, and the tables' view of it. */
+    private static final class Outcome {
+        final Map<String, StoredEvent> eventsByKey = new LinkedHashMap<>();
+        final List<String> firstEmissions = new ArrayList<>();
+        final Map<String, Projection> lastProjection = new LinkedHashMap<>();
+        final List<Rejection> rejections = new ArrayList<>();
+        int rewrites;
+
+        /** The latest stored event of each aggregate. */
+        List<StoredEvent> lastEvents() {
+            Map<String, StoredEvent> last = new LinkedHashMap<>();
+            eventsByKey.values().forEach(e -> last.merge(e.getAggregateId(), e, (a, b) -> b.getVersion() > a.getVersion() ? b : a));
+            return new ArrayList<>(last.values());
+        }
+
+        void take(KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> harness,
+                  DynamoDbClient dynamo, String events, String projections, Random writes) {
+            for (StoredEvent e : harness.extractOutputValues()) {
+                String key = e.getAggregateId() + "/" + e.getVersion();
+                StoredEvent before = eventsByKey.putIfAbsent(key, e);
+                if (before == null) {
+                    firstEmissions.add(key + " " + e.getEventId());
+                } else {
+                    assertThat(e).as("event written again at %s", key).isEqualTo(before);
+                    rewrites++;
+                }
+                if (dynamo != null) {
+                    dynamo.putItem(b -> b.tableName(events).item(EventsTable.toItem(e)));
+                }
+            }
+            if (harness.getSideOutput(Outputs.PROJECTIONS) != null) {
+                for (StreamRecord<Projection> r : harness.getSideOutput(Outputs.PROJECTIONS)) {
+                    Projection p = r.getValue();
+                    lastProjection.merge(p.getAggregateId(), p, (a, b) -> b.getVersion() >= a.getVersion() ? b : a);
+                    // Some projection writes are lost, as with an attempt that failed before its sink flushed.
+                    if (dynamo != null && writes.nextInt(5) != 0) {
+                        putForward(dynamo, projections, p);
+                    }
+                }
+            }
+            if (harness.getSideOutput(Outputs.REJECTIONS) != null) {
+                harness.getSideOutput(Outputs.REJECTIONS).forEach(r -> rejections.add(r.getValue()));
+            }
+            harness.getOutput().clear();
+            if (harness.getSideOutput(Outputs.PROJECTIONS) != null) {
+                harness.getSideOutput(Outputs.PROJECTIONS).clear();
+            }
+            if (harness.getSideOutput(Outputs.REJECTIONS) != null) {
+                harness.getSideOutput(Outputs.REJECTIONS).clear();
+            }
+        }
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> reopenEmpty(
+            KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> previous, DeciderSettings settings,
+            StateBackend backend) throws Exception {
+        previous.close();
+        opened.remove(previous);
+        return open(settings, backend);
+    }
+
+    private static void putForward(DynamoDbClient dynamo, String table, Projection p) {
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(ProjectionsTable.toItem(p))
+                    .conditionExpression(ProjectionsTable.ONLY_FORWARD_CONDITION)
+                    .expressionAttributeValues(Map.of(ProjectionsTable.VERSION_PLACEHOLDER,
+                            AttributeValue.fromN(Long.toString(p.getVersion())))));
+        } catch (ConditionalCheckFailedException stale) {
+            // a newer projection is there already
+        }
+    }
+
+    private static Submission submission(Random random, int position, long arrival) {
+        int a = random.nextInt(4);
+        boolean account = a == 0;
+        EventEnvelope e = new EventEnvelope();
+        e.setEventId("e" + random.nextInt(40));
+        e.setAggregateId((account ? "acct-" : "item-") + a);
+        e.setAggregateType(account ? "account" : "generic");
+        if (account) {
+            int roll = random.nextInt(6);
+            e.setType(roll == 0 ? "Opened" : roll < 4 ? "Deposited" : "Withdrawn");
+            e.setData(roll == 0 ? "{}" : "{\"amount\":" + (1 + random.nextInt(50)) + ".25}");
+        } else {
+            e.setType("Changed");
+            e.setData("{\"f" + random.nextInt(5) + "\":" + (random.nextInt(3) == 0 ? "null" : random.nextInt(100)) + "}");
+        }
+        if (random.nextInt(8) == 0) {
+            e.setExpectedVersion((long) random.nextInt(6));
+        }
+        e.setOccurredAt(EnvelopeCodec.formatInstant(Instant.ofEpochMilli(arrival)));
+        e.setIngestedAt(e.getOccurredAt());
+        return new Submission(e, arrival, "shard/" + position);
+    }
+
+    private void decidesAfterStateLossAsWithStateKept(StateBackend kept, StateBackend lost) throws Exception {
+        DeciderSettings fromTables = DeciderSettings.from(config, DomainLogics.discover());
+        DeciderSettings inMemory = new DeciderSettings(MAX_IDS, RETENTION_MILLIS, DomainLogics.discover());
+        Random random = new Random(7);
+        Random writes = new Random(11);
+        KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> keeping = open(inMemory, kept);
+        KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> losing = open(fromTables, lost);
+        Outcome expected = new Outcome();
+        Outcome actual = new Outcome();
+        long arrival = 1_767_225_600_000L;
+        int losses = 0;
+        for (int i = 0; i < 600; i++) {
+            arrival += random.nextInt(12) == 0 ? RETENTION_MILLIS / 2 + random.nextInt((int) RETENTION_MILLIS)
+                    : random.nextInt(700) - 200;
+            Submission s = submission(random, i, arrival);
+            keeping.processElement(new StreamRecord<>(s));
+            losing.processElement(new StreamRecord<>(SubmissionSerializer.INSTANCE.copy(s)));
+            expected.take(keeping, null, events, projections, writes);
+            actual.take(losing, dynamo, events, projections, writes);
+            if (random.nextInt(4) == 0) {
+                losing = reopenEmpty(losing, fromTables, lost);
+                losses++;
+            }
+        }
+        // Each aggregate read back once more, on a re-sent id of its latest event.
+        losing = reopenEmpty(losing, fromTables, lost);
+        for (StoredEvent last : expected.lastEvents()) {
+            EventEnvelope again = new EventEnvelope();
+            again.setEventId(last.getEventId());
+            again.setAggregateId(last.getAggregateId());
+            again.setAggregateType(last.getAggregateType());
+            again.setType(last.getType());
+            again.setData(last.getData());
+            again.setOccurredAt(last.getOccurredAt());
+            again.setIngestedAt(last.getIngestedAt());
+            losing.processElement(new StreamRecord<>(new Submission(again, arrival, "shard/resent-" + last.getAggregateId())));
+        }
+        actual.take(losing, dynamo, events, projections, new Random(0) {
+            @Override
+            public int nextInt(int bound) {
+                return 1; // every write lands
+            }
+        });
+        assertThat(losses).isGreaterThan(100);
+        assertThat(actual.rewrites).as("duplicates of events read back write them again").isGreaterThan(0);
+        assertThat(actual.firstEmissions).isEqualTo(expected.firstEmissions);
+        assertThat(actual.eventsByKey).isEqualTo(expected.eventsByKey);
+        assertThat(actual.rejections).isEqualTo(expected.rejections);
+        assertThat(actual.lastProjection).isEqualTo(expected.lastProjection);
+        assertThat(expected.rejections).as("the sequence exercises conflicts").isNotEmpty();
+        // The tables end where the kept state ends: every lost projection write was repaired by a read-back.
+        assertThat(StoreTables.projections(dynamo, projections).stream()
+                .collect(Collectors.toMap(Projection::getAggregateId, p -> p)))
+                .isEqualTo(expected.lastProjection);
+    }
+
+    @Test
+    void decidesAfterEveryLossOfStateAsWithItsStateKeptOnHeap() throws Exception {
+        decidesAfterStateLossAsWithStateKept(new HashMapStateBackend(), new HashMapStateBackend());
+    }
+
+    @Test
+    void decidesAfterEveryLossOfStateAsWithItsStateKeptOnRocksDb() throws Exception {
+        decidesAfterStateLossAsWithStateKept(new HashMapStateBackend(), new EmbeddedRocksDBStateBackend());
+    }
+}
