@@ -293,6 +293,75 @@ class AggregateFoldTest {
                 .hasMessageContaining("version 5 is its first event read").hasMessageContaining("version 1 is missing");
     }
 
+    /** Generic logic that throws on {@code {"boom": ...}} and returns no state on {@code {"none": ...}}. */
+    static final class FragileLogic implements DomainLogic {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String aggregateType() {
+            return "generic";
+        }
+
+        @Override
+        public ObjectNode apply(ObjectNode state, DomainEvent event) {
+            if (event.data().has("boom")) {
+                state.put("half", "applied");
+                throw new IllegalArgumentException(event.data().get("boom").asText());
+            }
+            return event.data().has("none") ? null : MergePatch.applyInPlace(state, event.data());
+        }
+    }
+
+    @Test
+    void aLogicThatThrowsLeavesTheStateAsItWasAndTheStepNamesTheFailure() {
+        AggregateFold fold = new AggregateFold(DomainLogics.of(new FragileLogic()));
+
+        AggregateFold.Step step = fold.apply("generic", "{\"a\":1}", 4, RECORDED_AT, "evt-4", "Patched",
+                "{\"boom\":\"no such rule\"}", null, OCCURRED_AT);
+
+        assertThat(step.state()).isEqualTo("{\"a\":1}");
+        assertThat(step.undo()).isEqualTo("{}");
+        assertThat(step.logicFailure()).isEqualTo("{\"version\":4,\"eventId\":\"evt-4\","
+                + "\"exception\":\"java.lang.IllegalArgumentException\",\"message\":\"no such rule\"}");
+    }
+
+    @Test
+    void aLogicFailureKeepsAtMostAThousandCharactersOfItsMessageAndAFirstEventKeepsAnEmptyState() {
+        AggregateFold fold = new AggregateFold(DomainLogics.of(new FragileLogic()));
+        String longMessage = "x".repeat(AggregateFold.MAX_FAILURE_MESSAGE_CHARS + 500);
+
+        AggregateFold.Step step = fold.apply("generic", null, 1, RECORDED_AT, "evt-1", "Patched",
+                "{\"boom\":\"" + longMessage + "\"}", null, OCCURRED_AT);
+
+        assertThat(step.state()).isEqualTo("{}");
+        assertThat(EventJson.readObject(step.logicFailure()).get("message").asText())
+                .isEqualTo(longMessage.substring(0, AggregateFold.MAX_FAILURE_MESSAGE_CHARS));
+    }
+
+    @Test
+    void aLogicThatReturnsNoStateIsAFailureToo() {
+        AggregateFold fold = new AggregateFold(DomainLogics.of(new FragileLogic()));
+
+        AggregateFold.Step step = fold.apply("generic", "{\"a\":1}", 2, RECORDED_AT, "evt-2", "Patched",
+                "{\"none\":true}", null, OCCURRED_AT);
+
+        assertThat(step.state()).isEqualTo("{\"a\":1}");
+        assertThat(EventJson.readObject(step.logicFailure()).get("exception").asText())
+                .isEqualTo(IllegalStateException.class.getName());
+    }
+
+    @Test
+    void aProjectionCarriesTheLatestLogicFailureThroughLaterEventsAsTheRebuildDoes() {
+        AggregateFold fold = new AggregateFold(DomainLogics.of(new FragileLogic()));
+        Projection p = fold.next(null, patched(1, "{\"a\":1}"));
+        p = fold.next(p, patched(2, "{\"boom\":\"first\"}"));
+        p = fold.next(p, patched(3, "{\"b\":2}"));
+
+        assertThat(p.getState()).isEqualTo("{\"a\":1,\"b\":2}");
+        assertThat(EventJson.readObject(p.getLogicFailure()).get("version").asLong()).isEqualTo(2);
+        assertThat(fold.next(null, patched(1, "{\"a\":1}")).getLogicFailure()).isNull();
+    }
+
     /** A stored "Patched" event of the generic aggregate g-1, recorded just after {@code RECORDED_AT}. */
     private static StoredEvent patched(long version, String data) {
         StoredEvent e = new StoredEvent();

@@ -34,6 +34,19 @@ class ProjectionsTableTest {
     }
 
     @Test
+    void aLogicFailureIsWrittenOnlyWhenThereIsOneAndCountsInTheItemSize() {
+        Projection p = projection();
+        assertThat(ProjectionsTable.toItem(p)).doesNotContainKey(ProjectionsTable.LOGIC_FAILURE);
+
+        p.setLogicFailure("{\"version\":3,\"eventId\":\"evt-3\"}");
+        Map<String, AttributeValue> item = ProjectionsTable.toItem(p);
+
+        assertThat(item.get("logicFailure").s()).isEqualTo("{\"version\":3,\"eventId\":\"evt-3\"}");
+        assertThat(ProjectionsTable.fromItem(item)).isEqualTo(p);
+        assertThat(ProjectionsTable.itemSize(p)).isEqualTo(ItemSize.of(item));
+    }
+
+    @Test
     void theKeyIsTheAggregateIdAlone() {
         assertThat(ProjectionsTable.key("acct-42")).containsOnlyKeys("aggregateId");
         assertThat(ProjectionsTable.key("acct-42").get("aggregateId").s()).isEqualTo("acct-42");

@@ -109,6 +109,18 @@ public final class StoreTables {
         return scan(dynamo, table, ProjectionsTable::fromItem);
     }
 
+    /** Every item of one of these tables, as stored, keyed by its key attributes' values. */
+    public Map<String, Map<String, AttributeValue>> items(String table) {
+        Map<String, Map<String, AttributeValue>> byKey = new java.util.TreeMap<>();
+        String keyName = table.equals(events) ? EventsTable.VERSION : table.equals(rejections) ? RejectionsTable.REJECTION_ID : null;
+        for (Map<String, AttributeValue> item : scan(dynamo, table, i -> i)) {
+            String key = table.equals(rejections) ? item.get(keyName).s()
+                    : item.get(EventsTable.AGGREGATE_ID).s() + (keyName == null ? "" : "/" + item.get(keyName).n());
+            byKey.put(key, item);
+        }
+        return byKey;
+    }
+
     public List<Rejection> rejections() {
         return scan(dynamo, rejections, RejectionsTable::fromItem);
     }

@@ -41,6 +41,7 @@ public final class StreamingScenario implements AutoCloseable {
     final String stream;
     public final StoreTables tables;
     private JobConfig config;
+    private DomainLogics logics = DomainLogics.discover();
     private JobClient job;
 
     public StreamingScenario(LocalEmulators emulators, int shards) {
@@ -77,6 +78,17 @@ public final class StreamingScenario implements AutoCloseable {
         return config;
     }
 
+    /** The domain logic the job runs (the discovered plug-ins by default). */
+    public StreamingScenario with(DomainLogics logics) {
+        this.logics = logics;
+        return this;
+    }
+
+    /** The running job's id. */
+    public org.apache.flink.api.common.JobID jobId() {
+        return job.getJobID();
+    }
+
     public void start() throws Exception {
         start(UnaryOperator.identity());
     }
@@ -89,8 +101,7 @@ public final class StreamingScenario implements AutoCloseable {
         restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
         restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
         env.configure(restarts);
-        EventStoreJob.defineStreamingJob(env, config, StoreSinks.dynamoDb(config),
-                DomainLogics.discover(), tap);
+        EventStoreJob.defineStreamingJob(env, config, StoreSinks.dynamoDb(config), logics, tap);
         job = env.executeAsync("event-store-test");
     }
 

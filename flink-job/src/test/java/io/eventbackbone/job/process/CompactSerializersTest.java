@@ -58,6 +58,10 @@ class CompactSerializersTest {
         h.setState("{\"balance\":\"12.30\"}");
         h.setOldestRemembered(3);
         h.setOldestRememberedAtLeast(1_700_000_000_001L);
+        h.setLogicFailure("{\"version\":40}");
+        h.setLastTouchedMillis(1_800_000_000_000L);
+        h.setEvictionTimer(1_800_000_060_000L);
+        h.setDurableWithCheckpoint(17);
 
         AggregateHead back = roundTrip(AggregateHeadSerializer.INSTANCE, h);
         AggregateHead copy = AggregateHeadSerializer.INSTANCE.copy(h);
@@ -73,9 +77,11 @@ class CompactSerializersTest {
 
     @Test
     void aRememberedEventComesBackWithEveryField() throws Exception {
-        RememberedEvent r = new RememberedEvent("evt-9", 1_700_000_000_777L);
+        for (boolean readFromTable : new boolean[] {false, true}) {
+            RememberedEvent r = new RememberedEvent("evt-9", 1_700_000_000_777L, readFromTable);
 
-        assertThat(roundTrip(RememberedEventSerializer.INSTANCE, r)).usingRecursiveComparison().isEqualTo(r);
+            assertThat(roundTrip(RememberedEventSerializer.INSTANCE, r)).usingRecursiveComparison().isEqualTo(r);
+        }
     }
 
     @Test
@@ -102,7 +108,8 @@ class CompactSerializersTest {
 
     @Test
     void aProjectionComesBackAndCopiesWithEveryFieldIncludingNulls() throws Exception {
-        Projection full = new Projection("acct-42", "account", 9, "{\"balance\":\"1.10\"}", 1_700_000_000_123L, "evt-9");
+        Projection full = new Projection("acct-42", "account", 9, "{\"balance\":\"1.10\"}", 1_700_000_000_123L, "evt-9",
+                "{\"version\":8}");
 
         for (Projection p : new Projection[] {full, new Projection()}) {
             assertThat(roundTrip(ProjectionSerializer.INSTANCE, p)).usingRecursiveComparison().isEqualTo(p);

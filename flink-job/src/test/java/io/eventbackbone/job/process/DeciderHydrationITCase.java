@@ -250,4 +250,26 @@ class DeciderHydrationITCase {
     void decidesAfterEveryLossOfStateAsWithItsStateKeptOnRocksDb() throws Exception {
         decidesAfterStateLossAsWithStateKept(new HashMapStateBackend(), new EmbeddedRocksDBStateBackend());
     }
+
+    @Test
+    void anIdleAggregateIsEvictedOnlyOnceACompletedCheckpointHoldsItsLatestChange() throws Exception {
+        DeciderSettings settings = DeciderSettings.from(config.with(ConfigKey.IDLE_EVICTION_MILLIS, "1000"),
+                DomainLogics.discover());
+        KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> harness =
+                open(settings, new HashMapStateBackend());
+        Random random = new Random(3);
+        harness.setProcessingTime(10_000);
+        harness.processElement(new StreamRecord<>(submission(random, 0, 1_767_225_600_000L)));
+        int entries = harness.numKeyedStateEntries();
+        assertThat(entries).isGreaterThan(0);
+
+        harness.setProcessingTime(12_000);
+        assertThat(harness.numKeyedStateEntries()).as("idle, but no checkpoint holds it yet").isEqualTo(entries);
+        harness.snapshot(1, 12_000);
+        harness.setProcessingTime(14_000);
+        assertThat(harness.numKeyedStateEntries()).as("in a checkpoint not yet completed").isEqualTo(entries);
+        harness.notifyOfCompletedCheckpoint(1);
+        harness.setProcessingTime(16_000);
+        assertThat(harness.numKeyedStateEntries()).as("idle and in a completed checkpoint").isZero();
+    }
 }
