@@ -43,6 +43,20 @@ public class Rejection implements Serializable {
         return r;
     }
 
+    /**
+     * Like {@link #of}, for a record that is refused whole and cannot be told apart into events (a corrupt KPL
+     * aggregated record), without aggregate or event id: keeps as much of the payload as a rejections item
+     * holds, beyond {@link #MAX_KEPT_PAYLOAD_BYTES}, since the bytes are all there is to inspect.
+     */
+    public static Rejection ofWholeRecord(String rejectionId, RejectionReason reason, String detail,
+                                          byte[] originalPayload, long rejectedAt, String source) {
+        Rejection r = of(rejectionId, reason, detail, null, null, new byte[0], rejectedAt, source);
+        r.payloadBytes = originalPayload.length;
+        int room = RejectionsTable.payloadRoom(r);
+        r.payload = originalPayload.length <= room ? originalPayload : Arrays.copyOf(originalPayload, room);
+        return r;
+    }
+
     public String getRejectionId() {
         return rejectionId;
     }
@@ -84,7 +98,7 @@ public class Rejection implements Serializable {
         this.eventId = eventId;
     }
 
-    /** The original record bytes, cut at {@link #MAX_KEPT_PAYLOAD_BYTES}. */
+    /** The original record bytes, cut at {@link #MAX_KEPT_PAYLOAD_BYTES} (or, {@link #ofWholeRecord}, at the item's room). */
     public byte[] getPayload() {
         return payload;
     }

@@ -11,5 +11,10 @@ public enum RejectionReason {
     /** {@code expectedVersion} differs from the aggregate's current version. */
     VERSION_CONFLICT,
     /** The event names another aggregate type than the aggregate already has. */
-    AGGREGATE_TYPE_MISMATCH
+    AGGREGATE_TYPE_MISMATCH,
+    /**
+     * A record in the KPL aggregated format (from a producer other than the ingest) that cannot be read: its
+     * MD5 does not match, or its protobuf message is truncated or broken. None of its user records is taken.
+     */
+    CORRUPT_AGGREGATED_RECORD
 }

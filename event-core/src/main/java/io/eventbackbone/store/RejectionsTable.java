@@ -55,6 +55,11 @@ public final class RejectionsTable {
         return item;
     }
 
+    /** The payload bytes the item of a rejection without payload has room for under DynamoDB's item limit. */
+    static int payloadRoom(Rejection withoutPayload) {
+        return Math.max(0, ItemSize.MAX_ITEM_BYTES - ItemSize.of(toItem(withoutPayload)) - PAYLOAD.length());
+    }
+
     public static Rejection fromItem(Map<String, AttributeValue> item) {
         Rejection r = new Rejection();
         r.setRejectionId(item.get(REJECTION_ID).s());

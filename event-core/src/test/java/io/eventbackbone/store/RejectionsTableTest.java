@@ -100,6 +100,23 @@ class RejectionsTableTest {
     }
 
     @Test
+    void keepsAWholeRecordBeyond64KiBAsFarAsTheItemHasRoom() {
+        byte[] small = new byte[100_000];
+        byte[] large = new byte[1024 * 1024];
+        Arrays.fill(large, (byte) 'x');
+
+        Rejection whole = Rejection.ofWholeRecord("shard/1", RejectionReason.CORRUPT_AGGREGATED_RECORD, "bad MD5", small,
+                1L, "shard/1");
+        Rejection cut = Rejection.ofWholeRecord("shard/2", RejectionReason.CORRUPT_AGGREGATED_RECORD, "bad MD5", large,
+                1L, "shard/2");
+
+        assertThat(whole.getPayload()).isEqualTo(small);
+        assertThat(cut.getPayloadBytes()).isEqualTo(large.length);
+        assertThat(cut.getPayload()).isEqualTo(Arrays.copyOf(large, cut.getPayload().length));
+        assertThat(ItemSize.of(RejectionsTable.toItem(cut))).isEqualTo(ItemSize.MAX_ITEM_BYTES);
+    }
+
+    @Test
     void cutsALongDetailAt4096Characters() {
         Rejection r = Rejection.of("r", RejectionReason.TOO_LARGE, "d".repeat(10_000), null, null, new byte[0], 1L, "s");
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.eventbackbone.event.EnvelopeCodec;
 import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.event.EventJson;
+import io.eventbackbone.job.source.KplRecordEncoder;
 import io.eventbackbone.local.LocalEmulators;
 import io.eventbackbone.local.SharedEmulators;
 import io.eventbackbone.store.Rejection;
@@ -27,8 +28,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * One job run fed every kind of bad record between good ones; each test checks how one kind was handled.
- * The job must keep running throughout: the last good event is stored after all the bad ones.
+ * One job run fed every kind of bad record between good ones (KPL aggregated records from another producer
+ * among them); each test checks how one kind was handled. The job must keep running throughout: the last
+ * good event is stored after all the bad ones.
  */
 @ExtendWith(SharedEmulators.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -52,6 +54,10 @@ class RejectionsITCase {
             + "\"ingestedAt\":\"2026-01-01T00:00:00Z\",\"data\":{\"blob\":\"" + "y".repeat(300 * 1024) + "\"}}")
             .getBytes(StandardCharsets.UTF_8);
     private EventEnvelope duplicate;
+    /** A user record of a KPL aggregated record that is not an envelope. */
+    private final byte[] brokenUserRecord = "{\"aggregateId\":\"kpl-1\",".getBytes(StandardCharsets.UTF_8);
+    private List<EventEnvelope> aggregated;
+    private byte[] corruptAggregated;
 
     @BeforeAll
     void runTheJobOverBadAndGoodRecords(LocalEmulators emulators) throws Exception {
@@ -89,13 +95,25 @@ class RejectionsITCase {
         good.accept(duplicate);
         good.accept(duplicate);
 
+        good.accept(patch("kpl-1", "{\"first\":true}"));
+        aggregated = List.of(patch("kpl-1", "{\"a\":1}"), patch("kpl-1", "{\"a\":2}"), patch("kpl-2", "{\"b\":1}"),
+                patch("kpl-1", "{\"a\":3}"));
+        List<byte[]> userRecords = aggregated.stream().map(EnvelopeCodec::encode).collect(Collectors.toList());
+        userRecords.add(2, brokenUserRecord);
+        raw.accept(KplRecordEncoder.aggregate("kpl-1", userRecords), "kpl-1");
+        List<byte[]> lost = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            lost.add(EnvelopeCodec.encode(patch("kpl-lost", "{\"blob\":\"" + "z".repeat(20_000) + "\"}")));
+        }
+        corruptAggregated = KplRecordEncoder.aggregate("kpl-lost", lost);
+        corruptAggregated[corruptAggregated.length / 2] ^= 0x20;
+        raw.accept(corruptAggregated, "kpl-lost");
+
         good.accept(patch("after-1", "{\"done\":true}"));
         scenario.sendRaw(payloads, keys);
 
-        scenario.await("the last good event", java.time.Duration.ofSeconds(120),
-                () -> scenario.tables.storedEvents().stream().anyMatch(e -> e.getAggregateId().equals("after-1")));
-        scenario.await("eight rejections", java.time.Duration.ofSeconds(60),
-                () -> scenario.tables.count(scenario.tables.rejections) >= 8);
+        scenario.awaitEventOf("after-1");
+        scenario.awaitRejections(10);
         stored = scenario.tables.storedEvents();
         rejections = scenario.tables.rejections();
     }
@@ -173,15 +191,45 @@ class RejectionsITCase {
     }
 
     @Test
+    void storesEachUserRecordOfAKplAggregatedRecordAsAnEventOfItsOwnInTheirOrder() {
+        assertThat(versionsOf("kpl-1")).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(eventOf("kpl-1", 1).getData()).isEqualTo("{\"first\":true}");
+        for (int version = 2; version <= 4; version++) {
+            EventEnvelope sent = aggregated.get(version == 4 ? 3 : version - 2);
+            assertThat(eventOf("kpl-1", version).getEventId()).isEqualTo(sent.getEventId());
+            assertThat(eventOf("kpl-1", version).getData()).isEqualTo(sent.getData());
+        }
+        assertThat(eventOf("kpl-2", 1).getEventId()).isEqualTo(aggregated.get(2).getEventId());
+    }
+
+    @Test
+    void refusesABadUserRecordOfAnAggregatedRecordAtItsOwnPosition() {
+        Rejection r = rejectionWithPayload(brokenUserRecord);
+        assertThat(r.getReason()).isEqualTo(RejectionReason.MALFORMED.name());
+        assertThat(r.getRejectionId()).matches("shardId-\\d+/\\d+/2").isEqualTo(r.getSource());
+    }
+
+    @Test
+    void refusesACorruptAggregatedRecordWholeWithItsOwnReasonAndAllItsBytes() {
+        Rejection r = rejectionWithPayload(corruptAggregated);
+        assertThat(r.getReason()).isEqualTo(RejectionReason.CORRUPT_AGGREGATED_RECORD.name());
+        assertThat(r.getDetail()).contains("MD5");
+        assertThat(r.getRejectionId()).matches("shardId-\\d+/\\d+");
+        assertThat(r.getPayload()).hasSizeGreaterThan(Rejection.MAX_KEPT_PAYLOAD_BYTES);
+        assertThat(stored).noneMatch(e -> e.getAggregateId().equals("kpl-lost"));
+    }
+
+    @Test
     void keepsRunningAndRecordsExactlyOneRejectionPerBadRecord() {
         Map<String, Long> byReason = rejections.stream()
                 .collect(Collectors.groupingBy(Rejection::getReason, Collectors.counting()));
         assertThat(byReason).containsExactlyInAnyOrderEntriesOf(Map.of(
-                RejectionReason.MALFORMED.name(), 2L,
+                RejectionReason.MALFORMED.name(), 3L,
                 RejectionReason.INVALID_ENVELOPE.name(), 2L,
                 RejectionReason.TOO_LARGE.name(), 2L,
                 RejectionReason.VERSION_CONFLICT.name(), 1L,
-                RejectionReason.AGGREGATE_TYPE_MISMATCH.name(), 1L));
+                RejectionReason.AGGREGATE_TYPE_MISMATCH.name(), 1L,
+                RejectionReason.CORRUPT_AGGREGATED_RECORD.name(), 1L));
         assertThat(versionsOf("after-1")).containsExactly(1L);
     }
 

@@ -140,6 +140,16 @@ public final class StreamingScenario implements AutoCloseable {
         }
     }
 
+    /** Waits for an event of the aggregate to be stored: sent last, it shows everything before it was read. */
+    public void awaitEventOf(String aggregateId) {
+        await("an event of " + aggregateId, Duration.ofSeconds(120),
+                () -> tables.storedEvents().stream().anyMatch(e -> e.getAggregateId().equals(aggregateId)));
+    }
+
+    public void awaitRejections(int expected) {
+        await(expected + " rejections", Duration.ofSeconds(60), () -> tables.count(tables.rejections) >= expected);
+    }
+
     public void awaitStoredEvents(int expected) {
         await(expected + " stored events", Duration.ofSeconds(120), () -> tables.count(tables.events) >= expected);
     }

@@ -17,7 +17,9 @@ import java.util.Map;
  *
  * <ul>
  *   <li>202: every event is in the stream.</li>
- *   <li>207: a batch of which some events are in the stream and some are not (per-event {@code accepted}).</li>
+ *   <li>207: a batch of which some events are in the stream and some are not (per-event {@code accepted});
+ *       an event held back behind an earlier event of its aggregate names that event's index in
+ *       {@code blockedBy}.</li>
  *   <li>503 problem with {@code Retry-After}: no event of the request is in the stream.</li>
  * </ul>
  */
@@ -86,6 +88,10 @@ final class AcceptanceResponse {
             item.put("status", type.status());
             item.put("type", type.uri());
             item.put("retryable", true);
+            if (outcome.blockedBy() != RecordOutcome.NOT_BLOCKED) {
+                // Not sent: an earlier event of its aggregate was not written, and it may not overtake it.
+                item.put("blockedBy", outcome.blockedBy());
+            }
         }
         return item;
     }

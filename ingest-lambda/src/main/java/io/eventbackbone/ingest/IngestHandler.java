@@ -138,7 +138,7 @@ public final class IngestHandler implements RequestHandler<APIGatewayV2HTTPEvent
             for (int i = 0; i < submission.size(); i++) {
                 records.add(new StreamRecord(submission.events().get(i).getAggregateId(), submission.records().get(i)));
             }
-            WriteReport report = writer.write(records, writeBudget(context));
+            WriteReport report = writer.write(records, settings.putRetryBudget(), timeLimit(context));
             log.submitted(submission.size(), report);
             return AcceptanceResponse.of(submission, report, requestId);
         } catch (ProblemException e) {
@@ -191,13 +191,15 @@ public final class IngestHandler implements RequestHandler<APIGatewayV2HTTPEvent
         return true;
     }
 
-    /** The configured budget, cut short so the answer is sent before the Lambda's own deadline. */
-    private Duration writeBudget(Context context) {
-        long budget = settings.putRetryBudget().toMillis();
-        if (context != null) {
-            budget = Math.min(budget, Math.max(0, context.getRemainingTimeInMillis() - RESPONSE_MARGIN_MILLIS));
+    /**
+     * How long the write may take: until shortly before the Lambda's own deadline, so the answer is sent.
+     * Without a Lambda context, the retry budget.
+     */
+    private Duration timeLimit(Context context) {
+        if (context == null) {
+            return settings.putRetryBudget();
         }
-        return Duration.ofMillis(budget);
+        return Duration.ofMillis(Math.max(0, context.getRemainingTimeInMillis() - RESPONSE_MARGIN_MILLIS));
     }
 
     private static void emit(Context context, String line) {

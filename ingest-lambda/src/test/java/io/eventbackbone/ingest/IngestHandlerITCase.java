@@ -7,8 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.eventbackbone.event.EnvelopeCodec;
-import io.eventbackbone.event.EnvelopeCodec.Source;
 import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
@@ -18,19 +16,26 @@ import io.eventbackbone.local.ShardRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
-/** The handler against kinesis-mock: what it reports accepted is in the stream, and nothing else is. */
+/**
+ * The handler against kinesis-mock: what it reports accepted is in the stream, and nothing else is; and an
+ * aggregate's events are in the stream in the order sent, whatever entries the stream refuses.
+ */
 @ExtendWith(SharedEmulators.class)
 class IngestHandlerITCase {
 
@@ -72,7 +77,7 @@ class IngestHandlerITCase {
         assertThat(record.record().partitionKey()).isEqualTo("order-7");
         assertThat(record.shardId()).isEqualTo(body.get("shardId").asText());
         assertThat(record.record().sequenceNumber()).isEqualTo(body.get("sequenceNumber").asText());
-        EventEnvelope envelope = EnvelopeCodec.decode(record.record().data().asByteArray(), Source.STREAM);
+        EventEnvelope envelope = decode(record);
         assertThat(envelope.getEventId()).isEqualTo(body.get("eventId").asText());
         assertThat(envelope.getType()).isEqualTo("OrderPlaced");
         assertThat(envelope.getData()).isEqualTo("{\"total\":92.30}");
@@ -97,7 +102,8 @@ class IngestHandlerITCase {
             assertThat(record.record().partitionKey()).isEqualTo(item.get("aggregateId").asText());
             assertThat(decode(record).getEventId()).isEqualTo(item.get("eventId").asText());
         }
-        assertInBodyOrderPerAggregate(LocalStreams.readAll(kinesis, stream));
+        assertThat(TestData.positionsByAggregate(LocalStreams.readAll(kinesis, stream)))
+                .isEqualTo(positionsPerAggregate(TestData.batch(40, 7)));
     }
 
     @Test
@@ -109,8 +115,105 @@ class IngestHandlerITCase {
                 quietContext());
 
         assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(202);
-        assertThat(flaky.calls()).isEqualTo(2);
+        assertThat(flaky.calls()).isGreaterThan(4);
         assertThat(eventIdsInStream()).hasSize(12).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void writesEveryAggregatesEventsInBodyOrderWhenTheStreamRefusesChosenEntriesOfInterleavedAggregates() {
+        String body = TestData.batch(24, 4);
+        // evt-5 is agg-1's second event, refused on its first two tries; evt-0 and evt-10 open or sit inside
+        // their aggregates and are refused once. Kinesis would take the later events of those aggregates
+        // meanwhile if they were offered.
+        Map<String, Integer> refusalsLeft = new HashMap<>(Map.of("evt-0", 1, "evt-5", 2, "evt-10", 1));
+        ScriptedKinesis flaky = ScriptedKinesis.around(handlerKinesis,
+                (call, entry) -> refusalsLeft.merge(eventId(entry), -1, Integer::sum) >= 0 ? ScriptedKinesis.THROTTLED : null);
+
+        APIGatewayV2HTTPResponse response = handler(flaky).handleRequest(postEvents(body), quietContext());
+
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(202);
+        assertThat(refusalsLeft).allSatisfy((eventId, left) -> assertThat(left).as(eventId).isNegative());
+        assertThat(TestData.positionsByAggregate(LocalStreams.readAll(kinesis, stream)))
+                .isEqualTo(positionsPerAggregate(body));
+        assertThat(eventIdsInStream()).hasSize(24).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void reportsTheEventsBehindOneTheStreamKeepsRefusingAsNotAcceptedAndNeverWritesThem() {
+        ScriptedKinesis throttled = ScriptedKinesis.around(handlerKinesis,
+                (call, entry) -> eventId(entry).equals("evt-4") ? ScriptedKinesis.THROTTLED : null);
+
+        APIGatewayV2HTTPResponse response = handler(throttled).handleRequest(postEvents(TestData.batch(12, 3)),
+                quietContext());
+
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(207);
+        assertThat(response.getHeaders()).containsEntry("Retry-After", "1");
+        JsonNode events = json(response.getBody()).get("events");
+        List<String> notAccepted = new ArrayList<>();
+        for (JsonNode item : events) {
+            if (!item.get("accepted").asBoolean()) {
+                notAccepted.add(item.get("eventId").asText());
+                assertThat(item.get("type").asText()).endsWith("/stream-throttled");
+            }
+        }
+        assertThat(notAccepted).containsExactly("evt-4", "evt-7", "evt-10");
+        assertThat(events.get(4).has("blockedBy")).isFalse();
+        assertThat(events.get(7).get("blockedBy").asInt()).isEqualTo(4);
+        assertThat(events.get(10).get("blockedBy").asInt()).isEqualTo(4);
+        Map<String, List<Integer>> inStream = TestData.positionsByAggregate(LocalStreams.readAll(kinesis, stream));
+        assertThat(inStream).containsEntry("agg-0", List.of(0, 3, 6, 9))
+                .containsEntry("agg-1", List.of(1))
+                .containsEntry("agg-2", List.of(2, 5, 8, 11));
+        for (List<PutRecordsRequestEntry> call : throttled.requests()) {
+            assertThat(call).extracting(IngestHandlerITCase::eventId).doesNotContain("evt-7", "evt-10");
+        }
+    }
+
+    @Test
+    void keepsEveryAggregateInTheOrderSentAcrossManyRequestsWithRandomRefusals() {
+        long seed = 1204L;
+        Random random = new Random(seed);
+        List<String> aggregates = List.of("agg-0", "agg-1", "agg-2", "agg-3", "agg-4", "agg-5");
+        Set<String> accepted = new HashSet<>();
+        int position = 0;
+        int keptOut = 0;
+        for (int request = 0; request < 20; request++) {
+            List<String> body = new ArrayList<>();
+            for (int i = 1 + random.nextInt(40); i > 0; i--) {
+                body.add(aggregates.get(random.nextInt(aggregates.size())));
+            }
+            double refusalRate = random.nextDouble() * 0.6;
+            String stuck = random.nextInt(3) == 0 ? aggregates.get(random.nextInt(aggregates.size())) : null;
+            ScriptedKinesis flaky = ScriptedKinesis.around(handlerKinesis, (call, entry) ->
+                    entry.partitionKey().equals(stuck) || random.nextDouble() < refusalRate ? ScriptedKinesis.THROTTLED : null);
+
+            APIGatewayV2HTTPResponse response = handler(flaky).handleRequest(
+                    postEvents(TestData.batch(body, position)), quietContext());
+
+            String what = "request " + request + " of seed " + seed + ": " + response.getBody();
+            assertThat(response.getStatusCode()).as(what).isIn(202, 207, 503);
+            Map<String, Integer> firstNotAccepted = new HashMap<>();
+            JsonNode events = json(response.getBody()).get("events");
+            for (int i = 0; i < body.size(); i++) {
+                JsonNode item = events.get(i);
+                Integer blocker = firstNotAccepted.get(body.get(i));
+                if (blocker != null) {
+                    assertThat(item.get("accepted").asBoolean()).as(what).isFalse();
+                    assertThat(item.get("blockedBy").asInt()).as(what).isEqualTo(blocker);
+                } else if (item.get("accepted").asBoolean()) {
+                    accepted.add(item.get("eventId").asText());
+                } else {
+                    assertThat(item.has("blockedBy")).as(what).isFalse();
+                    firstNotAccepted.put(body.get(i), i);
+                }
+            }
+            keptOut += body.size() - json(response.getBody()).path("accepted").asInt(0);
+            position += body.size();
+        }
+        assertThat(keptOut).as("events the seed's refusals kept out").isPositive();
+        assertThat(eventIdsInStream()).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(accepted);
+        TestData.positionsByAggregate(LocalStreams.readAll(kinesis, stream)).forEach((aggregate, positions) ->
+                assertThat(positions).as(aggregate + " of seed " + seed).isSorted());
     }
 
     @Test
@@ -174,21 +277,21 @@ class IngestHandlerITCase {
         return ids;
     }
 
-    /** Events of TestData.batch carry their body position in data.i; per aggregate it must only grow. */
-    private static void assertInBodyOrderPerAggregate(List<ShardRecord> records) {
-        Map<String, Integer> last = new LinkedHashMap<>();
-        for (ShardRecord r : records) {
-            int position = json(decode(r).getData()).get("i").asInt();
-            Integer previous = last.put(r.record().partitionKey(), position);
-            assertThat(previous == null || previous < position).as("order of " + r.record().partitionKey()).isTrue();
+    /** The positions (data.i) of a batch body's events per aggregate, in body order. */
+    private static Map<String, List<Integer>> positionsPerAggregate(String body) {
+        Map<String, List<Integer>> positions = new TreeMap<>();
+        for (JsonNode event : json(body)) {
+            positions.computeIfAbsent(event.get("aggregateId").asText(), k -> new ArrayList<>())
+                    .add(event.get("data").get("i").asInt());
         }
+        return positions;
+    }
+
+    private static String eventId(PutRecordsRequestEntry entry) {
+        return TestData.decode(entry.data().asByteArray()).getEventId();
     }
 
     private static EventEnvelope decode(ShardRecord record) {
-        try {
-            return EnvelopeCodec.decode(record.record().data().asByteArray(), Source.STREAM);
-        } catch (Exception e) {
-            throw new AssertionError("not a valid envelope on the stream: " + e.getMessage(), e);
-        }
+        return TestData.decode(record.record().data().asByteArray());
     }
 }

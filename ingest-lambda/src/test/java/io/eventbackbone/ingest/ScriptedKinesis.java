@@ -60,6 +60,10 @@ final class ScriptedKinesis implements KinesisClient {
         return new ScriptedKinesis(null, (call, entry) -> null, failure);
     }
 
+    static ScriptedKinesis inMemory(Script script, CallFailure failure) {
+        return new ScriptedKinesis(null, script, failure);
+    }
+
     /** Refuses entries as scripted and passes the rest to a real client. */
     static ScriptedKinesis around(KinesisClient delegate, Script script) {
         return new ScriptedKinesis(delegate, script, call -> null);
@@ -77,7 +81,7 @@ final class ScriptedKinesis implements KinesisClient {
         }
     }
 
-    /** The entries the stream confirmed, in order. */
+    /** The entries the stream confirmed, in the order it confirmed them. */
     List<PutRecordsRequestEntry> written() {
         synchronized (written) {
             return new ArrayList<>(written);

@@ -4,8 +4,12 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eventbackbone.event.EnvelopeCodec;
+import io.eventbackbone.event.EnvelopeCodec.Source;
+import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.event.EventJson;
 import io.eventbackbone.ingest.local.LocalLambdaContext;
+import io.eventbackbone.local.ShardRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +22,7 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** API Gateway events for the handler tests: the files in testdata/ingest, and events built in code. */
 final class TestData {
@@ -72,12 +77,44 @@ final class TestData {
 
     /** A JSON array of {@code count} valid events over {@code aggregates} aggregates ("agg-0", "agg-1", ...). */
     static String batch(int count, int aggregates) {
-        List<String> events = new ArrayList<>();
+        List<String> aggregateIds = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            events.add("{\"eventId\":\"evt-" + i + "\",\"aggregateId\":\"agg-" + (i % aggregates)
-                    + "\",\"type\":\"Counted\",\"data\":{\"i\":" + i + "}}");
+            aggregateIds.add("agg-" + (i % aggregates));
+        }
+        return batch(aggregateIds, 0);
+    }
+
+    /**
+     * A JSON array of valid events, one per aggregate id given; the event at body index {@code i} is
+     * "evt-P" with {@code data.i} = P, its position, {@code firstPosition + i}.
+     */
+    static String batch(List<String> aggregateIds, int firstPosition) {
+        List<String> events = new ArrayList<>();
+        for (int i = 0; i < aggregateIds.size(); i++) {
+            int position = firstPosition + i;
+            events.add("{\"eventId\":\"evt-" + position + "\",\"aggregateId\":\"" + aggregateIds.get(i)
+                    + "\",\"type\":\"Counted\",\"data\":{\"i\":" + position + "}}");
         }
         return "[" + String.join(",", events) + "]";
+    }
+
+    /** The envelope of a record the ingest wrote. */
+    static EventEnvelope decode(byte[] record) {
+        try {
+            return EnvelopeCodec.decode(record, Source.STREAM);
+        } catch (Exception e) {
+            throw new AssertionError("not a valid envelope on the stream: " + e.getMessage(), e);
+        }
+    }
+
+    /** The positions (data.i of {@link #batch}) of the records of each partition key, in stream order. */
+    static Map<String, List<Integer>> positionsByAggregate(List<ShardRecord> records) {
+        Map<String, List<Integer>> positions = new TreeMap<>();
+        for (ShardRecord r : records) {
+            positions.computeIfAbsent(r.record().partitionKey(), k -> new ArrayList<>())
+                    .add(json(decode(r.record().data().asByteArray()).getData()).get("i").asInt());
+        }
+        return positions;
     }
 
     /** A Lambda context that keeps the handler's log lines in {@code lines}. */

@@ -54,4 +54,12 @@ public class SourceRecord {
     public String position() {
         return shardId + "/" + sequenceNumber;
     }
+
+    /**
+     * The same for user record {@code subSequenceNumber} (0, 1, ...) of a KPL aggregated record: the record's
+     * position and the user record's index in it.
+     */
+    public String position(int subSequenceNumber) {
+        return position() + "/" + subSequenceNumber;
+    }
 }
