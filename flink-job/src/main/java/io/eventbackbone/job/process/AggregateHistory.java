@@ -29,6 +29,11 @@ public interface AggregateHistory extends Serializable {
         }
 
         @Override
+        public StoredEvent eventAfter(String aggregateId, long version) {
+            return null;
+        }
+
+        @Override
         public double readUnits() {
             return 0;
         }
@@ -55,6 +60,9 @@ public interface AggregateHistory extends Serializable {
 
         /** Every stored event with a version in {@code [fromVersion, toVersion]}, in version order, all fields. */
         List<StoredEvent> events(String aggregateId, long fromVersion, long toVersion);
+
+        /** The stored event right after {@code version} (version, event id, aggregate type, recordedAt), or null. */
+        StoredEvent eventAfter(String aggregateId, long version);
 
         /** Read capacity units consumed since opened. */
         double readUnits();

@@ -50,26 +50,13 @@ public final class DynamoDbAggregateHistory implements AggregateHistory {
             List<StoredEvent> newestFirst = new ArrayList<>();
             Map<String, AttributeValue> start = null;
             do {
-                QueryResponse page = query(QueryRequest.builder()
-                        .tableName(eventsTable)
-                        .keyConditionExpression("#id = :id")
-                        .expressionAttributeNames(Map.of("#id", EventsTable.AGGREGATE_ID, "#v", EventsTable.VERSION,
-                                "#e", EventsTable.EVENT_ID, "#t", EventsTable.AGGREGATE_TYPE, "#r", EventsTable.RECORDED_AT))
-                        .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(aggregateId)))
-                        .projectionExpression("#id, #v, #e, #t, #r")
+                QueryResponse page = query(headsQuery(aggregateId, "#id = :id", Map.of())
                         .scanIndexForward(false)
-                        .consistentRead(true)
                         .limit(Math.min(PAGE, bounds.dedupeMaxEventIds - newestFirst.size()))
                         .exclusiveStartKey(start)
-                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
                         .build());
                 for (Map<String, AttributeValue> item : page.items()) {
-                    StoredEvent e = new StoredEvent();
-                    e.setAggregateId(aggregateId);
-                    e.setVersion(Long.parseLong(item.get(EventsTable.VERSION).n()));
-                    e.setEventId(item.get(EventsTable.EVENT_ID).s());
-                    e.setAggregateType(item.get(EventsTable.AGGREGATE_TYPE).s());
-                    e.setRecordedAt(Long.parseLong(item.get(EventsTable.RECORDED_AT).n()));
+                    StoredEvent e = head(aggregateId, item);
                     StoredEvent newest = newestFirst.isEmpty() ? e : newestFirst.get(0);
                     if (!bounds.remembers(newest.getVersion(), newest.getRecordedAt(), e.getVersion(), e.getRecordedAt())) {
                         return newestFirst;
@@ -79,6 +66,41 @@ public final class DynamoDbAggregateHistory implements AggregateHistory {
                 start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
             } while (start != null && newestFirst.size() < bounds.dedupeMaxEventIds);
             return newestFirst;
+        }
+
+        @Override
+        public StoredEvent eventAfter(String aggregateId, long version) {
+            QueryResponse page = query(headsQuery(aggregateId, "#id = :id AND #v > :v",
+                    Map.of(":v", AttributeValue.fromN(Long.toString(version)))).limit(1).build());
+            return page.items().isEmpty() ? null : head(aggregateId, page.items().get(0));
+        }
+
+        /** A strongly consistent query of the events table for the attributes of {@link #head}. */
+        private QueryRequest.Builder headsQuery(String aggregateId, String keyCondition,
+                                                Map<String, AttributeValue> moreValues) {
+            Map<String, AttributeValue> values = new java.util.HashMap<>(moreValues);
+            values.put(":id", AttributeValue.fromS(aggregateId));
+            Map<String, String> names = new java.util.HashMap<>(Map.of("#id", EventsTable.AGGREGATE_ID,
+                    "#v", EventsTable.VERSION, "#e", EventsTable.EVENT_ID, "#t", EventsTable.AGGREGATE_TYPE,
+                    "#r", EventsTable.RECORDED_AT));
+            return QueryRequest.builder()
+                    .tableName(eventsTable)
+                    .keyConditionExpression(keyCondition)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
+                    .projectionExpression("#id, #v, #e, #t, #r")
+                    .consistentRead(true)
+                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
+        }
+
+        private StoredEvent head(String aggregateId, Map<String, AttributeValue> item) {
+            StoredEvent e = new StoredEvent();
+            e.setAggregateId(aggregateId);
+            e.setVersion(Long.parseLong(item.get(EventsTable.VERSION).n()));
+            e.setEventId(item.get(EventsTable.EVENT_ID).s());
+            e.setAggregateType(item.get(EventsTable.AGGREGATE_TYPE).s());
+            e.setRecordedAt(Long.parseLong(item.get(EventsTable.RECORDED_AT).n()));
+            return e;
         }
 
         @Override

@@ -56,6 +56,8 @@ public final class EventDecider extends KeyedProcessFunction<String, Submission,
     private transient AggregateHistory.Reader history;
     private transient long lastSnapshotCheckpoint;
     private transient long lastCompletedCheckpoint;
+    /** The checkpoint this attempt restored, 0 for none. */
+    private transient long restoredCheckpoint;
     private transient Counter stored;
     private transient Counter duplicates;
     private transient Counter hydrated;
@@ -64,6 +66,7 @@ public final class EventDecider extends KeyedProcessFunction<String, Submission,
     private transient Counter projectionsRepaired;
     private transient Counter eventsRewritten;
     private transient Counter logicFailures;
+    private transient Counter staleHeads;
     private transient Histogram stateBytes;
     private transient RejectionCounters rejections;
 
@@ -74,8 +77,9 @@ public final class EventDecider extends KeyedProcessFunction<String, Submission,
     @Override
     public void initializeState(FunctionInitializationContext context) {
         // Everything restored was in a completed checkpoint, so it is in the tables too.
-        lastSnapshotCheckpoint = context.getRestoredCheckpointId().orElse(0L);
-        lastCompletedCheckpoint = lastSnapshotCheckpoint;
+        restoredCheckpoint = context.getRestoredCheckpointId().orElse(0L);
+        lastSnapshotCheckpoint = restoredCheckpoint;
+        lastCompletedCheckpoint = restoredCheckpoint;
     }
 
     @Override
@@ -96,6 +100,7 @@ public final class EventDecider extends KeyedProcessFunction<String, Submission,
         projectionsRepaired = metrics.counter("projectionsRepaired");
         eventsRewritten = metrics.counter("eventsRewritten");
         logicFailures = metrics.counter("logicFailures");
+        staleHeads = metrics.counter("staleHeadsReplaced");
         metrics.gauge("hydrationReadUnits", () -> history.readUnits());
         stateBytes = metrics.histogram("aggregateStateBytes", new DescriptiveStatisticsHistogram(1000));
         rejections = new RejectionCounters(metrics);
@@ -146,6 +151,19 @@ public final class EventDecider extends KeyedProcessFunction<String, Submission,
             reject(submission, RejectionReason.AGGREGATE_TYPE_MISMATCH, "aggregate " + e.getAggregateId()
                     + " has type " + current.getAggregateType() + ", the event names " + e.getAggregateType(), ctx);
             keepReadBack(readBack, current, ctx);
+            return;
+        }
+
+        if (!readBack && isStale(current, e)) {
+            // Restored from a snapshot older than the log: the log is the truth. Decide again from it.
+            staleHeads.inc();
+            head.clear();
+            versionByEventId.clear();
+            rememberedByVersion.clear();
+            AggregateHead fromTable = hydrate(e.getAggregateId(), ctx);
+            touch(fromTable, ctx.timerService());
+            head.update(fromTable);
+            processElement(submission, ctx, out);
             return;
         }
 
@@ -243,6 +261,20 @@ public final class EventDecider extends KeyedProcessFunction<String, Submission,
         h.setOldestRememberedAtLeast(oldest.getRecordedAt());
         hydrated.inc();
         return h;
+    }
+
+    /**
+     * Whether a head restored from a snapshot is behind the log, the first time it would store an event since
+     * the restore: the events table holds a later version that is not this very event (which the attempt
+     * before the restore may have written). Storing would put another event under a used key. Costs one
+     * read per aggregate and restore; a head changed since the restore is never checked again.
+     */
+    private boolean isStale(AggregateHead current, EventEnvelope e) {
+        if (current == null || restoredCheckpoint == 0 || current.getDurableWithCheckpoint() > restoredCheckpoint) {
+            return false;
+        }
+        StoredEvent next = history.eventAfter(e.getAggregateId(), current.getVersion());
+        return next != null && !(next.getVersion() == current.getVersion() + 1 && next.getEventId().equals(e.getEventId()));
     }
 
     /** Keeps a head read back for a submission that changed nothing, so the next one need not read again. */

@@ -272,4 +272,67 @@ class DeciderHydrationITCase {
         harness.setProcessingTime(16_000);
         assertThat(harness.numKeyedStateEntries()).as("idle and in a completed checkpoint").isZero();
     }
+
+    private static Submission patch(String eventId, long arrival) {
+        EventEnvelope e = new EventEnvelope();
+        e.setEventId(eventId);
+        e.setAggregateId("item-x");
+        e.setAggregateType("generic");
+        e.setType("Changed");
+        e.setData("{\"" + eventId + "\":" + arrival + "}");
+        e.setOccurredAt(EnvelopeCodec.formatInstant(Instant.ofEpochMilli(arrival)));
+        e.setIngestedAt(e.getOccurredAt());
+        return new Submission(e, arrival, "shard/" + eventId);
+    }
+
+    @Test
+    void aHeadRestoredFromASnapshotOlderThanTheLogIsReadBackInsteadOfOverwritingTheLog() throws Exception {
+        DeciderSettings settings = DeciderSettings.from(config.with(ConfigKey.DEDUPE_MAX_EVENT_IDS, "100"),
+                DomainLogics.discover());
+        Outcome first = new Outcome();
+        KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> harness =
+                open(settings, new HashMapStateBackend());
+        long arrival = 1_767_225_600_000L;
+        for (String id : List.of("e1", "e2", "e3")) {
+            harness.processElement(new StreamRecord<>(patch(id, arrival += 10)));
+        }
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState older = harness.snapshot(1, 1);
+        for (String id : List.of("e4", "e5")) {
+            harness.processElement(new StreamRecord<>(patch(id, arrival += 10)));
+        }
+        first.take(harness, dynamo, events, projections, new Random(0) {
+            @Override
+            public int nextInt(int bound) {
+                return 1;
+            }
+        });
+
+        // The attempt after a failure replays e4 and e5 itself: the same events, no read-back.
+        KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> replaying =
+                reopenFrom(older, settings);
+        replaying.processElement(new StreamRecord<>(patch("e4", 1_767_225_600_040L)));
+        assertThat(replaying.extractOutputValues()).containsExactly(first.eventsByKey.get("item-x/4"));
+
+        // A snapshot restored long after: the next event continues the log, and e4 is still a duplicate (whose
+        // stored event, read back, is written once more).
+        KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> stale = reopenFrom(older, settings);
+        stale.processElement(new StreamRecord<>(patch("e9", arrival += 10)));
+        stale.processElement(new StreamRecord<>(patch("e4", arrival += 10)));
+        assertThat(stale.extractOutputValues()).extracting(e -> e.getEventId() + "@" + e.getVersion())
+                .containsExactly("e9@6", "e4@4");
+        assertThat(stale.extractOutputValues().get(1)).isEqualTo(first.eventsByKey.get("item-x/4"));
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> reopenFrom(
+            org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot, DeciderSettings settings) throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new EventDecider(settings)),
+                        s -> s.getEnvelope().getAggregateId(), Types.STRING);
+        harness.setStateBackend(new HashMapStateBackend());
+        harness.setRestoredCheckpointId(1);
+        harness.initializeState(snapshot);
+        harness.open();
+        opened.add(harness);
+        return harness;
+    }
 }
