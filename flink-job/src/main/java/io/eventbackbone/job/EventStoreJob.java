@@ -81,6 +81,9 @@ public final class EventStoreJob {
      */
     public static void defineStreamingJob(StreamExecutionEnvironment env, JobConfig config, StoreSinks sinks,
                                           DomainLogics logics, UnaryOperator<DataStream<SourceRecord>> tap) {
+        // A checkpoint that times out while the sinks wait out throttling need not restart the job.
+        env.getCheckpointConfig().setTolerableCheckpointFailureNumber(
+                config.getInt(ConfigKey.TOLERABLE_CHECKPOINT_FAILURES, 0, 1000));
         DataStream<SourceRecord> records = env
                 .fromSource(EventsStreamSource.create(config), WatermarkStrategy.noWatermarks(), "events stream",
                         TypeInformation.of(SourceRecord.class))

@@ -69,6 +69,10 @@ public final class ConfigKey {
             "Characters of event data, undo, metadata and projection state a sink buffers before it sends them, whatever the item count, and of time index entries in open chunks: bounds a sink's memory when items are large.");
     public static final ConfigKey WRITE_MAX_IN_FLIGHT = key("dynamodb.max.in.flight.requests", "16",
             "Concurrent DynamoDB requests per sink instance.");
+    public static final ConfigKey WRITE_DEADLINE_MILLIS = key("dynamodb.write.deadline.millis", "300000",
+            "Longest time a sink keeps retrying a throttled DynamoDB write that makes no progress before it fails the job, naming the table; retries back off exponentially with jitter and start over whenever a write makes progress.");
+    public static final ConfigKey TOLERABLE_CHECKPOINT_FAILURES = key("checkpoint.tolerable.failures", "3",
+            "Consecutive failed checkpoints (for example time-outs while the sinks wait out throttling) the job tolerates before it restarts; set by the job on Managed Flink too.");
     public static final ConfigKey CHECKPOINT_INTERVAL_MILLIS = key("local.checkpoint.interval.millis", "10000",
             "Checkpoint interval when run locally (Managed Flink sets its own).");
     public static final ConfigKey PARALLELISM = key("local.parallelism", "2",
@@ -97,6 +101,8 @@ public final class ConfigKey {
             "true lets a projection rebuild replace newer items (for a rebuild as of an earlier time into a used table).");
     public static final ConfigKey REPLAY_RUN_ID = replayKey("replay.run.id", null,
             "Name of this replay in the playback records' replay marker; generated when unset.");
+    public static final ConfigKey REPLAY_PLAYBACK_DEADLINE_MILLIS = replayKey("replay.playback.deadline.millis", "300000",
+            "Longest time the playback sink keeps retrying refused or throttled PutRecords without getting one record in before the replay fails, naming the events not sent; retries back off exponentially with jitter and start over whenever a round gets a record in.");
     public static final ConfigKey REPLAY_PARALLELISM = replayKey("replay.parallelism", null,
             "Readers working on slices at once; the job's parallelism when unset.");
 

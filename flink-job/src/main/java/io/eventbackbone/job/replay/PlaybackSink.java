@@ -6,6 +6,7 @@ import io.eventbackbone.job.sink.AwsSettings;
 import io.eventbackbone.store.StoredEvent;
 import io.eventbackbone.store.StoredEventJson;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -13,11 +14,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
@@ -29,6 +31,11 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
  * aggregate. PutRecords does not keep order when one entry fails and a later one succeeds, so a request
  * carries at most one event per aggregate; an aggregate's next event goes only after the previous one is
  * acknowledged, and a failed entry is retried before anything after it.
+ *
+ * <p>Rounds that get nothing in (throttled, refused) wait the SDK's exponential backoff with jitter, which
+ * starts over whenever a round gets a record in; after {@link ReplayRequest#playbackDeadlineMillis()} without
+ * one, the sink fails, saying how many events it did not send. A batch job that fails over sends its events
+ * again: consumers drop repeats by the replay marker's {@code dedupeKey} ({@code runId/aggregateId/version}).
  */
 public final class PlaybackSink implements Sink<StoredEvent> {
     private static final long serialVersionUID = 1L;
@@ -36,7 +43,8 @@ public final class PlaybackSink implements Sink<StoredEvent> {
     static final int MAX_RECORDS_PER_REQUEST = 500;
     static final int MAX_BYTES_PER_REQUEST = 5 * 1024 * 1024;
     static final int MAX_BUFFERED = 5000;
-    static final int MAX_ATTEMPTS = 12;
+    static final BackoffStrategy BACKOFF =
+            BackoffStrategy.exponentialDelayHalfJitter(Duration.ofMillis(50), Duration.ofSeconds(5));
 
     private final String streamArn;
     private final AwsSettings aws;
@@ -55,26 +63,34 @@ public final class PlaybackSink implements Sink<StoredEvent> {
         replay.put("runId", request.runId());
         replay.put("from", request.from() == null ? null : request.from().toString());
         replay.put("to", request.to().toString());
+        replay.put("dedupeKey", request.runId() + "/" + event.getAggregateId() + "/" + event.getVersion());
         return EventJson.writeBytes(json);
     }
 
     @Override
     @SuppressWarnings("deprecation")
     public SinkWriter<StoredEvent> createWriter(InitContext context) {
-        return new Writer(this, aws.kinesisAsyncClient(4), context.metricGroup().counter("playbackRecordsWritten"));
+        return new Writer(this, aws.kinesisAsyncClient(4), context.metricGroup());
     }
 
-    private static final class Writer implements SinkWriter<StoredEvent> {
+    static final class Writer implements SinkWriter<StoredEvent> {
         private final PlaybackSink sink;
         private final KinesisAsyncClient kinesis;
         private final Counter written;
+        private final Counter refused;
+        private final Counter backoffMillis;
         private final Map<String, ArrayDeque<PutRecordsRequestEntry>> pendingByAggregate = new LinkedHashMap<>();
         private int pending;
+        /** Rounds since the last one that got a record in, and when that was. */
+        private int roundsWithoutProgress;
+        private long lastProgressMillis = System.currentTimeMillis();
 
-        Writer(PlaybackSink sink, KinesisAsyncClient kinesis, Counter written) {
+        Writer(PlaybackSink sink, KinesisAsyncClient kinesis, MetricGroup metrics) {
             this.sink = sink;
             this.kinesis = kinesis;
-            this.written = written;
+            this.written = metrics.counter("playbackRecordsWritten");
+            this.refused = metrics.counter("playbackRecordsRefused");
+            this.backoffMillis = metrics.counter("playbackBackoffMillis");
         }
 
         @Override
@@ -86,20 +102,19 @@ public final class PlaybackSink implements Sink<StoredEvent> {
             pendingByAggregate.computeIfAbsent(event.getAggregateId(), k -> new ArrayDeque<>()).add(entry);
             pending++;
             while (pending >= MAX_BUFFERED) {
-                sendRound(1);
+                sendRound();
             }
         }
 
         @Override
         public void flush(boolean endOfInput) throws IOException, InterruptedException {
-            int attempt = 1;
             while (pending > 0) {
-                attempt = sendRound(attempt);
+                sendRound();
             }
         }
 
-        /** Sends the oldest pending event of each aggregate; returns the attempt number for the next round. */
-        private int sendRound(int attempt) throws IOException, InterruptedException {
+        /** Sends the oldest pending event of each aggregate, then waits if the round got nothing in. */
+        private void sendRound() throws IOException, InterruptedException {
             List<PutRecordsRequestEntry> batch = new ArrayList<>();
             List<String> keys = new ArrayList<>();
             int bytes = 0;
@@ -118,7 +133,9 @@ public final class PlaybackSink implements Sink<StoredEvent> {
                 response = kinesis.putRecords(PutRecordsRequest.builder().streamARN(sink.streamArn).records(batch).build())
                         .join();
             } catch (CompletionException e) {
-                return retryLater(attempt, "PutRecords failed: " + e.getCause());
+                refused.inc(batch.size());
+                waitAfterNoProgress("PutRecords failed: " + e.getCause());
+                return;
             }
             int failed = 0;
             List<PutRecordsResultEntry> results = response.records();
@@ -137,16 +154,29 @@ public final class PlaybackSink implements Sink<StoredEvent> {
                     it.remove();
                 }
             }
-            return failed == 0 ? 1 : retryLater(attempt, failed + " of " + batch.size() + " records refused");
+            refused.inc(failed);
+            if (failed == 0) {
+                roundsWithoutProgress = 0;
+                lastProgressMillis = System.currentTimeMillis();
+            } else if (failed < batch.size()) {
+                // Progress, but the stream refuses some: start the backoff over rather than resend at once.
+                roundsWithoutProgress = 0;
+                lastProgressMillis = System.currentTimeMillis();
+                waitAfterNoProgress(failed + " of " + batch.size() + " records refused");
+            } else {
+                waitAfterNoProgress(failed + " of " + batch.size() + " records refused");
+            }
         }
 
-        private int retryLater(int attempt, String problem) throws IOException, InterruptedException {
-            if (attempt >= MAX_ATTEMPTS) {
-                throw new IOException("playback stream: " + problem + " after " + attempt + " attempts");
+        private void waitAfterNoProgress(String problem) throws IOException, InterruptedException {
+            long stalled = System.currentTimeMillis() - lastProgressMillis;
+            if (stalled >= sink.request.playbackDeadlineMillis()) {
+                throw new IOException("playback stream: " + pending + " events not sent; no record got in for "
+                        + stalled + " ms (replay.playback.deadline.millis): " + problem);
             }
-            long cap = Math.min(5000L, 50L << Math.min(attempt, 10));
-            Thread.sleep(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
-            return attempt + 1;
+            long wait = BACKOFF.computeDelay(++roundsWithoutProgress).toMillis();
+            backoffMillis.inc(wait);
+            Thread.sleep(wait);
         }
 
         @Override

@@ -2,6 +2,8 @@ package io.eventbackbone.job.replay;
 
 import io.eventbackbone.job.sink.AwsSettings;
 import io.eventbackbone.job.sink.TableWrites;
+import io.eventbackbone.job.sink.WriteRetry;
+import io.eventbackbone.job.sink.WriterSettings;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.ProjectionsTable;
 import java.io.IOException;
@@ -66,7 +68,7 @@ final class RebuildSink implements Sink<Projection> {
         private final DynamoDbAsyncClient client;
         private final Counter written;
         private final Counter skippedStale;
-        private final Counter requests;
+        private final WriteRetry retry;
         private final ArrayDeque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
         private List<WriteRequest> batch = new ArrayList<>(TableWrites.MAX_BATCH_ITEMS);
         private final Set<String> batchKeys = new HashSet<>();
@@ -78,7 +80,7 @@ final class RebuildSink implements Sink<Projection> {
             this.client = client;
             this.written = metrics.counter("projectionWrites");
             this.skippedStale = metrics.counter("projectionWritesSkippedStale");
-            this.requests = metrics.counter("dynamodbRequests");
+            this.retry = new WriteRetry(WriterSettings.defaultWriteDeadlineMillis(), metrics);
         }
 
         @Override
@@ -131,8 +133,7 @@ final class RebuildSink implements Sink<Projection> {
         }
 
         private CompletableFuture<Void> put(Projection p) {
-            requests.inc();
-            return TableWrites.putIfNewer(client, tableName, p).thenAccept(stored -> {
+            return TableWrites.putIfNewer(client, tableName, p, retry).thenAccept(stored -> {
                 if (stored) {
                     written.inc();
                 } else {
@@ -142,7 +143,7 @@ final class RebuildSink implements Sink<Projection> {
         }
 
         private CompletableFuture<Void> writeBatch(List<WriteRequest> items) {
-            return TableWrites.batchPut(client, tableName, items, requests::inc)
+            return TableWrites.batchPut(client, tableName, items, retry)
                     .thenRun(() -> written.inc(items.size()));
         }
 

@@ -41,9 +41,11 @@ public final class ReplayRequest implements Serializable {
     private final Set<String> eventTypes;
     private final String projectionTable;
     private final boolean overwrite;
+    private final long playbackDeadlineMillis;
 
     private ReplayRequest(String runId, Target target, Instant from, Instant to, Set<String> aggregateIds,
-                          Set<String> aggregateTypes, Set<String> eventTypes, String projectionTable, boolean overwrite) {
+                          Set<String> aggregateTypes, Set<String> eventTypes, String projectionTable, boolean overwrite,
+                          long playbackDeadlineMillis) {
         this.runId = runId;
         this.target = target;
         this.from = from;
@@ -53,6 +55,7 @@ public final class ReplayRequest implements Serializable {
         this.eventTypes = eventTypes;
         this.projectionTable = projectionTable;
         this.overwrite = overwrite;
+        this.playbackDeadlineMillis = playbackDeadlineMillis;
     }
 
     /** Reads and checks the Replay property group; every problem names its key. */
@@ -102,7 +105,8 @@ public final class ReplayRequest implements Serializable {
         return new ReplayRequest(runId, target, from, to,
                 list(config, ConfigKey.REPLAY_AGGREGATE_IDS, EnvelopeLimits.ID_PATTERN),
                 list(config, ConfigKey.REPLAY_AGGREGATE_TYPES, EnvelopeLimits.TYPE_PATTERN),
-                eventTypes, table, Boolean.parseBoolean(overwrite));
+                eventTypes, table, Boolean.parseBoolean(overwrite),
+                config.getLong(ConfigKey.REPLAY_PLAYBACK_DEADLINE_MILLIS, 1000, 86_400_000));
     }
 
     private static Instant instant(JobConfig config, ConfigKey key, boolean required) {
@@ -133,6 +137,11 @@ public final class ReplayRequest implements Serializable {
             }
         }
         return Collections.unmodifiableSet(values);
+    }
+
+    /** How long the playback sink retries without getting a record in before it gives up. */
+    public long playbackDeadlineMillis() {
+        return playbackDeadlineMillis;
     }
 
     public String runId() {

@@ -3,6 +3,8 @@ package io.eventbackbone.job.replay;
 import io.eventbackbone.job.config.TimeIndexSettings;
 import io.eventbackbone.job.sink.AwsSettings;
 import io.eventbackbone.job.sink.TableWrites;
+import io.eventbackbone.job.sink.WriteRetry;
+import io.eventbackbone.job.sink.WriterSettings;
 import io.eventbackbone.store.TimeIndexChunks;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +35,7 @@ final class TimeIndexChunkWriter extends KeyedProcessFunction<Long, TimeIndexEnt
     private transient List<Map<String, AttributeValue>> pending;
     private transient long currentChunkId;
     private transient Counter chunksWritten;
+    private transient WriteRetry retry;
     /** Set when this function failed: its open chunks are then left to a new run rather than written on the way out. */
     private transient boolean failed;
 
@@ -48,6 +51,7 @@ final class TimeIndexChunkWriter extends KeyedProcessFunction<Long, TimeIndexEnt
         chunks = new TimeIndexChunks(index.slices, index.bucketMillis);
         pending = new ArrayList<>(TableWrites.MAX_BATCH_ITEMS);
         chunksWritten = getRuntimeContext().getMetricGroup().counter("timeIndexChunksWritten");
+        retry = new WriteRetry(WriterSettings.defaultWriteDeadlineMillis(), getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -84,7 +88,7 @@ final class TimeIndexChunkWriter extends KeyedProcessFunction<Long, TimeIndexEnt
             return;
         }
         try {
-            TableWrites.batchPut(dynamo, index.tableName, TableWrites.putBatches(pending).get(0), () -> { }).join();
+            TableWrites.batchPut(dynamo, index.tableName, TableWrites.putBatches(pending).get(0), retry).join();
         } catch (CompletionException e) {
             throw new IllegalStateException("writing to table " + index.tableName + " failed: " + e.getCause(), e.getCause());
         }

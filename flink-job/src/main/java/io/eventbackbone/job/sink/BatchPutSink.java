@@ -65,7 +65,7 @@ public final class BatchPutSink<T> implements Sink<T> {
         private final DynamoDbAsyncClient client;
         private final Counter written;
         private final Counter indexChunksWritten;
-        private final Counter requests;
+        private final WriteRetry retry;
 
         Writer(String tableName, TableItems<T> items, TimeIndexSettings index, DynamoDbAsyncClient client,
                WriterSettings settings, ProcessingTimeService timers, MetricGroup metrics) {
@@ -78,7 +78,7 @@ public final class BatchPutSink<T> implements Sink<T> {
             this.client = client;
             this.written = metrics.counter("itemsWritten");
             this.indexChunksWritten = metrics.counter("timeIndexChunksWritten");
-            this.requests = metrics.counter("dynamodbRequests");
+            this.retry = new WriteRetry(settings.writeDeadlineMillis, metrics);
         }
 
         @Override
@@ -125,7 +125,7 @@ public final class BatchPutSink<T> implements Sink<T> {
         private void putAll(String table, List<Map<String, AttributeValue>> puts) throws IOException, InterruptedException {
             List<Supplier<CompletableFuture<Void>>> sends = new ArrayList<>();
             for (List<WriteRequest> batch : TableWrites.putBatches(puts)) {
-                sends.add(() -> TableWrites.batchPut(client, table, batch, requests::inc));
+                sends.add(() -> TableWrites.batchPut(client, table, batch, retry));
             }
             sendAll(sends, table);
         }

@@ -45,7 +45,7 @@ public final class ProjectionSink implements Sink<Projection> {
         private final Counter written;
         private final Counter skippedStale;
         private final Counter coalesced;
-        private final Counter requests;
+        private final WriteRetry retry;
 
         Writer(ProjectionSink sink, DynamoDbAsyncClient client, ProcessingTimeService timers, MetricGroup metrics) {
             super(sink.settings.forProjections(), timers);
@@ -54,7 +54,7 @@ public final class ProjectionSink implements Sink<Projection> {
             this.written = metrics.counter("projectionWrites");
             this.skippedStale = metrics.counter("projectionWritesSkippedStale");
             this.coalesced = metrics.counter("projectionUpdatesCoalesced");
-            this.requests = metrics.counter("dynamodbRequests");
+            this.retry = new WriteRetry(sink.settings.writeDeadlineMillis, metrics);
         }
 
         @Override
@@ -87,8 +87,7 @@ public final class ProjectionSink implements Sink<Projection> {
         }
 
         private CompletableFuture<Void> put(Projection p) {
-            requests.inc();
-            return TableWrites.putIfNewer(client, tableName, p).thenAccept(written -> {
+            return TableWrites.putIfNewer(client, tableName, p, retry).thenAccept(written -> {
                 if (written) {
                     this.written.inc();
                 } else {

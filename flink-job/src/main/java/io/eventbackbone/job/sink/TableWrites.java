@@ -2,14 +2,11 @@ package io.eventbackbone.job.sink;
 
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.ProjectionsTable;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
@@ -23,7 +20,6 @@ public final class TableWrites {
 
     /** BatchWriteItem's limit. */
     public static final int MAX_BATCH_ITEMS = 25;
-    static final int MAX_ATTEMPTS = 10;
 
     private TableWrites() {
     }
@@ -47,39 +43,31 @@ public final class TableWrites {
     }
 
     /**
-     * Writes the items with BatchWriteItem, retrying unprocessed ones with backoff; {@code onRequest} runs for
-     * every request sent. Completes exceptionally when items are still unprocessed after {@link #MAX_ATTEMPTS}.
+     * Writes the items with BatchWriteItem; throttled requests and unprocessed items are sent again as
+     * {@code retry} says. Completes exceptionally when the writes make no progress for its deadline.
      */
     public static CompletableFuture<Void> batchPut(DynamoDbAsyncClient client, String table, List<WriteRequest> items,
-                                                   Runnable onRequest) {
-        return batchPut(client, table, items, onRequest, 1);
-    }
-
-    private static CompletableFuture<Void> batchPut(DynamoDbAsyncClient client, String table, List<WriteRequest> items,
-                                                    Runnable onRequest, int attempt) {
-        onRequest.run();
-        return client.batchWriteItem(BatchWriteItemRequest.builder().requestItems(Map.of(table, items)).build())
-                .thenCompose(response -> {
-                    List<WriteRequest> left = response.hasUnprocessedItems()
-                            ? response.unprocessedItems().getOrDefault(table, List.of()) : List.of();
-                    if (left.isEmpty()) {
-                        return CompletableFuture.completedFuture(null);
-                    }
-                    if (attempt >= MAX_ATTEMPTS) {
-                        return CompletableFuture.failedFuture(new IOException(
-                                left.size() + " items still unprocessed after " + attempt + " attempts"));
-                    }
-                    return CompletableFuture.runAsync(() -> { },
-                                    CompletableFuture.delayedExecutor(backoffMillis(attempt), TimeUnit.MILLISECONDS))
-                            .thenCompose(ignored -> batchPut(client, table, left, onRequest, attempt + 1));
-                });
+                                                   WriteRetry retry) {
+        return retry.untilWritten(table, items, left -> client.batchWriteItem(
+                        BatchWriteItemRequest.builder().requestItems(Map.of(table, left)).build())
+                .thenApply(response -> response.hasUnprocessedItems()
+                        ? response.unprocessedItems().getOrDefault(table, List.of()) : List.of()));
     }
 
     /**
-     * Puts the projection only if the stored one is absent or older. Completes with true when written, false
-     * when the table already held this version or a newer one.
+     * Puts the projection only if the stored one is absent or older, waiting out throttling as {@code retry}
+     * says. Completes with true when written, false when the table already held this version or a newer one.
      */
-    public static CompletableFuture<Boolean> putIfNewer(DynamoDbAsyncClient client, String table, Projection p) {
+    public static CompletableFuture<Boolean> putIfNewer(DynamoDbAsyncClient client, String table, Projection p,
+                                                        WriteRetry retry) {
+        boolean[] written = new boolean[1];
+        return retry.untilWritten(table, List.of(p), left -> putIfNewer(client, table, p).thenApply(landed -> {
+            written[0] = landed;
+            return List.<Projection>of();
+        })).thenApply(ignored -> written[0]);
+    }
+
+    private static CompletableFuture<Boolean> putIfNewer(DynamoDbAsyncClient client, String table, Projection p) {
         PutItemRequest request = PutItemRequest.builder().tableName(table).item(ProjectionsTable.toItem(p))
                 .conditionExpression(ProjectionsTable.ONLY_FORWARD_CONDITION)
                 .expressionAttributeValues(Map.of(ProjectionsTable.VERSION_PLACEHOLDER,
@@ -95,11 +83,5 @@ public final class TableWrites {
             }
             throw new CompletionException(cause);
         });
-    }
-
-    /** Exponential backoff with jitter (between half and all of the step), capped at two seconds. */
-    static long backoffMillis(int attempt) {
-        long cap = Math.min(2000L, 25L << Math.min(attempt, 10));
-        return ThreadLocalRandom.current().nextLong(cap / 2, cap + 1);
     }
 }

@@ -128,7 +128,7 @@ class BufferedTableWriterTest {
 
     @Test
     void writesAsSoonAsTheBufferedBytesReachTheBoundWhateverTheCount() throws Exception {
-        RecordingWriter writer = new RecordingWriter(new WriterSettings(100, 1000, 1000, 20, 4),
+        RecordingWriter writer = new RecordingWriter(new WriterSettings(100, 1000, 1000, 20, 4, WriterSettings.defaultWriteDeadlineMillis()),
                 new TestProcessingTimeService());
         writer.write(new Projection("a", "generic", 1, "{\"x\":\"1234567\"}", 1, "e1"), null);
         assertThat(writer.writes).isEmpty();
@@ -139,7 +139,7 @@ class BufferedTableWriterTest {
 
     @Test
     void aCoalescedUpdateCountsOnlyItsOwnBytes() throws Exception {
-        RecordingWriter writer = new RecordingWriter(new WriterSettings(100, 1000, 1000, 20, 4),
+        RecordingWriter writer = new RecordingWriter(new WriterSettings(100, 1000, 1000, 20, 4, WriterSettings.defaultWriteDeadlineMillis()),
                 new TestProcessingTimeService());
         for (int v = 1; v <= 10; v++) {
             writer.write(new Projection("a", "generic", v, "{\"v\":" + v + "}", v, "e" + v), null);

@@ -100,7 +100,7 @@ class EventsSinkITCase {
         List<StoredEvent> events = events(3_000, 300, 60_000L);
 
         // A bound of 2,000 characters: the open chunks are written at nearly every buffer flush.
-        List<Map<String, AttributeValue>> chunks = write(emulators, events, new WriterSettings(50, 100, 100, 2_000, 4),
+        List<Map<String, AttributeValue>> chunks = write(emulators, events, new WriterSettings(50, 100, 100, 2_000, 4, WriterSettings.defaultWriteDeadlineMillis()),
                 new String[2]);
 
         assertThat(chunks.size()).isGreaterThan(3_000 * 20 / 2_000);

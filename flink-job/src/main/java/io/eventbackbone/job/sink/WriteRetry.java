@@ -1,0 +1,114 @@
+package io.eventbackbone.job.sink;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+
+/**
+ * How a sink waits out DynamoDB throttling: a throttled request, or one that leaves items unprocessed, is sent
+ * again after the SDK's exponential backoff with jitter; the backoff starts over whenever a round makes
+ * progress, and a write that makes none for the deadline fails, naming the table and the cause. Counts, per
+ * table, the throttled requests and the time spent backing off.
+ */
+public final class WriteRetry {
+    /** Error codes of a request refused for capacity, whatever the SDK's own classification says. */
+    static final Set<String> THROTTLING_CODES = Set.of("ProvisionedThroughputExceededException",
+            "ThrottlingException", "RequestLimitExceeded", "LimitExceededException");
+    static final BackoffStrategy BACKOFF =
+            BackoffStrategy.exponentialDelayHalfJitter(Duration.ofMillis(50), Duration.ofSeconds(5));
+
+    private final long deadlineMillis;
+    private final MetricGroup metrics;
+    private final LongSupplier clock;
+    private final Counter requests;
+    private final Map<String, Counter[]> byTable = new ConcurrentHashMap<>();
+
+    public WriteRetry(long deadlineMillis, MetricGroup metrics) {
+        this(deadlineMillis, metrics, System::currentTimeMillis);
+    }
+
+    WriteRetry(long deadlineMillis, MetricGroup metrics, LongSupplier clock) {
+        this.deadlineMillis = deadlineMillis;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.requests = metrics.counter("dynamodbRequests");
+    }
+
+    /**
+     * Sends {@code round} until it leaves nothing: each round is given what the previous one left, and returns
+     * what is still to be written. A throttling failure of a round leaves everything it was given.
+     */
+    public <T> CompletableFuture<Void> untilWritten(String table, List<T> items,
+                                                    Function<List<T>, CompletableFuture<List<T>>> round) {
+        return attempt(table, items, round, 1, clock.getAsLong());
+    }
+
+    private <T> CompletableFuture<Void> attempt(String table, List<T> items,
+                                               Function<List<T>, CompletableFuture<List<T>>> round,
+                                               int attempt, long lastProgress) {
+        requests.inc();
+        CompletableFuture<List<T>> sent;
+        try {
+            sent = round.apply(items);
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        return sent.handle((left, error) -> {
+            if (error == null) {
+                return left;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (!isThrottling(cause)) {
+                throw new CompletionException(cause);
+            }
+            counters(table)[0].inc();
+            return items;
+        }).thenCompose(left -> {
+            if (left.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            long now = clock.getAsLong();
+            boolean progress = left.size() < items.size();
+            long since = progress ? now : lastProgress;
+            int next = progress ? 1 : attempt + 1;
+            if (now - since >= deadlineMillis) {
+                return CompletableFuture.failedFuture(new IOException("writing to table " + table + " made no progress"
+                        + " for " + (now - since) + " ms (dynamodb.write.deadline.millis): " + left.size()
+                        + " items left after " + attempt + " attempts, throttled or unprocessed"));
+            }
+            long wait = BACKOFF.computeDelay(next).toMillis();
+            counters(table)[1].inc(wait);
+            return CompletableFuture.runAsync(() -> { },
+                            CompletableFuture.delayedExecutor(wait, TimeUnit.MILLISECONDS))
+                    .thenCompose(ignored -> attempt(table, left, round, next, since));
+        });
+    }
+
+    static boolean isThrottling(Throwable e) {
+        if (!(e instanceof AwsServiceException)) {
+            return false;
+        }
+        AwsServiceException aws = (AwsServiceException) e;
+        return aws.isThrottlingException() || (aws.awsErrorDetails() != null
+                && THROTTLING_CODES.contains(aws.awsErrorDetails().errorCode()));
+    }
+
+    private Counter[] counters(String table) {
+        return byTable.computeIfAbsent(table, t -> {
+            MetricGroup group = metrics.addGroup("table", t);
+            return new Counter[] {group.counter("throttledRequests"), group.counter("throttleBackoffMillis")};
+        });
+    }
+}

@@ -1,0 +1,185 @@
+package io.eventbackbone.job.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.SimpleCounter;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * Waiting out throttling: what BatchWriteItem leaves unprocessed and requests refused for capacity, which the
+ * local emulator never produces by itself (the fault proxy of the MiniCluster tests does, end to end).
+ */
+class WriteRetryTest {
+
+    /** Counters by name, with their groups' key and value in front: {@code table.events.throttledRequests}. */
+    private static final class RecordedMetrics extends UnregisteredMetricsGroup {
+        private final Map<String, Counter> counters;
+        private final String prefix;
+
+        RecordedMetrics() {
+            this(new HashMap<>(), "");
+        }
+
+        private RecordedMetrics(Map<String, Counter> counters, String prefix) {
+            this.counters = counters;
+            this.prefix = prefix;
+        }
+
+        @Override
+        public Counter counter(String name) {
+            return counters.computeIfAbsent(prefix + name, n -> new SimpleCounter());
+        }
+
+        @Override
+        public MetricGroup addGroup(String key, String value) {
+            return new RecordedMetrics(counters, prefix + key + "." + value + ".");
+        }
+
+        long count(String name) {
+            Counter c = counters.get(name);
+            return c == null ? 0 : c.getCount();
+        }
+    }
+
+    /** Answers each request as the next scripted step says: store n items, or refuse the request. */
+    private static class ScriptedTable implements DynamoDbAsyncClient {
+        final List<String> stored = new ArrayList<>();
+        final List<Integer> requestSizes = new ArrayList<>();
+        private final List<Integer> steps;
+        private final AtomicLong clock;
+        private final long millisPerRequest;
+
+        /** A step below 0 refuses the whole request as throttled; {@code Integer.MAX_VALUE} stores everything. */
+        ScriptedTable(List<Integer> steps, AtomicLong clock, long millisPerRequest) {
+            this.steps = steps;
+            this.clock = clock;
+            this.millisPerRequest = millisPerRequest;
+        }
+
+        @Override
+        public CompletableFuture<BatchWriteItemResponse> batchWriteItem(BatchWriteItemRequest request) {
+            clock.addAndGet(millisPerRequest);
+            List<WriteRequest> items = request.requestItems().get("events");
+            requestSizes.add(items.size());
+            int step = steps.get(Math.min(requestSizes.size(), steps.size()) - 1);
+            if (step < 0) {
+                return CompletableFuture.failedFuture(ProvisionedThroughputExceededException.builder()
+                        .message("throughput exceeded").statusCode(400).awsErrorDetails(AwsErrorDetails.builder()
+                                .errorCode("ProvisionedThroughputExceededException").build()).build());
+            }
+            int keep = Math.min(step, items.size());
+            items.subList(0, keep).forEach(i -> stored.add(i.putRequest().item().get("id").s()));
+            List<WriteRequest> left = items.subList(keep, items.size());
+            return CompletableFuture.completedFuture(BatchWriteItemResponse.builder()
+                    .unprocessedItems(left.isEmpty() ? Map.of() : Map.of("events", left)).build());
+        }
+
+        @Override
+        public String serviceName() {
+            return "dynamodb";
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static List<WriteRequest> puts(String... ids) {
+        List<WriteRequest> puts = new ArrayList<>();
+        for (String id : ids) {
+            puts.add(WriteRequest.builder().putRequest(PutRequest.builder()
+                    .item(Map.of("id", AttributeValue.builder().s(id).build())).build()).build());
+        }
+        return puts;
+    }
+
+    @Test
+    void unprocessedItemsAreSentAgainUntilEveryItemIsStored() throws Exception {
+        ScriptedTable table = new ScriptedTable(List.of(2, 0, Integer.MAX_VALUE), new AtomicLong(), 0);
+        RecordedMetrics metrics = new RecordedMetrics();
+
+        TableWrites.batchPut(table, "events", puts("a", "b", "c"), new WriteRetry(60_000, metrics))
+                .get(30, TimeUnit.SECONDS);
+
+        assertThat(table.stored).containsExactly("a", "b", "c");
+        assertThat(table.requestSizes).containsExactly(3, 1, 1);
+        assertThat(metrics.count("dynamodbRequests")).isEqualTo(3);
+        assertThat(metrics.count("table.events.throttleBackoffMillis")).isPositive();
+    }
+
+    @Test
+    void aRequestRefusedForCapacityIsSentAgainAndCountedAsThrottled() throws Exception {
+        ScriptedTable table = new ScriptedTable(List.of(-1, -1, Integer.MAX_VALUE), new AtomicLong(), 0);
+        RecordedMetrics metrics = new RecordedMetrics();
+
+        TableWrites.batchPut(table, "events", puts("a", "b"), new WriteRetry(60_000, metrics))
+                .get(30, TimeUnit.SECONDS);
+
+        assertThat(table.stored).containsExactly("a", "b");
+        assertThat(metrics.count("table.events.throttledRequests")).isEqualTo(2);
+    }
+
+    @Test
+    void aWriteThatMakesNoProgressForTheDeadlineFailsNamingTheTableAndTheDeadline() {
+        AtomicLong clock = new AtomicLong();
+        ScriptedTable table = new ScriptedTable(List.of(-1), clock, 1_000);
+
+        assertThatThrownBy(() -> TableWrites.batchPut(table, "events", puts("a"),
+                new WriteRetry(3_000, new RecordedMetrics(), clock::get)).get(30, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .hasMessageContaining("writing to table events made no progress for 3000 ms")
+                .hasMessageContaining("dynamodb.write.deadline.millis");
+        assertThat(table.requestSizes).hasSize(3);
+    }
+
+    @Test
+    void progressStartsTheDeadlineOver() throws Exception {
+        AtomicLong clock = new AtomicLong();
+        // One item per request, two seconds per request: four items take eight seconds, each round progresses.
+        ScriptedTable table = new ScriptedTable(List.of(1), clock, 2_000);
+
+        TableWrites.batchPut(table, "events", puts("a", "b", "c", "d"),
+                new WriteRetry(3_000, new RecordedMetrics(), clock::get)).get(30, TimeUnit.SECONDS);
+
+        assertThat(table.stored).containsExactly("a", "b", "c", "d");
+        assertThat(clock.get()).isEqualTo(8_000);
+    }
+
+    @Test
+    void anErrorOtherThanThrottlingFailsAtOnce() {
+        DynamoDbAsyncClient broken = new ScriptedTable(List.of(0), new AtomicLong(), 0) {
+            @Override
+            public CompletableFuture<BatchWriteItemResponse> batchWriteItem(BatchWriteItemRequest request) {
+                return CompletableFuture.failedFuture(DynamoDbException.builder().message("no such table")
+                        .statusCode(400).awsErrorDetails(AwsErrorDetails.builder()
+                                .errorCode("ResourceNotFoundException").build()).build());
+            }
+        };
+        RecordedMetrics metrics = new RecordedMetrics();
+
+        assertThatThrownBy(() -> TableWrites.batchPut(broken, "events", puts("a"), new WriteRetry(60_000, metrics))
+                .get(30, TimeUnit.SECONDS)).hasMessageContaining("no such table");
+        assertThat(metrics.count("dynamodbRequests")).isEqualTo(1);
+    }
+}
