@@ -118,12 +118,20 @@ class BufferedTableWriterTest {
     }
 
     @Test
-    void writesEverythingBufferedBeforeACheckpoint() throws Exception {
-        RecordingWriter writer = new RecordingWriter(100, new TestProcessingTimeService());
+    void writesEverythingBufferedAtTheCheckpointBarrierWithoutWaitingForTheInterval() throws Exception {
+        TestProcessingTimeService timers = new TestProcessingTimeService();
+        timers.setCurrentTime(1000);
+        RecordingWriter writer = new RecordingWriter(100, timers);
         writer.write(p("a", 1), null);
+        writer.write(p("b", 1), null);
+
         writer.flush(false);
+
+        assertThat(writer.writes).as("written at the barrier, the flush interval not yet passed").hasSize(1);
+        assertThat(written(writer.writes.get(0))).containsExactly("a@1", "b@1");
         writer.flush(true);
-        assertThat(writer.writes).hasSize(1);
+        timers.setCurrentTime(2000);
+        assertThat(writer.writes).as("nothing left to write later").hasSize(1);
     }
 
     @Test
