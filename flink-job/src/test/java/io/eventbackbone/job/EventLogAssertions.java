@@ -2,6 +2,7 @@ package io.eventbackbone.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.eventbackbone.domain.AggregateFold;
 import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.event.EventEnvelope;
@@ -23,8 +24,9 @@ final class EventLogAssertions {
 
     /**
      * Every distinct submitted event is stored exactly once, versions are 1..n per aggregate in submission
-     * order, recordedAt strictly increases, each projection is the fold of its aggregate's events, and the
-     * time index lists every stored event and nothing else.
+     * order, recordedAt strictly increases, each projection is the fold of its aggregate's events and agrees
+     * with the {@link ReferenceModel}, each stored undo restores the state before its event, and the time index
+     * lists every stored event and nothing else.
      */
     static void assertLogMatches(List<EventEnvelope> submittedInOrder, List<StoredEvent> stored,
                                  List<Projection> projections, List<String> indexEntries) {
@@ -49,6 +51,7 @@ final class EventLogAssertions {
             List<String> ids = events.stream().map(StoredEvent::getEventId).collect(Collectors.toList());
             assertThat(ids).as("event order of %s", entry.getKey()).isEqualTo(expectedIds.get(entry.getKey()));
             Projection folded = null;
+            JsonNode modelState = ReferenceModel.parse("{}");
             for (int i = 0; i < events.size(); i++) {
                 StoredEvent e = events.get(i);
                 assertThat(e.getVersion()).as("version of %s", e).isEqualTo(i + 1);
@@ -59,6 +62,19 @@ final class EventLogAssertions {
                 assertThat(e.getData()).isEqualTo(sent.getData());
                 assertThat(e.getType()).isEqualTo(sent.getType());
                 folded = fold.next(folded, e);
+                // The independent model agrees with the fold, and the stored undo walks the state back.
+                JsonNode before = modelState;
+                modelState = ReferenceModel.next(e.getAggregateType(), before, e.getVersion(), e.getEventId(),
+                        e.getType(), e.getData(), e.getOccurredAt());
+                JsonNode after = ReferenceModel.parse(folded.getState());
+                assertThat(ReferenceModel.sameState(after, modelState))
+                        .as("state of %s after version %d: %s, the reference model says %s", e.getAggregateId(),
+                                e.getVersion(), after, modelState).isTrue();
+                assertThat(e.getUndo()).as("undo of %s", e).isNotNull();
+                JsonNode undone = ReferenceModel.mergePatch(after, ReferenceModel.parse(e.getUndo()));
+                assertThat(ReferenceModel.sameState(undone, before))
+                        .as("undo of %s applied to %s gives %s, not the state before, %s", e, after, undone, before)
+                        .isTrue();
             }
             assertThat(projectionById.get(entry.getKey())).as("projection of %s", entry.getKey()).isEqualTo(folded);
         }
