@@ -1,6 +1,5 @@
 package io.eventbackbone.job.source;
 
-import java.util.Properties;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.connector.source.SourceReader;
@@ -10,25 +9,17 @@ import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.synchronization.FutureCompletingBlockingQueue;
-import org.apache.flink.connector.kinesis.sink.KinesisStreamsConfigConstants;
 import org.apache.flink.connector.kinesis.source.KinesisStreamsSource;
 import org.apache.flink.connector.kinesis.source.enumerator.KinesisStreamsSourceEnumeratorState;
-import org.apache.flink.connector.kinesis.source.proxy.KinesisStreamProxy;
 import org.apache.flink.connector.kinesis.source.reader.KinesisStreamsRecordEmitter;
 import org.apache.flink.connector.kinesis.source.reader.KinesisStreamsSourceReader;
 import org.apache.flink.connector.kinesis.source.split.KinesisShardSplit;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
-import org.apache.flink.kinesis.shaded.org.apache.flink.connector.aws.util.AWSClientUtil;
-import org.apache.flink.kinesis.shaded.org.apache.flink.connector.aws.util.AWSGeneralUtil;
-import org.apache.flink.kinesis.shaded.software.amazon.awssdk.http.SdkHttpClient;
-import org.apache.flink.kinesis.shaded.software.amazon.awssdk.http.apache.ApacheHttpClient;
-import org.apache.flink.kinesis.shaded.software.amazon.awssdk.services.kinesis.KinesisClient;
 import org.apache.flink.kinesis.shaded.software.amazon.awssdk.services.kinesis.model.Record;
-import org.apache.flink.kinesis.shaded.software.amazon.awssdk.utils.AttributeMap;
 
 /**
- * The connector's {@link KinesisStreamsSource} with the shard reading replaced by {@link PacedShardReader}, one
- * per shard, each on its own fetcher thread ({@link FetcherPerShard}).
+ * The connector's {@link KinesisStreamsSource} with the shard reading replaced by {@link PacedShardReader}
+ * (paced, limited, waiting out throttling), one per shard, each on its own fetcher thread ({@link FetcherPerShard}).
  * Shard discovery, assignment, split and enumerator state are the connector's own, so checkpoints and
  * savepoints have the connector's format.
  */
@@ -56,7 +47,10 @@ public final class PacedKinesisSource
     public SourceReader<SourceRecord, KinesisShardSplit> createReader(SourceReaderContext context) {
         FutureCompletingBlockingQueue<RecordsWithSplitIds<Record>> queue = new FutureCompletingBlockingQueue<>();
         return new KinesisStreamsSourceReader<>(queue,
-                new FetcherPerShard(queue, () -> new PacedShardReader(streamProxy(sourceConfig), pacing), sourceConfig),
+                new FetcherPerShard(queue,
+                        () -> new PacedShardReader(KinesisShardProxy.create(sourceConfig, pacing.recordsPerRead()), pacing,
+                                shardId -> ShardThrottleMetrics.register(context.metricGroup(), shardId)),
+                        sourceConfig),
                 new KinesisStreamsRecordEmitter<>(new SourceRecordDeserializer()),
                 sourceConfig, context);
     }
@@ -82,18 +76,5 @@ public final class PacedKinesisSource
     @Override
     public SimpleVersionedSerializer<KinesisStreamsSourceEnumeratorState> getEnumeratorCheckpointSerializer() {
         return connectorSource.getEnumeratorCheckpointSerializer();
-    }
-
-    /** A Kinesis client configured from the same properties, and in the same way, as the connector's reader. */
-    static KinesisStreamProxy streamProxy(Configuration sourceConfig) {
-        Properties properties = new Properties();
-        sourceConfig.addAllToProperties(properties);
-        AWSGeneralUtil.validateAwsCredentials(properties);
-        SdkHttpClient http = AWSGeneralUtil.createSyncHttpClient(AttributeMap.builder().build(),
-                ApacheHttpClient.builder());
-        KinesisClient client = AWSClientUtil.createAwsSyncClient(properties, http, KinesisClient.builder(),
-                KinesisStreamsConfigConstants.BASE_KINESIS_USER_AGENT_PREFIX_FORMAT,
-                KinesisStreamsConfigConstants.KINESIS_CLIENT_USER_AGENT_PREFIX);
-        return new KinesisStreamProxy(client, http);
     }
 }
