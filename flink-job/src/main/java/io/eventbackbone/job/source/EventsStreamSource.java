@@ -22,7 +22,7 @@ public final class EventsStreamSource {
     }
 
     /** The connector's settings: AWS access, where a first run starts, shard discovery. */
-    static Configuration connectorConfig(JobConfig config) {
+    public static Configuration connectorConfig(JobConfig config) {
         Configuration sourceConfig = new Configuration();
         AwsSettings.kinesis(config).connectorProperties().forEach(sourceConfig::setString);
         String position = config.require(ConfigKey.INITIAL_POSITION).trim().toUpperCase(java.util.Locale.ROOT);
