@@ -47,6 +47,8 @@ final class ParentFirstShardEnumerator implements SplitEnumerator<KinesisShardSp
     private final ShardLineage lineage;
     private final Counter listingsThrottled;
     private String lastSeenShardId;
+    /** For the gauge, which metric reporters read on their own threads. */
+    private volatile int waitingForParents;
     /** Where the next listing starts: after this shard id, or at the first shard when null. */
     private volatile String listFrom;
 
@@ -64,7 +66,7 @@ final class ParentFirstShardEnumerator implements SplitEnumerator<KinesisShardSp
             this.lastSeenShardId = restored.lastSeenShardId();
         }
         this.listingsThrottled = context.metricGroup().counter("listShardsThrottled");
-        context.metricGroup().gauge("shardsWaitingForParents", lineage::waitingForParents);
+        context.metricGroup().gauge("shardsWaitingForParents", () -> waitingForParents);
     }
 
     /** LATEST is taken as the time the enumerator starts, so that a restart loop right after submission loses nothing. */
@@ -148,6 +150,7 @@ final class ParentFirstShardEnumerator implements SplitEnumerator<KinesisShardSp
                     subtaskId, report.shardIds());
         } else {
             lineage.readerReported(subtaskId, report.incarnation(), report.shardIds());
+            LOG.info("Subtask {} started, resuming shards {}", subtaskId, report.shardIds());
         }
         assignAvailable();
     }
@@ -183,6 +186,7 @@ final class ParentFirstShardEnumerator implements SplitEnumerator<KinesisShardSp
     }
 
     private void assignAvailable() {
+        waitingForParents = lineage.waitingForParents();
         if (context.registeredReaders().size() < context.currentParallelism()) {
             return;
         }
