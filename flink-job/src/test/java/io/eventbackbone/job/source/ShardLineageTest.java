@@ -36,8 +36,8 @@ class ShardLineageTest {
         bothReadersReported();
         lineage.discovered(split("s0"), List.of());
         lineage.assigned("s0", 0);
-        lineage.discovered(split("s1"), List.of("s0"));
-        lineage.discovered(split("s2"), List.of("s0"));
+        child("s1", "s0");
+        child("s2", "s0");
         assertThat(assignable()).as("the parent is being read").isEmpty();
 
         lineage.checkpointTaken(1);
@@ -58,7 +58,7 @@ class ShardLineageTest {
     void aCompletedCheckpointLaterThanTheFirstAfterTheFinishCountsToo() {
         bothReadersReported();
         readingShard("s0", 1);
-        lineage.discovered(split("s1"), List.of("s0"));
+        child("s1", "s0");
         lineage.finishReported(1, SECOND, List.of("s0"));
         lineage.checkpointTaken(5);
         lineage.checkpointTaken(6);
@@ -74,7 +74,7 @@ class ShardLineageTest {
         bothReadersReported();
         readingShard("s1", 0);
         readingShard("s2", 1);
-        lineage.discovered(split("s3"), List.of("s1", "s2"));
+        child("s3", "s1", "s2");
 
         finishAndCheckpoint(0, FIRST, "s1", 1);
         assertThat(assignable()).as("one parent still read").isEmpty();
@@ -86,7 +86,7 @@ class ShardLineageTest {
     @Test
     void aParentTheStreamNoLongerListsCountsAsFinished() {
         bothReadersReported();
-        lineage.discovered(split("s7"), List.of("s3"));
+        child("s7", "s3");
 
         assertThat(assignable()).containsExactly("s7");
     }
@@ -95,7 +95,7 @@ class ShardLineageTest {
     void aFinishReportedByAnEarlierInstanceOfTheSubtasksReaderIsIgnored() {
         bothReadersReported();
         readingShard("s0", 0);
-        lineage.discovered(split("s1"), List.of("s0"));
+        child("s1", "s0");
         lineage.readerRestarting(0);
         lineage.readerReported(0, 99L, List.of("s0"));
 
@@ -122,7 +122,7 @@ class ShardLineageTest {
     void aFinishNotYetBehindACheckpointIsTakenBackWhenTheRestartedReaderResumesTheShard() {
         bothReadersReported();
         readingShard("s0", 0);
-        lineage.discovered(split("s1"), List.of("s0"));
+        child("s1", "s0");
         lineage.finishReported(0, FIRST, List.of("s0"));
         lineage.checkpointTaken(3);
 
@@ -143,7 +143,7 @@ class ShardLineageTest {
         bothReadersReported();
         readingShard("s0", 0);
         readingShard("s5", 0);
-        lineage.discovered(split("s1"), List.of("s0"));
+        child("s1", "s0");
 
         // Its finish report never arrived (sent just before the failure), but the restored state lacks it.
         lineage.readerRestarting(0);
@@ -158,12 +158,12 @@ class ShardLineageTest {
     void shardsAssignedAfterTheRestoredCheckpointWaitAgainAndSoDoTheirChildren() {
         bothReadersReported();
         readingShard("s0", 0);
-        lineage.discovered(split("s1"), List.of("s0"));
+        child("s1", "s0");
         lineage.finishReported(0, FIRST, List.of("s0"));
         lineage.checkpointTaken(1);
         lineage.checkpointCompleted(1);
         lineage.assigned("s1", 1);
-        lineage.discovered(split("s2"), List.of("s1"));
+        child("s2", "s1");
         lineage.finishReported(1, SECOND, List.of("s1"));
 
         // Subtask 1 restores a checkpoint taken before s1 was assigned to it.
@@ -182,8 +182,8 @@ class ShardLineageTest {
         readingShard("s0", 0);
         readingShard("s1", 1);
         readingShard("s2", 1);
-        lineage.discovered(split("s3"), List.of("s0"));
-        lineage.discovered(split("s4"), List.of("s1", "s2"));
+        child("s3", "s0");
+        child("s4", "s1", "s2");
         lineage.finishReported(0, FIRST, List.of("s0"));
         lineage.checkpointTaken(7);
         List<ShardLineageState.TrackedShard> checkpoint = lineage.unfinished();
@@ -246,6 +246,11 @@ class ShardLineageTest {
 
         assertThat(lineage.status("s0")).isEqualTo(Status.READING);
         assertThat(assignable()).isEmpty();
+    }
+
+    /** A shard discovered with these parents. */
+    private void child(String id, String... parents) {
+        lineage.discovered(split(id), List.of(parents));
     }
 
     private void bothReadersReported() {
