@@ -2,17 +2,11 @@ package io.eventbackbone.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventbackbone.local.HttpMessage;
+import io.eventbackbone.local.LoopbackHttpProxy;
 import io.eventbackbone.store.ItemSize;
 import io.eventbackbone.store.TimeIndex;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,13 +14,10 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -38,15 +29,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * for reads, per table, the items that Query and BatchGetItem answers hold. The job's own clients cannot be
  * instrumented from outside, so the job is pointed at this endpoint instead.
  *
- * <p>It relays HTTP/1.1 messages byte for byte over one upstream connection per client connection, with
- * TCP_NODELAY on both sides: a relay that wrote headers and body in two segments would add the 40 ms of
- * Nagle's algorithm meeting delayed ACKs to every request and measure that instead of the emulator.
+ * <p>It relays through a {@link LoopbackHttpProxy}, which keeps Nagle's algorithm out of the response times
+ * it measures.
  */
 final class CountingAwsProxy implements AutoCloseable {
 
-    private final ServerSocket server;
-    private final ExecutorService connections;
-    private final URI target;
+    private final LoopbackHttpProxy proxy;
     private final ObjectMapper json = new ObjectMapper();
     /** Tables whose items are time index chunks. */
     private final Set<String> timeIndexTables = ConcurrentHashMap.newKeySet();
@@ -62,14 +50,7 @@ final class CountingAwsProxy implements AutoCloseable {
     private final Map<String, java.util.Queue<Long>> responseMicrosByOperation = new ConcurrentHashMap<>();
 
     private CountingAwsProxy(URI target) throws IOException {
-        this.target = target;
-        this.server = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
-        this.connections = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "dynamo-proxy");
-            t.setDaemon(true);
-            return t;
-        });
-        connections.execute(this::accept);
+        this.proxy = LoopbackHttpProxy.start(target, "dynamo-proxy", this::exchange);
     }
 
     static CountingAwsProxy start(URI emulator) throws IOException {
@@ -77,7 +58,7 @@ final class CountingAwsProxy implements AutoCloseable {
     }
 
     URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getLocalPort());
+        return proxy.endpoint();
     }
 
     /** Items written to {@code table} are time index chunks: the events they list are counted too. */
@@ -160,50 +141,21 @@ final class CountingAwsProxy implements AutoCloseable {
         return out;
     }
 
-    private void accept() {
-        while (!server.isClosed()) {
-            try {
-                Socket client = server.accept();
-                client.setTcpNoDelay(true);
-                connections.execute(() -> relay(client));
-            } catch (IOException e) {
-                // Closed: the proxy is shutting down.
-            }
+    private HttpMessage exchange(HttpMessage request, LoopbackHttpProxy.Upstream emulator) throws IOException {
+        String operation = count(request);
+        long sent = System.nanoTime();
+        HttpMessage response = emulator.send(request);
+        if (response == null) {
+            return null;
         }
-    }
-
-    /** Request, response, request, ...: HTTP/1.1 without pipelining, as the SDK's clients speak it. */
-    private void relay(Socket client) {
-        try (client; Socket upstream = new Socket(target.getHost(), target.getPort())) {
-            upstream.setTcpNoDelay(true);
-            InputStream fromClient = new BufferedInputStream(client.getInputStream());
-            OutputStream toClient = new BufferedOutputStream(client.getOutputStream());
-            InputStream fromUpstream = new BufferedInputStream(upstream.getInputStream());
-            OutputStream toUpstream = new BufferedOutputStream(upstream.getOutputStream());
-            while (true) {
-                HttpMessage request = HttpMessage.read(fromClient);
-                if (request == null) {
-                    return;
-                }
-                String operation = count(request);
-                long sent = System.nanoTime();
-                request.writeTo(toUpstream);
-                HttpMessage response = HttpMessage.read(fromUpstream);
-                if (response == null) {
-                    return;
-                }
-                responseMicrosByOperation.computeIfAbsent(operation, k -> new java.util.concurrent.ConcurrentLinkedQueue<>())
-                        .add((System.nanoTime() - sent) / 1000);
-                if (response.startLine.contains(" 400 ") && contains(response.body, "ConditionalCheckFailed")) {
-                    conditionalFailures.increment();
-                } else if (response.startLine.contains(" 200 ")) {
-                    countRead(operation, request.body, response.body);
-                }
-                response.writeTo(toClient);
-            }
-        } catch (IOException e) {
-            // The client or the emulator closed the connection; the client's SDK retries if it needs to.
+        responseMicrosByOperation.computeIfAbsent(operation, k -> new java.util.concurrent.ConcurrentLinkedQueue<>())
+                .add((System.nanoTime() - sent) / 1000);
+        if (response.startLine().contains(" 400 ") && contains(response.body(), "ConditionalCheckFailed")) {
+            conditionalFailures.increment();
+        } else if (response.startLine().contains(" 200 ")) {
+            countRead(operation, request.body(), response.body());
         }
+        return response;
     }
 
     private String count(HttpMessage request) {
@@ -212,92 +164,12 @@ final class CountingAwsProxy implements AutoCloseable {
         String operation = amzTarget == null ? "none" : amzTarget.substring(amzTarget.indexOf('.') + 1);
         count(requestsByOperation, operation, 1);
         try {
-            account(operation, request.body);
+            account(operation, request.body());
         } catch (IOException | RuntimeException e) {
             // Counting must never change what the emulator sees; an unreadable body is simply not itemised.
             count(requestsByOperation, "unreadable", 1);
         }
         return operation;
-    }
-
-    /** One HTTP/1.1 message: start line, header lines, and the body (de-chunked; re-sent with a length). */
-    static final class HttpMessage {
-        final String startLine;
-        final List<String> headerLines;
-        final byte[] body;
-
-        private HttpMessage(String startLine, List<String> headerLines, byte[] body) {
-            this.startLine = startLine;
-            this.headerLines = headerLines;
-            this.body = body;
-        }
-
-        String header(String name) {
-            for (String line : headerLines) {
-                int colon = line.indexOf(':');
-                if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
-                    return line.substring(colon + 1).trim();
-                }
-            }
-            return null;
-        }
-
-        /** Null at a clean end of stream before a new message. */
-        static HttpMessage read(InputStream in) throws IOException {
-            String start = line(in);
-            if (start == null) {
-                return null;
-            }
-            List<String> headers = new ArrayList<>();
-            for (String h = line(in); h != null && !h.isEmpty(); h = line(in)) {
-                headers.add(h);
-            }
-            HttpMessage head = new HttpMessage(start, headers, new byte[0]);
-            String length = head.header("content-length");
-            String encoding = head.header("transfer-encoding");
-            byte[] body;
-            if (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                for (int size = Integer.parseInt(line(in).split(";")[0].trim(), 16); size > 0;
-                     size = Integer.parseInt(line(in).split(";")[0].trim(), 16)) {
-                    out.write(in.readNBytes(size));
-                    line(in);
-                }
-                for (String trailer = line(in); trailer != null && !trailer.isEmpty(); trailer = line(in)) {
-                    // Trailers are not used by either side.
-                }
-                body = out.toByteArray();
-                headers.removeIf(h -> h.toLowerCase(Locale.ROOT).startsWith("transfer-encoding:"));
-                headers.add("Content-Length: " + body.length);
-            } else {
-                body = length == null ? new byte[0] : in.readNBytes(Integer.parseInt(length));
-            }
-            return new HttpMessage(start, headers, body);
-        }
-
-        void writeTo(OutputStream out) throws IOException {
-            StringBuilder head = new StringBuilder(startLine).append("\r\n");
-            for (String h : headerLines) {
-                head.append(h).append("\r\n");
-            }
-            head.append("\r\n");
-            out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-            out.write(body);
-            out.flush();
-        }
-
-        private static String line(InputStream in) throws IOException {
-            StringBuilder s = new StringBuilder();
-            int c;
-            while ((c = in.read()) != -1) {
-                if (c == '\n') {
-                    int n = s.length();
-                    return n > 0 && s.charAt(n - 1) == '\r' ? s.substring(0, n - 1) : s.toString();
-                }
-                s.append((char) c);
-            }
-            return s.length() == 0 ? null : s.toString();
-        }
     }
 
     private void account(String operation, byte[] body) throws IOException {
@@ -409,11 +281,6 @@ final class CountingAwsProxy implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            server.close();
-        } catch (IOException e) {
-            // Closing a listening socket cannot fail in a way that matters here.
-        }
-        connections.shutdownNow();
+        proxy.close();
     }
 }

@@ -70,6 +70,9 @@ class RolePermissionsTest {
             KINESIS_SOURCE_FILE, Set.of(EVENT_STORE_ROLE),
             "io/eventbackbone/job/source/PacedShardReader.java", Set.of(EVENT_STORE_ROLE),
             "io/eventbackbone/job/process/DynamoDbAggregateHistory.java", Set.of(EVENT_STORE_ROLE),
+            // The source's own Kinesis calls: ListShards for its enumerator, GetShardIterator and GetRecords.
+            "io/eventbackbone/job/source/KinesisShardProxy.java", Set.of(EVENT_STORE_ROLE),
+            "io/eventbackbone/job/source/ParentFirstShardEnumerator.java", Set.of(EVENT_STORE_ROLE),
             "io/eventbackbone/job/replay/SliceReader.java", Set.of(REPLAY_ROLE),
             "io/eventbackbone/job/replay/PlaybackSink.java", Set.of(REPLAY_ROLE),
             "io/eventbackbone/job/replay/RebuildTarget.java", Set.of(REPLAY_ROLE),

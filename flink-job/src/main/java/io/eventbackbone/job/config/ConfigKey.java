@@ -41,6 +41,8 @@ public final class ConfigKey {
             "Least time between two GetRecords of one shard after a read that returned records (Kinesis allows 5 reads per shard per second for all consumers together).");
     public static final ConfigKey IDLE_POLL_INTERVAL_MILLIS = key("events.stream.idle.poll.interval.millis", "500",
             "Least time between two GetRecords of one shard after a read that returned nothing: an idle stream costs this many calls, and a first event waits up to this long.");
+    public static final ConfigKey GET_RECORDS_LIMIT = key("events.stream.get.records.limit", "400",
+            "Most records one GetRecords of a shard may return (up to 10000): 400 records of 1 KB, read five times a second, are a shard's 2 MB/s read budget, so catching up on a backlog never takes seconds of that budget in one call.");
     public static final ConfigKey EVENTS_TABLE = key("events.table.name", "events",
             "DynamoDB table of stored events (the system of record).");
     public static final ConfigKey PROJECTIONS_TABLE = key("projections.table.name", "projections",

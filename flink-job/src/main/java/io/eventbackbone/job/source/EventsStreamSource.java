@@ -4,28 +4,25 @@ import io.eventbackbone.job.config.ConfigKey;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.sink.AwsSettings;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.kinesis.source.KinesisStreamsSource;
 import org.apache.flink.connector.kinesis.source.config.KinesisStreamsSourceConfigConstants;
 import org.apache.flink.connector.kinesis.source.config.KinesisStreamsSourceConfigConstants.InitialPosition;
 
-/** The Kinesis events stream as a FLIP-27 source, read at a pace Kinesis allows; shard positions live in checkpoints. */
+/**
+ * The Kinesis events stream as a FLIP-27 source, read at a pace Kinesis allows, child shards after their
+ * parents; shard positions live in checkpoints.
+ */
 public final class EventsStreamSource {
 
     private EventsStreamSource() {
     }
 
     public static PacedKinesisSource create(JobConfig config) {
-        Configuration sourceConfig = connectorConfig(config);
-        KinesisStreamsSource<SourceRecord> connectorSource = KinesisStreamsSource.<SourceRecord>builder()
-                .setStreamArn(config.require(ConfigKey.EVENTS_STREAM_ARN))
-                .setSourceConfig(sourceConfig)
-                .setDeserializationSchema(new SourceRecordDeserializer())
-                .build();
-        return new PacedKinesisSource(connectorSource, sourceConfig, ReadPacing.from(config));
+        return new PacedKinesisSource(config.require(ConfigKey.EVENTS_STREAM_ARN), connectorConfig(config),
+                ReadPacing.from(config));
     }
 
     /** The connector's settings: AWS access, where a first run starts, shard discovery. */
-    static Configuration connectorConfig(JobConfig config) {
+    public static Configuration connectorConfig(JobConfig config) {
         Configuration sourceConfig = new Configuration();
         AwsSettings.kinesis(config).connectorProperties().forEach(sourceConfig::setString);
         String position = config.require(ConfigKey.INITIAL_POSITION).trim().toUpperCase(java.util.Locale.ROOT);

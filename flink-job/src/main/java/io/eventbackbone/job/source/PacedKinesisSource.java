@@ -1,6 +1,5 @@
 package io.eventbackbone.job.source;
 
-import java.util.Properties;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.connector.source.SourceReader;
@@ -10,90 +9,67 @@ import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.synchronization.FutureCompletingBlockingQueue;
-import org.apache.flink.connector.kinesis.sink.KinesisStreamsConfigConstants;
-import org.apache.flink.connector.kinesis.source.KinesisStreamsSource;
-import org.apache.flink.connector.kinesis.source.enumerator.KinesisStreamsSourceEnumeratorState;
-import org.apache.flink.connector.kinesis.source.proxy.KinesisStreamProxy;
-import org.apache.flink.connector.kinesis.source.reader.KinesisStreamsRecordEmitter;
-import org.apache.flink.connector.kinesis.source.reader.KinesisStreamsSourceReader;
 import org.apache.flink.connector.kinesis.source.split.KinesisShardSplit;
+import org.apache.flink.connector.kinesis.source.split.KinesisShardSplitSerializer;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
-import org.apache.flink.kinesis.shaded.org.apache.flink.connector.aws.util.AWSClientUtil;
-import org.apache.flink.kinesis.shaded.org.apache.flink.connector.aws.util.AWSGeneralUtil;
-import org.apache.flink.kinesis.shaded.software.amazon.awssdk.http.SdkHttpClient;
-import org.apache.flink.kinesis.shaded.software.amazon.awssdk.http.apache.ApacheHttpClient;
-import org.apache.flink.kinesis.shaded.software.amazon.awssdk.services.kinesis.KinesisClient;
 import org.apache.flink.kinesis.shaded.software.amazon.awssdk.services.kinesis.model.Record;
-import org.apache.flink.kinesis.shaded.software.amazon.awssdk.utils.AttributeMap;
 
 /**
- * The connector's {@link KinesisStreamsSource} with the shard reading replaced by {@link PacedShardReader}, one
- * per shard, each on its own fetcher thread ({@link FetcherPerShard}).
- * Shard discovery, assignment, split and enumerator state are the connector's own, so checkpoints and
- * savepoints have the connector's format.
+ * The events stream as a FLIP-27 source, built from the Kinesis connector's (4.3) parts: its split type and
+ * split serializer (so readers' checkpointed shard positions keep the connector's format), its source reader
+ * and record emitter. The project's own parts: {@link ParentFirstShardEnumerator}, which assigns a child
+ * shard only after its parents are finished; {@link ReportingSourceReader}, which tells it which shards are
+ * finished; and {@link PacedShardReader}, one per shard on its own fetcher thread ({@link FetcherPerShard}),
+ * which paces and limits GetRecords and waits out throttling.
  */
-public final class PacedKinesisSource
-        implements Source<SourceRecord, KinesisShardSplit, KinesisStreamsSourceEnumeratorState> {
-    private static final long serialVersionUID = 1L;
+public final class PacedKinesisSource implements Source<SourceRecord, KinesisShardSplit, ShardLineageState> {
+    private static final long serialVersionUID = 2L;
 
-    private final KinesisStreamsSource<SourceRecord> connectorSource;
+    private final String streamArn;
     private final Configuration sourceConfig;
     private final ReadPacing pacing;
 
-    PacedKinesisSource(KinesisStreamsSource<SourceRecord> connectorSource, Configuration sourceConfig,
-                       ReadPacing pacing) {
-        this.connectorSource = connectorSource;
+    PacedKinesisSource(String streamArn, Configuration sourceConfig, ReadPacing pacing) {
+        this.streamArn = streamArn;
         this.sourceConfig = sourceConfig;
         this.pacing = pacing;
     }
 
     @Override
     public Boundedness getBoundedness() {
-        return connectorSource.getBoundedness();
+        return Boundedness.CONTINUOUS_UNBOUNDED;
     }
 
     @Override
     public SourceReader<SourceRecord, KinesisShardSplit> createReader(SourceReaderContext context) {
         FutureCompletingBlockingQueue<RecordsWithSplitIds<Record>> queue = new FutureCompletingBlockingQueue<>();
-        return new KinesisStreamsSourceReader<>(queue,
-                new FetcherPerShard(queue, () -> new PacedShardReader(streamProxy(sourceConfig), pacing), sourceConfig),
-                new KinesisStreamsRecordEmitter<>(new SourceRecordDeserializer()),
-                sourceConfig, context);
+        FetcherPerShard fetchers = new FetcherPerShard(queue,
+                () -> new PacedShardReader(KinesisShardProxy.create(sourceConfig, pacing.recordsPerRead()), pacing,
+                        shardId -> ShardThrottleMetrics.register(context.metricGroup(), shardId)),
+                sourceConfig);
+        return new ReportingSourceReader(queue, fetchers, sourceConfig, context);
     }
 
     @Override
-    public SplitEnumerator<KinesisShardSplit, KinesisStreamsSourceEnumeratorState> createEnumerator(
-            SplitEnumeratorContext<KinesisShardSplit> context) throws Exception {
-        return connectorSource.createEnumerator(context);
+    public SplitEnumerator<KinesisShardSplit, ShardLineageState> createEnumerator(
+            SplitEnumeratorContext<KinesisShardSplit> context) {
+        return restoreEnumerator(context, null);
     }
 
     @Override
-    public SplitEnumerator<KinesisShardSplit, KinesisStreamsSourceEnumeratorState> restoreEnumerator(
-            SplitEnumeratorContext<KinesisShardSplit> context, KinesisStreamsSourceEnumeratorState checkpoint)
-            throws Exception {
-        return connectorSource.restoreEnumerator(context, checkpoint);
+    public SplitEnumerator<KinesisShardSplit, ShardLineageState> restoreEnumerator(
+            SplitEnumeratorContext<KinesisShardSplit> context, ShardLineageState checkpoint) {
+        return new ParentFirstShardEnumerator(context, streamArn, sourceConfig,
+                KinesisShardProxy.create(sourceConfig, pacing.recordsPerRead()), checkpoint);
     }
 
     @Override
     public SimpleVersionedSerializer<KinesisShardSplit> getSplitSerializer() {
-        return connectorSource.getSplitSerializer();
+        return new KinesisShardSplitSerializer();
     }
 
     @Override
-    public SimpleVersionedSerializer<KinesisStreamsSourceEnumeratorState> getEnumeratorCheckpointSerializer() {
-        return connectorSource.getEnumeratorCheckpointSerializer();
-    }
-
-    /** A Kinesis client configured from the same properties, and in the same way, as the connector's reader. */
-    static KinesisStreamProxy streamProxy(Configuration sourceConfig) {
-        Properties properties = new Properties();
-        sourceConfig.addAllToProperties(properties);
-        AWSGeneralUtil.validateAwsCredentials(properties);
-        SdkHttpClient http = AWSGeneralUtil.createSyncHttpClient(AttributeMap.builder().build(),
-                ApacheHttpClient.builder());
-        KinesisClient client = AWSClientUtil.createAwsSyncClient(properties, http, KinesisClient.builder(),
-                KinesisStreamsConfigConstants.BASE_KINESIS_USER_AGENT_PREFIX_FORMAT,
-                KinesisStreamsConfigConstants.KINESIS_CLIENT_USER_AGENT_PREFIX);
-        return new KinesisStreamProxy(client, http);
+    public SimpleVersionedSerializer<ShardLineageState> getEnumeratorCheckpointSerializer() {
+        return new ShardLineageStateSerializer();
     }
 }

@@ -1,9 +1,11 @@
 package io.eventbackbone.job.source;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.apache.flink.connector.base.source.reader.RecordsBySplits;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
@@ -15,8 +17,13 @@ import org.apache.flink.connector.kinesis.source.proxy.StreamProxy;
 import org.apache.flink.connector.kinesis.source.split.KinesisShardSplit;
 import org.apache.flink.connector.kinesis.source.split.KinesisShardSplitState;
 import org.apache.flink.connector.kinesis.source.split.StartingPosition;
+import org.apache.flink.kinesis.shaded.software.amazon.awssdk.core.retry.RetryPolicyContext;
+import org.apache.flink.kinesis.shaded.software.amazon.awssdk.core.retry.backoff.BackoffStrategy;
+import org.apache.flink.kinesis.shaded.software.amazon.awssdk.core.retry.backoff.EqualJitterBackoffStrategy;
 import org.apache.flink.kinesis.shaded.software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import org.apache.flink.kinesis.shaded.software.amazon.awssdk.services.kinesis.model.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the shards assigned to one source subtask with GetRecords, paced per shard.
@@ -27,25 +34,39 @@ import org.apache.flink.kinesis.shaded.software.amazon.awssdk.services.kinesis.m
  * {@link ReadPacing#pollIntervalMillis()} after a read that returned records, the longer
  * {@link ReadPacing#idleIntervalMillis()} after one that returned none. The fetcher thread waits for the
  * earliest shard; a wake-up (new splits, shutdown) ends the wait at once.
+ *
+ * <p>A read Kinesis refuses for its rate limits (ProvisionedThroughputExceededException, LimitExceededException,
+ * also from GetShardIterator; after the SDK's own few retries) does not fail the fetcher: that shard alone is
+ * not read again for a capped, jittered, exponentially growing time, and is then read from where it was.
  */
 public final class PacedShardReader implements SplitReader<Record, KinesisShardSplit> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PacedShardReader.class);
     private static final RecordsWithSplitIds<Record> NOTHING = new RecordsBySplits.Builder<Record>().build();
+    /** Half of each wait is fixed, half random; the SDK has already waited its own retries out before this. */
+    static final BackoffStrategy THROTTLE_BACKOFF = EqualJitterBackoffStrategy.builder()
+            .baseDelay(Duration.ofSeconds(1)).maxBackoffTime(Duration.ofSeconds(20)).build();
 
     private final StreamProxy kinesis;
     private final ReadPacing pacing;
+    private final Function<String, ShardThrottleMetrics> metrics;
+    private final BackoffStrategy backoff;
     private final LongSupplier clock;
     private final Pause pause;
     /** In the order they are read when several are due at once: the least recently read first. */
     private final List<ShardCursor> shards = new ArrayList<>();
 
-    public PacedShardReader(StreamProxy kinesis, ReadPacing pacing) {
-        this(kinesis, pacing, System::currentTimeMillis, new MonitorPause());
+    /** @param metrics the throttling counters of a shard, by shard id */
+    public PacedShardReader(StreamProxy kinesis, ReadPacing pacing, Function<String, ShardThrottleMetrics> metrics) {
+        this(kinesis, pacing, metrics, THROTTLE_BACKOFF, System::currentTimeMillis, new MonitorPause());
     }
 
-    PacedShardReader(StreamProxy kinesis, ReadPacing pacing, LongSupplier clock, Pause pause) {
+    PacedShardReader(StreamProxy kinesis, ReadPacing pacing, Function<String, ShardThrottleMetrics> metrics,
+                     BackoffStrategy backoff, LongSupplier clock, Pause pause) {
         this.kinesis = kinesis;
         this.pacing = pacing;
+        this.metrics = metrics;
+        this.backoff = backoff;
         this.clock = clock;
         this.pause = pause;
     }
@@ -66,8 +87,17 @@ public final class PacedShardReader implements SplitReader<Record, KinesisShardS
             return NOTHING;
         }
         KinesisShardSplitState split = next.split;
-        GetRecordsResponse response = kinesis.getRecords(split.getStreamArn(), split.getShardId(),
-                split.getNextStartingPosition());
+        GetRecordsResponse response;
+        try {
+            response = kinesis.getRecords(split.getStreamArn(), split.getShardId(), split.getNextStartingPosition());
+        } catch (RuntimeException e) {
+            if (!KinesisThrottling.isThrottling(e)) {
+                throw e;
+            }
+            backOff(next, e);
+            return NOTHING;
+        }
+        next.throttledInARow = 0;
         List<Record> records = response.hasRecords() ? response.records() : Collections.emptyList();
         if (!records.isEmpty()) {
             split.setNextStartingPosition(StartingPosition.continueFromSequenceNumber(
@@ -77,7 +107,7 @@ public final class PacedShardReader implements SplitReader<Record, KinesisShardS
         RecordsBySplits.Builder<Record> batch = new RecordsBySplits.Builder<>();
         batch.addAll(split.getSplitId(), records);
         if (response.nextShardIterator() == null) {
-            // A closed shard (after a split or merge) read to its end: the enumerator assigns its children.
+            // A closed shard (after a split or merge) read to its end: reported, so its children can follow.
             batch.addFinishedSplit(split.getSplitId());
         } else {
             next.notBeforeMillis = clock.getAsLong()
@@ -87,12 +117,30 @@ public final class PacedShardReader implements SplitReader<Record, KinesisShardS
         return batch.build();
     }
 
+    private void backOff(ShardCursor shard, RuntimeException throttled) {
+        shard.throttledInARow++;
+        long delay = backoff.computeDelayBeforeNextRetry(RetryPolicyContext.builder()
+                .retriesAttempted(shard.throttledInARow - 1).build()).toMillis();
+        long wait = Math.max(pacing.pollIntervalMillis(), delay);
+        shard.metrics.throttled(wait);
+        if (shard.throttledInARow == 1) {
+            LOG.warn("Reads of shard {} throttled by Kinesis ({}); waiting {} ms before the next",
+                    shard.split.getShardId(), throttled.getClass().getSimpleName(), wait);
+        } else {
+            LOG.info("Reads of shard {} throttled {} times in a row; waiting {} ms before the next",
+                    shard.split.getShardId(), shard.throttledInARow, wait);
+        }
+        shard.notBeforeMillis = clock.getAsLong() + wait;
+        shards.remove(shard);
+        shards.add(shard);
+    }
+
     @Override
     public void handleSplitsChanges(SplitsChange<KinesisShardSplit> change) {
         if (change instanceof SplitsAddition) {
             long now = clock.getAsLong();
             for (KinesisShardSplit split : change.splits()) {
-                shards.add(new ShardCursor(new KinesisShardSplitState(split), now));
+                shards.add(new ShardCursor(new KinesisShardSplitState(split), metrics.apply(split.getShardId()), now));
             }
         } else if (change instanceof SplitsRemoval) {
             for (KinesisShardSplit split : change.splits()) {
@@ -124,10 +172,13 @@ public final class PacedShardReader implements SplitReader<Record, KinesisShardS
 
     private static final class ShardCursor {
         final KinesisShardSplitState split;
+        final ShardThrottleMetrics metrics;
         long notBeforeMillis;
+        int throttledInARow;
 
-        ShardCursor(KinesisShardSplitState split, long notBeforeMillis) {
+        ShardCursor(KinesisShardSplitState split, ShardThrottleMetrics metrics, long notBeforeMillis) {
             this.split = split;
+            this.metrics = metrics;
             this.notBeforeMillis = notBeforeMillis;
         }
     }

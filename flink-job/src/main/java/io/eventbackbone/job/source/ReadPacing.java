@@ -4,20 +4,32 @@ import io.eventbackbone.job.config.ConfigKey;
 import io.eventbackbone.job.config.JobConfig;
 import java.io.Serializable;
 
-/** The least time between two GetRecords of one shard, after a read with records and after an empty one. */
+/**
+ * How often and how much of one shard is read: the least time between two GetRecords after a read with
+ * records and after an empty one, and the most records one GetRecords may return.
+ */
 public final class ReadPacing implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
+
+    /** GetRecords' own ceiling. */
+    static final int MAX_RECORDS_PER_READ = 10_000;
 
     private final long pollIntervalMillis;
     private final long idleIntervalMillis;
+    private final int recordsPerRead;
 
-    public ReadPacing(long pollIntervalMillis, long idleIntervalMillis) {
+    public ReadPacing(long pollIntervalMillis, long idleIntervalMillis, int recordsPerRead) {
         if (pollIntervalMillis < 0 || idleIntervalMillis < pollIntervalMillis) {
             throw new IllegalArgumentException("the idle interval (" + idleIntervalMillis
                     + " ms) must be at least the poll interval (" + pollIntervalMillis + " ms), both non-negative");
         }
+        if (recordsPerRead < 1 || recordsPerRead > MAX_RECORDS_PER_READ) {
+            throw new IllegalArgumentException("records per read must be between 1 and " + MAX_RECORDS_PER_READ
+                    + ", not " + recordsPerRead);
+        }
         this.pollIntervalMillis = pollIntervalMillis;
         this.idleIntervalMillis = idleIntervalMillis;
+        this.recordsPerRead = recordsPerRead;
     }
 
     public static ReadPacing from(JobConfig config) {
@@ -27,7 +39,8 @@ public final class ReadPacing implements Serializable {
             throw new IllegalArgumentException("configuration key '" + ConfigKey.IDLE_POLL_INTERVAL_MILLIS.name()
                     + "' (" + idle + ") must be at least '" + ConfigKey.POLL_INTERVAL_MILLIS.name() + "' (" + poll + ")");
         }
-        return new ReadPacing(poll, idle);
+        int limit = config.getInt(ConfigKey.GET_RECORDS_LIMIT, 1, MAX_RECORDS_PER_READ);
+        return new ReadPacing(poll, idle, limit);
     }
 
     public long pollIntervalMillis() {
@@ -36,5 +49,10 @@ public final class ReadPacing implements Serializable {
 
     public long idleIntervalMillis() {
         return idleIntervalMillis;
+    }
+
+    /** The Limit of each GetRecords. */
+    public int recordsPerRead() {
+        return recordsPerRead;
     }
 }

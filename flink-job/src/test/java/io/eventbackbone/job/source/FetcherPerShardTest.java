@@ -51,7 +51,8 @@ class FetcherPerShardTest {
             }
         };
         FetcherPerShard manager = new FetcherPerShard(new FutureCompletingBlockingQueue<RecordsWithSplitIds<Record>>(),
-                () -> new PacedShardReader(kinesis, new ReadPacing(200, 500)), new Configuration());
+                () -> new PacedShardReader(kinesis, new ReadPacing(200, 500, 100), new ThrottleCounters()),
+                new Configuration());
         List<KinesisShardSplit> splits = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             splits.add(new KinesisShardSplit(ARN, "shardId-00" + i, StartingPosition.fromStart()));

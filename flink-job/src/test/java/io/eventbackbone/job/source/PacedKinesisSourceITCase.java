@@ -9,6 +9,7 @@ import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
 import io.eventbackbone.local.LocalStreams;
 import io.eventbackbone.local.SharedEmulators;
+import io.eventbackbone.local.ShardRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,11 +37,13 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 class PacedKinesisSourceITCase {
 
     private static final int SHARDS = 2;
-    private static final ReadPacing PACING = new ReadPacing(200, 500);
+    private static final int LIMIT = 30;
+    private static final ReadPacing PACING = new ReadPacing(200, 500, LIMIT);
 
     private final LocalEmulators emulators;
     private KinesisClient kinesis;
     private String arn;
+    private String stream;
     private CountingProxy proxy;
     private PacedShardReader reader;
 
@@ -51,7 +54,7 @@ class PacedKinesisSourceITCase {
     @BeforeEach
     void createStreamAndReader() {
         kinesis = AwsClients.kinesis(emulators.kinesisEndpoint(), emulators.region());
-        String stream = "paced-" + UUID.randomUUID().toString().substring(0, 8);
+        stream = "paced-" + UUID.randomUUID().toString().substring(0, 8);
         arn = LocalStreams.createStream(kinesis, stream, SHARDS);
         JobConfig config = new JobConfig(Map.of())
                 .with(ConfigKey.AWS_REGION, emulators.region())
@@ -59,8 +62,8 @@ class PacedKinesisSourceITCase {
                 .with(ConfigKey.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
                 .with(ConfigKey.AWS_SECRET_KEY, AwsClients.DUMMY_KEY)
                 .with(ConfigKey.EVENTS_STREAM_ARN, arn);
-        proxy = new CountingProxy(PacedKinesisSource.streamProxy(EventsStreamSource.connectorConfig(config)));
-        reader = new PacedShardReader(proxy, PACING);
+        proxy = new CountingProxy(KinesisShardProxy.create(EventsStreamSource.connectorConfig(config), LIMIT));
+        reader = new PacedShardReader(proxy, PACING, new ThrottleCounters());
         List<KinesisShardSplit> splits = new ArrayList<>();
         for (software.amazon.awssdk.services.kinesis.model.Shard shard : LocalStreams.listShards(kinesis, stream)) {
             splits.add(new KinesisShardSplit(arn, shard.shardId(), StartingPosition.fromStart()));
@@ -99,6 +102,69 @@ class PacedKinesisSourceITCase {
         }
 
         assertEquals(sent, read);
+        assertTrue(proxy.largestBatch.get() <= LIMIT, "at most " + LIMIT + " records a read: " + proxy.largestBatch);
+        assertEquals(LIMIT, proxy.largestBatch.get(), "a backlog is read in full batches");
+    }
+
+    @Test
+    void aSplitParentIsReadToItsEndAndReportedFinishedAndItsChildrenHoldWhatCameAfter() throws Exception {
+        List<String> beforeSplit = putRecords("before", 140);
+        String parent = "shardId-000000000000";
+        String middle = new java.math.BigInteger("2").pow(126).toString();
+        kinesis.splitShard(b -> b.streamARN(arn).shardToSplit(parent).newStartingHashKey(middle));
+        LocalStreams.awaitStreamActive(kinesis, stream, LocalStreams.DEFAULT_TIMEOUT);
+        List<String> afterSplit = putRecords("after", 70);
+
+        Map<String, List<String>> byShard = new LinkedHashMap<>();
+        java.util.Set<String> finished = new java.util.HashSet<>();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!finished.contains(parent) && System.nanoTime() < deadline) {
+            RecordsWithSplitIds<Record> batch = reader.fetch();
+            for (String split = batch.nextSplit(); split != null; split = batch.nextSplit()) {
+                for (Record r = batch.nextRecordFromSplit(); r != null; r = batch.nextRecordFromSplit()) {
+                    byShard.computeIfAbsent(split, k -> new ArrayList<>()).add(r.data().asString(StandardCharsets.UTF_8));
+                }
+            }
+            finished.addAll(batch.finishedSplits());
+        }
+
+        List<String> children = new ArrayList<>();
+        for (software.amazon.awssdk.services.kinesis.model.Shard shard : LocalStreams.listShards(kinesis, stream)) {
+            if (parent.equals(shard.parentShardId())) {
+                children.add(shard.shardId());
+            }
+        }
+        List<ShardRecord> stored = LocalStreams.readAll(kinesis, stream);
+        List<String> onParent = new ArrayList<>();
+        long afterOnChildren = 0;
+        long afterOnSibling = 0;
+        for (ShardRecord r : stored) {
+            String data = r.record().data().asUtf8String();
+            if (r.shardId().equals(parent)) {
+                onParent.add(data);
+            } else if (children.contains(r.shardId())) {
+                afterOnChildren++;
+            } else if (data.startsWith("after")) {
+                afterOnSibling++;
+            }
+        }
+        assertEquals(2, children.size(), "children listed with their parent");
+        assertTrue(finished.contains(parent), "the closed parent is reported finished once read to its end");
+        assertEquals(onParent, byShard.get(parent), "the parent read in full, in order, before it is finished");
+        assertTrue(onParent.size() > LIMIT, "the parent's backlog took several reads: " + onParent.size());
+        assertTrue(onParent.stream().allMatch(beforeSplit::contains), "the parent holds only what came before");
+        assertTrue(afterOnChildren > 0);
+        assertEquals(afterSplit.size(), afterOnChildren + afterOnSibling, "what came after is in the children or the sibling");
+    }
+
+    private List<String> putRecords(String prefix, int count) {
+        List<String> data = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String value = prefix + "#" + i;
+            kinesis.putRecord(b -> b.streamARN(arn).partitionKey("aggregate-" + value).data(SdkBytes.fromUtf8String(value)));
+            data.add(value);
+        }
+        return data;
     }
 
     @Test
@@ -119,6 +185,7 @@ class PacedKinesisSourceITCase {
     private static final class CountingProxy implements StreamProxy {
         private final StreamProxy delegate;
         final AtomicInteger getRecordsCalls = new AtomicInteger();
+        final AtomicInteger largestBatch = new AtomicInteger();
 
         CountingProxy(StreamProxy delegate) {
             this.delegate = delegate;
@@ -132,7 +199,9 @@ class PacedKinesisSourceITCase {
         @Override
         public GetRecordsResponse getRecords(String streamArn, String shardId, StartingPosition position) {
             getRecordsCalls.incrementAndGet();
-            return delegate.getRecords(streamArn, shardId, position);
+            GetRecordsResponse response = delegate.getRecords(streamArn, shardId, position);
+            largestBatch.accumulateAndGet(response.records().size(), Math::max);
+            return response;
         }
 
         @Override

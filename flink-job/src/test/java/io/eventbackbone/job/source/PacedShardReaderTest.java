@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.eventbackbone.job.config.ConfigKey;
 import io.eventbackbone.job.config.JobConfig;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -24,19 +25,26 @@ import org.apache.flink.connector.kinesis.source.proxy.StreamProxy;
 import org.apache.flink.connector.kinesis.source.split.KinesisShardSplit;
 import org.apache.flink.connector.kinesis.source.split.StartingPosition;
 import org.apache.flink.kinesis.shaded.software.amazon.awssdk.core.SdkBytes;
+import org.apache.flink.kinesis.shaded.software.amazon.awssdk.core.retry.RetryPolicyContext;
 import org.apache.flink.kinesis.shaded.software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import org.apache.flink.kinesis.shaded.software.amazon.awssdk.services.kinesis.model.LimitExceededException;
+import org.apache.flink.kinesis.shaded.software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
 import org.apache.flink.kinesis.shaded.software.amazon.awssdk.services.kinesis.model.Record;
+import org.apache.flink.kinesis.shaded.software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import org.apache.flink.kinesis.shaded.software.amazon.awssdk.services.kinesis.model.Shard;
 import org.junit.jupiter.api.Test;
 
 class PacedShardReaderTest {
 
     private static final String ARN = "arn:aws:kinesis:us-east-1:000000000000:stream/events";
-    private static final ReadPacing PACING = new ReadPacing(200, 500);
+    private static final ReadPacing PACING = new ReadPacing(200, 500, 100);
 
     private final ScriptedShards kinesis = new ScriptedShards();
     private final SimulatedTime time = new SimulatedTime();
-    private final PacedShardReader reader = new PacedShardReader(kinesis, PACING, () -> time.now, time);
+    private final ThrottleCounters throttles = new ThrottleCounters();
+    /** 1 s, 2 s, 4 s, ... without jitter, so that the test can name the times. */
+    private final PacedShardReader reader = new PacedShardReader(kinesis, PACING, throttles,
+            context -> Duration.ofMillis(1000L << context.retriesAttempted()), () -> time.now, time);
 
     @Test
     void aNewShardIsReadAtOnceAndItsRecordsComeUnderItsSplitId() throws Exception {
@@ -173,6 +181,102 @@ class PacedShardReaderTest {
     }
 
     @Test
+    void aThrottledShardIsReadAgainAfterAGrowingBackoffFromWhereItWasWhileOtherShardsReadOn() throws Exception {
+        assign("shard-0", "shard-1");
+        kinesis.put("shard-0", "a");
+        reader.fetch();
+        reader.fetch();
+        kinesis.put("shard-0", "b", "c");
+        kinesis.failNext("shard-0", throughputExceeded(), throughputExceeded());
+        List<Long> shard0Reads = new ArrayList<>();
+        List<String> read = new ArrayList<>();
+        while (time.now < 5_000) {
+            int before = kinesis.calls("shard-0");
+            RecordsWithSplitIds<Record> batch = reader.fetch();
+            if (kinesis.calls("shard-0") > before) {
+                shard0Reads.add(time.now);
+            }
+            for (String split = batch.nextSplit(); split != null; split = batch.nextSplit()) {
+                for (Record r = batch.nextRecordFromSplit(); r != null; r = batch.nextRecordFromSplit()) {
+                    read.add(r.data().asUtf8String());
+                }
+            }
+        }
+
+        // first read at 0 returned "a"; then throttled at 200 (wait 1 s) and at 1,200 (wait 2 s); read at 3,200
+        assertEquals(List.of(200L, 1_200L, 3_200L), shard0Reads.subList(0, 3));
+        assertEquals(List.of("b", "c"), read);
+        assertEquals(StartingPosition.continueFromSequenceNumber("shard-0/1"), kinesis.positionsRead("shard-0").get(3));
+        assertEquals(2, throttles.throttledReads("shard-0"));
+        assertEquals(3_000, throttles.backoffMillis("shard-0"));
+        assertEquals(0, throttles.throttledReads("shard-1"));
+        assertTrue(kinesis.calls("shard-1") >= 10, "the other shard was read every 500 ms meanwhile");
+    }
+
+    @Test
+    void theBackoffStartsOverAfterARead() throws Exception {
+        assign("shard-0");
+        kinesis.failNext("shard-0", throughputExceeded(), throughputExceeded());
+        reader.fetch();
+        reader.fetch();
+        reader.fetch();
+        assertEquals(3_000, time.now, "throttled at 0 and 1,000, read at 3,000");
+        kinesis.failNext("shard-0", throughputExceeded());
+
+        reader.fetch();
+        reader.fetch();
+
+        assertEquals(3_500 + 1_000, time.now, "throttled at 3,500 after the idle interval, read again 1 s later");
+        assertEquals(4_000, throttles.backoffMillis("shard-0"));
+    }
+
+    @Test
+    void aShardIteratorRefusedForItsRateLimitIsWaitedOutLikeAThrottledRead() throws Exception {
+        assign("shard-0");
+        kinesis.put("shard-0", "a");
+        kinesis.failNext("shard-0", LimitExceededException.builder().message("Rate exceeded").build());
+
+        assertEquals(List.of(), drain(reader.fetch(), "shard-0"));
+        assertEquals(List.of("a"), drain(reader.fetch(), "shard-0"));
+
+        assertEquals(1_000, time.now);
+        assertEquals(1, throttles.throttledReads("shard-0"));
+    }
+
+    @Test
+    void aReadFailingForAnotherReasonStillFailsTheFetch() {
+        assign("shard-0");
+        kinesis.failNext("shard-0", ResourceNotFoundException.builder().message("Stream events not found").build());
+
+        assertThrows(ResourceNotFoundException.class, reader::fetch);
+        assertEquals(0, throttles.throttledReads("shard-0"));
+    }
+
+    @Test
+    void theThrottlingBackoffGrowsIsCappedAndIsJittered() {
+        List<Long> first = new ArrayList<>();
+        Set<Long> fifth = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            first.add(backoff(0));
+            fifth.add(backoff(4));
+            long late = backoff(30);
+            assertTrue(late >= 10_000 && late <= 20_000, "capped at 20 s: " + late);
+        }
+        assertTrue(first.stream().allMatch(d -> d >= 500 && d <= 1_000), "first wait 0.5-1 s: " + first);
+        assertTrue(fifth.stream().allMatch(d -> d >= 8_000 && d <= 16_000), "fifth wait 8-16 s: " + fifth);
+        assertTrue(fifth.size() > 1, "jittered: " + fifth);
+    }
+
+    private static long backoff(int retriesAttempted) {
+        return PacedShardReader.THROTTLE_BACKOFF.computeDelayBeforeNextRetry(
+                RetryPolicyContext.builder().retriesAttempted(retriesAttempted).build()).toMillis();
+    }
+
+    private static ProvisionedThroughputExceededException throughputExceeded() {
+        return ProvisionedThroughputExceededException.builder().message("Rate exceeded for shard").build();
+    }
+
+    @Test
     void theIdleIntervalMayNotBeShorterThanThePollInterval() {
         JobConfig config = new JobConfig(Map.of())
                 .with(ConfigKey.POLL_INTERVAL_MILLIS, "300")
@@ -182,6 +286,16 @@ class PacedShardReaderTest {
 
         assertTrue(error.getMessage().contains(ConfigKey.IDLE_POLL_INTERVAL_MILLIS.name()), error.getMessage());
         assertTrue(error.getMessage().contains(ConfigKey.POLL_INTERVAL_MILLIS.name()), error.getMessage());
+    }
+
+    @Test
+    void aReadLimitBeyondWhatGetRecordsAllowsIsRefusedNamingTheKey() {
+        JobConfig config = new JobConfig(Map.of()).with(ConfigKey.GET_RECORDS_LIMIT, "20000");
+
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> ReadPacing.from(config));
+
+        assertTrue(error.getMessage().contains(ConfigKey.GET_RECORDS_LIMIT.name()), error.getMessage());
+        assertTrue(error.getMessage().contains("10000"), error.getMessage());
     }
 
     @Test
@@ -245,8 +359,15 @@ class PacedShardReaderTest {
         private final Map<String, Integer> sequence = new HashMap<>();
         private final Map<String, Integer> calls = new HashMap<>();
         private final Map<String, StartingPosition> lastPosition = new HashMap<>();
+        private final Map<String, List<StartingPosition>> positions = new HashMap<>();
         private final Set<String> closed = new HashSet<>();
+        private final Map<String, Deque<RuntimeException>> failures = new HashMap<>();
         int recordsPerRead = Integer.MAX_VALUE;
+
+        /** The next reads of the shard fail with these, one each, before reads succeed again. */
+        void failNext(String shard, RuntimeException... errors) {
+            failures.computeIfAbsent(shard, s -> new ArrayDeque<>()).addAll(List.of(errors));
+        }
 
         void put(String shard, String... data) {
             for (String d : data) {
@@ -268,6 +389,10 @@ class PacedShardReaderTest {
             return lastPosition.get(shard);
         }
 
+        List<StartingPosition> positionsRead(String shard) {
+            return positions.getOrDefault(shard, List.of());
+        }
+
         @Override
         public List<Shard> listShards(String streamArn, String lastSeenShardId) {
             throw new UnsupportedOperationException("the reader does not list shards");
@@ -277,6 +402,11 @@ class PacedShardReaderTest {
         public GetRecordsResponse getRecords(String streamArn, String shardId, StartingPosition position) {
             calls.merge(shardId, 1, Integer::sum);
             lastPosition.put(shardId, position);
+            positions.computeIfAbsent(shardId, s -> new ArrayList<>()).add(position);
+            RuntimeException failure = failures.getOrDefault(shardId, new ArrayDeque<>()).poll();
+            if (failure != null) {
+                throw failure;
+            }
             Deque<Record> queue = pending.getOrDefault(shardId, new ArrayDeque<>());
             List<Record> records = new ArrayList<>();
             while (!queue.isEmpty() && records.size() < recordsPerRead) {
