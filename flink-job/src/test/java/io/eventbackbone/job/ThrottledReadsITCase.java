@@ -27,7 +27,7 @@ class ThrottledReadsITCase {
     @Test
     void twentySecondsOfThrottledGetRecordsRestartTheJobNeverAndEveryEventArrivesOnce(
             LocalEmulators emulators, @InjectClusterClient RestClusterClient<?> cluster) throws Exception {
-        try (KinesisFaultProxy proxy = KinesisFaultProxy.start(emulators.kinesisEndpoint());
+        try (AwsFaultProxy proxy = AwsFaultProxy.start(emulators.kinesisEndpoint());
              StreamingScenario scenario = new StreamingScenario(emulators, 2)
                      .with(ConfigKey.KINESIS_ENDPOINT, proxy.endpoint().toString())) {
             NumberedEvents events = new NumberedEvents("throttled", 200);
@@ -36,7 +36,7 @@ class ThrottledReadsITCase {
             send(scenario, events.rounds(2), sent);
             scenario.awaitStoredEvents(sent.size());
 
-            proxy.throttleGetRecords(true);
+            proxy.throttle("GetRecords");
             long throttleEnds = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             // A read forwarded just before the switch must not meet the records sent next.
             StoreTables.sleep(1_000);
@@ -48,7 +48,7 @@ class ThrottledReadsITCase {
                 StoreTables.sleep(200);
             }
             int storedWhileThrottled = scenario.tables.count(scenario.tables.events);
-            proxy.throttleGetRecords(false);
+            proxy.throttle();
             send(scenario, events.rounds(2), sent);
 
             assertThat(proxy.throttledAnswers()).as("GetRecords answered as throttled").isGreaterThan(4);

@@ -2,6 +2,9 @@ package io.eventbackbone.job.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventbackbone.job.AwsFaultProxy;
 import io.eventbackbone.job.StoreTables;
 import io.eventbackbone.job.config.TimeIndexSettings;
 import io.eventbackbone.local.AwsClients;
@@ -10,6 +13,7 @@ import io.eventbackbone.local.SharedEmulators;
 import io.eventbackbone.store.StoredEvent;
 import io.eventbackbone.store.TimeIndex;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +39,7 @@ class EventsSinkITCase {
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
     static final long T0 = 1_780_000_000_000L;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static List<StoredEvent> events(int count, int aggregates, long spanMillis) {
         Random random = new Random(count);
@@ -60,11 +65,18 @@ class EventsSinkITCase {
     /** Runs the sink over the events; returns the index chunks it wrote. */
     private static List<Map<String, AttributeValue>> write(LocalEmulators emulators, List<StoredEvent> events,
                                                            WriterSettings settings, String[] tables) throws Exception {
+        return write(emulators, emulators.dynamoDbEndpoint(), events, settings, tables);
+    }
+
+    /** The same, with the sink sending to {@code sinkEndpoint} (a proxy in front of the emulator). */
+    private static List<Map<String, AttributeValue>> write(LocalEmulators emulators, java.net.URI sinkEndpoint,
+                                                           List<StoredEvent> events, WriterSettings settings,
+                                                           String[] tables) throws Exception {
         try (DynamoDbClient dynamo = AwsClients.dynamoDb(emulators.dynamoDbEndpoint(), emulators.region())) {
             String name = "es" + UUID.randomUUID().toString().substring(0, 8);
             tables[0] = StoreTables.createEventsTable(dynamo, name + "-events");
             tables[1] = StoreTables.createTimeIndexTable(dynamo, name + "-time-index");
-            AwsSettings aws = new AwsSettings(emulators.region(), emulators.dynamoDbEndpoint().toString(),
+            AwsSettings aws = new AwsSettings(emulators.region(), sinkEndpoint.toString(),
                     AwsClients.DUMMY_KEY, AwsClients.DUMMY_KEY);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(2);
@@ -106,5 +118,41 @@ class EventsSinkITCase {
         assertThat(chunks.size()).isGreaterThan(3_000 * 20 / 2_000);
         assertThat(new HashSet<>(chunks.stream().map(c -> c.get(TimeIndex.TIME_SLICE).n()).collect(Collectors.toList())))
                 .hasSize(4);
+    }
+
+    @Test
+    void writesEachIndexChunkOnlyAfterEveryEventItListsIsStored(LocalEmulators emulators) throws Exception {
+        List<StoredEvent> events = events(3_000, 300, 60_000L);
+        String[] tables = new String[2];
+        try (AwsFaultProxy proxy = AwsFaultProxy.start(emulators.dynamoDbEndpoint())) {
+            // Small buffers: chunks are written at nearly every flush, right behind the events they list.
+            List<Map<String, AttributeValue>> chunks = write(emulators, proxy.endpoint(), events,
+                    new WriterSettings(20, 50, 50, 1_000, 4, WriterSettings.defaultWriteDeadlineMillis()), tables);
+
+            Map<String, Long> eventStored = new HashMap<>();
+            Map<String, Long> chunkSent = new HashMap<>();
+            for (AwsFaultProxy.Exchange x : proxy.exchanges()) {
+                if (!x.operation.equals("BatchWriteItem")) {
+                    continue;
+                }
+                JsonNode requestItems = JSON.readTree(x.requestBody).path("RequestItems");
+                for (JsonNode put : requestItems.path(tables[0])) {
+                    JsonNode item = put.path("PutRequest").path("Item");
+                    eventStored.merge(item.path("aggregateId").path("S").asText() + "/"
+                            + item.path("version").path("N").asText(), x.answered, Math::min);
+                }
+                for (JsonNode put : requestItems.path(tables[1])) {
+                    chunkSent.merge(put.path("PutRequest").path("Item").path("chunk").path("S").asText(), x.sent,
+                            Math::min);
+                }
+            }
+            assertThat(chunks.size()).isGreaterThan(20);
+            for (Map<String, AttributeValue> chunk : chunks) {
+                long sent = chunkSent.get(chunk.get(TimeIndex.CHUNK).s());
+                TimeIndex.readChunk(chunk, (id, type, version, at) -> assertThat(eventStored.get(id + "/" + version))
+                        .as("event %s/%d listed in chunk %s", id, version, chunk.get(TimeIndex.CHUNK).s())
+                        .isNotNull().isLessThan(sent));
+            }
+        }
     }
 }
