@@ -11,6 +11,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -69,10 +70,17 @@ public final class AwsSettings implements Serializable {
         return props;
     }
 
+    /**
+     * The sinks' client. The SDK retries a failed request only twice more: waiting out throttling is the
+     * sinks' own {@link WriteRetry}, which backs off without limit while writes progress, up to its deadline,
+     * and counts what it waits.
+     */
     public DynamoDbAsyncClient dynamoDbAsyncClient(int maxConcurrency) {
         DynamoDbAsyncClientBuilder builder = DynamoDbAsyncClient.builder()
                 .region(Region.of(region))
                 .credentialsProvider(credentials())
+                .overrideConfiguration(c -> c.retryStrategy(
+                        AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(3).build()))
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder()
                         .maxConcurrency(Math.max(maxConcurrency, 1))
                         .connectionTimeout(Duration.ofSeconds(5)));

@@ -1,0 +1,82 @@
+package io.eventbackbone.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventbackbone.event.EventEnvelope;
+import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.local.LocalEmulators;
+import io.eventbackbone.local.SharedEmulators;
+import io.eventbackbone.store.Projection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.client.program.rest.RestClusterClient;
+import org.apache.flink.test.junit5.InjectClusterClient;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** DynamoDB refusing writes for capacity holds the sinks back and never restarts the job. */
+@ExtendWith(SharedEmulators.class)
+class ThrottledWritesITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = MiniClusters.fourSlots();
+
+    @Test
+    void twentySecondsOfThrottledTableWritesRestartTheJobNeverAndEveryEventIsStoredOnce(
+            LocalEmulators emulators, @InjectClusterClient RestClusterClient<?> cluster) throws Exception {
+        try (AwsFaultProxy proxy = AwsFaultProxy.start(emulators.dynamoDbEndpoint());
+             StreamingScenario scenario = new StreamingScenario(emulators, 2)
+                     .with(ConfigKey.DYNAMODB_ENDPOINT, proxy.endpoint().toString())) {
+            Workload workload = new Workload(61, "throttled-writes");
+            List<EventEnvelope> sent = new ArrayList<>(workload.events(150, 600));
+            scenario.start();
+            scenario.send(sent);
+            scenario.awaitStoredEvents(sent.size());
+
+            proxy.throttle("BatchWriteItem", "PutItem");
+            long throttleEnds = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            for (int round = 0; round < 4; round++) {
+                List<EventEnvelope> more = new ArrayList<>();
+                String prefix = "throttled-round" + round;
+                for (EventEnvelope e : new Workload(62 + round, prefix).events(150, 150)) {
+                    e.setAggregateId(e.getAggregateId().replace(prefix + "-", "throttled-writes-"));
+                    more.add(e);
+                }
+                scenario.send(more);
+                sent.addAll(more);
+                StoreTables.sleep(3_000);
+            }
+            while (System.nanoTime() < throttleEnds) {
+                StoreTables.sleep(200);
+            }
+            int storedWhileThrottled = scenario.tables.count(scenario.tables.events);
+            proxy.throttle();
+
+            assertThat(proxy.throttledAnswers()).as("writes answered as throttled").isGreaterThan(10);
+            assertThat(storedWhileThrottled).as("nothing stored while every write was refused").isEqualTo(600);
+            scenario.awaitStoredEvents(sent.size());
+            scenario.await("all projections at their final version", Duration.ofSeconds(90),
+                    () -> scenario.tables.projections().stream().mapToLong(Projection::getVersion).sum() == sent.size());
+            assertThat(scenario.tables.rejections()).isEmpty();
+            EventLogAssertions.assertLogMatches(sent, scenario.tables.storedEvents(), scenario.tables.projections(),
+                    scenario.tables.indexEntries());
+
+            JobRestApi rest = new JobRestApi(cluster.getWebInterfaceURL());
+            String job = rest.runningJobId();
+            assertThat(rest.restarts(job)).as("restarts of the job").isZero();
+            scenario.await("the sinks' per-table throttling metrics", Duration.ofSeconds(30),
+                    () -> metric(rest, job, ".throttledRequests") > 0 && metric(rest, job, ".throttleBackoffMillis") > 0);
+        }
+    }
+
+    private static long metric(JobRestApi rest, String job, String suffix) {
+        try {
+            return rest.sumOfMetrics(job, "decide per aggregate", suffix);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
