@@ -154,6 +154,20 @@ public final class StreamingScenario implements AutoCloseable {
         await(expected + " stored events", Duration.ofSeconds(120), () -> tables.count(tables.events) >= expected);
     }
 
+    /**
+     * Waits until every distinct event sent is stored and every projection is at its final version, then
+     * checks the log against what was sent ({@link EventLogAssertions}) and that nothing was rejected.
+     */
+    public void assertEverySentEventStoredOnce(List<EventEnvelope> sent) {
+        long distinct = sent.stream().map(EventEnvelope::getEventId).distinct().count();
+        awaitStoredEvents((int) distinct);
+        await("all projections at their final version", Duration.ofSeconds(90),
+                () -> tables.projections().stream().mapToLong(io.eventbackbone.store.Projection::getVersion).sum()
+                        == distinct);
+        org.assertj.core.api.Assertions.assertThat(tables.rejections()).isEmpty();
+        EventLogAssertions.assertLogMatches(sent, tables.storedEvents(), tables.projections(), tables.indexEntries());
+    }
+
     /** Cancels the job; the stream and tables stay readable. */
     public void stopJob() {
         if (job != null) {

@@ -6,7 +6,6 @@ import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.job.config.ConfigKey;
 import io.eventbackbone.local.LocalEmulators;
 import io.eventbackbone.local.SharedEmulators;
-import io.eventbackbone.store.Projection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,12 +56,7 @@ class ThrottledWritesITCase {
 
             assertThat(proxy.throttledAnswers()).as("writes answered as throttled").isGreaterThan(10);
             assertThat(storedWhileThrottled).as("nothing stored while every write was refused").isEqualTo(600);
-            scenario.awaitStoredEvents(sent.size());
-            scenario.await("all projections at their final version", Duration.ofSeconds(90),
-                    () -> scenario.tables.projections().stream().mapToLong(Projection::getVersion).sum() == sent.size());
-            assertThat(scenario.tables.rejections()).isEmpty();
-            EventLogAssertions.assertLogMatches(sent, scenario.tables.storedEvents(), scenario.tables.projections(),
-                    scenario.tables.indexEntries());
+            scenario.assertEverySentEventStoredOnce(sent);
 
             JobRestApi rest = new JobRestApi(cluster.getWebInterfaceURL());
             String job = rest.runningJobId();

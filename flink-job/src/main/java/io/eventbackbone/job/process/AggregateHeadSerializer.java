@@ -5,7 +5,6 @@ import java.lang.reflect.Type;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -102,17 +101,7 @@ public final class AggregateHeadSerializer extends CompactSerializer<AggregateHe
         }
 
         Snapshot(int format) {
-            super(format);
-        }
-
-        @Override
-        protected int currentFormat() {
-            return CURRENT_FORMAT;
-        }
-
-        @Override
-        protected TypeSerializer<AggregateHead> serializerReading(int format) {
-            return format == CURRENT_FORMAT ? INSTANCE : new AggregateHeadSerializer(format);
+            super(format, CURRENT_FORMAT, f -> f == CURRENT_FORMAT ? INSTANCE : new AggregateHeadSerializer(f));
         }
     }
 

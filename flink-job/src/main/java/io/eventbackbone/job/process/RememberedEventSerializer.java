@@ -5,7 +5,6 @@ import java.lang.reflect.Type;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -70,17 +69,7 @@ public final class RememberedEventSerializer extends CompactSerializer<Remembere
         }
 
         Snapshot(int format) {
-            super(format);
-        }
-
-        @Override
-        protected int currentFormat() {
-            return CURRENT_FORMAT;
-        }
-
-        @Override
-        protected TypeSerializer<RememberedEvent> serializerReading(int format) {
-            return format == CURRENT_FORMAT ? INSTANCE : new RememberedEventSerializer(format);
+            super(format, CURRENT_FORMAT, f -> f == CURRENT_FORMAT ? INSTANCE : new RememberedEventSerializer(f));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.eventbackbone.job.process;
 
 import java.io.IOException;
+import java.util.function.IntFunction;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -22,17 +23,20 @@ abstract class StateFormatSnapshot<T> implements TypeSerializerSnapshot<T> {
     private static final int UNNUMBERED_SNAPSHOT_VERSION = 3;
     private static final int NUMBERED_SNAPSHOT_VERSION = 4;
 
+    private final int currentFormat;
+    private final IntFunction<TypeSerializer<T>> serializerReading;
     private int format;
 
-    protected StateFormatSnapshot(int format) {
+    /**
+     * @param format the format of the state this snapshot describes
+     * @param currentFormat the format this build writes
+     * @param serializerReading a serializer that reads a given format and writes the current one
+     */
+    protected StateFormatSnapshot(int format, int currentFormat, IntFunction<TypeSerializer<T>> serializerReading) {
         this.format = format;
+        this.currentFormat = currentFormat;
+        this.serializerReading = serializerReading;
     }
-
-    /** The format this build writes. */
-    protected abstract int currentFormat();
-
-    /** A serializer that reads {@code format} and writes the current one. */
-    protected abstract TypeSerializer<T> serializerReading(int format);
 
     int format() {
         return format;
@@ -64,7 +68,7 @@ abstract class StateFormatSnapshot<T> implements TypeSerializerSnapshot<T> {
 
     @Override
     public TypeSerializer<T> restoreSerializer() {
-        return serializerReading(format);
+        return serializerReading.apply(format);
     }
 
     @Override
@@ -73,11 +77,11 @@ abstract class StateFormatSnapshot<T> implements TypeSerializerSnapshot<T> {
             return TypeSerializerSchemaCompatibility.incompatible();
         }
         int oldFormat = ((StateFormatSnapshot<T>) old).format;
-        if (oldFormat == currentFormat()) {
+        if (oldFormat == currentFormat) {
             return TypeSerializerSchemaCompatibility.compatibleAsIs();
         }
         // A format from a newer build cannot be read back: refuse rather than misread.
-        return oldFormat < currentFormat() ? TypeSerializerSchemaCompatibility.compatibleAfterMigration()
+        return oldFormat < currentFormat ? TypeSerializerSchemaCompatibility.compatibleAfterMigration()
                 : TypeSerializerSchemaCompatibility.incompatible();
     }
 }
