@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every benchmark (figures 1-5), prints one table and writes benchmarks/target/results.json.
+# Runs every benchmark (figures 1-5 and 7), prints one table and writes benchmarks/target/results.json.
 #   ./benchmarks/run.sh                  the full run (about 10 minutes on 2 cores)
 #   ./benchmarks/run.sh --smoke          tiny sizes: checks the wiring in about 2 minutes
 #   ./benchmarks/run.sh --figures 1,4    only some figures

@@ -26,7 +26,7 @@ public final class BenchmarkMain {
 
     public static void main(String[] args) throws Exception {
         Scale chosenScale = Scale.full();
-        Set<String> figures = new LinkedHashSet<>(Set.of("1", "2", "3", "4", "5"));
+        Set<String> figures = new LinkedHashSet<>(Set.of("1", "2", "3", "4", "5", "7"));
         Path outDir = Paths.get("benchmarks", "target");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -67,7 +67,7 @@ public final class BenchmarkMain {
             figure("1", "job cost (MiniCluster, no I/O)", results, () -> JobCostBenchmark.run(scale, results, out));
         }
         LocalEmulators emulators = null;
-        if (figures.contains("2") || figures.contains("3") || figures.contains("4") || figures.contains("5")) {
+        if (figures.stream().anyMatch(f -> !f.equals("1"))) {
             emulators = LocalEmulators.start();
             System.out.println("emulators: " + emulators);
         }
@@ -86,6 +86,10 @@ public final class BenchmarkMain {
             }
             if (figures.contains("5")) {
                 figure("5", "ingest handler", results, () -> IngestBenchmark.run(scale, local, results, out));
+            }
+            if (figures.contains("7")) {
+                figure("7", "catching up a backlog over a resharded stream", results,
+                        () -> ReshardCatchUpBenchmark.run(scale, local, results));
             }
         } finally {
             if (emulators != null) {
