@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -72,7 +73,7 @@ final class LocalCommands {
             JobConfig config = LocalStack.jobConfig(settings);
             switch (args[0]) {
                 case "replay":
-                    return replay(args, config, out);
+                    return replay(args, config, settings, out);
                 case "events":
                     return events(one(args), config, settings, out);
                 case "state":
@@ -142,8 +143,12 @@ final class LocalCommands {
         }
     }
 
-    private static int replay(String[] args, JobConfig config, PrintStream out) throws Exception {
-        JobConfig replay = config.with(ConfigKey.MODE, "replay");
+    private static int replay(String[] args, JobConfig config, LocalStackSettings settings, PrintStream out)
+            throws Exception {
+        JobConfig replay;
+        try (KinesisClient kinesis = AwsClients.kinesis(settings.kinesis(), settings.region)) {
+            replay = LocalResources.withStreamArns(kinesis, config).with(ConfigKey.MODE, "replay");
+        }
         for (int i = 1; i < args.length; i++) {
             if (args[i].equals("--overwrite")) {
                 replay = replay.with(ConfigKey.REPLAY_OVERWRITE, "true");

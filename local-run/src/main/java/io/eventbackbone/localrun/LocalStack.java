@@ -96,6 +96,7 @@ public final class LocalStack implements AutoCloseable {
         if (!created.isEmpty()) {
             out.println("created " + String.join(", ", created));
         }
+        config = LocalResources.withStreamArns(kinesis, config);
 
         job = LocalStreamingJob.start(config, data, settings.flinkUiPort, kinesisSavedAt, out);
 

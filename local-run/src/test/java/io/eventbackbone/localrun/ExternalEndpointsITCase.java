@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
+import io.eventbackbone.local.LocalStreams;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -35,6 +37,29 @@ class ExternalEndpointsITCase {
 
                 assertThat(under.awaitHealth("health once the job runs", h -> h.statusCode() == 200).statusCode())
                         .isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void readsAndWritesTheStreamsOfAnEndpointThatFilesThemUnderAnotherAccount(@TempDir Path data) throws Exception {
+        try (LocalEmulators external = LocalEmulators.options().accountId("123456789012").start();
+             DynamoDbClient dynamo = AwsClients.dynamoDb(external.dynamoDbEndpoint(), external.region());
+             KinesisClient kinesis = AwsClients.kinesis(external.kinesisEndpoint(), external.region())) {
+            StackInThisJvm under = new StackInThisJvm(external, data);
+
+            try (LocalStack stack = LocalStack.start(under.settings)) {
+                assertThat(LocalStreams.streamArn(kinesis, "event-backbone-events"))
+                        .isEqualTo("arn:aws:kinesis:us-east-1:123456789012:stream/event-backbone-events");
+                under.awaitHealth("health once the job runs", h -> h.statusCode() == 200);
+
+                assertThat(under.post("["
+                        + "{\"aggregateId\":\"other-acct\",\"aggregateType\":\"account\",\"type\":\"Opened\",\"data\":{}},"
+                        + "{\"aggregateId\":\"other-acct\",\"aggregateType\":\"account\",\"type\":\"Deposited\",\"data\":{\"amount\":7}}]")
+                        .statusCode()).isEqualTo(202);
+
+                RunLocalScript.awaitTrue("the two events stored", Duration.ofSeconds(60),
+                        () -> dynamo.scan(b -> b.tableName("event-backbone-events").consistentRead(true)).count() == 2);
             }
         }
     }

@@ -39,8 +39,8 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 public final class LocalEmulators implements AutoCloseable {
 
     public static final String REGION = "us-east-1";
-    /** Account kinesis-mock files streams under when a request is not signed with an account id. */
-    public static final String ACCOUNT_ID = "000000000000";
+    /** Account kinesis-mock files streams under unless {@link Options#accountId} names another. */
+    private static final String DEFAULT_ACCOUNT_ID = "000000000000";
 
     public static final String EMULATORS_DIR_PROPERTY = "eventbackbone.emulators.dir";
     public static final String EMULATORS_DIR_ENV = "EVENTBACKBONE_EMULATORS_DIR";
@@ -80,6 +80,7 @@ public final class LocalEmulators implements AutoCloseable {
     private final int kinesisPort;
     private final int kinesisTlsPort;
     private final int dynamoPort;
+    private final String accountId;
     /** Null when the emulators keep their data in memory. */
     private final Path dataDir;
     private final KinesisDataFile kinesisData;
@@ -91,12 +92,13 @@ public final class LocalEmulators implements AutoCloseable {
     private boolean closed;
 
     private LocalEmulators(Path emulatorsDir, Path logDir, int kinesisPort, int kinesisTlsPort, int dynamoPort,
-                           Path dataDir) {
+                           String accountId, Path dataDir) {
         this.emulatorsDir = emulatorsDir;
         this.logDir = logDir;
         this.kinesisPort = kinesisPort;
         this.kinesisTlsPort = kinesisTlsPort;
         this.dynamoPort = dynamoPort;
+        this.accountId = accountId;
         this.dataDir = dataDir;
         this.kinesisData = dataDir == null ? null : new KinesisDataFile(dataDir.resolve("kinesis"));
         this.shutdownHook = new Thread(this::stopProcesses, "local-emulators-shutdown");
@@ -115,7 +117,7 @@ public final class LocalEmulators implements AutoCloseable {
         return options().kinesisPort(kinesisPort).dynamoDbPort(dynamoPort).start();
     }
 
-    /** Ports and where the data lives, for {@link Options#start()}. */
+    /** Ports, account and where the data lives, for {@link Options#start()}. */
     public static Options options() {
         return new Options();
     }
@@ -131,7 +133,7 @@ public final class LocalEmulators implements AutoCloseable {
                         options.kinesisPort == 0 ? freePort() : options.kinesisPort,
                         freePort(),
                         options.dynamoDbPort == 0 ? freePort() : options.dynamoDbPort,
-                        options.dataDirectory));
+                        options.accountId, options.dataDirectory));
             } catch (EmulatorStartException e) {
                 if (!e.exitedEarly || attempt >= attempts) {
                     throw e;
@@ -166,6 +168,11 @@ public final class LocalEmulators implements AutoCloseable {
 
     public String region() {
         return REGION;
+    }
+
+    /** The account kinesis-mock files streams under, as their ARNs show it. */
+    public String accountId() {
+        return accountId;
     }
 
     /** True when the emulators keep their data in a folder across restarts. */
@@ -314,7 +321,7 @@ public final class LocalEmulators implements AutoCloseable {
         env.put("SHARD_LIMIT", "1000");
         env.put("ON_DEMAND_STREAM_COUNT_LIMIT", "100");
         env.put("AWS_REGION", REGION);
-        env.put("AWS_ACCOUNT_ID", ACCOUNT_ID);
+        env.put("AWS_ACCOUNT_ID", accountId);
         if (isPersistent()) {
             env.put("SHOULD_PERSIST_DATA", "true");
             env.put("LOAD_DATA_IF_EXISTS", "true");
@@ -585,10 +592,11 @@ public final class LocalEmulators implements AutoCloseable {
         Thread.currentThread().join();
     }
 
-    /** Ports and data folder of emulators to start. */
+    /** Ports, account and data folder of emulators to start. */
     public static final class Options {
         private int kinesisPort;
         private int dynamoDbPort;
+        private String accountId = DEFAULT_ACCOUNT_ID;
         private Path dataDirectory;
 
         private Options() {
@@ -603,6 +611,15 @@ public final class LocalEmulators implements AutoCloseable {
         /** Port of dynalite; 0 (the default) picks a free one. */
         public Options dynamoDbPort(int port) {
             this.dynamoDbPort = port;
+            return this;
+        }
+
+        /** The account kinesis-mock files streams under (its {@code AWS_ACCOUNT_ID}); twelve digits. */
+        public Options accountId(String accountId) {
+            if (accountId == null || !accountId.matches("[0-9]{12}")) {
+                throw new IllegalArgumentException("accountId must be twelve digits, not '" + accountId + "'");
+            }
+            this.accountId = accountId;
             return this;
         }
 

@@ -87,6 +87,18 @@ class PersistentEmulatorsITCase {
         assertThat(shared.kinesisDataSavedAt()).isEmpty();
     }
 
+    @Test
+    void streams_are_filed_under_the_account_the_emulator_is_started_with() {
+        try (LocalEmulators other = LocalEmulators.options().accountId("123456789012").start();
+                KinesisClient kinesis = AwsClients.kinesis(other.kinesisEndpoint(), other.region())) {
+            String arn = LocalStreams.createStream(kinesis, "elsewhere", 1);
+
+            assertThat(other.accountId()).isEqualTo("123456789012");
+            assertThat(arn).isEqualTo("arn:aws:kinesis:us-east-1:123456789012:stream/elsewhere");
+            assertThat(LocalStreams.streamArn(kinesis, "elsewhere")).isEqualTo(arn);
+        }
+    }
+
     private static List<String> sequenceNumbers(KinesisClient kinesis) {
         return LocalStreams.readAll(kinesis, "kept").stream()
                 .map(r -> r.record().sequenceNumber()).collect(Collectors.toList());
