@@ -11,6 +11,7 @@ import io.eventbackbone.local.LocalEmulators;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -103,7 +104,7 @@ public final class LocalStack implements AutoCloseable {
         IngestSettings ingestSettings = IngestSettings.of(
                         LocalResources.streamName(config.require(ConfigKey.EVENTS_STREAM_ARN)), settings.region)
                 .withEndpoint(settings.kinesis());
-        ingest = LocalIngestServer.start(ingestSettings, settings.ingestPort, this::ready);
+        ingest = LocalIngestServer.start(ingestSettings, settings.ingestPort, this::notReadyBecause);
     }
 
     /** Where the repository is: run-local.sh says; otherwise the working directory or a parent. */
@@ -112,13 +113,26 @@ public final class LocalStack implements AutoCloseable {
         return root != null ? Path.of(root) : Path.of("").toAbsolutePath();
     }
 
-    /** Healthy once the job runs and every stream and table exists. */
-    boolean ready() {
+    /**
+     * Empty once every stream and table exists and the job runs without having failed within the last
+     * minute; otherwise why not, for {@code GET /health}.
+     */
+    Optional<String> notReadyBecause() {
+        List<String> reasons = new ArrayList<>();
         try {
-            return job.isRunning() && resources.allActive();
+            List<String> missing = resources.notActive();
+            if (!missing.isEmpty()) {
+                reasons.add("missing or not active: " + String.join(", ", missing));
+            }
         } catch (RuntimeException e) {
-            return false;
+            reasons.add("the streams and tables cannot be described: " + e.getMessage());
         }
+        job.notHealthyBecause().ifPresent(reasons::add);
+        return reasons.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", reasons));
+    }
+
+    boolean ready() {
+        return notReadyBecause().isEmpty();
     }
 
     /** The data folder, and from which checkpoint the job resumed (or why it started without state). */
@@ -135,6 +149,7 @@ public final class LocalStack implements AutoCloseable {
         out.println("  Kinesis      " + settings.kinesis());
         out.println("  DynamoDB     " + settings.dynamoDb());
         out.println("  data         " + dataLine());
+        notReadyBecause().ifPresent(why -> out.println("  not ready:   " + why));
         out.println();
         out.println("Send an event:");
         out.println("  curl -s -X POST " + api + "/events -H 'Content-Type: application/json' \\");

@@ -41,6 +41,8 @@ import org.apache.flink.util.SerializedThrowable;
  */
 final class LocalStreamingJob implements AutoCloseable {
     static final String JOB_NAME = "event-store";
+    /** A job that failed more recently than this is not healthy, even when it runs again. */
+    static final Duration RECENT_FAILURE = Duration.ofMinutes(1);
     private static final Duration RESTORE_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
@@ -192,14 +194,31 @@ final class LocalStreamingJob implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** True while the job runs with every task up. */
-    boolean isRunning() {
+    /** Empty while the job runs with every task up and has not failed within {@link #RECENT_FAILURE}. */
+    Optional<String> notHealthyBecause() {
+        AccessExecutionGraph graph;
         try {
-            AccessExecutionGraph graph = graph();
-            return graph.getState() == JobStatus.RUNNING && tasksRunning(graph) == tasks(graph);
+            graph = graph();
         } catch (Exception e) {
-            return false;
+            return Optional.of("the streaming job's status is unknown: " + e.getMessage());
         }
+        Optional<ErrorInfo> failure = latestFailure(graph);
+        String last = failure.map(f -> "; last failure " + secondsAgo(f) + " s ago: " + describe(f)).orElse("");
+        if (graph.getState() != JobStatus.RUNNING) {
+            return Optional.of("the streaming job is " + graph.getState() + last);
+        }
+        int running = tasksRunning(graph);
+        int tasks = tasks(graph);
+        if (running < tasks) {
+            return Optional.of("the streaming job is " + (failure.isPresent() ? "restarting" : "starting") + ": "
+                    + running + " of " + tasks + " tasks are running" + last);
+        }
+        if (failure.isPresent()
+                && failure.get().getTimestamp() > System.currentTimeMillis() - RECENT_FAILURE.toMillis()) {
+            return Optional.of("the streaming job restarted within the last " + RECENT_FAILURE.toSeconds() + " s"
+                    + last);
+        }
+        return Optional.empty();
     }
 
     private AccessExecutionGraph graph() throws Exception {
@@ -241,6 +260,10 @@ final class LocalStreamingJob implements AutoCloseable {
             return b;
         }
         return b != null && b.getTimestamp() > a.getTimestamp() ? b : a;
+    }
+
+    private static long secondsAgo(ErrorInfo failure) {
+        return Math.max(0, (System.currentTimeMillis() - failure.getTimestamp()) / 1000);
     }
 
     /**
