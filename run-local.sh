@@ -4,6 +4,8 @@
 # http://localhost:${FLINK_UI_PORT:-8081}. With arguments, runs a command against a running stack:
 #   ./run-local.sh replay --from <instant> --to <instant> [...]
 #   ./run-local.sh events <aggregateId> | state <aggregateId> | rejections <aggregateId>
+# The emulators' data and the job's checkpoints stay in ${LOCAL_DATA_DIR:-.local-data} across restarts;
+#   ./run-local.sh reset [--yes]   deletes them (asks first unless --yes).
 set -euo pipefail
 root="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=scripts/build-when-changed.sh

@@ -130,7 +130,7 @@ final class EndToEndBenchmark {
                 proxy.timeIndex(tables.timeIndex);
                 // The job reads the stream through a counter too: how often its source calls kinesis-mock.
                 kinesisProxy = kinesisCounter;
-                JobClient job = startJob(stream, tables, proxy);
+                JobClient job = startJob(stream, LocalStreams.streamArn(kinesis, stream), tables, proxy);
                 IngestSettings ingestSettings = IngestSettings.of(stream, emulators.region())
                         .withEndpoint(emulators.kinesisEndpoint());
                 KinesisClient ingestKinesis = KinesisClients.create(ingestSettings);
@@ -277,7 +277,8 @@ final class EndToEndBenchmark {
         return rate;
     }
 
-    private JobClient startJob(String stream, BenchTables tables, CountingAwsProxy proxy) throws Exception {
+    private JobClient startJob(String stream, String streamArn, BenchTables tables, CountingAwsProxy proxy)
+            throws Exception {
         // run-local's own property file, pointed at this run's emulators, stream and tables.
         JobConfig config = tables.names(JobConfig.fromGroups(ApplicationProperties.load(new String[0]))
                 .with(ConfigKey.AWS_REGION, emulators.region())
@@ -285,7 +286,7 @@ final class EndToEndBenchmark {
                 .with(ConfigKey.DYNAMODB_ENDPOINT, proxy.endpoint().toString())
                 .with(ConfigKey.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
                 .with(ConfigKey.AWS_SECRET_KEY, AwsClients.DUMMY_KEY)
-                .with(ConfigKey.EVENTS_STREAM_ARN, LocalStreams.streamArn(emulators.region(), stream)));
+                .with(ConfigKey.EVENTS_STREAM_ARN, streamArn));
         checkpointMillis = config.getLong(ConfigKey.CHECKPOINT_INTERVAL_MILLIS, 100, 3_600_000);
         ObjectNode jobConfig = details.putObject("jobConfig");
         config.asMap().forEach(jobConfig::put);

@@ -96,7 +96,7 @@ final class ReplayBenchmark {
             String playback = name + "-playback";
             LocalStreams.createStream(kinesis, playback, 2);
             JobConfig replay = config.with(ConfigKey.MODE, "replay")
-                    .with(ConfigKey.PLAYBACK_STREAM_ARN, LocalStreams.streamArn(emulators.region(), playback));
+                    .with(ConfigKey.PLAYBACK_STREAM_ARN, LocalStreams.streamArn(kinesis, playback));
             long minute = 60_000L;
             ReplaySummary aligned = replayWindow(replay, emulators, tables, shards, t0 + 50 * minute,
                     t0 + 51 * minute, details.putObject("windowOnBucketBoundaries"));

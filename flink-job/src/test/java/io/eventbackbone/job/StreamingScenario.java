@@ -58,7 +58,7 @@ public final class StreamingScenario implements AutoCloseable {
                 .with(ConfigKey.DYNAMODB_ENDPOINT, emulators.dynamoDbEndpoint().toString())
                 .with(ConfigKey.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
                 .with(ConfigKey.AWS_SECRET_KEY, AwsClients.DUMMY_KEY)
-                .with(ConfigKey.EVENTS_STREAM_ARN, LocalStreams.streamArn(emulators.region(), stream))
+                .with(ConfigKey.EVENTS_STREAM_ARN, LocalStreams.streamArn(kinesis, stream))
                 .with(ConfigKey.SHARD_DISCOVERY_MILLIS, "200")
                 .with(ConfigKey.EVENTS_TABLE, tables.events)
                 .with(ConfigKey.TIME_INDEX_TABLE, tables.timeIndex)

@@ -14,6 +14,8 @@ public enum ProblemType {
     METHOD_NOT_ALLOWED("method-not-allowed", 405, "The resource does not support this method"),
     STREAM_THROTTLED("stream-throttled", 503, "The events stream is busy", 1),
     STREAM_UNAVAILABLE("stream-unavailable", 503, "The events stream is unavailable", 5),
+    /** Only {@code GET /health} of the local server answers it. */
+    NOT_READY("not-ready", 503, "The service is not ready", 1),
     INTERNAL_ERROR("internal-error", 500, "Internal error");
 
     public static final String BASE_URI = "https://eventbackbone.io/problems/";

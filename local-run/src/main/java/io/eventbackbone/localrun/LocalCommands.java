@@ -15,18 +15,24 @@ import io.eventbackbone.store.ProjectionsTable;
 import io.eventbackbone.store.Rejection;
 import io.eventbackbone.store.RejectionsTable;
 import io.eventbackbone.store.StoredEventJson;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
-/** The commands that work against a running local stack: replay, and a look at what happened. */
+/** The commands that work against a running local stack (replay, a look at what happened), and reset. */
 final class LocalCommands {
     static final String USAGE = String.join("\n",
             "usage: ./run-local.sh                     start the local stack (foreground; Ctrl-C stops it)",
@@ -35,7 +41,8 @@ final class LocalCommands {
             "                 [--projection-table <name>] [--overwrite] [--run-id <id>]",
             "       ./run-local.sh events <aggregateId>     the stored events of an aggregate, oldest first",
             "       ./run-local.sh state <aggregateId>      the projection (latest state) of an aggregate",
-            "       ./run-local.sh rejections <aggregateId> what was refused for an aggregate");
+            "       ./run-local.sh rejections <aggregateId> what was refused for an aggregate",
+            "       ./run-local.sh reset [--yes]            delete the local data (asks first unless --yes)");
 
     private static final Map<String, ConfigKey> REPLAY_OPTIONS = new LinkedHashMap<>();
 
@@ -55,15 +62,18 @@ final class LocalCommands {
 
     /** Runs one command; returns the process exit code. */
     static int run(String[] args, LocalStackSettings settings) {
-        return run(args, settings, System.out, System.err);
+        return run(args, settings, System.in, System.out, System.err);
     }
 
-    static int run(String[] args, LocalStackSettings settings, PrintStream out, PrintStream err) {
+    static int run(String[] args, LocalStackSettings settings, InputStream in, PrintStream out, PrintStream err) {
+        if (args[0].equals("reset")) {
+            return reset(args, settings.dataDirectory, in, out, err);
+        }
         try {
             JobConfig config = LocalStack.jobConfig(settings);
             switch (args[0]) {
                 case "replay":
-                    return replay(args, config, out);
+                    return replay(args, config, settings, out);
                 case "events":
                     return events(one(args), config, settings, out);
                 case "state":
@@ -92,8 +102,53 @@ final class LocalCommands {
         return args[1];
     }
 
-    private static int replay(String[] args, JobConfig config, PrintStream out) throws Exception {
-        JobConfig replay = config.with(ConfigKey.MODE, "replay");
+    /**
+     * Deletes the data folder after asking on {@code in} (y/N), or at once with {@code --yes}; refuses while a
+     * stack runs on it.
+     */
+    static int reset(String[] args, Path folder, InputStream in, PrintStream out, PrintStream err) {
+        boolean yes = false;
+        for (int i = 1; i < args.length; i++) {
+            if (!args[i].equals("--yes")) {
+                err.println("run-local: unknown reset option '" + args[i] + "'");
+                err.println(USAGE);
+                return 2;
+            }
+            yes = true;
+        }
+        try {
+            if (!java.nio.file.Files.exists(folder)) {
+                out.println("nothing to delete: " + folder + " does not exist");
+                return 0;
+            }
+            if (!yes) {
+                out.print("Delete " + folder + ", with every event, stream record and checkpoint of the local"
+                        + " stack? [y/N] ");
+                out.flush();
+                String answer = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
+                if (answer == null || !(answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"))) {
+                    out.println("nothing deleted");
+                    return 1;
+                }
+            }
+            LocalDataFolder.reset(folder);
+            out.println("deleted " + folder);
+            return 0;
+        } catch (IllegalStateException e) {
+            err.println("run-local: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            err.println("run-local: reset failed: " + e);
+            return 1;
+        }
+    }
+
+    private static int replay(String[] args, JobConfig config, LocalStackSettings settings, PrintStream out)
+            throws Exception {
+        JobConfig replay;
+        try (KinesisClient kinesis = AwsClients.kinesis(settings.kinesis(), settings.region)) {
+            replay = LocalResources.withStreamArns(kinesis, config).with(ConfigKey.MODE, "replay");
+        }
         for (int i = 1; i < args.length; i++) {
             if (args[i].equals("--overwrite")) {
                 replay = replay.with(ConfigKey.REPLAY_OVERWRITE, "true");

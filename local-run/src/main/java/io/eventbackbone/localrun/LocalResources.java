@@ -26,7 +26,12 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 final class LocalResources {
     /** The stack name the local resources are named after, as the template names them on AWS. */
     static final String LOCAL_STACK_NAME = "event-backbone";
-    static final String LOCAL_ACCOUNT = "000000000000";
+    /**
+     * The account the template is bound to for names only: the names of streams and tables do not depend on
+     * it. Stream ARNs are read from the endpoint instead ({@link #withStreamArns}), whatever account it files
+     * streams under.
+     */
+    private static final String NAMING_ACCOUNT = "000000000000";
     /** Shards of an on-demand stream locally, where the emulator needs a number. */
     static final int ON_DEMAND_SHARDS_LOCALLY = 4;
 
@@ -65,7 +70,7 @@ final class LocalResources {
 
     /** The template's stack as the local resources are named after it. */
     static TemplateBindings localStack(String region) {
-        return TemplateBindings.stack(LOCAL_STACK_NAME, region, LOCAL_ACCOUNT);
+        return TemplateBindings.stack(LOCAL_STACK_NAME, region, NAMING_ACCOUNT);
     }
 
     /** The local name of one of the template's tables, as the stack names it on AWS. */
@@ -81,6 +86,20 @@ final class LocalResources {
             throw new IllegalArgumentException("not a Kinesis stream ARN: " + arn);
         }
         return arn.substring(slash + "stream/".length());
+    }
+
+    /**
+     * The configuration with the ARNs of its events and playback streams as the endpoint reports them: the
+     * property file names the streams, but their account is the endpoint's.
+     */
+    static JobConfig withStreamArns(KinesisClient kinesis, JobConfig config) {
+        JobConfig resolved = config;
+        for (ConfigKey key : List.of(ConfigKey.EVENTS_STREAM_ARN, ConfigKey.PLAYBACK_STREAM_ARN)) {
+            if (config.has(key)) {
+                resolved = resolved.with(key, LocalStreams.streamArn(kinesis, streamName(config.require(key))));
+            }
+        }
+        return resolved;
     }
 
     /** Creates what is missing and waits until everything is active; returns the names created. */
@@ -109,26 +128,32 @@ final class LocalResources {
     }
 
     boolean allActive() {
+        return notActive().isEmpty();
+    }
+
+    /** The streams and tables of the template that are missing or not ACTIVE. */
+    List<String> notActive() {
+        List<String> missing = new java.util.ArrayList<>();
         for (CreateTableRequest table : tables) {
             try {
                 if (dynamo.describeTable(b -> b.tableName(table.tableName())).table().tableStatus() != TableStatus.ACTIVE) {
-                    return false;
+                    missing.add(table.tableName());
                 }
             } catch (ResourceNotFoundException e) {
-                return false;
+                missing.add(table.tableName());
             }
         }
         for (String stream : streams.keySet()) {
             try {
                 if (kinesis.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().streamStatus()
                         != StreamStatus.ACTIVE) {
-                    return false;
+                    missing.add(stream);
                 }
             } catch (software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException e) {
-                return false;
+                missing.add(stream);
             }
         }
-        return true;
+        return missing;
     }
 
     private boolean tableExists(String name) {

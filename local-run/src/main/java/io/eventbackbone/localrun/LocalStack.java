@@ -1,32 +1,28 @@
 package io.eventbackbone.localrun;
 
 import io.eventbackbone.cloudformation.CloudFormationTemplate;
-import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.ingest.IngestSettings;
 import io.eventbackbone.ingest.local.LocalIngestServer;
-import io.eventbackbone.job.EventStoreJob;
 import io.eventbackbone.job.config.ApplicationProperties;
 import io.eventbackbone.job.config.ConfigKey;
 import io.eventbackbone.job.config.JobConfig;
-import io.eventbackbone.job.sink.StoreSinks;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
+import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.UnaryOperator;
-import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
  * The whole product on one machine: the emulators (unless endpoints are given), the streams and tables,
  * the ingest API served by the real handler, and the streaming job on an embedded MiniCluster with the
- * Flink web UI. Runs in the foreground until stopped; stopping ends everything it started.
+ * Flink web UI. Runs in the foreground until stopped; stopping ends everything it started. The emulators'
+ * data and the job's checkpoints live in the data folder, so a restart resumes where the last run stopped.
  */
 public final class LocalStack implements AutoCloseable {
     /** Set by run-local.sh to the repository root, where the CloudFormation template lives. */
@@ -35,15 +31,18 @@ public final class LocalStack implements AutoCloseable {
     static final String TIME_INDEX_TABLE_ID = "TimeIndexTable";
 
     private final LocalStackSettings settings;
+    private final PrintStream out;
+    private LocalDataFolder data;
     private LocalEmulators emulators;
     private KinesisClient kinesis;
     private DynamoDbClient dynamo;
     private LocalIngestServer ingest;
-    private JobClient job;
+    private LocalStreamingJob job;
     private LocalResources resources;
 
-    private LocalStack(LocalStackSettings settings) {
+    private LocalStack(LocalStackSettings settings, PrintStream out) {
         this.settings = settings;
+        this.out = out;
     }
 
     /**
@@ -63,7 +62,11 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public static LocalStack start(LocalStackSettings settings) throws Exception {
-        LocalStack stack = new LocalStack(settings);
+        return start(settings, System.out);
+    }
+
+    static LocalStack start(LocalStackSettings settings, PrintStream out) throws Exception {
+        LocalStack stack = new LocalStack(settings, out);
         try {
             stack.startAll();
             return stack;
@@ -74,9 +77,16 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startAll() throws Exception {
+        data = LocalDataFolder.lock(settings.dataDirectory);
+        // When the stack starts the emulators itself, it keeps their data; null: someone else's endpoints.
+        Optional<Instant> kinesisSavedAt = null;
         if (!settings.usesExternalServices()) {
-            emulators = LocalEmulators.start(settings.kinesisEndpoint == null ? settings.kinesisPort : 0,
-                    settings.dynamoDbEndpoint == null ? settings.dynamoDbPort : 0);
+            emulators = LocalEmulators.options()
+                    .kinesisPort(settings.kinesisEndpoint == null ? settings.kinesisPort : 0)
+                    .dynamoDbPort(settings.dynamoDbEndpoint == null ? settings.dynamoDbPort : 0)
+                    .persistentIn(data.root())
+                    .start();
+            kinesisSavedAt = emulators.kinesisDataSavedAt();
         }
         JobConfig config = jobConfig(settings);
         kinesis = AwsClients.kinesis(settings.kinesis(), settings.region);
@@ -85,22 +95,16 @@ public final class LocalStack implements AutoCloseable {
                 settings.region);
         List<String> created = resources.ensure();
         if (!created.isEmpty()) {
-            System.out.println("created " + String.join(", ", created));
+            out.println("created " + String.join(", ", created));
         }
+        config = LocalResources.withStreamArns(kinesis, config);
 
-        Configuration flink = new Configuration();
-        flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        flink.set(RestOptions.PORT, settings.flinkUiPort);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
-        EventStoreJob.configureLocalRun(env, config);
-        EventStoreJob.defineStreamingJob(env, config, StoreSinks.dynamoDb(config), DomainLogics.discover(),
-                UnaryOperator.identity());
-        job = env.executeAsync("event-store");
+        job = LocalStreamingJob.start(config, data, settings.flinkUiPort, kinesisSavedAt, out);
 
         IngestSettings ingestSettings = IngestSettings.of(
                         LocalResources.streamName(config.require(ConfigKey.EVENTS_STREAM_ARN)), settings.region)
                 .withEndpoint(settings.kinesis());
-        ingest = LocalIngestServer.start(ingestSettings, settings.ingestPort, this::ready);
+        ingest = LocalIngestServer.start(ingestSettings, settings.ingestPort, this::notReadyBecause);
     }
 
     /** Where the repository is: run-local.sh says; otherwise the working directory or a parent. */
@@ -109,42 +113,64 @@ public final class LocalStack implements AutoCloseable {
         return root != null ? Path.of(root) : Path.of("").toAbsolutePath();
     }
 
-    /** Healthy once the job runs and every stream and table exists. */
-    boolean ready() {
+    /**
+     * Empty once every stream and table exists and the job runs without having failed within the last
+     * minute; otherwise why not, for {@code GET /health}.
+     */
+    Optional<String> notReadyBecause() {
+        List<String> reasons = new ArrayList<>();
         try {
-            return job != null && job.getJobStatus().get() == JobStatus.RUNNING && resources.allActive();
-        } catch (Exception e) {
-            return false;
+            List<String> missing = resources.notActive();
+            if (!missing.isEmpty()) {
+                reasons.add("missing or not active: " + String.join(", ", missing));
+            }
+        } catch (RuntimeException e) {
+            reasons.add("the streams and tables cannot be described: " + e.getMessage());
         }
+        job.notHealthyBecause().ifPresent(reasons::add);
+        return reasons.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", reasons));
+    }
+
+    boolean ready() {
+        return notReadyBecause().isEmpty();
+    }
+
+    /** The data folder, and from which checkpoint the job resumed (or why it started without state). */
+    String dataLine() {
+        return data.root() + " (" + job.startedFrom() + ")";
     }
 
     void printWelcome() {
         String api = "http://localhost:" + settings.ingestPort;
-        System.out.println();
-        System.out.println("Event backbone is running locally.");
-        System.out.println("  ingest API   " + api + "/events   (health: " + api + "/health)");
-        System.out.println("  Flink web UI http://localhost:" + settings.flinkUiPort);
-        System.out.println("  Kinesis      " + settings.kinesis());
-        System.out.println("  DynamoDB     " + settings.dynamoDb());
-        System.out.println();
-        System.out.println("Send an event:");
-        System.out.println("  curl -s -X POST " + api + "/events -H 'Content-Type: application/json' \\");
-        System.out.println("    -d '{\"aggregateId\":\"acct-1\",\"aggregateType\":\"account\",\"type\":\"Opened\",\"data\":{}}'");
-        System.out.println("Then: ./run-local.sh events acct-1   |   ./run-local.sh state acct-1");
-        System.out.println("Stop with Ctrl-C.");
+        out.println();
+        out.println("Event backbone is running locally.");
+        out.println("  ingest API   " + api + "/events   (health: " + api + "/health)");
+        out.println("  Flink web UI http://localhost:" + settings.flinkUiPort);
+        out.println("  Kinesis      " + settings.kinesis());
+        out.println("  DynamoDB     " + settings.dynamoDb());
+        out.println("  data         " + dataLine());
+        notReadyBecause().ifPresent(why -> out.println("  not ready:   " + why));
+        out.println();
+        out.println("Send an event:");
+        out.println("  curl -s -X POST " + api + "/events -H 'Content-Type: application/json' \\");
+        out.println("    -d '{\"aggregateId\":\"acct-1\",\"aggregateType\":\"account\",\"type\":\"Opened\",\"data\":{}}'");
+        out.println("Then: ./run-local.sh events acct-1   |   ./run-local.sh state acct-1");
+        out.println("Stop with Ctrl-C; the data stays in the data folder (./run-local.sh reset deletes it).");
     }
 
+    /**
+     * Stops in the order that keeps the data whole: no new events first, then the job with a savepoint
+     * (which still writes to the tables), then the clients, and the emulators last, which save their data
+     * once no client is connected.
+     */
     @Override
     public void close() {
         if (ingest != null) {
             ingest.close();
         }
         if (job != null) {
-            try {
-                job.cancel().get();
-            } catch (Exception e) {
-                // already ended
-            }
+            job.stop();
+            job.close();
         }
         if (kinesis != null) {
             kinesis.close();
@@ -154,6 +180,9 @@ public final class LocalStack implements AutoCloseable {
         }
         if (emulators != null) {
             emulators.close();
+        }
+        if (data != null) {
+            data.close();
         }
     }
 
@@ -174,6 +203,7 @@ public final class LocalStack implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("stopping the local stack");
             stack.close();
+            System.out.println("stopped; the data is in " + stack.settings.dataDirectory);
             stopped.countDown();
         }, "local-stack-shutdown"));
         long deadline = System.nanoTime() + 120_000_000_000L;

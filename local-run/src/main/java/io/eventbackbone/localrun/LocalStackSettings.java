@@ -1,12 +1,13 @@
 package io.eventbackbone.localrun;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Ports and endpoints of the local stack, from the environment. The AWS SDKs' standard endpoint variables
- * point the stack at services that already run (another emulator, a test account); otherwise it starts
- * its own emulators on the given ports.
+ * Ports, endpoints and data folder of the local stack, from the environment. The AWS SDKs' standard endpoint
+ * variables point the stack at services that already run (another emulator, a test account); otherwise it
+ * starts its own emulators on the given ports, keeping their data in the data folder.
  */
 public final class LocalStackSettings {
     public static final String INGEST_PORT = "INGEST_PORT";
@@ -17,6 +18,9 @@ public final class LocalStackSettings {
     public static final String AWS_ENDPOINT_URL_KINESIS = "AWS_ENDPOINT_URL_KINESIS";
     public static final String AWS_ENDPOINT_URL_DYNAMODB = "AWS_ENDPOINT_URL_DYNAMODB";
     public static final String AWS_REGION = "AWS_REGION";
+    public static final String LOCAL_DATA_DIR = "LOCAL_DATA_DIR";
+    /** The data folder's name at the repository root unless {@value #LOCAL_DATA_DIR} names another. */
+    static final String DEFAULT_DATA_DIR = ".local-data";
 
     final int ingestPort;
     final int flinkUiPort;
@@ -25,6 +29,8 @@ public final class LocalStackSettings {
     final URI kinesisEndpoint;
     final URI dynamoDbEndpoint;
     final String region;
+    /** Where the emulators' data and the job's checkpoints live across restarts. */
+    final Path dataDirectory;
 
     private LocalStackSettings(Map<String, String> env) {
         ingestPort = port(env, INGEST_PORT, 8080);
@@ -34,6 +40,11 @@ public final class LocalStackSettings {
         kinesisEndpoint = endpoint(env, AWS_ENDPOINT_URL_KINESIS);
         dynamoDbEndpoint = endpoint(env, AWS_ENDPOINT_URL_DYNAMODB);
         region = env.getOrDefault(AWS_REGION, "us-east-1");
+        String data = env.get(LOCAL_DATA_DIR);
+        // A relative path is taken from the working directory, as the shell would.
+        dataDirectory = (data == null || data.isBlank()
+                ? LocalStack.repositoryRoot().resolve(DEFAULT_DATA_DIR) : Path.of(data.trim()))
+                .toAbsolutePath().normalize();
     }
 
     public static LocalStackSettings from(Map<String, String> env) {

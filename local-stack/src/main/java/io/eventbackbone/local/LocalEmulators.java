@@ -11,9 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -28,8 +30,8 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
  * The Kinesis emulator (kinesis-mock, npm package kinesis-local) and the DynamoDB emulator (dynalite),
- * run as child {@code node} processes on loopback ports. Both keep their data in memory only, so every
- * start is a clean slate.
+ * run as child {@code node} processes on loopback ports. By default both keep their data in memory only, so
+ * every start is a clean slate; {@link Options#persistentIn} keeps it in a folder across restarts instead.
  *
  * <p>The npm packages live in {@code local-stack/emulators/node_modules}; the local-stack Maven build
  * installs them with {@code npm ci} when they are missing.
@@ -37,8 +39,8 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 public final class LocalEmulators implements AutoCloseable {
 
     public static final String REGION = "us-east-1";
-    /** Account kinesis-mock files streams under when a request is not signed with an account id. */
-    public static final String ACCOUNT_ID = "000000000000";
+    /** Account kinesis-mock files streams under unless {@link Options#accountId} names another. */
+    private static final String DEFAULT_ACCOUNT_ID = "000000000000";
 
     public static final String EMULATORS_DIR_PROPERTY = "eventbackbone.emulators.dir";
     public static final String EMULATORS_DIR_ENV = "EVENTBACKBONE_EMULATORS_DIR";
@@ -52,11 +54,23 @@ public final class LocalEmulators implements AutoCloseable {
     private static final String KINESIS_PACKAGE = "node_modules/kinesis-local";
     private static final String DYNALITE_CLI = "node_modules/dynalite/cli.js";
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
+    // Loading saved streams takes kinesis-mock about 5 s per 20,000 records.
+    private static final Duration PERSISTENT_STARTUP_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(50);
-    // Both emulators keep everything in memory, so a graceful stop saves nothing. An idle kinesis-mock
-    // exits on SIGTERM within ~0.1 s, but one that still has a client's keep-alive connection open waits
-    // for it, so the grace is kept short rather than paying that wait on every close.
+    // In memory, a graceful stop saves nothing. An idle kinesis-mock exits on SIGTERM within ~0.1 s, but one
+    // that still has a client's keep-alive connection open waits for it, so the grace is kept short rather
+    // than paying that wait on every close.
     private static final Duration STOP_GRACE = Duration.ofSeconds(1);
+    // With persistence kinesis-mock writes all its streams when it stops (about 1.3 s for 20,000 records);
+    // a kill before it has finished would cut the file short. It saves only once its clients' connections
+    // are gone (one still open kept it waiting past 60 s), so owners close their clients first.
+    private static final Duration PERSISTENT_STOP_GRACE = Duration.ofSeconds(60);
+    /**
+     * kinesis-mock also rewrites its whole file every interval. That costs CPU in proportion to what the
+     * streams hold (it slowed puts several-fold with 50,000 records), and a stop that meets a periodic write
+     * was seen to leave an empty file or to hang. So it saves when it starts and when it stops only.
+     */
+    private static final String PERSIST_INTERVAL = "3650d";
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(5);
     private static final int FREE_PORT_ATTEMPTS = 3;
     private static final int LOG_TAIL_BYTES = 4000;
@@ -66,56 +80,75 @@ public final class LocalEmulators implements AutoCloseable {
     private final int kinesisPort;
     private final int kinesisTlsPort;
     private final int dynamoPort;
+    private final String accountId;
+    /** Null when the emulators keep their data in memory. */
+    private final Path dataDir;
+    private final KinesisDataFile kinesisData;
     private final Thread shutdownHook;
+    private Optional<Instant> kinesisDataSavedAt = Optional.empty();
 
     private Process kinesis;
     private Process dynamo;
     private boolean closed;
 
-    private LocalEmulators(Path emulatorsDir, Path logDir, int kinesisPort, int kinesisTlsPort, int dynamoPort) {
+    private LocalEmulators(Path emulatorsDir, Path logDir, int kinesisPort, int kinesisTlsPort, int dynamoPort,
+                           String accountId, Path dataDir) {
         this.emulatorsDir = emulatorsDir;
         this.logDir = logDir;
         this.kinesisPort = kinesisPort;
         this.kinesisTlsPort = kinesisTlsPort;
         this.dynamoPort = dynamoPort;
+        this.accountId = accountId;
+        this.dataDir = dataDir;
+        this.kinesisData = dataDir == null ? null : new KinesisDataFile(dataDir.resolve("kinesis"));
         this.shutdownHook = new Thread(this::stopProcesses, "local-emulators-shutdown");
     }
 
-    /** Starts both emulators on free loopback ports and returns once both answer API calls. */
+    /** Starts both emulators in memory on free loopback ports and returns once both answer API calls. */
     public static LocalEmulators start() {
-        Path dir = locateEmulatorsDir();
-        EmulatorStartException last = null;
-        // A port found free can be taken by someone else before node binds it; pick again then.
-        for (int attempt = 1; attempt <= FREE_PORT_ATTEMPTS; attempt++) {
-            try {
-                return start(dir, freePort(), freePort(), freePort());
-            } catch (EmulatorStartException e) {
-                if (!e.exitedEarly) {
-                    throw e;
-                }
-                last = e;
-                LOG.warn("Emulator exited during startup (attempt {} of {}), retrying on new ports",
-                        attempt, FREE_PORT_ATTEMPTS);
-            }
-        }
-        throw last;
+        return options().start();
     }
 
     /**
-     * Starts both emulators on the given loopback ports, for a long-running local stack whose
+     * Starts both emulators in memory on the given loopback ports, for a long-running local stack whose
      * endpoints other programs are configured with. A port of 0 means any free port.
      */
     public static LocalEmulators start(int kinesisPort, int dynamoPort) {
-        return start(locateEmulatorsDir(),
-                kinesisPort == 0 ? freePort() : kinesisPort,
-                freePort(),
-                dynamoPort == 0 ? freePort() : dynamoPort);
+        return options().kinesisPort(kinesisPort).dynamoDbPort(dynamoPort).start();
     }
 
-    private static LocalEmulators start(Path dir, int kinesisPort, int kinesisTlsPort, int dynamoPort) {
-        LocalEmulators emulators = new LocalEmulators(dir, newLogDir(), kinesisPort, kinesisTlsPort, dynamoPort);
-        // Registered before the first process starts, so a JVM exit during startup still cleans up.
-        Runtime.getRuntime().addShutdownHook(emulators.shutdownHook);
+    /** Ports, account and where the data lives, for {@link Options#start()}. */
+    public static Options options() {
+        return new Options();
+    }
+
+    private static LocalEmulators start(Options options) {
+        Path dir = locateEmulatorsDir();
+        // A port found free can be taken by someone else before node binds it; pick again then, unless the
+        // caller named the ports.
+        int attempts = options.kinesisPort == 0 && options.dynamoDbPort == 0 ? FREE_PORT_ATTEMPTS : 1;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return start(new LocalEmulators(dir, newLogDir(),
+                        options.kinesisPort == 0 ? freePort() : options.kinesisPort,
+                        freePort(),
+                        options.dynamoDbPort == 0 ? freePort() : options.dynamoDbPort,
+                        options.accountId, options.dataDirectory));
+            } catch (EmulatorStartException e) {
+                if (!e.exitedEarly || attempt >= attempts) {
+                    throw e;
+                }
+                LOG.warn("Emulator exited during startup (attempt {} of {}), retrying on new ports",
+                        attempt, attempts);
+            }
+        }
+    }
+
+    private static LocalEmulators start(LocalEmulators emulators) {
+        if (!emulators.isPersistent()) {
+            // Registered before the first process starts, so a JVM exit during startup still cleans up.
+            Runtime.getRuntime().addShutdownHook(emulators.shutdownHook);
+        }
         try {
             emulators.launch();
             return emulators;
@@ -135,6 +168,24 @@ public final class LocalEmulators implements AutoCloseable {
 
     public String region() {
         return REGION;
+    }
+
+    /** The account kinesis-mock files streams under, as their ARNs show it. */
+    public String accountId() {
+        return accountId;
+    }
+
+    /** True when the emulators keep their data in a folder across restarts. */
+    public boolean isPersistent() {
+        return dataDir != null;
+    }
+
+    /**
+     * When the Kinesis data this start loaded was saved: normally when kinesis-mock last stopped. Empty when it
+     * started without saved data, or keeps its data in memory.
+     */
+    public Optional<Instant> kinesisDataSavedAt() {
+        return kinesisDataSavedAt;
     }
 
     /** Folder holding the emulators' output ({@code kinesis-mock.log}, {@code dynalite.log}). */
@@ -181,7 +232,7 @@ public final class LocalEmulators implements AutoCloseable {
     @Override
     public String toString() {
         return "LocalEmulators[kinesis=" + kinesisEndpoint() + ", dynamodb=" + dynamoDbEndpoint()
-                + ", logs=" + logDir + "]";
+                + ", logs=" + logDir + (isPersistent() ? ", data=" + dataDir : "") + "]";
     }
 
     /**
@@ -225,6 +276,14 @@ public final class LocalEmulators implements AutoCloseable {
 
     private void launch() {
         long started = System.nanoTime();
+        if (isPersistent()) {
+            try {
+                Files.createDirectories(dataDir.resolve("dynamodb"));
+                kinesisDataSavedAt = kinesisData.prepare();
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not prepare the emulators' data folder " + dataDir, e);
+            }
+        }
         Process k = startKinesis();
         synchronized (this) {
             kinesis = k;
@@ -234,21 +293,23 @@ public final class LocalEmulators implements AutoCloseable {
             dynamo = d;
         }
         // Both boot in parallel; waiting for one after the other costs only the slower start.
-        awaitReady("kinesis-mock", k, logDir.resolve("kinesis-mock.log"), () -> {
+        Duration timeout = isPersistent() ? PERSISTENT_STARTUP_TIMEOUT : STARTUP_TIMEOUT;
+        awaitReady("kinesis-mock", k, logDir.resolve("kinesis-mock.log"), timeout, () -> {
             try (KinesisClient client = AwsClients.kinesisProbe(kinesisEndpoint(), REGION)) {
-                return poll(k, () -> client.listStreams());
+                return poll(k, timeout, () -> client.listStreams());
             }
         });
-        awaitReady("dynalite", d, logDir.resolve("dynalite.log"), () -> {
+        awaitReady("dynalite", d, logDir.resolve("dynalite.log"), timeout, () -> {
             try (DynamoDbClient client = AwsClients.dynamoDbProbe(dynamoDbEndpoint(), REGION)) {
-                return poll(d, () -> client.listTables());
+                return poll(d, timeout, () -> client.listTables());
             }
         });
         LOG.info("Emulators up in {} ms: {}", (System.nanoTime() - started) / 1_000_000, this);
     }
 
     private Process startKinesis() {
-        ProcessBuilder pb = new ProcessBuilder(nodeExecutable(), "--require", exitWithParentScript().toString(), "main.js")
+        Path withParent = isPersistent() ? persistentScript("kinesis-mock", true) : exitWithParentScript();
+        ProcessBuilder pb = new ProcessBuilder(nodeExecutable(), "--require", withParent.toString(), "main.js")
                 // kinesis-mock reads its TLS material (server.json) from the working directory.
                 .directory(emulatorsDir.resolve(KINESIS_PACKAGE).toFile());
         Map<String, String> env = pb.environment();
@@ -260,8 +321,18 @@ public final class LocalEmulators implements AutoCloseable {
         env.put("SHARD_LIMIT", "1000");
         env.put("ON_DEMAND_STREAM_COUNT_LIMIT", "100");
         env.put("AWS_REGION", REGION);
-        env.put("AWS_ACCOUNT_ID", ACCOUNT_ID);
-        env.put("SHOULD_PERSIST_DATA", "false");
+        env.put("AWS_ACCOUNT_ID", accountId);
+        if (isPersistent()) {
+            env.put("SHOULD_PERSIST_DATA", "true");
+            env.put("LOAD_DATA_IF_EXISTS", "true");
+            env.put("PERSIST_PATH", kinesisData.folder().toString());
+            env.put("PERSIST_FILE_NAME", KinesisDataFile.FILE_NAME);
+            env.put("PERSIST_INTERVAL", PERSIST_INTERVAL);
+        } else {
+            env.put("SHOULD_PERSIST_DATA", "false");
+            // It would otherwise load a file a persistent run left in its working directory.
+            env.put("LOAD_DATA_IF_EXISTS", "false");
+        }
         // Streams are usable after 100 ms instead of the default 500 ms, a cost every test pays.
         env.put("CREATE_STREAM_DURATION", "100ms");
         env.put("DELETE_STREAM_DURATION", "100ms");
@@ -270,16 +341,21 @@ public final class LocalEmulators implements AutoCloseable {
     }
 
     private Process startDynamo() {
-        ProcessBuilder pb = new ProcessBuilder(nodeExecutable(),
-                "--require", exitWithParentScript().toString(),
+        Path withParent = isPersistent() ? persistentScript("dynalite", false) : exitWithParentScript();
+        List<String> command = new ArrayList<>(List.of(nodeExecutable(),
+                "--require", withParent.toString(),
                 emulatorsDir.resolve(DYNALITE_CLI).toString(),
                 "--host", "127.0.0.1",
                 "--port", Integer.toString(dynamoPort),
                 // Tables become ACTIVE almost at once instead of after the default 500 ms.
                 "--createTableMs", "50",
                 "--deleteTableMs", "50",
-                "--updateTableMs", "50")
-                .directory(emulatorsDir.toFile());
+                "--updateTableMs", "50"));
+        if (isPersistent()) {
+            // A LevelDB folder: each write is in its log before dynalite answers, so a stop loses nothing.
+            command.addAll(List.of("--path", dataDir.resolve("dynamodb").toString()));
+        }
+        ProcessBuilder pb = new ProcessBuilder(command).directory(emulatorsDir.toFile());
         return launchProcess("dynalite", pb);
     }
 
@@ -300,8 +376,8 @@ public final class LocalEmulators implements AutoCloseable {
     /** Result of polling one emulator until it answers. */
     private enum Readiness { READY, EXITED, TIMED_OUT }
 
-    private static Readiness poll(Process process, Runnable probe) {
-        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+    private static Readiness poll(Process process, Duration timeout, Runnable probe) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             if (!process.isAlive()) {
                 return Readiness.EXITED;
@@ -324,14 +400,15 @@ public final class LocalEmulators implements AutoCloseable {
         }
     }
 
-    private static void awaitReady(String name, Process process, Path log, Supplier<Readiness> poller) {
+    private static void awaitReady(String name, Process process, Path log, Duration timeout,
+                                   Supplier<Readiness> poller) {
         Readiness readiness = poller.get();
         if (readiness == Readiness.READY) {
             return;
         }
         String what = readiness == Readiness.EXITED
                 ? name + " exited with code " + exitCode(process) + " during startup"
-                : name + " did not answer within " + STARTUP_TIMEOUT.toSeconds() + " s";
+                : name + " did not answer within " + timeout.toSeconds() + " s";
         throw new EmulatorStartException(what + ". Output (" + log + "), last lines:\n" + tail(log),
                 readiness == Readiness.EXITED);
     }
@@ -346,7 +423,17 @@ public final class LocalEmulators implements AutoCloseable {
     }
 
     private synchronized void stopProcesses() {
-        stopTrees(STOP_GRACE, kinesis, dynamo);
+        stopTrees(isPersistent() ? PERSISTENT_STOP_GRACE : STOP_GRACE, kinesis, dynamo);
+        if (isPersistent() && kinesis != null) {
+            try {
+                if (!KinesisDataFile.isComplete(kinesisData.file())) {
+                    LOG.warn("kinesis-mock did not finish saving its streams to {}; the next start loads the copy"
+                            + " kept when this one started", kinesisData.file());
+                }
+            } catch (IOException e) {
+                LOG.warn("Could not check the Kinesis data saved to {}: {}", kinesisData.file(), e.toString());
+            }
+        }
     }
 
     /**
@@ -441,11 +528,43 @@ public final class LocalEmulators implements AutoCloseable {
      * also go away when the shutdown hook never runs (kill -9, Runtime.halt, an IDE's stop button).
      */
     private Path exitWithParentScript() {
-        Path script = logDir.resolve("exit-with-parent.js");
+        return script("exit-with-parent.js", "process.stdin.on('end', () => process.exit(0));\n"
+                + "process.stdin.on('error', () => process.exit(0));\n"
+                + "process.stdin.resume();\n");
+    }
+
+    /**
+     * The preloaded script of a persistent emulator. Like {@link #exitWithParentScript()}, but:
+     * <ul>
+     *   <li>it ignores SIGINT. A terminal's Ctrl-C reaches the whole process group, the emulators too, and
+     *   they must outlive the JVM's own stop, which still writes to them (a final savepoint) before it
+     *   stops them with SIGTERM. The emulators' own SIGINT handlers are therefore not registered.</li>
+     *   <li>with {@code saveFirst}, the end of stdin sends the emulator SIGTERM rather than exiting it, so
+     *   kinesis-mock saves its streams as on a normal stop; it is exited anyway after the stop grace.</li>
+     * </ul>
+     */
+    private Path persistentScript(String emulator, boolean saveFirst) {
+        String stop = saveFirst
+                ? "() => {\n"
+                        + "  setTimeout(() => process.exit(0), " + PERSISTENT_STOP_GRACE.toMillis() + ").unref();\n"
+                        + "  process.kill(process.pid, 'SIGTERM');\n"
+                        + "}"
+                : "() => process.exit(0)";
+        return script("persistent-" + emulator + ".js", "const register = process.on.bind(process);\n"
+                + "register('SIGINT', () => {});\n"
+                + "for (const name of ['on', 'addListener', 'once', 'prependListener', 'prependOnceListener']) {\n"
+                + "  const original = process[name].bind(process);\n"
+                + "  process[name] = (event, listener) => event === 'SIGINT' ? process : original(event, listener);\n"
+                + "}\n"
+                + "const stop = " + stop + ";\n"
+                + "process.stdin.on('end', stop);\n"
+                + "process.stdin.on('error', stop);\n"
+                + "process.stdin.resume();\n");
+    }
+
+    private Path script(String name, String js) {
+        Path script = logDir.resolve(name);
         if (!Files.exists(script)) {
-            String js = "process.stdin.on('end', () => process.exit(0));\n"
-                    + "process.stdin.on('error', () => process.exit(0));\n"
-                    + "process.stdin.resume();\n";
             try {
                 Files.write(script, js.getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
@@ -471,6 +590,56 @@ public final class LocalEmulators implements AutoCloseable {
         System.out.flush();
         // The shutdown hook stops the emulators on Ctrl-C or SIGTERM.
         Thread.currentThread().join();
+    }
+
+    /** Ports, account and data folder of emulators to start. */
+    public static final class Options {
+        private int kinesisPort;
+        private int dynamoDbPort;
+        private String accountId = DEFAULT_ACCOUNT_ID;
+        private Path dataDirectory;
+
+        private Options() {
+        }
+
+        /** Port of kinesis-mock's plain HTTP endpoint; 0 (the default) picks a free one. */
+        public Options kinesisPort(int port) {
+            this.kinesisPort = port;
+            return this;
+        }
+
+        /** Port of dynalite; 0 (the default) picks a free one. */
+        public Options dynamoDbPort(int port) {
+            this.dynamoDbPort = port;
+            return this;
+        }
+
+        /** The account kinesis-mock files streams under (its {@code AWS_ACCOUNT_ID}); twelve digits. */
+        public Options accountId(String accountId) {
+            if (accountId == null || !accountId.matches("[0-9]{12}")) {
+                throw new IllegalArgumentException("accountId must be twelve digits, not '" + accountId + "'");
+            }
+            this.accountId = accountId;
+            return this;
+        }
+
+        /**
+         * Keeps the data in {@code folder} ({@code kinesis/}, {@code dynamodb/}) instead of in memory, and loads
+         * what is there on start. kinesis-mock saves its streams when it stops, also when this JVM ends without
+         * closing it; a kill -9 of kinesis-mock itself loses what was put since it started.
+         *
+         * <p>The caller closes these emulators itself, after whatever still writes to them (a final savepoint
+         * of a job, for example): no shutdown hook of their own stops them behind its back.
+         */
+        public Options persistentIn(Path folder) {
+            this.dataDirectory = folder.toAbsolutePath().normalize();
+            return this;
+        }
+
+        /** Starts both emulators and returns once both answer API calls. */
+        public LocalEmulators start() {
+            return LocalEmulators.start(this);
+        }
     }
 
     private static final class EmulatorStartException extends IllegalStateException {

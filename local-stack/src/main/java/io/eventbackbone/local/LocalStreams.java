@@ -59,9 +59,9 @@ public final class LocalStreams {
         }
     }
 
-    /** The ARN kinesis-mock gives a stream in its default account. */
-    public static String streamArn(String region, String name) {
-        return "arn:aws:kinesis:" + region + ":" + LocalEmulators.ACCOUNT_ID + ":stream/" + name;
+    /** The stream's ARN as the endpoint reports it, whatever account the stream is filed under. */
+    public static String streamArn(KinesisClient kinesis, String name) {
+        return kinesis.describeStreamSummary(b -> b.streamName(name)).streamDescriptionSummary().streamARN();
     }
 
     /**

@@ -56,7 +56,8 @@ class LocalEmulatorsITCase {
         try (KinesisClient kinesis = AwsClients.kinesis(emulators.kinesisEndpoint(), emulators.region())) {
             String arn = LocalStreams.createStream(kinesis, stream, 4);
 
-            assertThat(arn).isEqualTo(LocalStreams.streamArn(emulators.region(), stream));
+            assertThat(arn).isEqualTo("arn:aws:kinesis:" + emulators.region() + ":" + emulators.accountId()
+                    + ":stream/" + stream);
             assertThat(kinesis.describeStreamSummary(b -> b.streamName(stream))
                     .streamDescriptionSummary().openShardCount()).isEqualTo(4);
 

@@ -96,7 +96,7 @@ class PlaybackReplayITCase {
 
     private JobConfig window(Instant from, Instant to) {
         return ReplayFixture.config(emulators, eventsTable, timeIndexTable)
-                .with(ConfigKey.PLAYBACK_STREAM_ARN, LocalStreams.streamArn(emulators.region(), playbackStream))
+                .with(ConfigKey.PLAYBACK_STREAM_ARN, LocalStreams.streamArn(kinesis, playbackStream))
                 .with(ConfigKey.REPLAY_FROM, from.toString())
                 .with(ConfigKey.REPLAY_TO, to.toString())
                 .with(ConfigKey.REPLAY_RUN_ID, "run-" + UUID.randomUUID());

@@ -62,7 +62,7 @@ class ReplayReadCostITCase {
 
             JobConfig config = ReplayFixture.config(emulators, table, index)
                     .with(ConfigKey.TIME_INDEX_BUCKET_MILLIS, Long.toString(BUCKET_MILLIS))
-                    .with(ConfigKey.PLAYBACK_STREAM_ARN, LocalStreams.streamArn(emulators.region(), playback));
+                    .with(ConfigKey.PLAYBACK_STREAM_ARN, LocalStreams.streamArn(kinesis, playback));
             List<StoredEvent> stored = seeder.stored();
             List<String> chunkKeys = StoreTables.chunkKeys(dynamo, index);
             long midBucket = replay(config, stored, chunkKeys, t0 + 50 * 60_000L + 30_000, t0 + 51 * 60_000L + 30_000);

@@ -5,11 +5,14 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.fasterxml.jackson.databind.node.BooleanNode;
 import io.eventbackbone.ingest.ApiResponse;
 import io.eventbackbone.ingest.IngestHandler;
 import io.eventbackbone.ingest.IngestSettings;
 import io.eventbackbone.ingest.EventsStreamWriter;
 import io.eventbackbone.ingest.KinesisClients;
+import io.eventbackbone.ingest.ProblemResponse;
+import io.eventbackbone.ingest.ProblemType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,7 +47,8 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * Serves the ingest locally the way API Gateway (HTTP API, payload format 2.0) serves it on AWS: each
  * HTTP request becomes an {@link APIGatewayV2HTTPEvent} for the very same {@link IngestHandler}, and its
  * response goes back as HTTP. {@code GET /health} answers 200 when the events stream is ACTIVE and the
- * optional readiness check passes, 503 otherwise; it exists only here, not behind API Gateway.
+ * optional readiness check passes, otherwise 503 with a problem body whose {@code detail} says why; it exists
+ * only here, not behind API Gateway.
  *
  * <p>Run it with {@link #main}; it listens on the loopback interface only.
  */
@@ -70,12 +75,19 @@ public final class LocalIngestServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final IngestHandler handler;
-    private final BooleanSupplier readiness;
+    private final Readiness readiness;
     private final Consumer<String> logLines;
     private final AutoCloseable ownedClient;
 
+    /** Why what stands behind the ingest is not ready yet, asked on each {@code GET /health}. */
+    @FunctionalInterface
+    public interface Readiness {
+        /** Empty when ready; otherwise a sentence saying why not, for the health answer's {@code detail}. */
+        Optional<String> notReadyBecause();
+    }
+
     private LocalIngestServer(HttpServer server, ExecutorService executor, IngestHandler handler,
-                              BooleanSupplier readiness, Consumer<String> logLines, AutoCloseable ownedClient) {
+                              Readiness readiness, Consumer<String> logLines, AutoCloseable ownedClient) {
         this.server = server;
         this.executor = executor;
         this.handler = handler;
@@ -89,6 +101,11 @@ public final class LocalIngestServer implements AutoCloseable {
      * port; {@code readiness} is an extra condition for {@code /health} (for example "the job is running").
      */
     public static LocalIngestServer start(IngestSettings settings, int port, BooleanSupplier readiness) {
+        return start(settings, port, passes(readiness));
+    }
+
+    /** Like {@link #start(IngestSettings, int, BooleanSupplier)}, with a check that says why it does not pass. */
+    public static LocalIngestServer start(IngestSettings settings, int port, Readiness readiness) {
         KinesisClient kinesis = KinesisClients.create(settings);
         try {
             IngestHandler handler = new IngestHandler(settings,
@@ -103,10 +120,14 @@ public final class LocalIngestServer implements AutoCloseable {
     /** Starts a server around a handler whose stream client the caller owns and closes. */
     public static LocalIngestServer start(IngestHandler handler, int port, BooleanSupplier readiness,
                                           Consumer<String> logLines) {
-        return start(handler, port, readiness, logLines, null);
+        return start(handler, port, passes(readiness), logLines, null);
     }
 
-    private static LocalIngestServer start(IngestHandler handler, int port, BooleanSupplier readiness,
+    private static Readiness passes(BooleanSupplier check) {
+        return () -> check.getAsBoolean() ? Optional.empty() : Optional.of("the readiness check does not pass");
+    }
+
+    private static LocalIngestServer start(IngestHandler handler, int port, Readiness readiness,
                                            Consumer<String> logLines, AutoCloseable ownedClient) {
         HttpServer server;
         try {
@@ -184,23 +205,30 @@ public final class LocalIngestServer implements AutoCloseable {
             return;
         }
         boolean streamActive = handler.writer().isStreamActive();
-        boolean ready = streamActive && isReady();
-        String body = "{\"status\":\"" + (ready ? "up" : "down") + "\",\"eventsStream\":\""
-                + (streamActive ? "active" : "unreachable or not active") + "\",\"ready\":" + ready + "}";
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", ApiResponse.JSON);
-        headers.put("Cache-Control", "no-store");
-        if (!ready) {
-            headers.put("Retry-After", "1");
+        String stream = streamActive ? "active" : "unreachable or not active";
+        List<String> notReady = new ArrayList<>();
+        if (!streamActive) {
+            notReady.add("the events stream is unreachable or not active");
         }
-        send(exchange, ready ? 200 : 503, headers, body.getBytes(StandardCharsets.UTF_8));
+        notReadyBecause().ifPresent(notReady::add);
+        if (notReady.isEmpty()) {
+            String body = "{\"status\":\"up\",\"eventsStream\":\"" + stream + "\",\"ready\":true}";
+            send(exchange, 200, Map.of("Content-Type", ApiResponse.JSON, "Cache-Control", "no-store"),
+                    body.getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        ApiResponse problem = ProblemResponse.of(ProblemType.NOT_READY, String.join("; ", notReady))
+                .extension("eventsStream", stream)
+                .extension("ready", BooleanNode.FALSE)
+                .toResponse(null);
+        send(exchange, problem.status(), problem.headers(), problem.body().getBytes(StandardCharsets.UTF_8));
     }
 
-    private boolean isReady() {
+    private Optional<String> notReadyBecause() {
         try {
-            return readiness.getAsBoolean();
+            return readiness.notReadyBecause();
         } catch (RuntimeException e) {
-            return false;
+            return Optional.of("the readiness check failed: " + e);
         }
     }
 

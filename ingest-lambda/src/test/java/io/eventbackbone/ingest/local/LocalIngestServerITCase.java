@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -110,6 +111,23 @@ class LocalIngestServerITCase {
     }
 
     @Test
+    void answersHealthWith503ProblemJsonNamingWhyTheReadinessCheckDoesNotPass() throws Exception {
+        try (LocalIngestServer restarting = LocalIngestServer.start(settings(stream), 0,
+                () -> Optional.of("the streaming job restarted 3 s ago"))) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                    restarting.baseUri().resolve("/health")).GET().build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
+            JsonNode body = json(response.body());
+            assertThat(body.get("type").asText()).endsWith("/not-ready");
+            assertThat(body.get("status").asInt()).isEqualTo(503);
+            assertThat(body.get("detail").asText()).isEqualTo("the streaming job restarted 3 s ago");
+            assertThat(body.get("eventsStream").asText()).isEqualTo("active");
+        }
+    }
+
+    @Test
     void answersHealthWith503WhenTheStreamDoesNotExist() throws Exception {
         try (LocalIngestServer missing = LocalIngestServer.start(settings("no-such-stream"), 0, () -> true)) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(
@@ -117,6 +135,7 @@ class LocalIngestServerITCase {
 
             assertThat(response.statusCode()).isEqualTo(503);
             assertThat(json(response.body()).get("eventsStream").asText()).isEqualTo("unreachable or not active");
+            assertThat(json(response.body()).get("detail").asText()).contains("events stream");
         }
     }
 

@@ -1,0 +1,181 @@
+package io.eventbackbone.localrun;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * {@code ./run-local.sh} as a user runs it, on ports of its own and a data folder of the test's: the stack in
+ * the foreground as a process, and the script's commands against it.
+ */
+final class RunLocalScript {
+    static final Path ROOT = findRoot();
+
+    final Map<String, String> env = new HashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    RunLocalScript(Path dataFolder) throws IOException {
+        env.put("INGEST_PORT", Integer.toString(freePort()));
+        env.put("FLINK_UI_PORT", Integer.toString(freePort()));
+        env.put("KINESIS_PORT", Integer.toString(freePort()));
+        env.put("DYNAMODB_PORT", Integer.toString(freePort()));
+        env.put("LOCAL_DATA_DIR", dataFolder.toString());
+        env.put("RUN_LOCAL_SKIP_BUILD", "1");
+    }
+
+    int ingestPort() {
+        return Integer.parseInt(env.get("INGEST_PORT"));
+    }
+
+    URI kinesis() {
+        return URI.create("http://127.0.0.1:" + env.get("KINESIS_PORT"));
+    }
+
+    URI dynamoDb() {
+        return URI.create("http://127.0.0.1:" + env.get("DYNAMODB_PORT"));
+    }
+
+    /** Starts the stack with its output going to {@code log}. */
+    Process start(Path log) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("run-local.sh").toString())
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    void awaitHealthy(Process stack, Path log) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!stack.isAlive()) {
+                throw new AssertionError("the stack exited early:\n" + Files.readString(log));
+            }
+            try {
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+                                URI.create("http://localhost:" + ingestPort() + "/health"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                if (health.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("the stack did not become healthy:\n" + Files.readString(log));
+    }
+
+    /** Waits until the stack's output has a line containing {@code text} (it prints the banner after health). */
+    static void awaitOutput(Path log, String text) throws Exception {
+        awaitTrue("output containing '" + text + "'", Duration.ofSeconds(30), () -> {
+            try {
+                return Files.readString(log).contains(text);
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
+    /** Stops the stack as Ctrl-C does (SIGTERM to the JVM) and returns whether it exited in time. */
+    static boolean stop(Process stack) throws InterruptedException {
+        stack.destroy();
+        boolean exited = stack.waitFor(90, TimeUnit.SECONDS);
+        if (!exited) {
+            stack.destroyForcibly();
+        }
+        return exited;
+    }
+
+    HttpResponse<String> post(String body) throws Exception {
+        return post(http, ingestPort(), body);
+    }
+
+    /** POST /events of the ingest API on {@code port}. */
+    static HttpResponse<String> post(HttpClient http, int port, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/events"))
+                        .header("Content-Type", "application/json")
+                        .timeout(Duration.ofSeconds(20))
+                        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static final class CommandResult {
+        final int exitCode;
+        final String out;
+        final String err;
+
+        CommandResult(int exitCode, String out, String err) {
+            this.exitCode = exitCode;
+            this.out = out;
+            this.err = err;
+        }
+    }
+
+    /** Runs {@code ./run-local.sh ARGS} to its end. */
+    CommandResult command(String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(ROOT.resolve("run-local.sh").toString());
+        command.addAll(List.of(args));
+        File out = File.createTempFile("cmd", ".out");
+        File err = File.createTempFile("cmd", ".err");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile())
+                .redirectOutput(out).redirectError(err);
+        builder.environment().putAll(env);
+        Process p = builder.start();
+        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("command timed out: " + command);
+        }
+        return new CommandResult(p.exitValue(), Files.readString(out.toPath()), Files.readString(err.toPath()));
+    }
+
+    static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static boolean portOpen(int port) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static Path findRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("run-local.sh"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("run-local.sh not found above " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+}

@@ -1,0 +1,57 @@
+package io.eventbackbone.localrun;
+
+import io.eventbackbone.local.LocalEmulators;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/** A local stack started in the test's JVM against emulators the test started, with a data folder of its own. */
+final class StackInThisJvm {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    final LocalStackSettings settings;
+    final int ingestPort;
+
+    StackInThisJvm(LocalEmulators external, Path dataFolder) throws IOException {
+        ingestPort = RunLocalScript.freePort();
+        settings = LocalStackSettings.from(Map.of(
+                LocalStackSettings.AWS_ENDPOINT_URL_KINESIS, external.kinesisEndpoint().toString(),
+                LocalStackSettings.AWS_ENDPOINT_URL_DYNAMODB, external.dynamoDbEndpoint().toString(),
+                LocalStackSettings.INGEST_PORT, Integer.toString(ingestPort),
+                LocalStackSettings.FLINK_UI_PORT, Integer.toString(RunLocalScript.freePort()),
+                LocalStackSettings.LOCAL_DATA_DIR, dataFolder.toString()));
+    }
+
+    /** GET /health; null while nothing listens. */
+    HttpResponse<String> health() {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + ingestPort + "/health"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** Polls GET /health until an answer passes {@code until}, and returns that answer. */
+    HttpResponse<String> awaitHealth(String what, Predicate<HttpResponse<String>> until) throws InterruptedException {
+        HttpResponse<String>[] last = new HttpResponse[1];
+        RunLocalScript.awaitTrue(what, Duration.ofSeconds(90), () -> {
+            last[0] = health();
+            return last[0] != null && until.test(last[0]);
+        });
+        return last[0];
+    }
+
+    HttpResponse<String> post(String body) throws Exception {
+        return RunLocalScript.post(HTTP, ingestPort, body);
+    }
+}
