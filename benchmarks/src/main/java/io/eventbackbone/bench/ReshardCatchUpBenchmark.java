@@ -77,7 +77,7 @@ final class ReshardCatchUpBenchmark {
                     .with(ConfigKey.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
                     .with(ConfigKey.AWS_SECRET_KEY, AwsClients.DUMMY_KEY)
                     .with(ConfigKey.INITIAL_POSITION, "TRIM_HORIZON")
-                    .with(ConfigKey.EVENTS_STREAM_ARN, LocalStreams.streamArn(emulators.region(), stream)));
+                    .with(ConfigKey.EVENTS_STREAM_ARN, LocalStreams.streamArn(kinesis, stream)));
             out.put("checkpointIntervalMillis", config.require(ConfigKey.CHECKPOINT_INTERVAL_MILLIS));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
             EventStoreJob.configureLocalRun(env, config);

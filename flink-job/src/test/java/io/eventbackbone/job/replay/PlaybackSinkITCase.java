@@ -56,7 +56,7 @@ class PlaybackSinkITCase {
         realAsync = AwsClients.kinesisAsync(emulators.kinesisEndpoint(), emulators.region());
         stream = "p" + UUID.randomUUID().toString().substring(0, 8) + "-playback";
         LocalStreams.createStream(kinesis, stream, 2);
-        streamArn = LocalStreams.streamArn(emulators.region(), stream);
+        streamArn = LocalStreams.streamArn(kinesis, stream);
     }
 
     @AfterEach
