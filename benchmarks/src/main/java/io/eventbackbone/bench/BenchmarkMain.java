@@ -15,7 +15,7 @@ import java.util.Set;
  * rows, with each figure's details, to {@code results.json}. A benchmark never fails the run on a number;
  * a figure that breaks is reported as failed and the others still run.
  *
- * <p>Arguments: {@code --smoke} (tiny sizes, to check the wiring), {@code --figures 1,2,3,4,5},
+ * <p>Arguments: {@code --smoke} (tiny sizes, to check the wiring), {@code --figures 1,2,3,4,5,6},
  * {@code --out DIR} (default {@code benchmarks/target}); {@code --legacy-kinesis-source} runs figure 3 with the
  * connector's legacy consumer instead of the job's source, as an experiment.
  */
@@ -26,7 +26,7 @@ public final class BenchmarkMain {
 
     public static void main(String[] args) throws Exception {
         Scale chosenScale = Scale.full();
-        Set<String> figures = new LinkedHashSet<>(Set.of("1", "2", "3", "4", "5"));
+        Set<String> figures = new LinkedHashSet<>(Set.of("1", "2", "3", "4", "5", "6"));
         Path outDir = Paths.get("benchmarks", "target");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -44,7 +44,7 @@ public final class BenchmarkMain {
                     outDir = Paths.get(args[++i]);
                     break;
                 default:
-                    System.err.println("unknown argument " + args[i] + "; use --smoke, --figures 1,2,3,4,5, --out DIR");
+                    System.err.println("unknown argument " + args[i] + "; use --smoke, --figures 1,2,3,4,5,6, --out DIR");
                     System.exit(2);
             }
         }
@@ -67,7 +67,8 @@ public final class BenchmarkMain {
             figure("1", "job cost (MiniCluster, no I/O)", results, () -> JobCostBenchmark.run(scale, results, out));
         }
         LocalEmulators emulators = null;
-        if (figures.contains("2") || figures.contains("3") || figures.contains("4") || figures.contains("5")) {
+        if (figures.contains("2") || figures.contains("3") || figures.contains("4") || figures.contains("5")
+                || figures.contains("6")) {
             emulators = LocalEmulators.start();
             System.out.println("emulators: " + emulators);
         }
@@ -86,6 +87,10 @@ public final class BenchmarkMain {
             }
             if (figures.contains("5")) {
                 figure("5", "ingest handler", results, () -> IngestBenchmark.run(scale, local, results, out));
+            }
+            if (figures.contains("6")) {
+                figure("6", "keyed state as a cache of the tables", results,
+                        () -> StateCacheBenchmark.run(scale, local, results, out));
             }
         } finally {
             if (emulators != null) {
