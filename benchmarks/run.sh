@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every benchmark (figures 1-5 and 7), prints one table and writes benchmarks/target/results.json.
-#   ./benchmarks/run.sh                  the full run (about 10 minutes on 2 cores)
-#   ./benchmarks/run.sh --smoke          tiny sizes: checks the wiring in about 2 minutes
+# Runs every benchmark (figures 1-7), prints one table and writes benchmarks/target/results.json.
+#   ./benchmarks/run.sh                  the full run (about 15 minutes on 2 cores)
+#   ./benchmarks/run.sh --smoke          tiny sizes: checks the wiring in about 5 minutes
 #   ./benchmarks/run.sh --figures 1,4    only some figures
 # Builds what is needed first (or when sources changed). Never fails on a number: benchmarks report.
 set -euo pipefail

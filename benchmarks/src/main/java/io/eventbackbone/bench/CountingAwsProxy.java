@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -26,8 +27,14 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * A loopback HTTP proxy in front of an AWS emulator that counts what passes: requests per operation (from
  * the {@code X-Amz-Target} header), and for DynamoDB, per table, the items written and their write capacity
  * units (from each item's size, by {@link ItemSize}), and for a time index table the events its chunks list;
- * for reads, per table, the items that Query and BatchGetItem answers hold. The job's own clients cannot be
+ * for reads, per table, the items that Query and BatchGetItem answers hold, and per operation and table the
+ * Query and GetItem requests, how many found nothing, and the read capacity units their answers report
+ * ({@code ConsumedCapacity.CapacityUnits}, when the request asked for them). The job's own clients cannot be
  * instrumented from outside, so the job is pointed at this endpoint instead.
+ *
+ * <p>dynalite reports 0 units for a Query that finds nothing, where DynamoDB charges the minimum of a read
+ * (1 unit strongly consistent, 0.5 eventually consistent) even when nothing matches. {@link #readUnits} applies
+ * that minimum to every Query and GetItem answer; {@link #reportedReadUnits} is what the emulator said.
  *
  * <p>It relays through a {@link LoopbackHttpProxy}, which keeps Nagle's algorithm out of the response times
  * it measures.
@@ -45,6 +52,15 @@ final class CountingAwsProxy implements AutoCloseable {
     private final Map<String, LongAdder> requestsByTable = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> readRequestsByTable = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> itemsReadByTable = new ConcurrentHashMap<>();
+    /** Item bytes written, per table, by {@link ItemSize#of}. */
+    private final Map<String, LongAdder> bytesByTable = new ConcurrentHashMap<>();
+    /** Query and GetItem answers per {@link #readKey}; of those, the ones with no item. */
+    private final Map<String, LongAdder> readsByOperationTable = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> emptyReadsByOperationTable = new ConcurrentHashMap<>();
+    /** Read units per {@link #readKey}: as the emulator reported them, with DynamoDB's minimum, and of empty answers. */
+    private final Map<String, DoubleAdder> reportedUnitsByOperationTable = new ConcurrentHashMap<>();
+    private final Map<String, DoubleAdder> unitsByOperationTable = new ConcurrentHashMap<>();
+    private final Map<String, DoubleAdder> emptyUnitsByOperationTable = new ConcurrentHashMap<>();
     private final LongAdder conditionalFailures = new LongAdder();
     /** Operation -> the emulator's response times (request relayed to response read), in microseconds. */
     private final Map<String, java.util.Queue<Long>> responseMicrosByOperation = new ConcurrentHashMap<>();
@@ -74,6 +90,12 @@ final class CountingAwsProxy implements AutoCloseable {
         requestsByTable.clear();
         readRequestsByTable.clear();
         itemsReadByTable.clear();
+        bytesByTable.clear();
+        readsByOperationTable.clear();
+        emptyReadsByOperationTable.clear();
+        reportedUnitsByOperationTable.clear();
+        unitsByOperationTable.clear();
+        emptyUnitsByOperationTable.clear();
         conditionalFailures.reset();
         responseMicrosByOperation.clear();
     }
@@ -124,6 +146,36 @@ final class CountingAwsProxy implements AutoCloseable {
         return sum(itemsReadByTable, table);
     }
 
+    /** Bytes of the items written to the table ({@link ItemSize#of}, the size DynamoDB bills). */
+    long bytesWritten(String table) {
+        return sum(bytesByTable, table);
+    }
+
+    /** Query or GetItem requests answered for the table. */
+    long reads(String operation, String table) {
+        return sum(readsByOperationTable, readKey(operation, table));
+    }
+
+    /** Of {@link #reads}, the answers with no item: a Query that matched nothing, a GetItem of a missing key. */
+    long emptyReads(String operation, String table) {
+        return sum(emptyReadsByOperationTable, readKey(operation, table));
+    }
+
+    /** Read capacity units of those answers, with DynamoDB's minimum per read applied (see the class comment). */
+    double readUnits(String operation, String table) {
+        return total(unitsByOperationTable, readKey(operation, table));
+    }
+
+    /** Of {@link #readUnits}, the units of the answers with no item. */
+    double emptyReadUnits(String operation, String table) {
+        return total(emptyUnitsByOperationTable, readKey(operation, table));
+    }
+
+    /** Read capacity units as the emulator reported them. */
+    double reportedReadUnits(String operation, String table) {
+        return total(reportedUnitsByOperationTable, readKey(operation, table));
+    }
+
     long conditionalFailures() {
         return conditionalFailures.sum();
     }
@@ -137,7 +189,19 @@ final class CountingAwsProxy implements AutoCloseable {
         indexEntriesByTable.forEach((k, v) -> out.put("timeIndexEntries." + k, v.sum()));
         readRequestsByTable.forEach((k, v) -> out.put("readRequests." + k, v.sum()));
         itemsReadByTable.forEach((k, v) -> out.put("itemsRead." + k, v.sum()));
+        bytesByTable.forEach((k, v) -> out.put("bytesWritten." + k, v.sum()));
+        readsByOperationTable.forEach((k, v) -> out.put("reads." + k, v.sum()));
+        emptyReadsByOperationTable.forEach((k, v) -> out.put("emptyReads." + k, v.sum()));
         out.put("conditionalCheckFailures", conditionalFailures.sum());
+        return out;
+    }
+
+    /** Read capacity units per operation and table: with DynamoDB's minimum, as reported, and of empty answers. */
+    Map<String, Double> readUnitsSnapshot() {
+        Map<String, Double> out = new TreeMap<>();
+        unitsByOperationTable.forEach((k, v) -> out.put("rcu." + k, v.sum()));
+        reportedUnitsByOperationTable.forEach((k, v) -> out.put("rcuReportedByEmulator." + k, v.sum()));
+        emptyUnitsByOperationTable.forEach((k, v) -> out.put("rcuOfEmptyAnswers." + k, v.sum()));
         return out;
     }
 
@@ -197,6 +261,7 @@ final class CountingAwsProxy implements AutoCloseable {
         Map<String, AttributeValue> item = item(itemJson);
         count(itemsByTable, table, 1);
         count(unitsByTable, table, ItemSize.writeUnits(item));
+        count(bytesByTable, table, ItemSize.of(item));
         if (timeIndexTables.contains(table)) {
             long[] entries = new long[1];
             TimeIndex.readChunk(item, (id, type, version, recordedAt) -> entries[0]++);
@@ -204,14 +269,21 @@ final class CountingAwsProxy implements AutoCloseable {
         }
     }
 
-    /** Items in a successful read's answer, per table. */
+    /** Items in a successful read's answer, per table; for Query and GetItem, the read units it reports. */
     private void countRead(String operation, byte[] request, byte[] response) {
         try {
             if (operation.equals("Query")) {
-                String table = json.readTree(request).path("TableName").asText();
+                JsonNode asked = json.readTree(request);
+                String table = asked.path("TableName").asText();
                 JsonNode answer = json.readTree(response);
+                long scanned = answer.path("ScannedCount").asLong(answer.path("Count").asLong());
                 count(readRequestsByTable, table, 1);
-                count(itemsReadByTable, table, answer.path("ScannedCount").asLong(answer.path("Count").asLong()));
+                count(itemsReadByTable, table, scanned);
+                countUnits(operation, asked, answer, scanned == 0);
+            } else if (operation.equals("GetItem")) {
+                JsonNode asked = json.readTree(request);
+                JsonNode answer = json.readTree(response);
+                countUnits(operation, asked, answer, answer.path("Item").size() == 0);
             } else if (operation.equals("BatchGetItem")) {
                 for (Iterator<String> it = json.readTree(request).path("RequestItems").fieldNames(); it.hasNext(); ) {
                     count(readRequestsByTable, it.next(), 1);
@@ -225,6 +297,29 @@ final class CountingAwsProxy implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             count(requestsByOperation, "unreadable", 1);
         }
+    }
+
+    private void countUnits(String operation, JsonNode request, JsonNode answer, boolean empty) {
+        String key = readKey(operation, request.path("TableName").asText());
+        count(readsByOperationTable, key, 1);
+        if (empty) {
+            count(emptyReadsByOperationTable, key, 1);
+        }
+        JsonNode capacity = answer.path("ConsumedCapacity").path("CapacityUnits");
+        if (capacity.isNumber()) {
+            double reported = capacity.asDouble();
+            // DynamoDB rounds every read up to a whole 4 KB (half of it eventually consistent), even an empty one.
+            double billed = Math.max(reported, request.path("ConsistentRead").asBoolean(false) ? 1.0 : 0.5);
+            add(reportedUnitsByOperationTable, key, reported);
+            add(unitsByOperationTable, key, billed);
+            if (empty) {
+                add(emptyUnitsByOperationTable, key, billed);
+            }
+        }
+    }
+
+    private static String readKey(String operation, String table) {
+        return operation + "." + table;
     }
 
     /** DynamoDB JSON to the SDK's attribute values, so the product's own size rules apply. */
@@ -276,6 +371,15 @@ final class CountingAwsProxy implements AutoCloseable {
 
     private static long sum(Map<String, LongAdder> map, String key) {
         LongAdder a = map.get(key);
+        return a == null ? 0 : a.sum();
+    }
+
+    private static void add(Map<String, DoubleAdder> map, String key, double n) {
+        map.computeIfAbsent(key, k -> new DoubleAdder()).add(n);
+    }
+
+    private static double total(Map<String, DoubleAdder> map, String key) {
+        DoubleAdder a = map.get(key);
         return a == null ? 0 : a.sum();
     }
 

@@ -42,7 +42,11 @@ final class EnvelopeWorkload {
 
     /** The next submission, as a client sends it (no {@code ingestedAt}); {@code at} is its business time. */
     EventEnvelope next(long at) {
-        int rank = zipf.next(random);
+        return next(at, zipf.next(random));
+    }
+
+    /** The next submission of the aggregate of this rank (an account when the rank is a multiple of 3). */
+    EventEnvelope next(long at, int rank) {
         boolean account = rank % 3 == 0;
         String aggregateId = prefix + (account ? "acct-" : "item-") + String.format("%06d", rank);
         EventEnvelope e = new EventEnvelope();

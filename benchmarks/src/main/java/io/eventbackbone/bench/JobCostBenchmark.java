@@ -50,6 +50,8 @@ final class JobCostBenchmark {
     static final String MANAGED_MEMORY = "512m";
     static final double HEAP_GOAL = 150_000;
     static final double ROCKSDB_GOAL = 50_000;
+    /** The seed of the one workload every job-driven figure uses. */
+    static final long WORKLOAD_SEED = 42;
 
     /** Where the references leave their results, so the JIT cannot drop the work. */
     static volatile long consumed;
@@ -59,10 +61,16 @@ final class JobCostBenchmark {
 
     /** The records every job-driven figure uses: one workload, generated once. */
     static SourceRecord[][] prepare(int perShard) {
-        EnvelopeWorkload workload = new EnvelopeWorkload(42, "", EnvelopeWorkload.DEFAULT_AGGREGATES,
-                EnvelopeWorkload.DEFAULT_ZIPF_EXPONENT);
         // 1,000 events a second of Kinesis arrival time: what the time index sees in figure 2.
-        return PreparedRecords.generate(workload, perShard, Instant.parse("2026-03-02T09:00:00Z").toEpochMilli(), 1000);
+        return prepare(perShard, 1000);
+    }
+
+    /** The same workload arriving at another rate. */
+    static SourceRecord[][] prepare(int perShard, double eventsPerSecond) {
+        EnvelopeWorkload workload = new EnvelopeWorkload(WORKLOAD_SEED, "", EnvelopeWorkload.DEFAULT_AGGREGATES,
+                EnvelopeWorkload.DEFAULT_ZIPF_EXPONENT);
+        return PreparedRecords.generate(workload, perShard, Instant.parse("2026-03-02T09:00:00Z").toEpochMilli(),
+                eventsPerSecond);
     }
 
     static void run(Scale scale, Results results, Path outDir) throws Exception {

@@ -135,6 +135,10 @@ final class NaiveDesignTap implements StoreSinks {
         @Override
         public void flush(boolean endOfInput) throws IOException, InterruptedException {
             writer.flush(endOfInput);
+            if (endOfInput) {
+                // The wrapped sink has written everything it was handed: where a bounded run's time ends.
+                RunProbe.markEnd();
+            }
         }
 
         @Override

@@ -2,6 +2,7 @@ package io.eventbackbone.bench;
 
 import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.job.source.SourceRecord;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
@@ -17,6 +18,10 @@ import org.apache.flink.connector.datagen.source.GeneratorFunction;
  */
 final class PreparedRecords {
     private static volatile SourceRecord[][] current;
+    /** When a paced run handed out its first record (System.nanoTime), 0 before. */
+    private static final AtomicLong PACED_START_NANOS = new AtomicLong();
+    /** How far behind its arrival time a paced run handed out a record, at most, in ms. */
+    private static final AtomicLong PACED_MAX_LATE_MILLIS = new AtomicLong();
 
     private PreparedRecords() {
     }
@@ -58,10 +63,54 @@ final class PreparedRecords {
 
     /** A bounded source over the first {@code perShard} records of each prepared shard. */
     static DataGeneratorSource<SourceRecord> source(int perShard) {
+        return source(perShard, false);
+    }
+
+    /**
+     * The same records, each handed out no sooner than its Kinesis arrival time says, counted from the run's
+     * first record: the records arrive at the rate they were generated with, as from a stream, unless the job
+     * falls behind ({@link #pacedMaxLateMillis}).
+     */
+    static DataGeneratorSource<SourceRecord> pacedSource(int perShard) {
+        PACED_START_NANOS.set(0);
+        PACED_MAX_LATE_MILLIS.set(0);
+        return source(perShard, true);
+    }
+
+    /** How late a paced run handed out its latest record against its arrival time, at most, in ms. */
+    static long pacedMaxLateMillis() {
+        return PACED_MAX_LATE_MILLIS.get();
+    }
+
+    private static DataGeneratorSource<SourceRecord> source(int perShard, boolean paced) {
         if (perShard > perShard()) {
             throw new IllegalArgumentException("only " + perShard() + " records per shard are prepared");
         }
-        return new DataGeneratorSource<>(new ShardReader(perShard), 2L * perShard, TypeInformation.of(SourceRecord.class));
+        return new DataGeneratorSource<>(new ShardReader(perShard, paced), 2L * perShard,
+                TypeInformation.of(SourceRecord.class));
+    }
+
+    /** The arrival time of the first record of either shard: time zero of a paced run. */
+    private static long firstArrivalMillis(SourceRecord[][] shards) {
+        return Math.min(shards[0][0].getArrivalMillis(), shards[1][0].getArrivalMillis());
+    }
+
+    /** Waits until {@code record} is due in a paced run; notes how late it is when it is overdue. */
+    private static void waitUntilDue(SourceRecord record, long firstArrival) {
+        long now = System.nanoTime();
+        PACED_START_NANOS.compareAndSet(0, now);
+        long dueNanos = PACED_START_NANOS.get() + (record.getArrivalMillis() - firstArrival) * 1_000_000L;
+        long early = dueNanos - now;
+        if (early > 0) {
+            try {
+                Thread.sleep(early / 1_000_000L, (int) (early % 1_000_000L));
+            } catch (InterruptedException e) {
+                // The source is being cancelled.
+                Thread.currentThread().interrupt();
+            }
+        } else {
+            PACED_MAX_LATE_MILLIS.accumulateAndGet(-early / 1_000_000L, Math::max);
+        }
     }
 
     /** Number {@code i} of the sequence is record {@code i} of shard 0, then of shard 1. */
@@ -69,16 +118,20 @@ final class PreparedRecords {
         private static final long serialVersionUID = 1L;
 
         private final int perShard;
+        private final boolean paced;
         private transient SourceRecord[][] shards;
+        private transient long firstArrival;
         private transient boolean started;
 
-        ShardReader(int perShard) {
+        ShardReader(int perShard, boolean paced) {
             this.perShard = perShard;
+            this.paced = paced;
         }
 
         @Override
         public void open(SourceReaderContext readerContext) {
             shards = current;
+            firstArrival = firstArrivalMillis(shards);
         }
 
         @Override
@@ -88,7 +141,11 @@ final class PreparedRecords {
                 RunProbe.markStart();
             }
             long i = index;
-            return i < perShard ? shards[0][(int) i] : shards[1][(int) (i - perShard)];
+            SourceRecord record = i < perShard ? shards[0][(int) i] : shards[1][(int) (i - perShard)];
+            if (paced) {
+                waitUntilDue(record, firstArrival);
+            }
+            return record;
         }
     }
 }

@@ -22,11 +22,21 @@ final class Scale {
     final int ingestSingleCalls;
     final int ingestBatchCalls;
     final int coldStarts;
+    /**
+     * Figure 6: seconds of records in the paced run and its idle eviction time; seconds of the workload in the
+     * prediction for one minute; aggregates whose state is measured, with 10 events each and with a full dedupe memory.
+     */
+    final int pacedSeconds;
+    final int pacedIdleSeconds;
+    final int predictionSeconds;
+    final int stateAggregates;
+    final int fullMemoryAggregates;
 
     private Scale(String name, int heapPerShard, int rocksDbPerShard, int warmUpPerShard, int referencePerThread,
                   int dynamoPerShard, int ceilingSeconds, int throughputSeconds, int latencySeconds,
                   int replayTableEvents, int batchWriteCeilingSeconds, int ingestSingleCalls, int ingestBatchCalls,
-                  int coldStarts) {
+                  int coldStarts, int pacedSeconds, int pacedIdleSeconds, int predictionSeconds, int stateAggregates,
+                  int fullMemoryAggregates) {
         this.name = name;
         this.heapPerShard = heapPerShard;
         this.rocksDbPerShard = rocksDbPerShard;
@@ -41,19 +51,26 @@ final class Scale {
         this.ingestSingleCalls = ingestSingleCalls;
         this.ingestBatchCalls = ingestBatchCalls;
         this.coldStarts = coldStarts;
+        this.pacedSeconds = pacedSeconds;
+        this.pacedIdleSeconds = pacedIdleSeconds;
+        this.predictionSeconds = predictionSeconds;
+        this.stateAggregates = stateAggregates;
+        this.fullMemoryAggregates = fullMemoryAggregates;
     }
 
     static Scale full() {
         return new Scale("full", 300_000, 200_000, 150_000, 250_000,
                 10_000, 15, 15, 30,
                 100_000, 10,
-                100_000, 2_000, 5);
+                100_000, 2_000, 5,
+                40, 10, 300, 2_000, 10);
     }
 
     static Scale smoke() {
         return new Scale("smoke", 50_000, 25_000, 10_000, 20_000,
                 2_000, 4, 4, 6,
                 10_000, 3,
-                5_000, 100, 1);
+                5_000, 100, 1,
+                8, 2, 120, 100, 2);
     }
 }
