@@ -172,6 +172,32 @@ class MergePatchTest {
     }
 
     @Test
+    void applyAndApplyInPlaceGiveWhatTheRfcAlgorithmGivesOnRandomDocuments() {
+        RandomJson gen = new RandomJson(2026);
+        for (int i = 0; i < CASES; i++) {
+            ObjectNode s = gen.document(3);
+            ObjectNode p = gen.patch(3);
+            Object expected = RfcMergePatch.mergePatch(RfcMergePatch.plain(s), RfcMergePatch.plain(p));
+
+            assertThat(RfcMergePatch.plain(MergePatch.apply(s, p))).as("case %d: s=%s p=%s", i, s, p)
+                    .isEqualTo(expected);
+            assertThat(RfcMergePatch.plain(MergePatch.applyInPlace(s.deepCopy(), p))).as("case %d in place", i)
+                    .isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void theRfcAlgorithmGivesTheRfcExamples() {
+        // The oracle above checked against the RFC's own examples, so that it cannot share a misreading.
+        rfcExamples().forEach(example -> {
+            Object[] args = example.get();
+            Object result = RfcMergePatch.mergePatch(RfcMergePatch.plain(json((String) args[0])),
+                    RfcMergePatch.plain(json((String) args[1])));
+            assertThat(result).as("%s + %s", args[0], args[1]).isEqualTo(RfcMergePatch.plain(json((String) args[2])));
+        });
+    }
+
+    @Test
     void applyingTheDiffOfAPatchedDocumentRestoresTheOriginal() {
         RandomJson gen = new RandomJson(7386);
         for (int i = 0; i < CASES; i++) {
@@ -181,7 +207,8 @@ class MergePatchTest {
             JsonNode patched = MergePatch.apply(s, p);
             JsonNode undo = MergePatch.diff(patched, s);
 
-            assertThat(MergePatch.apply(patched, undo)).as("case %d: s=%s p=%s", i, s, p).isEqualTo(s);
+            assertThat(RfcMergePatch.mergePatch(RfcMergePatch.plain(patched), RfcMergePatch.plain(undo)))
+                    .as("case %d: s=%s p=%s", i, s, p).isEqualTo(RfcMergePatch.plain(s));
         }
     }
 
@@ -192,21 +219,8 @@ class MergePatchTest {
             ObjectNode from = gen.document(3);
             ObjectNode to = gen.document(3);
 
-            assertThat(MergePatch.apply(from, MergePatch.diff(from, to))).as("case %d", i).isEqualTo(to);
-        }
-    }
-
-    @Test
-    void inPlaceAndCopyingApplicationAgreeOnRandomDocuments() {
-        RandomJson gen = new RandomJson(2026);
-        for (int i = 0; i < CASES; i++) {
-            ObjectNode s = gen.document(3);
-            ObjectNode p = gen.patch(3);
-
-            JsonNode copied = MergePatch.apply(s, p);
-            ObjectNode inPlace = MergePatch.applyInPlace(s.deepCopy(), p);
-
-            assertThat(inPlace).as("case %d", i).isEqualTo(copied);
+            assertThat(RfcMergePatch.mergePatch(RfcMergePatch.plain(from), RfcMergePatch.plain(MergePatch.diff(from, to))))
+                    .as("case %d", i).isEqualTo(RfcMergePatch.plain(to));
         }
     }
 

@@ -68,7 +68,10 @@ class RunLocalScriptITCase {
             assertThat(EventJson.readTrusted(state.out.substring(state.out.indexOf('{'))).path("state").path("balance").asText())
                     .isEqualTo("25");
             RunLocalScript.CommandResult events = script.command("events", "e2e-acct");
-            assertThat(events.out).contains("\"version\":1").contains("\"version\":2").contains("\"type\":\"Deposited\"");
+            List<JsonNode> listed = events.out.lines().filter(line -> line.startsWith("{"))
+                    .map(EventJson::readTrusted).collect(Collectors.toList());
+            assertThat(listed).extracting(e -> e.path("version").asLong()).containsExactly(1L, 2L);
+            assertThat(listed).extracting(e -> e.path("type").asText()).containsExactly("Opened", "Deposited");
 
             Instant after = Instant.now().plusSeconds(1);
             RunLocalScript.CommandResult replay = script.command("replay", "--from", before.toString(),

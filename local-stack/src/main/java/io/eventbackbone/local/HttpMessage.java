@@ -44,6 +44,29 @@ public final class HttpMessage {
         return null;
     }
 
+    /**
+     * The same message with another body: its Content-Length follows, and the headers named in
+     * {@code replaced} are set to the values given with them (added when absent).
+     */
+    public HttpMessage withBody(byte[] newBody, String... replaced) {
+        List<String> headers = new ArrayList<>();
+        List<String> names = new ArrayList<>(List.of("content-length"));
+        for (int i = 0; i < replaced.length; i += 2) {
+            names.add(replaced[i].toLowerCase(Locale.ROOT));
+        }
+        for (String line : headerLines) {
+            int colon = line.indexOf(':');
+            if (colon <= 0 || !names.contains(line.substring(0, colon).trim().toLowerCase(Locale.ROOT))) {
+                headers.add(line);
+            }
+        }
+        for (int i = 0; i < replaced.length; i += 2) {
+            headers.add(replaced[i] + ": " + replaced[i + 1]);
+        }
+        headers.add("Content-Length: " + newBody.length);
+        return new HttpMessage(startLine, headers, newBody);
+    }
+
     /** The next message on the stream; null at a clean end of the stream before one. */
     public static HttpMessage read(InputStream in) throws IOException {
         String start = line(in);

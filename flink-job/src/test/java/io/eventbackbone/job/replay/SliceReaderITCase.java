@@ -1,8 +1,12 @@
 package io.eventbackbone.job.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventbackbone.event.EventEnvelope;
+import io.eventbackbone.job.AwsFaultProxy;
 import io.eventbackbone.job.EventLogSeeder;
 import io.eventbackbone.job.StoreTables;
 import io.eventbackbone.job.Workload;
@@ -13,11 +17,13 @@ import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
 import io.eventbackbone.local.SharedEmulators;
 import io.eventbackbone.store.StoredEvent;
+import io.eventbackbone.store.TimeIndex;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
@@ -44,6 +50,7 @@ class SliceReaderITCase {
     static final long BUCKET = 10_000L;
     static final long T0 = Instant.parse("2026-06-01T00:00:00Z").toEpochMilli();
 
+    private LocalEmulators emulators;
     private DynamoDbAsyncClient dynamo;
     private String table;
     private TimeIndexSettings index;
@@ -54,6 +61,7 @@ class SliceReaderITCase {
 
     @BeforeAll
     void seed(LocalEmulators emulators) throws Exception {
+        this.emulators = emulators;
         try (DynamoDbClient sync = AwsClients.dynamoDb(emulators.dynamoDbEndpoint(), emulators.region());
              EventLogSeeder seeder = new EventLogSeeder()) {
             String name = "sr" + UUID.randomUUID().toString().substring(0, 8);
@@ -84,10 +92,13 @@ class SliceReaderITCase {
             indexEntries = StoreTables.indexEntries(sync, index.tableName);
             chunkKeys = StoreTables.chunkKeys(sync, index.tableName);
         }
-        AwsSettings aws = new AwsSettings(emulators.region(), emulators.dynamoDbEndpoint().toString(),
-                AwsClients.DUMMY_KEY, AwsClients.DUMMY_KEY);
-        dynamo = aws.dynamoDbAsyncClient(SliceReader.MAX_IN_FLIGHT);
+        dynamo = client(emulators.dynamoDbEndpoint());
         everything = request(null);
+    }
+
+    private DynamoDbAsyncClient client(java.net.URI endpoint) {
+        return new AwsSettings(emulators.region(), endpoint.toString(), AwsClients.DUMMY_KEY, AwsClients.DUMMY_KEY)
+                .dynamoDbAsyncClient(SliceReader.MAX_IN_FLIGHT);
     }
 
     /** An event the index lists but the events table does not hold. */
@@ -125,9 +136,14 @@ class SliceReaderITCase {
     }
 
     private Visited read(Long from, long to, ReplayRequest request, int groupEvents, Integer pageLimit) {
+        return read(dynamo, from, to, request, groupEvents, pageLimit);
+    }
+
+    private Visited read(DynamoDbAsyncClient client, Long from, long to, ReplayRequest request, int groupEvents,
+                         Integer pageLimit) {
         Visited visited = new Visited();
         for (int slice = 0; slice < SLICES; slice++) {
-            SliceReader reader = new SliceReader(dynamo, table, index, groupEvents, pageLimit);
+            SliceReader reader = new SliceReader(client, table, index, groupEvents, pageLimit);
             String[] current = new String[1];
             reader.read(slice, from, to, request, new SliceReader.Visitor() {
                 @Override
@@ -269,6 +285,67 @@ class SliceReaderITCase {
         assertThat(visited.events).extracting(StoredEvent::getAggregateId).doesNotContain("sr-ghost");
         assertThat(visited.missing).isEqualTo(3);
         assertReads(T0 + 15 * 60_000L, T0 + 15 * 60_000L + 10);
+    }
+
+    @Test
+    void keysThatBatchGetItemLeavesUnprocessedAreAskedAgainAloneUntilEveryEventOfTheWindowIsVisited() throws Exception {
+        long from = T0 + 6 * 60_000L;
+        long to = T0 + 8 * 60_000L;
+        Visited unscripted = read(from, to, everything);
+        try (AwsFaultProxy proxy = AwsFaultProxy.start(emulators.dynamoDbEndpoint());
+             DynamoDbAsyncClient throughProxy = client(proxy.endpoint())) {
+            // Every second key of each request, retries included, comes back unprocessed.
+            proxy.leaveBatchGetKeysUnprocessed(position -> position % 2 == 1);
+
+            Visited visited = read(throughProxy, from, to, everything, SliceReader.GROUP_EVENTS, null);
+
+            assertThat(proxy.unprocessedKeys()).as("keys the proxy left unprocessed").isGreaterThan(100);
+            assertThat(visited.events).containsExactlyElementsOf(unscripted.events);
+            assertThat(visited.missing).as("an unprocessed key is not a missing event").isZero();
+            assertThat(visited.itemsRead).as("each key read once").isEqualTo(unscripted.itemsRead);
+            List<String> served = new ArrayList<>();
+            for (AwsFaultProxy.Exchange x : proxy.exchanges()) {
+                if (x.operation.equals("BatchGetItem")) {
+                    for (JsonNode key : new ObjectMapper().readTree(x.requestBody).path("RequestItems").path(table).path("Keys")) {
+                        served.add(key.toString());
+                    }
+                }
+            }
+            // Aggregates with few events in the window are read by key, the others by Query.
+            long byKey = visited.events.stream().collect(Collectors.groupingBy(StoredEvent::getAggregateId,
+                    Collectors.counting())).values().stream()
+                    .filter(n -> n <= SliceReader.QUERY_FROM_VERSIONS).mapToLong(Long::longValue).sum();
+            assertThat(served).as("keys the emulator served").doesNotHaveDuplicates().hasSize((int) byKey);
+        }
+    }
+
+    @Test
+    void keysThatBatchGetItemNeverProcessesFailTheReadAfterTenAttemptsNamingHowManyAreLeft() throws Exception {
+        Map<Long, Long> eventsAt = stored.stream().collect(Collectors.groupingBy(StoredEvent::getRecordedAt,
+                Collectors.counting()));
+        StoredEvent quiet = stored.stream().filter(e -> !e.getAggregateId().equals("sr-hot"))
+                .filter(e -> eventsAt.get(e.getRecordedAt()) == 1).skip(100).findFirst().orElseThrow();
+        try (AwsFaultProxy proxy = AwsFaultProxy.start(emulators.dynamoDbEndpoint());
+             DynamoDbAsyncClient throughProxy = client(proxy.endpoint())) {
+            proxy.leaveBatchGetKeysUnprocessed(position -> true);
+            SliceReader reader = new SliceReader(throughProxy, table, index);
+            SliceReader.Visitor visitor = new SliceReader.Visitor() {
+                @Override
+                public void aggregate(String aggregateId, String aggregateType) {
+                }
+
+                @Override
+                public void event(StoredEvent event) {
+                }
+            };
+
+            assertThatThrownBy(() -> reader.read(TimeIndex.slice(quiet.getAggregateId(), SLICES),
+                    quiet.getRecordedAt(), quiet.getRecordedAt() + 1, everything, visitor))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("1 keys still unprocessed by BatchGetItem after "
+                            + SliceReader.MAX_BATCH_GET_ATTEMPTS + " attempts");
+            assertThat(proxy.unprocessedKeys()).isEqualTo(SliceReader.MAX_BATCH_GET_ATTEMPTS);
+        }
     }
 
     private long chunksRead(long from, long to) {

@@ -333,26 +333,6 @@ class PacedShardReaderTest {
     }
 
     /** Time that passes only when the reader waits. */
-    private static final class SimulatedTime implements PacedShardReader.Pause {
-        long now;
-        boolean wakeDuringNextSleep;
-
-        @Override
-        public boolean sleep(long millis) {
-            if (wakeDuringNextSleep) {
-                wakeDuringNextSleep = false;
-                return false;
-            }
-            now += millis;
-            return true;
-        }
-
-        @Override
-        public void wake() {
-            wakeDuringNextSleep = true;
-        }
-    }
-
     /** Shards whose records the test puts; a read returns what is not yet returned, up to a limit. */
     private static final class ScriptedShards implements StreamProxy {
         private final Map<String, Deque<Record>> pending = new HashMap<>();
