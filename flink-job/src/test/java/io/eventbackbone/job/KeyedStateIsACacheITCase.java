@@ -116,6 +116,7 @@ class KeyedStateIsACacheITCase {
             scenario.awaitStoredEvents((int) distinct);
             awaitProjectionsAt(scenario, distinct);
 
+            scenario.awaitIndexed();
             Map<String, Map<String, AttributeValue>> storedAfter = scenario.tables.items(scenario.tables.events);
             storedBefore.forEach((key, item) -> assertThat(storedAfter.get(key)).as("stored event %s", key).isEqualTo(item));
             EventLogAssertions.assertLogMatches(sent, scenario.tables.storedEvents(), scenario.tables.projections(),
@@ -170,6 +171,7 @@ class KeyedStateIsACacheITCase {
                 s.await("events stored", Duration.ofSeconds(120), () -> s.tables.count(s.tables.events) >= distinct);
                 s.await("rejections stored", Duration.ofSeconds(60), () -> s.tables.count(s.tables.rejections) >= 10);
                 awaitProjectionsAt(s, distinct);
+                s.awaitIndexed();
             }
 
             assertThat(FailureInjector.failuresInjected()).isEqualTo(1);

@@ -155,6 +155,15 @@ public final class StreamingScenario implements AutoCloseable {
     }
 
     /**
+     * Waits until the time index lists every event the events table holds: the events sink writes its open
+     * chunks at checkpoints, so the index may lag the table by one checkpoint interval.
+     */
+    public void awaitIndexed() {
+        await("the time index to list every stored event", Duration.ofSeconds(60),
+                () -> new java.util.HashSet<>(tables.indexEntries()).size() >= tables.count(tables.events));
+    }
+
+    /**
      * Waits until every distinct event sent is stored and every projection is at its final version, then
      * checks the log against what was sent ({@link EventLogAssertions}) and that nothing was rejected.
      */
@@ -165,6 +174,7 @@ public final class StreamingScenario implements AutoCloseable {
                 () -> tables.projections().stream().mapToLong(io.eventbackbone.store.Projection::getVersion).sum()
                         == distinct);
         org.assertj.core.api.Assertions.assertThat(tables.rejections()).isEmpty();
+        awaitIndexed();
         EventLogAssertions.assertLogMatches(sent, tables.storedEvents(), tables.projections(), tables.indexEntries());
     }
 
