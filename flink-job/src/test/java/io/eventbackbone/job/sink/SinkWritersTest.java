@@ -3,6 +3,7 @@ package io.eventbackbone.job.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.eventbackbone.job.RecordedMetrics;
 import io.eventbackbone.job.config.TimeIndexSettings;
 import io.eventbackbone.store.EventsTable;
 import io.eventbackbone.store.Projection;

@@ -3,6 +3,7 @@ package io.eventbackbone.job.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.eventbackbone.job.RecordedMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.eventbackbone.job.sink;
+package io.eventbackbone.job;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -8,11 +8,11 @@ import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 
 /** Counters by name, with their groups' key and value in front: {@code table.events.throttledRequests}. */
-final class RecordedMetrics extends UnregisteredMetricsGroup {
+public final class RecordedMetrics extends UnregisteredMetricsGroup {
     private final Map<String, Counter> counters;
     private final String prefix;
 
-    RecordedMetrics() {
+    public RecordedMetrics() {
         this(new HashMap<>(), "");
     }
 
@@ -31,7 +31,7 @@ final class RecordedMetrics extends UnregisteredMetricsGroup {
         return new RecordedMetrics(counters, prefix + key + "." + value + ".");
     }
 
-    long count(String name) {
+    public long count(String name) {
         Counter c = counters.get(name);
         return c == null ? 0 : c.getCount();
     }
