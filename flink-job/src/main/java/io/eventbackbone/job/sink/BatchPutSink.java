@@ -52,8 +52,13 @@ public final class BatchPutSink<T> implements Sink<T> {
     @Override
     @SuppressWarnings("deprecation")
     public SinkWriter<T> createWriter(InitContext context) {
-        return new Writer<>(tableName, items, index, aws.dynamoDbAsyncClient(settings.maxInFlightRequests), settings,
-                context.getProcessingTimeService(), context.metricGroup());
+        return writer(aws.dynamoDbAsyncClient(settings.maxInFlightRequests), context.getProcessingTimeService(),
+                context.metricGroup());
+    }
+
+    /** The writer on a given client; tests give it one that scripts DynamoDB's answers. */
+    SinkWriter<T> writer(DynamoDbAsyncClient client, ProcessingTimeService timers, MetricGroup metrics) {
+        return new Writer<>(tableName, items, index, client, settings, timers, metrics);
     }
 
     private static final class Writer<T> extends BufferedTableWriter<T> {

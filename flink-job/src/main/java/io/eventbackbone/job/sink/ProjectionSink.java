@@ -35,8 +35,13 @@ public final class ProjectionSink implements Sink<Projection> {
     @Override
     @SuppressWarnings("deprecation")
     public SinkWriter<Projection> createWriter(InitContext context) {
-        return new Writer(this, aws.dynamoDbAsyncClient(settings.maxInFlightRequests),
-                context.getProcessingTimeService(), context.metricGroup());
+        return writer(aws.dynamoDbAsyncClient(settings.maxInFlightRequests), context.getProcessingTimeService(),
+                context.metricGroup());
+    }
+
+    /** The writer on a given client; tests give it one that scripts DynamoDB's answers. */
+    SinkWriter<Projection> writer(DynamoDbAsyncClient client, ProcessingTimeService timers, MetricGroup metrics) {
+        return new Writer(this, client, timers, metrics);
     }
 
     private static final class Writer extends BufferedTableWriter<Projection> {

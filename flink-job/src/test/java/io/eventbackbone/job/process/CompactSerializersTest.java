@@ -11,6 +11,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The hand-written serializers of what crosses the keyBy, what the decider keeps in state and what it emits. */
@@ -31,12 +32,14 @@ class CompactSerializersTest {
         e.setAggregateType("account");
         e.setType("Deposited");
         e.setData("{\"amount\":20.50,\"s\":\"\ud83d\ude00\"}");
+        e.setMetadata("{\"actor\":\"alice\"}");
         e.setExpectedVersion(7L);
         e.setOccurredAt("2026-01-31T09:30:00.000Z");
         e.setIngestedAt("2026-01-31T09:30:01.000Z");
         Submission full = new Submission(e, 1_700_000_000_123L, "shard-1/49590");
         Submission sparse = new Submission(new EventEnvelope(), -5, null);
 
+        assertThat(roundTrip(SubmissionSerializer.INSTANCE, full).getEnvelope().getMetadata()).isEqualTo("{\"actor\":\"alice\"}");
         for (Submission s : new Submission[] {full, sparse}) {
             Submission back = roundTrip(SubmissionSerializer.INSTANCE, s);
             assertThat(back.getEnvelope()).isEqualTo(s.getEnvelope());
@@ -46,6 +49,7 @@ class CompactSerializersTest {
             assertThat(back.getPosition()).isEqualTo(s.getPosition());
             Submission copy = SubmissionSerializer.INSTANCE.copy(s);
             assertThat(copy.getEnvelope()).isNotSameAs(s.getEnvelope()).isEqualTo(s.getEnvelope());
+            assertThat(copy.getEnvelope().getMetadata()).isEqualTo(s.getEnvelope().getMetadata());
         }
     }
 
@@ -64,6 +68,12 @@ class CompactSerializersTest {
         h.setDurableWithCheckpoint(17);
 
         AggregateHead back = roundTrip(AggregateHeadSerializer.INSTANCE, h);
+        // Against the values themselves: a recursive comparison reads both sides through the same getters.
+        assertThat(List.of(back.getAggregateType(), back.getVersion(), back.getLastRecordedAt(), back.getState(),
+                back.getOldestRemembered(), back.getOldestRememberedAtLeast(), back.getLogicFailure(),
+                back.getLastTouchedMillis(), back.getEvictionTimer(), back.getDurableWithCheckpoint()))
+                .containsExactly("account", 42L, 1_700_000_000_999L, "{\"balance\":\"12.30\"}", 3L, 1_700_000_000_001L,
+                        "{\"version\":40}", 1_800_000_000_000L, 1_800_000_060_000L, 17L);
         AggregateHead copy = AggregateHeadSerializer.INSTANCE.copy(h);
         copy.setVersion(43);
 
@@ -80,7 +90,11 @@ class CompactSerializersTest {
         for (boolean readFromTable : new boolean[] {false, true}) {
             RememberedEvent r = new RememberedEvent("evt-9", 1_700_000_000_777L, readFromTable);
 
-            assertThat(roundTrip(RememberedEventSerializer.INSTANCE, r)).usingRecursiveComparison().isEqualTo(r);
+            RememberedEvent back = roundTrip(RememberedEventSerializer.INSTANCE, r);
+            assertThat(back.getEventId()).isEqualTo("evt-9");
+            assertThat(back.getRecordedAt()).isEqualTo(1_700_000_000_777L);
+            assertThat(back.isReadFromTable()).isEqualTo(readFromTable);
+            assertThat(RememberedEventSerializer.INSTANCE.copy(r).isReadFromTable()).isEqualTo(readFromTable);
         }
     }
 
@@ -115,6 +129,65 @@ class CompactSerializersTest {
             assertThat(roundTrip(ProjectionSerializer.INSTANCE, p)).usingRecursiveComparison().isEqualTo(p);
             assertThat(ProjectionSerializer.INSTANCE.copy(p)).isNotSameAs(p).usingRecursiveComparison().isEqualTo(p);
         }
+    }
+
+    @Test
+    void theTypeInformationIsOneOpaqueFieldWithTheHandWrittenSerializer() {
+        CompactTypeInfo<AggregateHead> heads = new CompactTypeInfo<>(AggregateHead.class, AggregateHeadSerializer.INSTANCE);
+        CompactTypeInfo<RememberedEvent> remembered =
+                new CompactTypeInfo<>(RememberedEvent.class, RememberedEventSerializer.INSTANCE);
+
+        assertThat(heads.isBasicType()).isFalse();
+        assertThat(heads.isTupleType()).isFalse();
+        assertThat(heads.isKeyType()).isFalse();
+        assertThat(heads.getArity()).isEqualTo(1);
+        assertThat(heads.getTotalFields()).isEqualTo(1);
+        assertThat(heads.getTypeClass()).isEqualTo(AggregateHead.class);
+        assertThat(heads.createSerializer(new SerializerConfigImpl())).isSameAs(AggregateHeadSerializer.INSTANCE);
+        assertThat(heads.toString()).isEqualTo("CompactTypeInfo<" + AggregateHead.class.getName() + ">");
+        assertThat(heads).isEqualTo(new CompactTypeInfo<>(AggregateHead.class, AggregateHeadSerializer.INSTANCE))
+                .hasSameHashCodeAs(new CompactTypeInfo<>(AggregateHead.class, AggregateHeadSerializer.INSTANCE))
+                .isNotEqualTo(remembered).isNotEqualTo("CompactTypeInfo");
+        assertThat(heads.hashCode()).isNotEqualTo(remembered.hashCode());
+        assertThat(heads.canEqual(remembered)).isTrue();
+        assertThat(heads.canEqual(AggregateHead.class)).isFalse();
+    }
+
+    @Test
+    void serializersOfOlderFormatsAreOtherSerializersAndEveryOneMakesNewMutableInstances() throws Exception {
+        TypeSerializer<AggregateHead> headsOfFormat1 = new AggregateHeadSerializer.Snapshot(1).restoreSerializer();
+        TypeSerializer<RememberedEvent> rememberedOfFormat1 = new RememberedEventSerializer.Snapshot(1).restoreSerializer();
+
+        assertThat(headsOfFormat1).isNotEqualTo(AggregateHeadSerializer.INSTANCE).isNotEqualTo(rememberedOfFormat1);
+        assertThat(headsOfFormat1.hashCode()).isNotEqualTo(AggregateHeadSerializer.INSTANCE.hashCode());
+        assertThat(AggregateHeadSerializer.INSTANCE).hasSameHashCodeAs(new AggregateHeadSerializer.Snapshot().restoreSerializer());
+        assertThat(rememberedOfFormat1).isNotEqualTo(RememberedEventSerializer.INSTANCE).isNotEqualTo(headsOfFormat1);
+        assertThat(rememberedOfFormat1.hashCode()).isNotEqualTo(RememberedEventSerializer.INSTANCE.hashCode());
+        assertThat(RememberedEventSerializer.INSTANCE).hasSameHashCodeAs(new RememberedEventSerializer.Snapshot().restoreSerializer());
+        for (TypeSerializer<?> serializer : List.of(SubmissionSerializer.INSTANCE, AggregateHeadSerializer.INSTANCE,
+                RememberedEventSerializer.INSTANCE, StoredEventSerializer.INSTANCE, ProjectionSerializer.INSTANCE)) {
+            assertThat(serializer.createInstance()).as("%s", serializer).isNotNull();
+            assertThat(serializer.isImmutableType()).isFalse();
+            assertThat(serializer.getLength()).as("variable length").isEqualTo(-1);
+        }
+        AggregateHead h = new AggregateHead();
+        h.setVersion(5);
+        assertThat(AggregateHeadSerializer.INSTANCE.copy(h, new AggregateHead()).getVersion()).isEqualTo(5);
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        AggregateHeadSerializer.INSTANCE.serialize(h, out);
+        assertThat(AggregateHeadSerializer.INSTANCE.deserialize(new AggregateHead(),
+                new DataInputDeserializer(out.getCopyOfBuffer())).getVersion()).isEqualTo(5);
+    }
+
+    @Test
+    void aSnapshotRefusesAFormatFromANewerBuildAndMigratesAnOlderOne() {
+        AggregateHeadSerializer.Snapshot current = new AggregateHeadSerializer.Snapshot();
+
+        assertThat(current.format()).isEqualTo(AggregateHeadSerializer.CURRENT_FORMAT);
+        assertThat(current.resolveSchemaCompatibility(new AggregateHeadSerializer.Snapshot(1)).isCompatibleAfterMigration())
+                .isTrue();
+        assertThat(current.resolveSchemaCompatibility(
+                new AggregateHeadSerializer.Snapshot(AggregateHeadSerializer.CURRENT_FORMAT + 1)).isIncompatible()).isTrue();
     }
 
     @Test

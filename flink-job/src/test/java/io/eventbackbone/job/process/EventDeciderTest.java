@@ -179,6 +179,16 @@ class EventDeciderTest {
                         org.assertj.core.groups.Tuple.tuple(2L, "{\"n\":\"e2\"}", "e2"));
     }
 
+    @Test
+    void storesWithEachEventTheUndoPatchThatRestoresTheStateBeforeItNotTheStateAfter() throws Exception {
+        open(100, Long.MAX_VALUE / 8);
+        submit("e1", 1000);
+        submit("e2", 2000);
+        assertThat(stored()).extracting(StoredEvent::getVersion, StoredEvent::getUndo)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, "{\"n\":null}"),
+                        org.assertj.core.groups.Tuple.tuple(2L, "{\"n\":\"e1\"}"));
+    }
+
     /** The documented dedupe bounds, kept naively: every remembered id in version order, oldest first. */
     private static final class DedupeModel {
         private final int maxIds;

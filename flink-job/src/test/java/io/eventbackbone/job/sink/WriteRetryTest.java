@@ -3,18 +3,14 @@ package io.eventbackbone.job.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.eventbackbone.job.RecordedMetrics;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.metrics.SimpleCounter;
-import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -31,36 +27,6 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * local emulator never produces by itself (the fault proxy of the MiniCluster tests does, end to end).
  */
 class WriteRetryTest {
-
-    /** Counters by name, with their groups' key and value in front: {@code table.events.throttledRequests}. */
-    private static final class RecordedMetrics extends UnregisteredMetricsGroup {
-        private final Map<String, Counter> counters;
-        private final String prefix;
-
-        RecordedMetrics() {
-            this(new HashMap<>(), "");
-        }
-
-        private RecordedMetrics(Map<String, Counter> counters, String prefix) {
-            this.counters = counters;
-            this.prefix = prefix;
-        }
-
-        @Override
-        public Counter counter(String name) {
-            return counters.computeIfAbsent(prefix + name, n -> new SimpleCounter());
-        }
-
-        @Override
-        public MetricGroup addGroup(String key, String value) {
-            return new RecordedMetrics(counters, prefix + key + "." + value + ".");
-        }
-
-        long count(String name) {
-            Counter c = counters.get(name);
-            return c == null ? 0 : c.getCount();
-        }
-    }
 
     /** Answers each request as the next scripted step says: store n items, or refuse the request. */
     private static class ScriptedTable implements DynamoDbAsyncClient {

@@ -1,0 +1,71 @@
+package io.eventbackbone.job.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobConfig;
+import java.net.URI;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+
+/** Endpoints, region and credentials from the job's configuration, for the connectors and the clients. */
+class AwsSettingsTest {
+
+    private static final JobConfig LOCAL = new JobConfig(Map.of())
+            .with(ConfigKey.AWS_REGION, "eu-west-1")
+            .with(ConfigKey.KINESIS_ENDPOINT, "http://127.0.0.1:4567")
+            .with(ConfigKey.DYNAMODB_ENDPOINT, "http://127.0.0.1:4568")
+            .with(ConfigKey.AWS_ACCESS_KEY_ID, "key")
+            .with(ConfigKey.AWS_SECRET_KEY, "secret");
+
+    @Test
+    void eachServiceTakesItsOwnEndpointAndTheSharedRegionAndKeys() {
+        assertThat(AwsSettings.kinesis(LOCAL).endpoint()).isEqualTo("http://127.0.0.1:4567");
+        assertThat(AwsSettings.dynamoDb(LOCAL).endpoint()).isEqualTo("http://127.0.0.1:4568");
+        assertThat(AwsSettings.dynamoDb(LOCAL).region()).isEqualTo("eu-west-1");
+        assertThat(AwsSettings.kinesis(LOCAL).connectorProperties()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "aws.region", "eu-west-1",
+                "aws.endpoint", "http://127.0.0.1:4567",
+                "aws.credentials.provider", "BASIC",
+                "aws.credentials.provider.basic.accesskeyid", "key",
+                "aws.credentials.provider.basic.secretkey", "secret"));
+    }
+
+    @Test
+    void withoutEndpointAndKeysTheConnectorsUseAwsAndTheDefaultCredentials() {
+        AwsSettings aws = new AwsSettings("us-east-1", null, null, null);
+
+        assertThat(aws.connectorProperties()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "aws.region", "us-east-1", "aws.credentials.provider", "AUTO"));
+    }
+
+    @Test
+    void theClientsTalkToTheConfiguredRegionAndEndpoint() {
+        AwsSettings aws = AwsSettings.dynamoDb(LOCAL);
+        try (DynamoDbAsyncClient async = aws.dynamoDbAsyncClient(4); DynamoDbClient sync = aws.dynamoDbClient();
+             KinesisAsyncClient kinesis = AwsSettings.kinesis(LOCAL).kinesisAsyncClient(0)) {
+            assertThat(async.serviceClientConfiguration().region()).isEqualTo(Region.EU_WEST_1);
+            assertThat(async.serviceClientConfiguration().endpointOverride()).contains(URI.create("http://127.0.0.1:4568"));
+            assertThat(sync.serviceClientConfiguration().endpointOverride()).contains(URI.create("http://127.0.0.1:4568"));
+            assertThat(kinesis.serviceClientConfiguration().endpointOverride()).contains(URI.create("http://127.0.0.1:4567"));
+        }
+        AwsSettings cloud = new AwsSettings("us-east-1", null, "key", "secret");
+        try (DynamoDbAsyncClient async = cloud.dynamoDbAsyncClient(1); DynamoDbClient sync = cloud.dynamoDbClient()) {
+            assertThat(async.serviceClientConfiguration().endpointOverride()).isEmpty();
+            assertThat(sync.serviceClientConfiguration().endpointOverride()).isEmpty();
+        }
+    }
+
+    @Test
+    void theStoreSinksWriteEventsAndRejectionsInBatchesAndProjectionsConditionally() {
+        StoreSinks sinks = StoreSinks.dynamoDb(LOCAL);
+
+        assertThat(sinks.events()).isInstanceOf(BatchPutSink.class);
+        assertThat(sinks.projections()).isInstanceOf(ProjectionSink.class);
+        assertThat(sinks.rejections()).isInstanceOf(BatchPutSink.class);
+    }
+}
