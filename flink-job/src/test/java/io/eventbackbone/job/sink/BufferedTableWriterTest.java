@@ -146,6 +146,20 @@ class BufferedTableWriterTest {
     }
 
     @Test
+    void aLargerUpdateOfABufferedAggregateAddsTheDifferenceAndTheBoundIsReachedAtExactlyItsBytes() throws Exception {
+        RecordingWriter writer = new RecordingWriter(new WriterSettings(100, 1000, 1000, 20, 4, WriterSettings.defaultWriteDeadlineMillis()),
+                new TestProcessingTimeService());
+        writer.write(new Projection("a", "generic", 1, "12345", 1, "e1"), null);
+        writer.write(new Projection("a", "generic", 2, "1234567890", 2, "e2"), null);
+        assertThat(writer.writes).as("10 characters buffered").isEmpty();
+
+        writer.write(new Projection("b", "generic", 1, "1234567890", 1, "e3"), null);
+
+        assertThat(writer.writes).as("20 characters, the bound").hasSize(1);
+        assertThat(written(writer.writes.get(0))).containsExactly("a@2", "b@1");
+    }
+
+    @Test
     void aCoalescedUpdateCountsOnlyItsOwnBytes() throws Exception {
         RecordingWriter writer = new RecordingWriter(new WriterSettings(100, 1000, 1000, 20, 4, WriterSettings.defaultWriteDeadlineMillis()),
                 new TestProcessingTimeService());

@@ -108,7 +108,7 @@ class WriteRetryTest {
 
     @Test
     void aWriteThatMakesNoProgressForTheDeadlineFailsNamingTheTableAndTheDeadline() {
-        AtomicLong clock = new AtomicLong();
+        AtomicLong clock = new AtomicLong(10_000);
         ScriptedTable table = new ScriptedTable(List.of(-1), clock, 1_000);
 
         assertThatThrownBy(() -> TableWrites.batchPut(table, "events", puts("a"),
@@ -117,6 +117,31 @@ class WriteRetryTest {
                 .hasMessageContaining("writing to table events made no progress for 3000 ms")
                 .hasMessageContaining("dynamodb.write.deadline.millis");
         assertThat(table.requestSizes).hasSize(3);
+    }
+
+    @Test
+    void aRoundThatMakesProgressStartsTheBackoffOverSoWhatIsLeftGoesAtOnce() throws Exception {
+        // One item per round: every round progresses, so none waits (the backoff's first step is no wait).
+        ScriptedTable table = new ScriptedTable(List.of(1), new AtomicLong(), 0);
+        RecordedMetrics metrics = new RecordedMetrics();
+
+        TableWrites.batchPut(table, "events", puts("a", "b", "c", "d"), new WriteRetry(60_000, metrics))
+                .get(30, TimeUnit.SECONDS);
+
+        assertThat(table.requestSizes).containsExactly(4, 3, 2, 1);
+        assertThat(metrics.count("table.events.throttleBackoffMillis")).isZero();
+    }
+
+    @Test
+    void onlyAwsErrorsForCapacityCountAsThrottling() {
+        assertThat(WriteRetry.isThrottling(new IllegalStateException("ProvisionedThroughputExceededException"))).isFalse();
+        assertThat(WriteRetry.isThrottling(DynamoDbException.builder().message("x").statusCode(400).build())).isFalse();
+        assertThat(WriteRetry.isThrottling(DynamoDbException.builder().message("x").statusCode(400)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("ValidationException").build()).build())).isFalse();
+        for (String code : WriteRetry.THROTTLING_CODES) {
+            assertThat(WriteRetry.isThrottling(DynamoDbException.builder().message("x").statusCode(400)
+                    .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).build()).build())).as(code).isTrue();
+        }
     }
 
     @Test
