@@ -3,11 +3,7 @@ package io.eventbackbone.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.eventbackbone.domain.DomainEvent;
-import io.eventbackbone.domain.DomainLogic;
 import io.eventbackbone.domain.DomainLogics;
-import io.eventbackbone.domain.MergePatch;
 import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.event.EventJson;
 import io.eventbackbone.job.config.ConfigKey;
@@ -189,25 +185,6 @@ class KeyedStateIsACacheITCase {
             EventLogAssertions.assertLogMatches(sent.stream().filter(e -> e.getExpectedVersion() == null)
                             .collect(java.util.stream.Collectors.toList()), evicting.tables.storedEvents(),
                     evicting.tables.projections(), evicting.tables.indexEntries());
-        }
-    }
-
-    /** Merge patch logic that throws on an event whose data has {@code boom}. */
-    static final class FragileLogic implements DomainLogic {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public String aggregateType() {
-            return "fragile";
-        }
-
-        @Override
-        public ObjectNode apply(ObjectNode state, DomainEvent event) {
-            if (event.data().has("boom")) {
-                throw new IllegalStateException("cannot apply " + event.eventId());
-            }
-            JsonNode patched = MergePatch.apply(state, event.data());
-            return (ObjectNode) patched;
         }
     }
 
