@@ -71,6 +71,7 @@ class ConnectorSavepointUpgradeITCase {
                 assertThat(scenario.tables.rejections()).isEmpty();
                 scenario.await("all projections at their final version", Duration.ofSeconds(60),
                         () -> scenario.tables.projections().stream().mapToLong(Projection::getVersion).sum() == sent.size());
+                scenario.awaitIndexed();
                 EventLogAssertions.assertLogMatches(sent, scenario.tables.storedEvents(), scenario.tables.projections(),
                         scenario.tables.indexEntries());
             } finally {

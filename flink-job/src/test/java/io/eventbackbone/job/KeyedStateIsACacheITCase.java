@@ -114,6 +114,7 @@ class KeyedStateIsACacheITCase {
 
             Map<String, Map<String, AttributeValue>> storedAfter = scenario.tables.items(scenario.tables.events);
             storedBefore.forEach((key, item) -> assertThat(storedAfter.get(key)).as("stored event %s", key).isEqualTo(item));
+            scenario.awaitIndexed();
             EventLogAssertions.assertLogMatches(sent, scenario.tables.storedEvents(), scenario.tables.projections(),
                     scenario.tables.indexEntries());
             assertThat(scenario.tables.rejections()).isEmpty();
@@ -182,6 +183,7 @@ class KeyedStateIsACacheITCase {
             assertThat(evicting.tables.rejections()).containsExactlyInAnyOrderElementsOf(keeping.tables.rejections());
             assertThat(keeping.tables.rejections()).hasSize(10)
                     .allSatisfy(r -> assertThat(r.getReason()).isEqualTo(RejectionReason.VERSION_CONFLICT.name()));
+            evicting.awaitIndexed();
             EventLogAssertions.assertLogMatches(sent.stream().filter(e -> e.getExpectedVersion() == null)
                             .collect(java.util.stream.Collectors.toList()), evicting.tables.storedEvents(),
                     evicting.tables.projections(), evicting.tables.indexEntries());

@@ -106,6 +106,7 @@ class ReshardOrderITCase {
         scenario.await("all projections at their final version", Duration.ofSeconds(60),
                 () -> scenario.tables.projections().stream().mapToLong(Projection::getVersion).sum() == sent.size());
         assertThat(scenario.tables.rejections()).as("no event decided out of order").isEmpty();
+        scenario.awaitIndexed();
         EventLogAssertions.assertLogMatches(sent, scenario.tables.storedEvents(), scenario.tables.projections(),
                 scenario.tables.indexEntries());
     }

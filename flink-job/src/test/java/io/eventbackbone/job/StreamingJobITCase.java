@@ -37,6 +37,7 @@ class StreamingJobITCase {
             scenario.await("all projections at their final version", java.time.Duration.ofSeconds(60),
                     () -> scenario.tables.projections().stream().mapToLong(Projection::getVersion).sum() == events.size());
 
+            scenario.awaitIndexed();
             EventLogAssertions.assertLogMatches(events, scenario.tables.storedEvents(), scenario.tables.projections(),
                     scenario.tables.indexEntries());
             assertThat(scenario.tables.rejections()).isEmpty();
@@ -83,6 +84,7 @@ class StreamingJobITCase {
                     () -> scenario.tables.projections().stream().mapToLong(Projection::getVersion).sum() == distinct);
 
             assertThat(FailureInjector.failuresInjected()).isEqualTo(2);
+            scenario.awaitIndexed();
             EventLogAssertions.assertLogMatches(sent, scenario.tables.storedEvents(), scenario.tables.projections(),
                     scenario.tables.indexEntries());
             assertThat(scenario.tables.rejections()).isEmpty();

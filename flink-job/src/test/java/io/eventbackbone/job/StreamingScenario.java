@@ -12,8 +12,10 @@ import io.eventbackbone.local.LocalEmulators;
 import io.eventbackbone.local.LocalStreams;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
@@ -152,6 +154,18 @@ public final class StreamingScenario implements AutoCloseable {
 
     public void awaitStoredEvents(int expected) {
         await(expected + " stored events", Duration.ofSeconds(120), () -> tables.count(tables.events) >= expected);
+    }
+
+    /**
+     * Waits until the time index lists every stored event: the sink writes the chunks after the events they
+     * list, at the next checkpoint at the latest, so events and projections can be in before their entries.
+     */
+    public void awaitIndexed() {
+        await("the time index to list every stored event", Duration.ofSeconds(60), () -> {
+            Set<String> listed = new HashSet<>(tables.indexEntries());
+            return tables.storedEvents().stream().allMatch(e -> listed.contains(
+                    StoreTables.indexEntry(e.getAggregateId(), e.getVersion(), e.getRecordedAt())));
+        });
     }
 
     /** Cancels the job; the stream and tables stay readable. */

@@ -57,6 +57,7 @@ class ThrottledReadsITCase {
             scenario.await("all projections at their final version", Duration.ofSeconds(60),
                     () -> scenario.tables.projections().stream().mapToLong(Projection::getVersion).sum() == sent.size());
             assertThat(scenario.tables.rejections()).isEmpty();
+            scenario.awaitIndexed();
             EventLogAssertions.assertLogMatches(sent, scenario.tables.storedEvents(), scenario.tables.projections(),
                     scenario.tables.indexEntries());
 

@@ -61,6 +61,7 @@ class ThrottledWritesITCase {
             scenario.await("all projections at their final version", Duration.ofSeconds(90),
                     () -> scenario.tables.projections().stream().mapToLong(Projection::getVersion).sum() == sent.size());
             assertThat(scenario.tables.rejections()).isEmpty();
+            scenario.awaitIndexed();
             EventLogAssertions.assertLogMatches(sent, scenario.tables.storedEvents(), scenario.tables.projections(),
                     scenario.tables.indexEntries());
 
