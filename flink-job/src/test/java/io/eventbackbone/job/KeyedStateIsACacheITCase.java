@@ -3,11 +3,7 @@ package io.eventbackbone.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.eventbackbone.domain.DomainEvent;
-import io.eventbackbone.domain.DomainLogic;
 import io.eventbackbone.domain.DomainLogics;
-import io.eventbackbone.domain.MergePatch;
 import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.event.EventJson;
 import io.eventbackbone.job.config.ConfigKey;
@@ -119,6 +115,7 @@ class KeyedStateIsACacheITCase {
             scenario.awaitIndexed();
             Map<String, Map<String, AttributeValue>> storedAfter = scenario.tables.items(scenario.tables.events);
             storedBefore.forEach((key, item) -> assertThat(storedAfter.get(key)).as("stored event %s", key).isEqualTo(item));
+            scenario.awaitIndexed();
             EventLogAssertions.assertLogMatches(sent, scenario.tables.storedEvents(), scenario.tables.projections(),
                     scenario.tables.indexEntries());
             assertThat(scenario.tables.rejections()).isEmpty();
@@ -188,28 +185,10 @@ class KeyedStateIsACacheITCase {
             assertThat(evicting.tables.rejections()).containsExactlyInAnyOrderElementsOf(keeping.tables.rejections());
             assertThat(keeping.tables.rejections()).hasSize(10)
                     .allSatisfy(r -> assertThat(r.getReason()).isEqualTo(RejectionReason.VERSION_CONFLICT.name()));
+            evicting.awaitIndexed();
             EventLogAssertions.assertLogMatches(sent.stream().filter(e -> e.getExpectedVersion() == null)
                             .collect(java.util.stream.Collectors.toList()), evicting.tables.storedEvents(),
                     evicting.tables.projections(), evicting.tables.indexEntries());
-        }
-    }
-
-    /** Merge patch logic that throws on an event whose data has {@code boom}. */
-    static final class FragileLogic implements DomainLogic {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public String aggregateType() {
-            return "fragile";
-        }
-
-        @Override
-        public ObjectNode apply(ObjectNode state, DomainEvent event) {
-            if (event.data().has("boom")) {
-                throw new IllegalStateException("cannot apply " + event.eventId());
-            }
-            JsonNode patched = MergePatch.apply(state, event.data());
-            return (ObjectNode) patched;
         }
     }
 

@@ -12,8 +12,10 @@ import io.eventbackbone.local.LocalEmulators;
 import io.eventbackbone.local.LocalStreams;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
@@ -155,12 +157,15 @@ public final class StreamingScenario implements AutoCloseable {
     }
 
     /**
-     * Waits until the time index lists every event the events table holds: the events sink writes its open
-     * chunks at checkpoints, so the index may lag the table by one checkpoint interval.
+     * Waits until the time index lists every stored event: the sink writes the chunks after the events they
+     * list, at the next checkpoint at the latest, so events and projections can be in before their entries.
      */
     public void awaitIndexed() {
-        await("the time index to list every stored event", Duration.ofSeconds(60),
-                () -> new java.util.HashSet<>(tables.indexEntries()).size() >= tables.count(tables.events));
+        await("the time index to list every stored event", Duration.ofSeconds(60), () -> {
+            Set<String> listed = new HashSet<>(tables.indexEntries());
+            return tables.storedEvents().stream().allMatch(e -> listed.contains(
+                    StoreTables.indexEntry(e.getAggregateId(), e.getVersion(), e.getRecordedAt())));
+        });
     }
 
     /**

@@ -75,8 +75,10 @@ class DeciderStateUpgradeTest {
         // Arriving earlier than the last event, the next one is still recorded after it.
         submit(DeciderStateFixture.ITEM, "generic", "item-e5", "Changed", "{\"n\":5}", 1);
         submit(DeciderStateFixture.ACCOUNT, "account", "acct-e3", "Withdrawn", "{\"amount\":30.00}", 102);
+        // item-e5 pushed item-e2 out of the memory of three ids: the restored bounds of the memory still count.
+        submit(DeciderStateFixture.ITEM, "generic", "item-e2", "Changed", "{}", 103);
 
-        assertThat(stored()).containsExactly("item-1/item-e5@5@41", "acct-1/acct-e3@3@102");
+        assertThat(stored()).containsExactly("item-1/item-e5@5@41", "acct-1/acct-e3@3@102", "item-1/item-e2@6@103");
         List<Projection> projections = projections();
         assertThat(projections.get(0).getState()).isEqualTo("{\"n\":5,\"k1\":\"v\",\"k2\":\"v\",\"k3\":\"v\",\"k4\":\"v\"}");
         assertThat(projections.get(1).getState()).isEqualTo("{\"status\":\"open\",\"balance\":70.00,\"openedAt\":\"2026-01-01T00:00:00Z\"}");

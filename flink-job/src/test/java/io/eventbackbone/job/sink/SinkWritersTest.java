@@ -99,18 +99,11 @@ class SinkWritersTest {
         }
     }
 
+    /** An event with 9 characters of data and undo, for the byte bound. */
     private static StoredEvent event(String id, long version) {
-        StoredEvent e = new StoredEvent();
-        e.setAggregateId(id);
-        e.setVersion(version);
-        e.setEventId(id + "-" + version);
-        e.setAggregateType("generic");
-        e.setType("Changed");
+        StoredEvent e = TableItemsTest.event(id, version);
         e.setData("{\"v\":" + version + "}");
         e.setUndo("{}");
-        e.setOccurredAt("2026-06-01T00:00:00Z");
-        e.setIngestedAt("2026-06-01T00:00:00Z");
-        e.setRecordedAt(T0 + version);
         return e;
     }
 

@@ -25,7 +25,7 @@ class TableItemsTest {
         assertThat(TableItems.storedEvents().sizeOf(e)).isEqualTo(7 + 10);
     }
 
-    private static StoredEvent event(String id, long version) {
+    static StoredEvent event(String id, long version) {
         StoredEvent e = new StoredEvent();
         e.setAggregateId(id);
         e.setVersion(version);
