@@ -9,15 +9,15 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** The README's configuration table lists every key the job reads, in its group, with its default and description. */
-class ReadmeConfigurationTableTest {
+/** The configuration reference (flink-job/CONFIGURATION.md) lists every key the job reads, in its group, with its default and description. */
+class ConfigurationReferenceTest {
 
     private static List<String> readmeRows() throws IOException {
         Path dir = Path.of("").toAbsolutePath();
-        while (!Files.exists(dir.resolve("README.md")) || !Files.exists(dir.resolve("flink-job"))) {
+        while (!Files.exists(dir.resolve("flink-job/CONFIGURATION.md"))) {
             dir = dir.getParent();
         }
-        return Files.readAllLines(dir.resolve("README.md")).stream()
+        return Files.readAllLines(dir.resolve("flink-job/CONFIGURATION.md")).stream()
                 .filter(l -> l.startsWith("| `")).collect(Collectors.toList());
     }
 
