@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * The domain results written again from the documents alone, as an oracle that shares no code with the
- * product: RFC 7386 merge patch for the generic type, the README's account rules for {@code account}. A bug
- * in the product's fold shows here as a difference instead of cancelling out.
+ * product: RFC 7386 merge patch for the generic type, the account rules of docs/domain-logic.md for
+ * {@code account}. A bug in the product's fold shows here as a difference instead of cancelling out.
  */
 public final class ReferenceModel {
     private static final ObjectMapper JSON = new ObjectMapper();
