@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -86,31 +87,17 @@ final class MarkdownPages {
     /** The links of a page, outside fenced code blocks and code spans, with their line numbers (from 1). */
     static List<Link> links(String markdown) {
         List<Link> links = new ArrayList<>();
-        String[] lines = markdown.split("\n", -1);
-        String fence = null;
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i];
-            String trimmed = line.stripLeading();
-            if (fence != null) {
-                if (trimmed.startsWith(fence)) {
-                    fence = null;
-                }
-                continue;
-            }
-            if (trimmed.startsWith("```") || trimmed.startsWith("~~~")) {
-                fence = trimmed.substring(0, 3);
-                continue;
-            }
+        linesOutsideFences(markdown).forEach((number, line) -> {
             String prose = CODE_SPAN.matcher(line).replaceAll("code");
             Matcher inline = INLINE_LINK.matcher(prose);
             while (inline.find()) {
-                links.add(new Link(i + 1, inline.group(1)));
+                links.add(new Link(number, inline.group(1)));
             }
             Matcher definition = REFERENCE_DEFINITION.matcher(prose);
             if (definition.find()) {
-                links.add(new Link(i + 1, definition.group(1)));
+                links.add(new Link(number, definition.group(1)));
             }
-        }
+        });
         return links;
     }
 
@@ -118,19 +105,7 @@ final class MarkdownPages {
     static Set<String> anchors(String markdown) {
         Set<String> anchors = new LinkedHashSet<>();
         Map<String, Integer> seen = new HashMap<>();
-        String fence = null;
-        for (String line : markdown.split("\n", -1)) {
-            String trimmed = line.stripLeading();
-            if (fence != null) {
-                if (trimmed.startsWith(fence)) {
-                    fence = null;
-                }
-                continue;
-            }
-            if (trimmed.startsWith("```") || trimmed.startsWith("~~~")) {
-                fence = trimmed.substring(0, 3);
-                continue;
-            }
+        for (String line : linesOutsideFences(markdown).values()) {
             Matcher heading = HEADING.matcher(line);
             if (heading.matches()) {
                 String slug = slug(heading.group(2));
@@ -139,6 +114,26 @@ final class MarkdownPages {
             }
         }
         return anchors;
+    }
+
+    /** A page's lines by number (from 1), fenced code left out: what looks like a link or heading there is code. */
+    private static Map<Integer, String> linesOutsideFences(String markdown) {
+        Map<Integer, String> prose = new LinkedHashMap<>();
+        String[] lines = markdown.split("\n", -1);
+        String fence = null;
+        for (int i = 0; i < lines.length; i++) {
+            String trimmed = lines[i].stripLeading();
+            if (fence != null) {
+                if (trimmed.startsWith(fence)) {
+                    fence = null;
+                }
+            } else if (trimmed.startsWith("```") || trimmed.startsWith("~~~")) {
+                fence = trimmed.substring(0, 3);
+            } else {
+                prose.put(i + 1, lines[i]);
+            }
+        }
+        return prose;
     }
 
     static String slug(String headingText) {
