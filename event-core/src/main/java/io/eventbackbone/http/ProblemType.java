@@ -1,4 +1,4 @@
-package io.eventbackbone.ingest;
+package io.eventbackbone.http;
 
 /**
  * The kinds of problem the ingest answers with (RFC 9457). The type URIs are part of the public contract:
