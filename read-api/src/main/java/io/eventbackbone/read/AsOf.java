@@ -2,8 +2,12 @@ package io.eventbackbone.read;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventbackbone.domain.AccountLogic;
 import io.eventbackbone.domain.AggregateFold;
+import io.eventbackbone.domain.DomainLogic;
+import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.domain.MergePatch;
+import io.eventbackbone.domain.MergePatchLogic;
 import io.eventbackbone.event.EventJson;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.StoredEvent;
@@ -21,12 +25,17 @@ import java.util.Map;
  * patches of versions P down to N+1 and reading event N for its time and id (P - N + 1 events). Events past
  * the projection (a projection write still to land) are folded forward from it.
  *
- * <p>Walking back gives the fold's bytes only where the undo patches restore the members in their place.
- * A patch restores a member changed in place exactly; a member the event removed comes back at the end of its
- * object, where the fold had it elsewhere, so a walk that meets such a patch is abandoned for the forward fold
- * (reading up to P events in all). So is a walk past a failure of the logic (the projection names only the
- * latest failure, and the state as of N carries an earlier one, if any, that only a fold finds) and a walk
- * over an event stored without undo. Account histories never remove a member: they always walk back.
+ * <p>Walking back gives the fold's bytes only where the undo patches restore every byte, and a walk that
+ * meets a patch that may not is abandoned for the forward fold (reading up to P events in all):
+ * <ul>
+ *   <li>a member the event removed comes back at the end of its object, where the fold had it elsewhere;</li>
+ *   <li>a decimal the event rewrote with the same value (1.5 to 1.50) is left out of the undo, which compares
+ *       numbers by value (found from the event's data, for the generic logic; the account logic never does it);</li>
+ *   <li>past a failure of the logic, the state as of N carries an earlier failure, if any, that only a fold
+ *       finds (the projection names only the latest);</li>
+ *   <li>an event stored without undo; and any plug-in logic, whose patches are not known to be exact.</li>
+ * </ul>
+ * Account histories never remove a member: they always walk back.
  */
 final class AsOf {
 
@@ -69,11 +78,13 @@ final class AsOf {
     }
 
     private final EventLog log;
+    private final DomainLogics logics;
     private final AggregateFold fold;
 
-    AsOf(EventLog log, AggregateFold fold) {
+    AsOf(EventLog log, DomainLogics logics) {
         this.log = log;
-        this.fold = fold;
+        this.logics = logics;
+        this.fold = new AggregateFold(logics);
     }
 
     /**
@@ -90,10 +101,13 @@ final class AsOf {
         }
         String refused = null;
         if (p - n + 1 < n) {
-            refused = failureAfter(projection, n);
+            DomainLogic logic = logics.forType(projection.getAggregateType());
+            refused = logic instanceof MergePatchLogic || logic instanceof AccountLogic ? failureAfter(projection, n)
+                    : "the logic of aggregate type " + projection.getAggregateType() + " is a plug-in, whose undo"
+                    + " patches are not known to restore every byte";
             if (refused == null) {
                 Map<Long, StoredEvent> read = new LinkedHashMap<>();
-                Backward walk = new Backward(projection, n, read);
+                Backward walk = new Backward(projection, n, read, logic instanceof MergePatchLogic);
                 log.events(aggregateId, n, p, true, walk);
                 if (walk.obstacle == null && walk.atN != null) {
                     Projection state = new Projection(aggregateId, projection.getAggregateType(), n,
@@ -188,14 +202,17 @@ final class AsOf {
         final ObjectNode state;
         final long n;
         final Map<Long, StoredEvent> read;
+        /** The generic logic: the event's data is the change, and tells which decimals it set. */
+        final boolean mergePatch;
         long expected;
         StoredEvent atN;
         String obstacle;
 
-        Backward(Projection projection, long n, Map<Long, StoredEvent> read) {
+        Backward(Projection projection, long n, Map<Long, StoredEvent> read, boolean mergePatch) {
             this.state = EventJson.readObject(projection.getState());
             this.n = n;
             this.read = read;
+            this.mergePatch = mergePatch;
             this.expected = projection.getVersion();
         }
 
@@ -221,9 +238,50 @@ final class AsOf {
                         + " of its object, where the fold had it elsewhere";
                 return false;
             }
+            if (mergePatch && setsDecimalOutsideUndo(EventJson.readObject(e.getData()), undo)) {
+                obstacle = "version " + e.getVersion() + " set a decimal its undo does not restore: the value"
+                        + " before it was equal in value, but perhaps not in digits (1.5 and 1.50)";
+                return false;
+            }
             MergePatch.applyInPlace(state, undo);
             return true;
         }
+    }
+
+    /**
+     * Whether a merge patch ({@code data}) sets a decimal where its undo restores nothing. The undo is a merge
+     * patch diff, which compares numbers by value: a member that went from 1.5 to 1.50 is left out of it, and the
+     * walk back would keep the later digits.
+     */
+    static boolean setsDecimalOutsideUndo(ObjectNode data, ObjectNode undo) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> member = it.next();
+            JsonNode value = member.getValue();
+            JsonNode restored = undo == null ? null : undo.get(member.getKey());
+            if (value.isNull() || (restored != null && !restored.isObject())) {
+                continue;
+            }
+            if (value.isObject()) {
+                if (setsDecimalOutsideUndo((ObjectNode) value, (ObjectNode) restored)) {
+                    return true;
+                }
+            } else if (restored == null && holdsDecimal(value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean holdsDecimal(JsonNode value) {
+        if (value.isBigDecimal() || value.isFloatingPointNumber()) {
+            return true;
+        }
+        for (JsonNode element : value) {
+            if (holdsDecimal(element)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -49,18 +49,20 @@ public final class ReadApi {
     static final int MAX_PAGE_CHARS = 4 * 1024 * 1024;
 
     private final Supplier<EventLog> logs;
+    private final DomainLogics logics;
     private final AggregateFold fold;
     private final int dedupeMaxEventIds;
     private final Clock clock;
 
     /** Reads the tables of {@code settings} through {@code client}, folding with {@code logics}. */
     public ReadApi(DynamoDbClient client, ReadSettings settings, DomainLogics logics, Clock clock) {
-        this(() -> new DynamoDbEventLog(client, settings), new AggregateFold(logics), settings.dedupeMaxEventIds(), clock);
+        this(() -> new DynamoDbEventLog(client, settings), logics, settings.dedupeMaxEventIds(), clock);
     }
 
-    ReadApi(Supplier<EventLog> logs, AggregateFold fold, int dedupeMaxEventIds, Clock clock) {
+    ReadApi(Supplier<EventLog> logs, DomainLogics logics, int dedupeMaxEventIds, Clock clock) {
         this.logs = logs;
-        this.fold = fold;
+        this.logics = logics;
+        this.fold = new AggregateFold(logics);
         this.dedupeMaxEventIds = dedupeMaxEventIds;
         this.clock = clock;
     }
@@ -144,7 +146,7 @@ public final class ReadApi {
         if (projection == null && log.latestVersion(id) == 0) {
             throw unknownAggregate(id);
         }
-        AsOf asOf = new AsOf(log, fold);
+        AsOf asOf = new AsOf(log, logics);
         ObjectNode asOfPoint = null;
         if (at != null) {
             version = asOf.versionAt(id, projection, at);
@@ -225,7 +227,7 @@ public final class ReadApi {
         StoredEvent event;
         try {
             if (version > 1) {
-                before = new AsOf(log, fold).version(id, projection, version - 1);
+                before = new AsOf(log, logics).version(id, projection, version - 1);
             }
             event = before != null && before.eventsRead.containsKey(version) ? before.eventsRead.get(version)
                     : log.event(id, version);

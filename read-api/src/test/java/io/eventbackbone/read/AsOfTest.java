@@ -3,7 +3,10 @@ package io.eventbackbone.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.eventbackbone.domain.AggregateFold;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventbackbone.domain.DomainEvent;
+import io.eventbackbone.domain.DomainLogic;
+import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.event.EventJson;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.StoredEvent;
@@ -12,10 +15,9 @@ import org.junit.jupiter.api.Test;
 
 class AsOfTest {
 
-    private static final AggregateFold FOLD = new AggregateFold(Histories.LOGICS);
 
     private static AsOf.Result asOf(MemoryEventLog log, Histories h, long version) {
-        return new AsOf(log, FOLD).version(h.projection().getAggregateId(), h.projection(), version);
+        return new AsOf(log, Histories.LOGICS).version(h.projection().getAggregateId(), h.projection(), version);
     }
 
     @Test
@@ -77,6 +79,46 @@ class AsOfTest {
     }
 
     @Test
+    void aDecimalRewrittenWithOtherDigitsButTheSameValueMakesTheStateAFoldWithTheEarlierDigits() {
+        Histories h = new Histories("g-scale", "generic");
+        for (int i = 1; i <= 8; i++) {
+            h.append("e" + i, "Noted", "{\"note\":" + i + "}", null, Histories.START_MILLIS + i);
+        }
+        h.append("e9", "Priced", "{\"price\":1.5}", null, Histories.START_MILLIS + 9);
+        h.append("e10", "Priced", "{\"price\":1.50}", null, Histories.START_MILLIS + 10);
+        assertThat(h.events.get(9).getUndo()).as("the job's undo compares by value").isEqualTo("{}");
+        AsOf.Result result = asOf(new MemoryEventLog().add(h), h, 9);
+        assertThat(result.state.getState()).isEqualTo("{\"note\":8,\"price\":1.5}");
+        assertThat(result.backwardRefused).contains("version 10 set a decimal");
+    }
+
+    @Test
+    void aPlugInLogicsStatesAreFoldedForwardSinceItsUndoPatchesAreNotKnownToBeExact() {
+        DomainLogic counter = new DomainLogic() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public String aggregateType() {
+                return "counter";
+            }
+
+            @Override
+            public ObjectNode apply(ObjectNode state, DomainEvent event) {
+                return state.put("count", state.path("count").asInt() + 1);
+            }
+        };
+        DomainLogics logics = DomainLogics.of(counter);
+        Histories h = new Histories("c-1", "counter", logics);
+        for (int i = 1; i <= 10; i++) {
+            h.append("e" + i, "Counted", "{}", null, Histories.START_MILLIS + i);
+        }
+        AsOf.Result result = new AsOf(new MemoryEventLog().add(h), logics).version("c-1", h.projection(), 9);
+        assertThat(result.walk).isEqualTo(AsOf.Walk.FORWARD);
+        assertThat(result.backwardRefused).contains("plug-in");
+        assertThat(result.state).isEqualTo(h.at(9));
+    }
+
+    @Test
     void anAccountWalksBackToEveryVersionPastItsMiddleWithTheFoldsBytesRefusalsIncluded() {
         Histories h = Histories.account("acc-back", 80, 4);
         assertThat(h.projection().getState()).contains("lastRefusal");
@@ -100,7 +142,7 @@ class AsOfTest {
                 h.projection().getUpdatedAt(), "e4", "{\"version\":4,\"eventId\":\"e4\",\"exception\":\"X\"}");
         MemoryEventLog log = new MemoryEventLog().add(h);
         log.projections.put("acc-failing", failed);
-        AsOf.Result result = new AsOf(log, FOLD).version("acc-failing", failed, 3);
+        AsOf.Result result = new AsOf(log, Histories.LOGICS).version("acc-failing", failed, 3);
         assertThat(result.walk).isEqualTo(AsOf.Walk.FORWARD);
         assertThat(result.backwardRefused).contains("logic failed on version 4");
         assertThat(result.state).isEqualTo(h.at(3));
@@ -111,7 +153,7 @@ class AsOfTest {
         Histories h = Histories.generic("g-lag", 20, 5, true);
         MemoryEventLog log = new MemoryEventLog().add(h);
         log.projections.put("g-lag", h.at(15));
-        AsOf.Result result = new AsOf(log, FOLD).version("g-lag", h.at(15), 19);
+        AsOf.Result result = new AsOf(log, Histories.LOGICS).version("g-lag", h.at(15), 19);
         assertThat(result.walk).isEqualTo(AsOf.Walk.FORWARD_FROM_PROJECTION);
         assertThat(result.state).isEqualTo(h.at(19));
         assertThat(log.readCount().eventItems()).isEqualTo(4);
@@ -148,7 +190,7 @@ class AsOfTest {
     @Test
     void theVersionAtAnInstantIsTheLastRecordedStrictlyBeforeIt() {
         Histories h = Histories.account("acc-time", 100, 9);
-        AsOf asOf = new AsOf(new MemoryEventLog().add(h), FOLD);
+        AsOf asOf = new AsOf(new MemoryEventLog().add(h), Histories.LOGICS);
         for (Projection p : h.projections) {
             long t = p.getUpdatedAt();
             long before = p.getVersion() - 1;
@@ -167,7 +209,7 @@ class AsOfTest {
     void theVersionAtAnInstantSearchesByHalvesReadingAboutTheLogarithmOfTheVersions() {
         Histories h = Histories.generic("g-halves", 1000, 10, false);
         MemoryEventLog log = new MemoryEventLog().add(h);
-        long v = new AsOf(log, FOLD).versionAt("g-halves", h.projection(),
+        long v = new AsOf(log, Histories.LOGICS).versionAt("g-halves", h.projection(),
                 Instant.ofEpochMilli(h.at(321).getUpdatedAt() + 1));
         assertThat(v).isEqualTo(321);
         assertThat(log.readCount().eventItems()).isLessThanOrEqualTo(11);
@@ -178,9 +220,23 @@ class AsOfTest {
         Histories h = Histories.generic("g-after", 12, 11, false);
         MemoryEventLog log = new MemoryEventLog().add(h);
         log.projections.put("g-after", h.at(9));
-        AsOf asOf = new AsOf(log, FOLD);
+        AsOf asOf = new AsOf(log, Histories.LOGICS);
         assertThat(asOf.versionAt("g-after", h.at(9), Instant.ofEpochMilli(h.at(11).getUpdatedAt()))).isEqualTo(10);
         assertThat(asOf.versionAt("g-after", h.at(9), Instant.ofEpochMilli(h.at(12).getUpdatedAt() + 5))).isEqualTo(12);
+    }
+
+    @Test
+    void aMergePatchSettingADecimalThatItsUndoLeavesOutIsFoundAtAnyDepthAndInArrays() {
+        assertThat(AsOf.setsDecimalOutsideUndo(EventJson.readObject("{\"p\":1.50}"), EventJson.readObject("{}")))
+                .isTrue();
+        assertThat(AsOf.setsDecimalOutsideUndo(EventJson.readObject("{\"o\":{\"p\":[1.50]}}"),
+                EventJson.readObject("{}"))).isTrue();
+        assertThat(AsOf.setsDecimalOutsideUndo(EventJson.readObject("{\"p\":1.50}"),
+                EventJson.readObject("{\"p\":2}"))).isFalse();
+        assertThat(AsOf.setsDecimalOutsideUndo(EventJson.readObject("{\"p\":15,\"q\":\"1.5\",\"r\":null}"),
+                EventJson.readObject("{}"))).isFalse();
+        assertThat(AsOf.setsDecimalOutsideUndo(EventJson.readObject("{\"o\":{\"p\":1.5}}"),
+                EventJson.readObject("{\"o\":null}"))).isFalse();
     }
 
     @Test

@@ -28,14 +28,19 @@ final class Histories {
 
     private final String aggregateId;
     private final String aggregateType;
-    private final AggregateFold fold = new AggregateFold(LOGICS);
+    private final AggregateFold fold;
     final List<StoredEvent> events = new ArrayList<>();
     /** The projection after each event: index {@code v - 1} holds version v. */
     final List<Projection> projections = new ArrayList<>();
 
     Histories(String aggregateId, String aggregateType) {
+        this(aggregateId, aggregateType, LOGICS);
+    }
+
+    Histories(String aggregateId, String aggregateType, DomainLogics logics) {
         this.aggregateId = aggregateId;
         this.aggregateType = aggregateType;
+        this.fold = new AggregateFold(logics);
     }
 
     /** Decides one more event, arrived at {@code arrivalMillis}. */
