@@ -77,16 +77,14 @@ final class Parameters {
         if (text == null) {
             return null;
         }
-        if (text.indexOf(',') > 0) {
-            try {
-                return DateTimeFormatter.RFC_1123_DATE_TIME.parse(text.trim(), Instant::from);
-            } catch (DateTimeParseException e) {
-                throw ReadProblem.invalid(name, "instant", name + " must be an ISO-8601 instant such as"
-                        + " 2026-01-31T12:00:00Z, or an HTTP date such as Sat, 31 Jan 2026 12:00:00 GMT; '"
-                        + shorten(text) + "' is neither.");
-            }
+        try {
+            return text.indexOf(',') > 0 ? DateTimeFormatter.RFC_1123_DATE_TIME.parse(text.trim(), Instant::from)
+                    : DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(text.trim(), Instant::from);
+        } catch (DateTimeParseException e) {
+            throw ReadProblem.invalid(name, "instant", name + " must be an ISO-8601 instant with an offset, such as"
+                    + " 2026-01-31T12:00:00Z, or an HTTP date such as Sat, 31 Jan 2026 12:00:00 GMT; '"
+                    + shorten(text) + "' is neither.");
         }
-        return isoInstant(name, text);
     }
 
     /** A required value that must be an id as events carry them (letters, digits and . _ : @ -, at most 128). */
