@@ -1,11 +1,7 @@
 package io.eventbackbone.read;
 
+import io.eventbackbone.http.FunctionEnvironment;
 import java.time.Duration;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -21,8 +17,6 @@ public final class DynamoDbClients {
     private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(10);
     /** Kept under API Gateway's 29 s integration timeout, SDK retries included, so the client gets an answer. */
     private static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(20);
-    /** Credentials used against a local emulator, which accepts any signature. */
-    private static final String LOCAL_KEY = "local";
 
     private DynamoDbClients() {
     }
@@ -30,7 +24,7 @@ public final class DynamoDbClients {
     public static DynamoDbClient create(ReadSettings settings) {
         DynamoDbClientBuilder builder = DynamoDbClient.builder()
                 .region(Region.of(settings.region()))
-                .credentialsProvider(credentials(settings))
+                .credentialsProvider(FunctionEnvironment.credentials(settings.endpoint()))
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(CONNECT_TIMEOUT)
                         .socketTimeout(SOCKET_TIMEOUT))
@@ -39,16 +33,5 @@ public final class DynamoDbClients {
             builder.endpointOverride(settings.endpoint());
         }
         return builder.build();
-    }
-
-    private static AwsCredentialsProvider credentials(ReadSettings settings) {
-        // Lambda puts the function role's credentials in these variables: read them directly, no chain.
-        if (System.getenv("AWS_ACCESS_KEY_ID") != null) {
-            return EnvironmentVariableCredentialsProvider.create();
-        }
-        if (settings.endpoint() != null) {
-            return StaticCredentialsProvider.create(AwsBasicCredentials.create(LOCAL_KEY, LOCAL_KEY));
-        }
-        return DefaultCredentialsProvider.builder().build();
     }
 }

@@ -1,5 +1,11 @@
 package io.eventbackbone.read;
 
+import static io.eventbackbone.http.FunctionEnvironment.required;
+import static io.eventbackbone.http.FunctionEnvironment.text;
+import static io.eventbackbone.http.FunctionEnvironment.uri;
+import static io.eventbackbone.http.FunctionEnvironment.wholeNumber;
+import static io.eventbackbone.http.FunctionEnvironment.within;
+
 import java.net.URI;
 import java.util.Map;
 
@@ -38,17 +44,13 @@ public final class ReadSettings {
     private final int dedupeMaxEventIds;
 
     private ReadSettings(String eventsTable, String projectionsTable, String rejectionsTable, String region,
-                         URI endpoint, int dedupeMaxEventIds) {
-        this.eventsTable = requireText(eventsTable, EVENTS_TABLE_NAME);
-        this.projectionsTable = requireText(projectionsTable, PROJECTIONS_TABLE_NAME);
-        this.rejectionsTable = requireText(rejectionsTable, REJECTIONS_TABLE_NAME);
-        this.region = requireText(region, AWS_REGION);
+                         URI endpoint, long dedupeMaxEventIds) {
+        this.eventsTable = required(eventsTable, EVENTS_TABLE_NAME);
+        this.projectionsTable = required(projectionsTable, PROJECTIONS_TABLE_NAME);
+        this.rejectionsTable = required(rejectionsTable, REJECTIONS_TABLE_NAME);
+        this.region = required(region, AWS_REGION);
         this.endpoint = endpoint;
-        if (dedupeMaxEventIds < 1 || dedupeMaxEventIds > MAX_DEDUPE_MAX_EVENT_IDS) {
-            throw new IllegalStateException(DEDUPE_MAX_EVENT_IDS + " must lie between 1 and " + MAX_DEDUPE_MAX_EVENT_IDS
-                    + "; it is " + dedupeMaxEventIds);
-        }
-        this.dedupeMaxEventIds = dedupeMaxEventIds;
+        this.dedupeMaxEventIds = (int) within(dedupeMaxEventIds, 1, MAX_DEDUPE_MAX_EVENT_IDS, DEDUPE_MAX_EVENT_IDS);
     }
 
     /** Settings with every default, for the given tables and region. */
@@ -63,22 +65,9 @@ public final class ReadSettings {
 
     /** Reads the settings from a map of environment variables; fails naming the variable that is wrong. */
     public static ReadSettings from(Map<String, String> env) {
-        String endpoint = blankToNull(env.get(DYNAMODB_ENDPOINT));
-        URI endpointUri;
-        try {
-            endpointUri = endpoint == null ? null : URI.create(endpoint.trim());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(DYNAMODB_ENDPOINT + " is not a URI: " + endpoint, e);
-        }
-        String dedupe = blankToNull(env.get(DEDUPE_MAX_EVENT_IDS));
-        int dedupeMax;
-        try {
-            dedupeMax = dedupe == null ? DEFAULT_DEDUPE_MAX_EVENT_IDS : Integer.parseInt(dedupe.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalStateException(DEDUPE_MAX_EVENT_IDS + " must be a whole number, not '" + dedupe + "'", e);
-        }
-        return new ReadSettings(blankToNull(env.get(EVENTS_TABLE_NAME)), blankToNull(env.get(PROJECTIONS_TABLE_NAME)),
-                blankToNull(env.get(REJECTIONS_TABLE_NAME)), blankToNull(env.get(AWS_REGION)), endpointUri, dedupeMax);
+        return new ReadSettings(text(env, EVENTS_TABLE_NAME), text(env, PROJECTIONS_TABLE_NAME),
+                text(env, REJECTIONS_TABLE_NAME), text(env, AWS_REGION), uri(env, DYNAMODB_ENDPOINT),
+                wholeNumber(env, DEDUPE_MAX_EVENT_IDS, DEFAULT_DEDUPE_MAX_EVENT_IDS));
     }
 
     public ReadSettings withEndpoint(URI endpoint) {
@@ -119,16 +108,5 @@ public final class ReadSettings {
         return "ReadSettings[events=" + eventsTable + ", projections=" + projectionsTable + ", rejections="
                 + rejectionsTable + ", region=" + region + ", endpoint=" + endpoint + ", dedupeMaxEventIds="
                 + dedupeMaxEventIds + "]";
-    }
-
-    private static String requireText(String value, String name) {
-        if (value == null || value.trim().isEmpty()) {
-            throw new IllegalStateException("Environment variable " + name + " is required");
-        }
-        return value.trim();
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.trim().isEmpty() ? null : s;
     }
 }
