@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.event.EventJson;
 import io.eventbackbone.http.ApiResponse;
+import io.eventbackbone.http.HeaderMaps;
 import io.eventbackbone.http.ProblemResponse;
 import io.eventbackbone.http.ProblemType;
 import java.time.Clock;
@@ -51,7 +52,7 @@ public final class ReadHandler implements RequestHandler<APIGatewayProxyRequestE
     public APIGatewayProxyResponseEvent handleRestRequest(APIGatewayProxyRequestEvent event, Context context) {
         ReadRequest request = new ReadRequest(event.getHttpMethod(), event.getPath(),
                 query(event.getQueryStringParameters(), event.getMultiValueQueryStringParameters()),
-                headers(event.getHeaders(), event.getMultiValueHeaders()),
+                HeaderMaps.singleValued(event.getHeaders(), event.getMultiValueHeaders()),
                 event.getRequestContext() != null && event.getRequestContext().getRequestId() != null
                         ? event.getRequestContext().getRequestId()
                         : context == null ? null : context.getAwsRequestId());
@@ -104,22 +105,6 @@ public final class ReadHandler implements RequestHandler<APIGatewayProxyRequestE
         }
         if (single != null) {
             single.forEach((name, value) -> out.putIfAbsent(name, value == null ? List.of() : List.of(value)));
-        }
-        return out;
-    }
-
-    /** The headers, a repeated one joined with commas as HTTP allows. */
-    static Map<String, String> headers(Map<String, String> single, Map<String, List<String>> multi) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (multi != null) {
-            multi.forEach((name, values) -> {
-                if (values != null) {
-                    out.put(name, String.join(",", values));
-                }
-            });
-        }
-        if (single != null) {
-            single.forEach(out::putIfAbsent);
         }
         return out;
     }

@@ -1,11 +1,11 @@
 package io.eventbackbone.read;
 
+import io.eventbackbone.http.HeaderMaps;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** A read request as the API sees it, whatever carried it: method, path, query parameters, headers. */
 public final class ReadRequest {
@@ -25,16 +25,7 @@ public final class ReadRequest {
         this.method = method == null ? "" : method.toUpperCase(Locale.ROOT);
         this.path = path == null ? "" : path;
         this.query = query == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(query));
-        // HTTP header names are case-insensitive.
-        Map<String, String> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        if (headers != null) {
-            headers.forEach((k, v) -> {
-                if (k != null && v != null) {
-                    h.put(k, v);
-                }
-            });
-        }
-        this.headers = Collections.unmodifiableMap(h);
+        this.headers = HeaderMaps.caseInsensitive(headers);
         this.requestId = requestId;
     }
 
