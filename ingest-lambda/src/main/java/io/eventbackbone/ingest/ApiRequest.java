@@ -1,9 +1,8 @@
 package io.eventbackbone.ingest;
 
-import java.util.Collections;
+import io.eventbackbone.http.HeaderMaps;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * An HTTP request as API Gateway hands it over, whichever payload format it came in: the two formats
@@ -22,16 +21,7 @@ public final class ApiRequest {
                       String gatewayRequestId) {
         this.method = method == null ? "" : method.toUpperCase(Locale.ROOT);
         this.path = path == null ? "" : path;
-        // HTTP header names are case-insensitive; payload 2.0 lower-cases them, payload 1.0 keeps the client's case.
-        Map<String, String> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        if (headers != null) {
-            headers.forEach((k, v) -> {
-                if (k != null && v != null) {
-                    h.put(k, v);
-                }
-            });
-        }
-        this.headers = Collections.unmodifiableMap(h);
+        this.headers = HeaderMaps.caseInsensitive(headers);
         this.body = body;
         this.base64Encoded = base64Encoded;
         this.gatewayRequestId = gatewayRequestId;

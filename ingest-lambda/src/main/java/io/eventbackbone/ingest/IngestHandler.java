@@ -6,6 +6,10 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.eventbackbone.http.ApiResponse;
+import io.eventbackbone.http.HeaderMaps;
+import io.eventbackbone.http.ProblemResponse;
+import io.eventbackbone.http.ProblemType;
 import io.eventbackbone.ingest.EventsStreamWriter.StreamRecord;
 import io.eventbackbone.ingest.EventsStreamWriter.WriteReport;
 import java.time.Clock;
@@ -86,15 +90,7 @@ public final class IngestHandler implements RequestHandler<APIGatewayV2HTTPEvent
 
     /** REST API proxy integration (and HTTP API payload format 1.0). */
     public APIGatewayProxyResponseEvent handleRestRequest(APIGatewayProxyRequestEvent event, Context context) {
-        Map<String, String> headers = event.getHeaders();
-        if (headers == null && event.getMultiValueHeaders() != null) {
-            headers = new LinkedHashMap<>();
-            for (Map.Entry<String, List<String>> h : event.getMultiValueHeaders().entrySet()) {
-                if (h.getValue() != null) {
-                    headers.put(h.getKey(), String.join(",", h.getValue()));
-                }
-            }
-        }
+        Map<String, String> headers = HeaderMaps.singleValued(event.getHeaders(), event.getMultiValueHeaders());
         ApiRequest request = new ApiRequest(event.getHttpMethod(), event.getPath(), headers, event.getBody(),
                 Boolean.TRUE.equals(event.getIsBase64Encoded()),
                 event.getRequestContext() == null ? null : event.getRequestContext().getRequestId());

@@ -1,6 +1,12 @@
 package io.eventbackbone.ingest;
 
+import static io.eventbackbone.http.FunctionEnvironment.required;
+import static io.eventbackbone.http.FunctionEnvironment.text;
+import static io.eventbackbone.http.FunctionEnvironment.uri;
+import static io.eventbackbone.http.FunctionEnvironment.wholeNumber;
+
 import io.eventbackbone.event.EnvelopeLimits;
+import io.eventbackbone.http.FunctionEnvironment;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -44,13 +50,14 @@ public final class IngestSettings {
 
     private IngestSettings(String streamName, String region, URI endpoint, int maxBodyBytes, int maxBatchEvents,
                            Duration putRetryBudget) {
-        this.streamName = requireText(streamName, EVENTS_STREAM_NAME);
-        this.region = requireText(region, AWS_REGION);
+        this.streamName = required(streamName, EVENTS_STREAM_NAME);
+        this.region = required(region, AWS_REGION);
         this.endpoint = endpoint;
         this.maxBodyBytes = within(maxBodyBytes, 1, MAX_BODY_BYTES_CEILING, MAX_BODY_BYTES);
         this.maxBatchEvents = within(maxBatchEvents, 1, EnvelopeLimits.MAX_BATCH_EVENTS, MAX_BATCH_EVENTS);
         this.putRetryBudget = Duration.ofMillis(
-                within(putRetryBudget.toMillis(), 0, PUT_RETRY_BUDGET_CEILING_MILLIS, PUT_RETRY_BUDGET_MILLIS));
+                FunctionEnvironment.within(putRetryBudget.toMillis(), 0, PUT_RETRY_BUDGET_CEILING_MILLIS,
+                        PUT_RETRY_BUDGET_MILLIS));
     }
 
     /** Settings with every default, for the given stream and region. */
@@ -65,20 +72,13 @@ public final class IngestSettings {
 
     /** Reads the settings from a map of environment variables; fails naming the variable that is wrong. */
     public static IngestSettings from(Map<String, String> env) {
-        String endpoint = blankToNull(env.get(EVENTS_STREAM_ENDPOINT));
-        URI endpointUri;
-        try {
-            endpointUri = endpoint == null ? null : URI.create(endpoint);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(EVENTS_STREAM_ENDPOINT + " is not a URI: " + endpoint, e);
-        }
         return new IngestSettings(
-                blankToNull(env.get(EVENTS_STREAM_NAME)),
-                blankToNull(env.get(AWS_REGION)),
-                endpointUri,
-                (int) number(env, MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES),
-                (int) number(env, MAX_BATCH_EVENTS, DEFAULT_MAX_BATCH_EVENTS),
-                Duration.ofMillis(number(env, PUT_RETRY_BUDGET_MILLIS, DEFAULT_PUT_RETRY_BUDGET_MILLIS)));
+                text(env, EVENTS_STREAM_NAME),
+                text(env, AWS_REGION),
+                uri(env, EVENTS_STREAM_ENDPOINT),
+                (int) wholeNumber(env, MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES),
+                (int) wholeNumber(env, MAX_BATCH_EVENTS, DEFAULT_MAX_BATCH_EVENTS),
+                Duration.ofMillis(wholeNumber(env, PUT_RETRY_BUDGET_MILLIS, DEFAULT_PUT_RETRY_BUDGET_MILLIS)));
     }
 
     public IngestSettings withEndpoint(URI endpoint) {
@@ -129,37 +129,7 @@ public final class IngestSettings {
                 + ", putRetryBudget=" + putRetryBudget.toMillis() + "ms]";
     }
 
-    private static long number(Map<String, String> env, String name, long fallback) {
-        String value = blankToNull(env.get(name));
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalStateException(name + " must be a whole number, not '" + value + "'", e);
-        }
-    }
-
-    private static long within(long value, long min, long max, String name) {
-        if (value < min || value > max) {
-            throw new IllegalStateException(name + " must lie between " + min + " and " + max + "; it is " + value);
-        }
-        return value;
-    }
-
     private static int within(int value, int min, int max, String name) {
-        return (int) within((long) value, min, max, name);
-    }
-
-    private static String requireText(String value, String name) {
-        if (value == null || value.trim().isEmpty()) {
-            throw new IllegalStateException("Environment variable " + name + " is required");
-        }
-        return value.trim();
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.trim().isEmpty() ? null : s;
+        return (int) FunctionEnvironment.within(value, min, max, name);
     }
 }

@@ -1,11 +1,7 @@
 package io.eventbackbone.ingest;
 
+import io.eventbackbone.http.FunctionEnvironment;
 import java.time.Duration;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -20,8 +16,6 @@ public final class KinesisClients {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(10);
-    /** Credentials used against a local emulator, which accepts any signature. */
-    private static final String LOCAL_KEY = "local";
 
     private KinesisClients() {
     }
@@ -29,7 +23,7 @@ public final class KinesisClients {
     public static KinesisClient create(IngestSettings settings) {
         KinesisClientBuilder builder = KinesisClient.builder()
                 .region(Region.of(settings.region()))
-                .credentialsProvider(credentials(settings))
+                .credentialsProvider(FunctionEnvironment.credentials(settings.endpoint()))
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(CONNECT_TIMEOUT)
                         .socketTimeout(SOCKET_TIMEOUT))
@@ -39,16 +33,5 @@ public final class KinesisClients {
             builder.endpointOverride(settings.endpoint());
         }
         return builder.build();
-    }
-
-    private static AwsCredentialsProvider credentials(IngestSettings settings) {
-        // Lambda puts the function role's credentials in these variables: read them directly, no chain.
-        if (System.getenv("AWS_ACCESS_KEY_ID") != null) {
-            return EnvironmentVariableCredentialsProvider.create();
-        }
-        if (settings.endpoint() != null) {
-            return StaticCredentialsProvider.create(AwsBasicCredentials.create(LOCAL_KEY, LOCAL_KEY));
-        }
-        return DefaultCredentialsProvider.builder().build();
     }
 }

@@ -3,6 +3,7 @@ package io.eventbackbone.ingest;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventbackbone.event.EventJson;
+import io.eventbackbone.http.ProblemResponse;
 
 /**
  * The one structured log line written per request: who (request ids), what (route, status, outcome,

@@ -14,6 +14,7 @@ import io.eventbackbone.event.EnvelopeCodec;
 import io.eventbackbone.event.EnvelopeCodec.Source;
 import io.eventbackbone.event.EnvelopeLimits;
 import io.eventbackbone.event.EventEnvelope;
+import io.eventbackbone.http.ProblemType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.eventbackbone.ingest;
+package io.eventbackbone.http;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

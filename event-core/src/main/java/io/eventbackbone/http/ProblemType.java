@@ -1,8 +1,8 @@
-package io.eventbackbone.ingest;
+package io.eventbackbone.http;
 
 /**
- * The kinds of problem the ingest answers with (RFC 9457). The type URIs are part of the public contract:
- * clients branch on them, so they never change once published.
+ * The kinds of problem the HTTP API (the ingest and the read API) answers with (RFC 9457). The type URIs are
+ * part of the public contract: clients branch on them, so they never change once published.
  */
 public enum ProblemType {
     MALFORMED_JSON("malformed-json", 400, "The body is not valid JSON"),
@@ -12,6 +12,10 @@ public enum ProblemType {
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "The body must be application/json in UTF-8"),
     NOT_FOUND("not-found", 404, "No such resource"),
     METHOD_NOT_ALLOWED("method-not-allowed", 405, "The resource does not support this method"),
+    /** The read API: a path or query parameter is missing, malformed or out of its range. */
+    INVALID_PARAMETER("invalid-parameter", 400, "A parameter of the request is not valid"),
+    /** The read API: the tables refused or failed a read (throttled, unavailable), or showed a version gap still settling. */
+    STORE_UNAVAILABLE("store-unavailable", 503, "The event store cannot be read right now", 1),
     STREAM_THROTTLED("stream-throttled", 503, "The events stream is busy", 1),
     STREAM_UNAVAILABLE("stream-unavailable", 503, "The events stream is unavailable", 5),
     /** Only {@code GET /health} of the local server answers it. */

@@ -1,4 +1,4 @@
-package io.eventbackbone.ingest;
+package io.eventbackbone.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

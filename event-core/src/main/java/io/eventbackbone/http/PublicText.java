@@ -1,18 +1,18 @@
-package io.eventbackbone.ingest;
+package io.eventbackbone.http;
 
 /**
  * Keeps library internals out of what clients read. The envelope codec appends the JSON parser's own
  * message to its sentence, and some of those name Java classes and methods in backticks
  * ({@code StreamReadConstraints.getMaxNestingDepth()}); such a tail is dropped, the codec's sentence kept.
  */
-final class PublicText {
+public final class PublicText {
 
     private static final String CODEC_SEPARATOR = ": ";
 
     private PublicText() {
     }
 
-    static String of(String message) {
+    public static String of(String message) {
         if (message == null) {
             return "";
         }

@@ -1,0 +1,309 @@
+package io.eventbackbone.read;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventbackbone.domain.AccountLogic;
+import io.eventbackbone.domain.AggregateFold;
+import io.eventbackbone.domain.DomainLogic;
+import io.eventbackbone.domain.DomainLogics;
+import io.eventbackbone.domain.MergePatch;
+import io.eventbackbone.domain.MergePatchLogic;
+import io.eventbackbone.event.EventJson;
+import io.eventbackbone.store.Projection;
+import io.eventbackbone.store.StoredEvent;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The state of an aggregate as of a version or an instant, with the job's own fold, so that it is the state a
+ * projection rebuild up to that point gives, byte for byte.
+ *
+ * <p>Two ways there, and the one that reads fewer events is taken: forward, folding events 1 to N from the
+ * empty state (N events); or backward from the projection at version P, applying the stored {@code undo}
+ * patches of versions P down to N+1 and reading event N for its time and id (P - N + 1 events). Events past
+ * the projection (a projection write still to land) are folded forward from it.
+ *
+ * <p>Walking back gives the fold's bytes only where the undo patches restore every byte, and a walk that
+ * meets a patch that may not is abandoned for the forward fold (reading up to P events in all):
+ * <ul>
+ *   <li>a member the event removed comes back at the end of its object, where the fold had it elsewhere;</li>
+ *   <li>a decimal the event rewrote with the same value (1.5 to 1.50) is left out of the undo, which compares
+ *       numbers by value (found from the event's data, for the generic logic; the account logic never does it);</li>
+ *   <li>past a failure of the logic, the state as of N carries an earlier failure, if any, that only a fold
+ *       finds (the projection names only the latest);</li>
+ *   <li>an event stored without undo; and any plug-in logic, whose patches are not known to be exact.</li>
+ * </ul>
+ * Account histories never remove a member: they always walk back.
+ */
+final class AsOf {
+
+    enum Walk {
+        /** The projection itself. */
+        NONE,
+        /** Folded from the empty state. */
+        FORWARD,
+        /** Folded onward from the projection. */
+        FORWARD_FROM_PROJECTION,
+        /** Walked back from the projection with the undo patches. */
+        BACKWARD
+    }
+
+    /** A version past the end of the log: the route names its parameter and the aggregate's latest version. */
+    static final class BeyondLog extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final long latest;
+
+        BeyondLog(long latest) {
+            super("the log ends at version " + latest, null, false, false);
+            this.latest = latest;
+        }
+    }
+
+    static final class Result {
+        final Projection state;
+        final Walk walk;
+        /** Why a shorter backward walk was not taken or was abandoned; null when none was. */
+        final String backwardRefused;
+        /** The full events read on the way, by version. */
+        final Map<Long, StoredEvent> eventsRead;
+
+        Result(Projection state, Walk walk, String backwardRefused, Map<Long, StoredEvent> eventsRead) {
+            this.state = state;
+            this.walk = walk;
+            this.backwardRefused = backwardRefused;
+            this.eventsRead = eventsRead;
+        }
+    }
+
+    private final EventLog log;
+    private final DomainLogics logics;
+    private final AggregateFold fold;
+
+    AsOf(EventLog log, DomainLogics logics) {
+        this.log = log;
+        this.logics = logics;
+        this.fold = new AggregateFold(logics);
+    }
+
+    /**
+     * The state as of version {@code n} (at least 1) of an aggregate whose projection is {@code projection}
+     * (null when it has none). Throws {@link BeyondLog} when the log ends before {@code n}.
+     */
+    Result version(String aggregateId, Projection projection, long n) {
+        long p = projection == null ? 0 : projection.getVersion();
+        if (n == p) {
+            return new Result(projection, Walk.NONE, null, Map.of());
+        }
+        if (n > p) {
+            return forward(aggregateId, projection, n, null);
+        }
+        String refused = null;
+        if (p - n + 1 < n) {
+            DomainLogic logic = logics.forType(projection.getAggregateType());
+            refused = logic instanceof MergePatchLogic || logic instanceof AccountLogic ? failureAfter(projection, n)
+                    : "the logic of aggregate type " + projection.getAggregateType() + " is a plug-in, whose undo"
+                    + " patches are not known to restore every byte";
+            if (refused == null) {
+                Map<Long, StoredEvent> read = new LinkedHashMap<>();
+                Backward walk = new Backward(projection, n, read, logic instanceof MergePatchLogic);
+                log.events(aggregateId, n, p, true, walk);
+                if (walk.obstacle == null && walk.atN != null) {
+                    Projection state = new Projection(aggregateId, projection.getAggregateType(), n,
+                            EventJson.write(walk.state), walk.atN.getRecordedAt(), walk.atN.getEventId(),
+                            projection.getLogicFailure());
+                    return new Result(state, Walk.BACKWARD, null, read);
+                }
+                refused = walk.obstacle != null ? walk.obstacle : "version " + n + " is missing from the events read";
+            }
+        }
+        return forward(aggregateId, null, n, refused);
+    }
+
+    /**
+     * The version current at {@code at}: that of the last event recorded before it, 0 when none was. Reads the
+     * events after the projection when {@code at} is after it (usually none), else searches versions 1 to P by
+     * halves, one event read per step.
+     */
+    long versionAt(String aggregateId, Projection projection, Instant at) {
+        // recordedAt is in whole milliseconds: recordedAt < at exactly when recordedAt < at rounded up.
+        long bound = at.toEpochMilli() + (at.getNano() % 1_000_000 == 0 ? 0 : 1);
+        long lo;
+        long hi;
+        if (projection != null && projection.getUpdatedAt() < bound) {
+            long[] last = {projection.getVersion()};
+            log.events(aggregateId, last[0] + 1, Long.MAX_VALUE, false, e -> {
+                if (e.getVersion() != last[0] + 1 || e.getRecordedAt() >= bound) {
+                    return false;
+                }
+                last[0] = e.getVersion();
+                return true;
+            });
+            return last[0];
+        }
+        lo = 0;
+        hi = projection != null ? projection.getVersion() : log.latestVersion(aggregateId) + 1;
+        while (hi - lo > 1) {
+            long mid = lo + (hi - lo) / 2;
+            StoredEvent e = log.event(aggregateId, mid);
+            if (e == null) {
+                throw ReadProblem.unsettled("The events table does not show version " + mid + " of aggregate "
+                        + aggregateId + " yet; retry shortly.");
+            }
+            if (e.getRecordedAt() < bound) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** Folds events onward from {@code from} (null: the empty state) to version {@code n}. */
+    private Result forward(String aggregateId, Projection from, long n, String backwardRefused) {
+        Map<Long, StoredEvent> read = new LinkedHashMap<>();
+        Projection[] at = {from};
+        long start = from == null ? 1 : from.getVersion() + 1;
+        boolean[] gap = {false};
+        log.events(aggregateId, start, n, false, e -> {
+            long expected = at[0] == null ? 1 : at[0].getVersion() + 1;
+            if (e.getVersion() != expected) {
+                gap[0] = true;
+                return false;
+            }
+            read.put(e.getVersion(), e);
+            at[0] = fold.next(at[0], e);
+            return true;
+        });
+        long reached = at[0] == null ? 0 : at[0].getVersion();
+        if (gap[0]) {
+            throw ReadProblem.unsettled("The events table does not show version " + (reached + 1) + " of aggregate "
+                    + aggregateId + " yet, but later ones; retry shortly.");
+        }
+        if (reached < n) {
+            throw new BeyondLog(reached);
+        }
+        return new Result(at[0], from == null ? Walk.FORWARD : Walk.FORWARD_FROM_PROJECTION, backwardRefused, read);
+    }
+
+    /** Why the projection's logic failure stops a walk back to {@code n}, or null when it does not. */
+    private static String failureAfter(Projection projection, long n) {
+        if (projection.getLogicFailure() == null) {
+            return null;
+        }
+        long failed = EventJson.readTrusted(projection.getLogicFailure()).path("version").asLong(Long.MAX_VALUE);
+        return failed <= n ? null : "the logic failed on version " + failed + ", after version " + n
+                + ": the failure the state as of " + n + " carries, if any, is known only from a fold";
+    }
+
+    /** Applies undo patches newest first, stopping at the first that would not restore the fold's bytes. */
+    private static final class Backward implements EventLog.EventVisitor {
+        final ObjectNode state;
+        final long n;
+        final Map<Long, StoredEvent> read;
+        /** The generic logic: the event's data is the change, and tells which decimals it set. */
+        final boolean mergePatch;
+        long expected;
+        StoredEvent atN;
+        String obstacle;
+
+        Backward(Projection projection, long n, Map<Long, StoredEvent> read, boolean mergePatch) {
+            this.state = EventJson.readObject(projection.getState());
+            this.n = n;
+            this.read = read;
+            this.mergePatch = mergePatch;
+            this.expected = projection.getVersion();
+        }
+
+        @Override
+        public boolean visit(StoredEvent e) {
+            if (e.getVersion() != expected) {
+                obstacle = "version " + expected + " is missing from the events read";
+                return false;
+            }
+            read.put(e.getVersion(), e);
+            expected--;
+            if (e.getVersion() == n) {
+                atN = e;
+                return false;
+            }
+            if (e.getUndo() == null) {
+                obstacle = "version " + e.getVersion() + " was stored without undo";
+                return false;
+            }
+            ObjectNode undo = EventJson.readObject(e.getUndo());
+            if (restoresRemovedMember(state, undo)) {
+                obstacle = "version " + e.getVersion() + " removed a member; its undo would put it back at the end"
+                        + " of its object, where the fold had it elsewhere";
+                return false;
+            }
+            if (mergePatch && setsDecimalOutsideUndo(EventJson.readObject(e.getData()), undo)) {
+                obstacle = "version " + e.getVersion() + " set a decimal its undo does not restore: the value"
+                        + " before it was equal in value, but perhaps not in digits (1.5 and 1.50)";
+                return false;
+            }
+            MergePatch.applyInPlace(state, undo);
+            return true;
+        }
+    }
+
+    /**
+     * Whether a merge patch ({@code data}) sets a decimal where its undo restores nothing. The undo is a merge
+     * patch diff, which compares numbers by value: a member that went from 1.5 to 1.50 is left out of it, and the
+     * walk back would keep the later digits.
+     */
+    static boolean setsDecimalOutsideUndo(ObjectNode data, ObjectNode undo) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> member = it.next();
+            JsonNode value = member.getValue();
+            JsonNode restored = undo == null ? null : undo.get(member.getKey());
+            if (value.isNull() || (restored != null && !restored.isObject())) {
+                continue;
+            }
+            if (value.isObject()) {
+                if (setsDecimalOutsideUndo((ObjectNode) value, (ObjectNode) restored)) {
+                    return true;
+                }
+            } else if (restored == null && holdsDecimal(value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean holdsDecimal(JsonNode value) {
+        if (value.isBigDecimal() || value.isFloatingPointNumber()) {
+            return true;
+        }
+        for (JsonNode element : value) {
+            if (holdsDecimal(element)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the merge patch would add a member to an object that lacks it (at any depth): such a member lands
+     * last, wherever the object had it before. Members it replaces or removes keep the order of the rest, and
+     * an object it sets whole comes in the patch's order, which is the order the undo was taken in.
+     */
+    static boolean restoresRemovedMember(ObjectNode target, ObjectNode patch) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> member = it.next();
+            if (member.getValue().isNull()) {
+                continue;
+            }
+            JsonNode current = target.get(member.getKey());
+            if (current == null) {
+                return true;
+            }
+            if (current.isObject() && member.getValue().isObject()
+                    && restoresRemovedMember((ObjectNode) current, (ObjectNode) member.getValue())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

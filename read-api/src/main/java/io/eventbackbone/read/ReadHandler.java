@@ -1,0 +1,111 @@
+package io.eventbackbone.read;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventbackbone.domain.DomainLogics;
+import io.eventbackbone.event.EventJson;
+import io.eventbackbone.http.ApiResponse;
+import io.eventbackbone.http.HeaderMaps;
+import io.eventbackbone.http.ProblemResponse;
+import io.eventbackbone.http.ProblemType;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The read Lambda, for REST API proxy events (and HTTP API payload format 1.0): handler
+ * {@code io.eventbackbone.read.ReadHandler::handleRestRequest}. Read-only: its role needs only
+ * {@code dynamodb:GetItem} and {@code dynamodb:Query} on the events, projections and rejections tables and the
+ * rejections' {@code byAggregate} index.
+ *
+ * <p>Lambda builds one instance per container, so the DynamoDB client is built once, from the environment
+ * ({@link ReadSettings}), and reused by every request the container serves. A local server can serve the same
+ * routes through {@link #handle(ReadRequest, Context)}.
+ */
+public final class ReadHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+
+    private final ReadApi api;
+
+    /** Used by Lambda: everything from the environment. */
+    public ReadHandler() {
+        this(ReadSettings.fromEnvironment());
+    }
+
+    public ReadHandler(ReadSettings settings) {
+        this(new ReadApi(DynamoDbClients.create(settings), settings, DomainLogics.discover(), Clock.systemUTC()));
+    }
+
+    public ReadHandler(ReadApi api) {
+        this.api = api;
+    }
+
+    @Override
+    public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
+        return handleRestRequest(event, context);
+    }
+
+    /** REST API proxy integration (and HTTP API payload format 1.0). */
+    public APIGatewayProxyResponseEvent handleRestRequest(APIGatewayProxyRequestEvent event, Context context) {
+        ReadRequest request = new ReadRequest(event.getHttpMethod(), event.getPath(),
+                query(event.getQueryStringParameters(), event.getMultiValueQueryStringParameters()),
+                HeaderMaps.singleValued(event.getHeaders(), event.getMultiValueHeaders()),
+                event.getRequestContext() != null && event.getRequestContext().getRequestId() != null
+                        ? event.getRequestContext().getRequestId()
+                        : context == null ? null : context.getAwsRequestId());
+        ApiResponse response = handle(request, context);
+        return new APIGatewayProxyResponseEvent()
+                .withStatusCode(response.status())
+                .withHeaders(new LinkedHashMap<>(response.headers()))
+                .withBody(response.body())
+                .withIsBase64Encoded(false);
+    }
+
+    /** Serves one request and writes its log line: what was asked, the status, and what it read. */
+    public ApiResponse handle(ReadRequest request, Context context) {
+        long started = System.nanoTime();
+        ApiResponse response;
+        String failure = null;
+        try {
+            response = api.handle(request);
+        } catch (RuntimeException e) {
+            // A bug, not the client's fault: the log gets the exception, the client a bare 500.
+            failure = e.toString();
+            response = ProblemResponse.of(ProblemType.INTERNAL_ERROR,
+                    "The request could not be handled. Retry later; if it persists, report the requestId.")
+                    .toResponse(request.requestId());
+        }
+        ObjectNode line = EventJson.newObject();
+        line.put("requestId", request.requestId());
+        line.put("method", request.method());
+        line.put("path", request.path());
+        line.put("status", response.status());
+        line.put("eventsRead", response.headers().getOrDefault(ReadApi.EVENTS_READ_HEADER, "0"));
+        line.put("readUnits", response.headers().getOrDefault(ReadApi.READ_UNITS_HEADER, "0"));
+        line.put("millis", (System.nanoTime() - started) / 1_000_000);
+        if (failure != null) {
+            line.put("failure", failure);
+        }
+        if (context != null && context.getLogger() != null) {
+            context.getLogger().log(EventJson.write(line) + "\n");
+        } else {
+            System.out.println(EventJson.write(line));
+        }
+        return response;
+    }
+
+    /** The query parameters with all their values: the multi-value map when the gateway gives it. */
+    static Map<String, List<String>> query(Map<String, String> single, Map<String, List<String>> multi) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        if (multi != null) {
+            multi.forEach((name, values) -> out.put(name, values == null ? List.of() : values));
+        }
+        if (single != null) {
+            single.forEach((name, value) -> out.putIfAbsent(name, value == null ? List.of() : List.of(value)));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,145 @@
+package io.eventbackbone.read;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.eventbackbone.event.EventJson;
+import io.eventbackbone.http.ApiResponse;
+import io.eventbackbone.store.StoredEvent;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The routes over tables held in memory: paging, links, and refusals that need no table. */
+class ReadApiTest {
+
+    private final MemoryEventLog log = new MemoryEventLog();
+    private final ReadApi api = new ReadApi(() -> log, Histories.LOGICS, 1000,
+            Clock.fixed(Instant.parse("2026-03-02T00:00:00Z"), ZoneOffset.UTC));
+
+    private ApiResponse get(String path, String... query) {
+        Map<String, List<String>> q = new LinkedHashMap<>();
+        for (int i = 0; i < query.length; i += 2) {
+            q.put(query[i], List.of(query[i + 1]));
+        }
+        return api.handle(new ReadRequest("GET", path, q, Map.of(), "req-1"));
+    }
+
+    private static JsonNode json(ApiResponse r) {
+        return EventJson.readTrusted(r.body());
+    }
+
+    private static List<Long> versions(JsonNode page) {
+        List<Long> versions = new ArrayList<>();
+        page.get("events").forEach(e -> versions.add(e.get("version").asLong()));
+        return versions;
+    }
+
+    @Test
+    void aPageHoldsLimitEventsInVersionOrderAndLinksToTheNextUntilTheEnd() {
+        log.add(Histories.generic("g", 25, 1, true));
+        JsonNode first = json(get("/aggregates/g/events", "limit", "10"));
+        assertThat(versions(first)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+        assertThat(first.get("next").asText()).isEqualTo("/aggregates/g/events?fromVersion=11&limit=10");
+        JsonNode last = json(get("/aggregates/g/events", "fromVersion", "21", "limit", "10"));
+        assertThat(versions(last)).containsExactly(21L, 22L, 23L, 24L, 25L);
+        assertThat(last.has("next")).isFalse();
+    }
+
+    @Test
+    void theDefaultPageIsAHundredEventsFromVersionOneWithTimesAsInstants() {
+        log.add(Histories.generic("g", 150, 2, false));
+        ApiResponse r = get("/aggregates/g/events");
+        JsonNode page = json(r);
+        assertThat(page.get("events")).hasSize(100);
+        assertThat(page.get("events").get(0).get("recordedAt").asText()).matches("2026-03-01T08:00:01(\\.\\d{3})?Z");
+        assertThat(page.get("events").get(0).get("data").isObject()).isTrue();
+        assertThat(r.headers().get("Link")).isEqualTo("</aggregates/g/events?fromVersion=101&limit=100>; rel=\"next\"");
+        assertThat(r.headers().get(ReadApi.EVENTS_READ_HEADER)).isEqualTo("100");
+    }
+
+    @Test
+    void aPageStopsBeforeAVersionNotVisibleYetSoTheNextPageStartsThere() {
+        log.add(Histories.generic("g", 10, 3, false));
+        StoredEvent six = log.events.get("g").remove(6L);
+        JsonNode page = json(get("/aggregates/g/events", "limit", "100"));
+        assertThat(versions(page)).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(page.get("next").asText()).contains("fromVersion=6");
+        log.put(six);
+        assertThat(versions(json(get("/aggregates/g/events", "fromVersion", "6")))).containsExactly(6L, 7L, 8L, 9L, 10L);
+    }
+
+    @Test
+    void aPageEndsEarlyRatherThanPassTheResponseBoundAndTheNextGoesOnFromThere() {
+        Histories h = new Histories("big", "generic");
+        String text = "x".repeat(200_000);
+        for (int i = 1; i <= 30; i++) {
+            h.append("e" + i, "Noted", "{\"text\":\"" + text + i + "\"}", null, Histories.START_MILLIS + i);
+        }
+        log.add(h);
+        ApiResponse r = get("/aggregates/big/events", "limit", "30");
+        JsonNode page = json(r);
+        int returned = page.get("events").size();
+        assertThat(returned).isBetween(1, 29);
+        assertThat(r.body().length()).isLessThan(ReadApi.MAX_PAGE_CHARS + 10_000);
+        assertThat(page.get("next").asText()).contains("fromVersion=" + (returned + 1));
+    }
+
+    @Test
+    void aPageOfAnUnknownAggregateIsNotFoundButAPageBeyondTheEndOfAKnownOneIsEmpty() {
+        log.add(Histories.generic("g", 3, 4, false));
+        assertThat(get("/aggregates/nobody/events").status()).isEqualTo(404);
+        assertThat(get("/aggregates/nobody/events", "fromVersion", "5").status()).isEqualTo(404);
+        ApiResponse beyond = get("/aggregates/g/events", "fromVersion", "4");
+        assertThat(beyond.status()).isEqualTo(200);
+        assertThat(json(beyond).get("events")).isEmpty();
+        assertThat(json(beyond).has("next")).isFalse();
+    }
+
+    @Test
+    void theAnswerToTheProjectionCarriesItsVersionAsETagAndAMatchingIfNoneMatchGetsNotModified() {
+        log.add(Histories.account("a", 5, 5));
+        ApiResponse r = get("/aggregates/a");
+        assertThat(r.headers().get("ETag")).isEqualTo("\"5\"");
+        assertThat(json(r).get("updatedAt").asText()).endsWith("Z");
+        ApiResponse again = api.handle(new ReadRequest("GET", "/aggregates/a", Map.of(),
+                Map.of("if-none-match", "\"5\""), null));
+        assertThat(again.status()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+    }
+
+    @Test
+    void onlyGetIsServedAndAnyOtherPathIsNotFound() {
+        ApiResponse post = api.handle(new ReadRequest("POST", "/aggregates/a", Map.of(), Map.of(), null));
+        assertThat(post.status()).isEqualTo(405);
+        assertThat(post.headers().get("Allow")).isEqualTo("GET");
+        for (String path : new String[] {"/", "/aggregates", "/aggregates/a/other", "/aggregates/a/events/1/x",
+                "/submissions/e1/x", "/events"}) {
+            ApiResponse r = get(path);
+            assertThat(r.status()).as(path).isIn(400, 404);
+            assertThat(r.headers().get("Content-Type")).isEqualTo("application/problem+json");
+        }
+    }
+
+    @Test
+    void everyAnswerSaysWhatItRead() {
+        log.add(Histories.generic("g", 40, 6, false));
+        ApiResponse r = get("/aggregates/g", "version", "35");
+        assertThat(r.headers().get(ReadApi.WALK_HEADER)).isEqualTo("backward");
+        assertThat(r.headers().get(ReadApi.EVENTS_READ_HEADER)).isEqualTo("6");
+        assertThat(r.headers().get(ReadApi.OTHER_ITEMS_READ_HEADER)).isEqualTo("0");
+        assertThat(json(r).get("asOf").get("version").asLong()).isEqualTo(35);
+    }
+
+    @Test
+    void percentEncodedIdsInThePathAreDecoded() {
+        Histories h = Histories.generic("user:42@example", 2, 7, false);
+        log.add(h);
+        assertThat(json(get("/aggregates/user%3A42%40example")).get("aggregateId").asText()).isEqualTo("user:42@example");
+    }
+}
