@@ -1,5 +1,6 @@
 package io.eventbackbone.job.sink;
 
+import io.eventbackbone.retry.Backoff;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +32,7 @@ public final class WriteRetry {
 
     private final long deadlineMillis;
     private final MetricGroup metrics;
-    private final LongSupplier clock;
+    private final Backoff backoff;
     private final Counter requests;
     private final Map<String, Counter[]> byTable = new ConcurrentHashMap<>();
 
@@ -42,7 +43,8 @@ public final class WriteRetry {
     WriteRetry(long deadlineMillis, MetricGroup metrics, LongSupplier clock) {
         this.deadlineMillis = deadlineMillis;
         this.metrics = metrics;
-        this.clock = clock;
+        // The waits are asynchronous (a delayed executor), so the backoff's own sleeper is never used.
+        this.backoff = new Backoff(BACKOFF, clock, Thread::sleep);
         this.requests = metrics.counter("dynamodbRequests");
     }
 
@@ -52,12 +54,12 @@ public final class WriteRetry {
      */
     public <T> CompletableFuture<Void> untilWritten(String table, List<T> items,
                                                     Function<List<T>, CompletableFuture<List<T>>> round) {
-        return attempt(table, items, round, 1, clock.getAsLong());
+        return attempt(table, items, round, backoff.rounds());
     }
 
     private <T> CompletableFuture<Void> attempt(String table, List<T> items,
                                                Function<List<T>, CompletableFuture<List<T>>> round,
-                                               int attempt, long lastProgress) {
+                                               Backoff.Rounds rounds) {
         requests.inc();
         CompletableFuture<List<T>> sent;
         try {
@@ -79,20 +81,22 @@ public final class WriteRetry {
             if (left.isEmpty()) {
                 return CompletableFuture.completedFuture(null);
             }
-            long now = clock.getAsLong();
-            boolean progress = left.size() < items.size();
-            long since = progress ? now : lastProgress;
-            int next = progress ? 1 : attempt + 1;
-            if (now - since >= deadlineMillis) {
-                return CompletableFuture.failedFuture(new IOException("writing to table " + table + " made no progress"
-                        + " for " + (now - since) + " ms (dynamodb.write.deadline.millis): " + left.size()
-                        + " items left after " + attempt + " attempts, throttled or unprocessed"));
+            if (left.size() < items.size()) {
+                rounds.progressed();
+            } else {
+                rounds.refused();
             }
-            long wait = BACKOFF.computeDelay(next).toMillis();
+            if (rounds.stalledFor(deadlineMillis)) {
+                return CompletableFuture.failedFuture(new IOException("writing to table " + table + " made no progress"
+                        + " for " + rounds.millisWithoutProgress() + " ms (dynamodb.write.deadline.millis): "
+                        + left.size() + " items left after " + rounds.roundsWithoutProgress()
+                        + " attempts, throttled or unprocessed"));
+            }
+            long wait = rounds.nextDelay().toMillis();
             counters(table)[1].inc(wait);
             return CompletableFuture.runAsync(() -> { },
                             CompletableFuture.delayedExecutor(wait, TimeUnit.MILLISECONDS))
-                    .thenCompose(ignored -> attempt(table, left, round, next, since));
+                    .thenCompose(ignored -> attempt(table, left, round, rounds));
         });
     }
 
