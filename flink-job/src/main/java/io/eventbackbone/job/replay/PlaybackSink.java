@@ -3,10 +3,12 @@ package io.eventbackbone.job.replay;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventbackbone.event.EventJson;
 import io.eventbackbone.job.sink.AwsSettings;
+import io.eventbackbone.job.sink.SendMetrics;
 import io.eventbackbone.retry.Backoff;
 import io.eventbackbone.store.StoredEvent;
 import io.eventbackbone.store.StoredEventJson;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,7 +20,7 @@ import java.util.concurrent.CompletionException;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
@@ -79,22 +81,24 @@ public final class PlaybackSink implements Sink<StoredEvent> {
         private final Counter written;
         private final Counter refused;
         private final Counter backoffMillis;
+        private final SendMetrics sendMetrics;
         private final Map<String, ArrayDeque<PutRecordsRequestEntry>> pendingByAggregate = new LinkedHashMap<>();
         private int pending;
         private final Backoff backoff;
         /** Rounds in a row that got no record in, and since when. */
         private final Backoff.Rounds rounds;
 
-        Writer(PlaybackSink sink, KinesisAsyncClient kinesis, MetricGroup metrics) {
+        Writer(PlaybackSink sink, KinesisAsyncClient kinesis, SinkWriterMetricGroup metrics) {
             this(sink, kinesis, metrics, Backoff.exponentialHalfJitter(BACKOFF_BASE, BACKOFF_MAX));
         }
 
-        Writer(PlaybackSink sink, KinesisAsyncClient kinesis, MetricGroup metrics, Backoff backoff) {
+        Writer(PlaybackSink sink, KinesisAsyncClient kinesis, SinkWriterMetricGroup metrics, Backoff backoff) {
             this.sink = sink;
             this.kinesis = kinesis;
             this.written = metrics.counter("playbackRecordsWritten");
             this.refused = metrics.counter("playbackRecordsRefused");
             this.backoffMillis = metrics.counter("playbackBackoffMillis");
+            this.sendMetrics = SendMetrics.of(metrics);
             this.backoff = backoff;
             this.rounds = backoff.rounds();
         }
@@ -140,11 +144,14 @@ public final class PlaybackSink implements Sink<StoredEvent> {
                         .join();
             } catch (CompletionException e) {
                 refused.inc(batch.size());
+                sendMetrics.refused(batch.size());
                 rounds.refused();
                 waitBeforeNextRound("PutRecords failed: " + e.getCause());
                 return;
             }
             int failed = 0;
+            int in = 0;
+            long bytesIn = 0;
             List<PutRecordsResultEntry> results = response.records();
             for (int i = 0; i < results.size(); i++) {
                 if (results.get(i).errorCode() != null) {
@@ -152,10 +159,16 @@ public final class PlaybackSink implements Sink<StoredEvent> {
                     continue;
                 }
                 ArrayDeque<PutRecordsRequestEntry> queue = pendingByAggregate.get(keys.get(i));
-                queue.pollFirst();
+                PutRecordsRequestEntry entry = queue.pollFirst();
                 pending--;
-                written.inc();
+                in++;
+                // What Kinesis counts against a shard's write limit: the data and the partition key.
+                bytesIn += entry.data().asByteArrayUnsafe().length
+                        + entry.partitionKey().getBytes(StandardCharsets.UTF_8).length;
             }
+            written.inc(in);
+            sendMetrics.sent(in, bytesIn);
+            sendMetrics.refused(failed);
             for (Iterator<ArrayDeque<PutRecordsRequestEntry>> it = pendingByAggregate.values().iterator(); it.hasNext(); ) {
                 if (it.next().isEmpty()) {
                     it.remove();

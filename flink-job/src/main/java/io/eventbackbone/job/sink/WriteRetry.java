@@ -12,8 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 
@@ -21,7 +23,8 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
  * How a sink waits out DynamoDB throttling: a throttled request, or one that leaves items unprocessed, is sent
  * again after the SDK's exponential backoff with jitter; the backoff starts over whenever a round makes
  * progress, and a write that makes none for the deadline fails, naming the table and the cause. Counts, per
- * table, the throttled requests and the time spent backing off.
+ * table, the throttled requests and the time spent backing off, and for the sink's standard metrics what each
+ * round got in and what it did not.
  */
 public final class WriteRetry {
     /** Error codes of a request refused for capacity, whatever the SDK's own classification says. */
@@ -33,16 +36,27 @@ public final class WriteRetry {
     private final long deadlineMillis;
     private final MetricGroup metrics;
     private final Backoff backoff;
+    private final SendMetrics sendMetrics;
     private final Counter requests;
     private final Map<String, Counter[]> byTable = new ConcurrentHashMap<>();
 
-    public WriteRetry(long deadlineMillis, MetricGroup metrics) {
-        this(deadlineMillis, metrics, System::currentTimeMillis);
+    /** For a sink writer: its standard metrics count what the writes send. */
+    public WriteRetry(long deadlineMillis, SinkWriterMetricGroup metrics) {
+        this(deadlineMillis, metrics, SendMetrics.of(metrics), System::currentTimeMillis);
     }
 
-    WriteRetry(long deadlineMillis, MetricGroup metrics, LongSupplier clock) {
+    public WriteRetry(long deadlineMillis, MetricGroup metrics, SendMetrics sent) {
+        this(deadlineMillis, metrics, sent, System::currentTimeMillis);
+    }
+
+    WriteRetry(long deadlineMillis, SinkWriterMetricGroup metrics, LongSupplier clock) {
+        this(deadlineMillis, metrics, SendMetrics.of(metrics), clock);
+    }
+
+    WriteRetry(long deadlineMillis, MetricGroup metrics, SendMetrics sent, LongSupplier clock) {
         this.deadlineMillis = deadlineMillis;
         this.metrics = metrics;
+        this.sendMetrics = sent;
         // The waits are asynchronous (a delayed executor), so the backoff's own sleeper is never used.
         this.backoff = new Backoff(BACKOFF, clock, Thread::sleep);
         this.requests = metrics.counter("dynamodbRequests");
@@ -51,13 +65,14 @@ public final class WriteRetry {
     /**
      * Sends {@code round} until it leaves nothing: each round is given what the previous one left, and returns
      * what is still to be written. A throttling failure of a round leaves everything it was given.
+     * {@code bytesOf} is an item's size as the table counts it, for {@code numBytesSend}.
      */
-    public <T> CompletableFuture<Void> untilWritten(String table, List<T> items,
+    public <T> CompletableFuture<Void> untilWritten(String table, List<T> items, ToLongFunction<T> bytesOf,
                                                     Function<List<T>, CompletableFuture<List<T>>> round) {
-        return attempt(table, items, round, backoff.rounds());
+        return attempt(table, items, bytesOf, round, backoff.rounds());
     }
 
-    private <T> CompletableFuture<Void> attempt(String table, List<T> items,
+    private <T> CompletableFuture<Void> attempt(String table, List<T> items, ToLongFunction<T> bytesOf,
                                                Function<List<T>, CompletableFuture<List<T>>> round,
                                                Backoff.Rounds rounds) {
         requests.inc();
@@ -73,11 +88,16 @@ public final class WriteRetry {
             }
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (!isThrottling(cause)) {
+                sendMetrics.refused(items.size());
                 throw new CompletionException(cause);
             }
             counters(table)[0].inc();
             return items;
         }).thenCompose(left -> {
+            if (left.size() < items.size()) {
+                sendMetrics.sent(items.size() - left.size(), bytes(items, bytesOf) - bytes(left, bytesOf));
+            }
+            sendMetrics.refused(left.size());
             if (left.isEmpty()) {
                 return CompletableFuture.completedFuture(null);
             }
@@ -96,8 +116,16 @@ public final class WriteRetry {
             counters(table)[1].inc(wait);
             return CompletableFuture.runAsync(() -> { },
                             CompletableFuture.delayedExecutor(wait, TimeUnit.MILLISECONDS))
-                    .thenCompose(ignored -> attempt(table, left, round, rounds));
+                    .thenCompose(ignored -> attempt(table, left, bytesOf, round, rounds));
         });
+    }
+
+    private static <T> long bytes(List<T> items, ToLongFunction<T> bytesOf) {
+        long sum = 0;
+        for (T item : items) {
+            sum += bytesOf.applyAsLong(item);
+        }
+        return sum;
     }
 
     static boolean isThrottling(Throwable e) {
