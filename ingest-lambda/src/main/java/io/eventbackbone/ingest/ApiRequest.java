@@ -5,10 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
-/**
- * An HTTP request as API Gateway hands it over, whichever payload format it came in: the two formats
- * differ in field names and header casing, not in what the ingest needs from them.
- */
+/** What the ingest needs of an HTTP request as API Gateway hands it over. */
 public final class ApiRequest {
 
     private final String method;
@@ -22,7 +19,7 @@ public final class ApiRequest {
                       String gatewayRequestId) {
         this.method = method == null ? "" : method.toUpperCase(Locale.ROOT);
         this.path = path == null ? "" : path;
-        // HTTP header names are case-insensitive; payload 2.0 lower-cases them, payload 1.0 keeps the client's case.
+        // HTTP header names are case-insensitive; API Gateway's REST proxy events keep the client's case.
         Map<String, String> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         if (headers != null) {
             headers.forEach((k, v) -> {
