@@ -1,7 +1,7 @@
 package io.eventbackbone.bench;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventbackbone.event.EnvelopeCodec;
@@ -11,6 +11,7 @@ import io.eventbackbone.ingest.IngestHandler;
 import io.eventbackbone.ingest.IngestSettings;
 import io.eventbackbone.ingest.local.LocalIngestServer;
 import io.eventbackbone.ingest.local.LocalLambdaContext;
+import io.eventbackbone.ingest.local.RestApiProxy;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
 import io.eventbackbone.local.LocalStreams;
@@ -66,10 +67,10 @@ final class IngestBenchmark {
         IngestHandler handler = new IngestHandler(IngestSettings.of("events", emulators.region()),
                 new EventsStreamWriter(recorder, "events"), Clock.systemUTC());
         LocalLambdaContext context = new LocalLambdaContext(Duration.ofSeconds(29), line -> { });
-        APIGatewayV2HTTPEvent one = gatewayEvent(single);
-        APIGatewayV2HTTPEvent many = gatewayEvent(batchBody);
-        check(handler.handleRequest(one, context));
-        check(handler.handleRequest(many, context));
+        APIGatewayProxyRequestEvent one = gatewayEvent(single);
+        APIGatewayProxyRequestEvent many = gatewayEvent(batchBody);
+        check(handler.handleRestRequest(one, context));
+        check(handler.handleRestRequest(many, context));
 
         long[] singleNanos = time(handler, one, context, scale.ingestSingleCalls / 3, scale.ingestSingleCalls);
         // Where a single-event request's time goes, sampled apart from the timing above.
@@ -271,40 +272,28 @@ final class IngestBenchmark {
         }
     }
 
-    private static APIGatewayV2HTTPEvent gatewayEvent(byte[] body) {
-        APIGatewayV2HTTPEvent.RequestContext.Http http = new APIGatewayV2HTTPEvent.RequestContext.Http();
-        http.setMethod("POST");
-        http.setPath("/events");
-        APIGatewayV2HTTPEvent.RequestContext context = new APIGatewayV2HTTPEvent.RequestContext();
-        context.setRequestId(CONTEXT_ID);
-        context.setStage("$default");
-        context.setHttp(http);
-        APIGatewayV2HTTPEvent event = new APIGatewayV2HTTPEvent();
-        event.setVersion("2.0");
-        event.setRawPath("/events");
-        event.setHeaders(Map.of("content-type", "application/json"));
-        event.setRequestContext(context);
-        event.setBody(new String(body, StandardCharsets.UTF_8));
-        event.setIsBase64Encoded(false);
-        return event;
+    /** {@code POST /events} as the template's REST API hands it to the function, as the local server builds it. */
+    private static APIGatewayProxyRequestEvent gatewayEvent(byte[] body) {
+        return RestApiProxy.requestEvent("POST", URI.create(IngestHandler.EVENTS_PATH),
+                Map.of("Content-Type", List.of("application/json")), "HTTP/1.1", "127.0.0.1", body, CONTEXT_ID, 0);
     }
 
-    private static void check(APIGatewayV2HTTPResponse response) {
+    private static void check(APIGatewayProxyResponseEvent response) {
         if (response.getStatusCode() != 202) {
             throw new IllegalStateException("the handler answered " + response.getStatusCode() + ": " + response.getBody());
         }
     }
 
     /** Per-call times after {@code warmUp} untimed calls. */
-    private static long[] time(IngestHandler handler, APIGatewayV2HTTPEvent event, LocalLambdaContext context,
+    private static long[] time(IngestHandler handler, APIGatewayProxyRequestEvent event, LocalLambdaContext context,
                                int warmUp, int calls) {
         for (int i = 0; i < warmUp; i++) {
-            check(handler.handleRequest(event, context));
+            check(handler.handleRestRequest(event, context));
         }
         long[] nanos = new long[calls];
         for (int i = 0; i < calls; i++) {
             long started = System.nanoTime();
-            APIGatewayV2HTTPResponse response = handler.handleRequest(event, context);
+            APIGatewayProxyResponseEvent response = handler.handleRestRequest(event, context);
             nanos[i] = System.nanoTime() - started;
             if (response.getStatusCode() != 202) {
                 check(response);

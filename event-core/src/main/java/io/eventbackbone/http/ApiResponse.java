@@ -4,7 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** What the ingest answers, before it is put into the response shape of the gateway's payload format. */
+/** What the ingest answers, before it is put into the gateway's response event. */
 public final class ApiResponse {
 
     public static final String JSON = "application/json";

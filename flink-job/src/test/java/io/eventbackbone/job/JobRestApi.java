@@ -83,6 +83,15 @@ final class JobRestApi {
         return sum;
     }
 
+    /**
+     * The suffix of a sink writer's metric in a vertex's metric ids ({@code 0.events_table__Writer.numRecordsSend}),
+     * for {@link #sumOfMetrics}: the writer operator is named after the sink, and the metric service replaces
+     * spaces, commas, dots and colons in names with underscores.
+     */
+    static String sinkWriterMetric(String sinkName, String metric) {
+        return "." + (sinkName + ": Writer").replaceAll("[ ,.:]", "_") + "." + metric;
+    }
+
     private JsonNode get(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve(path))
                 .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());

@@ -6,13 +6,17 @@ import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.local.LocalEmulators;
 import io.eventbackbone.local.SharedEmulators;
 import io.eventbackbone.store.Projection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -28,20 +32,65 @@ class StreamingJobITCase {
             .build());
 
     @Test
-    void storesThousandsOfEventsOverHundredsOfAggregatesExactlyOnceInOrder(LocalEmulators emulators) throws Exception {
+    void storesThousandsOfEventsOverHundredsOfAggregatesExactlyOnceInOrder(
+            LocalEmulators emulators, @InjectClusterClient RestClusterClient<?> cluster) throws Exception {
         try (StreamingScenario scenario = new StreamingScenario(emulators, 4)) {
             List<EventEnvelope> events = new Workload(1, "run").events(300, 3000);
             scenario.start();
             scenario.send(events);
             scenario.awaitStoredEvents(events.size());
-            scenario.await("all projections at their final version", java.time.Duration.ofSeconds(60),
+            scenario.await("all projections at their final version", Duration.ofSeconds(60),
                     () -> scenario.tables.projections().stream().mapToLong(Projection::getVersion).sum() == events.size());
 
             scenario.awaitIndexed();
             EventLogAssertions.assertLogMatches(events, scenario.tables.storedEvents(), scenario.tables.projections(),
                     scenario.tables.indexEntries());
             assertThat(scenario.tables.rejections()).isEmpty();
+            assertTheSinksStandardMetricsCountWhatTheyStored(new JobRestApi(cluster.getWebInterfaceURL()),
+                    events.size());
         }
+    }
+
+    /**
+     * Through the REST API, as an operator reads them: the events sink sent every event and every time index
+     * chunk it wrote, the projections sink every projection it put, and nothing was refused. The REST API
+     * refreshes metrics every few seconds, so this polls once a second.
+     */
+    private static void assertTheSinksStandardMetricsCountWhatTheyStored(JobRestApi rest, int events)
+            throws Exception {
+        String job = rest.runningJobId();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Map<String, Long> read = sinkMetrics(rest, job);
+        while (!(read.get("events table.itemsWritten") == events
+                && read.get("events table.numRecordsSend") == events + read.get("events table.timeIndexChunksWritten")
+                && read.get("projections table.numRecordsSend") == read.get("projections table.projectionWrites")
+                        + read.get("projections table.projectionWritesSkippedStale"))) {
+            assertThat(System.nanoTime()).as("the sinks' standard metrics as last read: " + read).isLessThan(deadline);
+            StoreTables.sleep(1_000);
+            read = sinkMetrics(rest, job);
+        }
+        assertThat(read.get("projections table.numRecordsSend")).isPositive();
+        assertThat(read.get("events table.numBytesSend")).isGreaterThan(events * 100L);
+        assertThat(read.get("projections table.numBytesSend")).isPositive();
+        assertThat(read.get("rejections table.numRecordsSend")).isZero();
+        for (String sink : SINKS) {
+            assertThat(read.get(sink + ".numRecordsSendErrors")).as(sink).isZero();
+        }
+    }
+
+    private static final List<String> SINKS = List.of("events table", "projections table", "rejections table");
+
+    private static Map<String, Long> sinkMetrics(JobRestApi rest, String job) throws Exception {
+        Map<String, Long> read = new TreeMap<>();
+        List<String> names = List.of("numRecordsSend", "numBytesSend", "numRecordsSendErrors", "itemsWritten",
+                "timeIndexChunksWritten", "projectionWrites", "projectionWritesSkippedStale");
+        for (String sink : SINKS) {
+            for (String name : names) {
+                read.put(sink + "." + name,
+                        rest.sumOfMetrics(job, "decide per aggregate", JobRestApi.sinkWriterMetric(sink, name)));
+            }
+        }
+        return read;
     }
 
     @Test
@@ -80,7 +129,7 @@ class StreamingJobITCase {
             }
             long distinct = sent.stream().map(EventEnvelope::getEventId).distinct().count();
             scenario.awaitStoredEvents((int) distinct);
-            scenario.await("all projections at their final version", java.time.Duration.ofSeconds(60),
+            scenario.await("all projections at their final version", Duration.ofSeconds(60),
                     () -> scenario.tables.projections().stream().mapToLong(Projection::getVersion).sum() == distinct);
 
             assertThat(FailureInjector.failuresInjected()).isEqualTo(2);

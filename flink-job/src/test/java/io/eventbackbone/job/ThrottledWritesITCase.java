@@ -61,8 +61,10 @@ class ThrottledWritesITCase {
             JobRestApi rest = new JobRestApi(cluster.getWebInterfaceURL());
             String job = rest.runningJobId();
             assertThat(rest.restarts(job)).as("restarts of the job").isZero();
-            scenario.await("the sinks' per-table throttling metrics", Duration.ofSeconds(30),
-                    () -> metric(rest, job, ".throttledRequests") > 0 && metric(rest, job, ".throttleBackoffMillis") > 0);
+            scenario.await("the sinks' per-table throttling metrics and their standard send errors",
+                    Duration.ofSeconds(30), () -> metric(rest, job, ".throttledRequests") > 0
+                            && metric(rest, job, ".throttleBackoffMillis") > 0
+                            && metric(rest, job, JobRestApi.sinkWriterMetric("events table", "numRecordsSendErrors")) > 0);
         }
     }
 

@@ -4,10 +4,7 @@ import io.eventbackbone.http.HeaderMaps;
 import java.util.Locale;
 import java.util.Map;
 
-/**
- * An HTTP request as API Gateway hands it over, whichever payload format it came in: the two formats
- * differ in field names and header casing, not in what the ingest needs from them.
- */
+/** What the ingest needs of an HTTP request as API Gateway hands it over. */
 public final class ApiRequest {
 
     private final String method;

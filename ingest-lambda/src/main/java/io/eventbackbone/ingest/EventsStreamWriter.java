@@ -1,5 +1,6 @@
 package io.eventbackbone.ingest;
 
+import io.eventbackbone.retry.Backoff;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -15,7 +16,6 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
-import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.KmsThrottlingException;
 import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
@@ -47,8 +47,8 @@ public final class EventsStreamWriter {
     static final long MAX_BYTES_PER_CALL = 5L * 1024 * 1024;
 
     /** Half jitter: a retry waits between half and all of 50 ms, 100 ms, 200 ms, ... up to 1 s. */
-    private static final BackoffStrategy DEFAULT_BACKOFF =
-            BackoffStrategy.exponentialDelayHalfJitter(Duration.ofMillis(50), Duration.ofSeconds(1));
+    private static final Duration BACKOFF_BASE = Duration.ofMillis(50);
+    private static final Duration BACKOFF_MAX = Duration.ofSeconds(1);
     /** Every call gets at least this long, even when the budget is nearly spent. */
     private static final long MIN_CALL_MILLIS = 500;
     private static final Duration HEALTH_CHECK_TIMEOUT = Duration.ofSeconds(2);
@@ -56,19 +56,17 @@ public final class EventsStreamWriter {
     private final KinesisClient kinesis;
     private final String streamName;
     private final LongSupplier nanoClock;
-    private final Sleeper sleeper;
-    private final BackoffStrategy backoff;
+    private final Backoff backoff;
 
     public EventsStreamWriter(KinesisClient kinesis, String streamName) {
-        this(kinesis, streamName, System::nanoTime, EventsStreamWriter::sleep, DEFAULT_BACKOFF);
+        this(kinesis, streamName, System::nanoTime, Backoff.exponentialHalfJitter(BACKOFF_BASE, BACKOFF_MAX));
     }
 
-    EventsStreamWriter(KinesisClient kinesis, String streamName, LongSupplier nanoClock, Sleeper sleeper,
-                       BackoffStrategy backoff) {
+    /** {@code nanoClock} times the budget and the limit; {@code backoff} draws the waits and sleeps them. */
+    EventsStreamWriter(KinesisClient kinesis, String streamName, LongSupplier nanoClock, Backoff backoff) {
         this.kinesis = Objects.requireNonNull(kinesis, "kinesis");
         this.streamName = Objects.requireNonNull(streamName, "streamName");
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
-        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.backoff = Objects.requireNonNull(backoff, "backoff");
     }
 
@@ -94,7 +92,7 @@ public final class EventsStreamWriter {
         long retryDeadline = start + Math.min(retryBudget.toNanos(), timeLimit.toNanos());
         Map<String, Queue> queues = new LinkedHashMap<>();
         for (int i = 0; i < records.size(); i++) {
-            queues.computeIfAbsent(records.get(i).partitionKey(), k -> new Queue()).records.add(i);
+            queues.computeIfAbsent(records.get(i).partitionKey(), k -> new Queue(backoff.rounds())).records.add(i);
         }
         RecordOutcome[] outcomes = new RecordOutcome[records.size()];
         int calls = 0;
@@ -107,7 +105,7 @@ public final class EventsStreamWriter {
                 if (queue.records.isEmpty() || queue.exhausted) {
                     continue;
                 }
-                if (queue.refusals == 0 || queue.retryAt - now <= 0) {
+                if (queue.rounds.roundsWithoutProgress() == 0 || queue.retryAt - now <= 0) {
                     ready.add(queue);
                 } else if (nextRetry == null || queue.retryAt - nextRetry < 0) {
                     nextRetry = queue.retryAt;
@@ -115,7 +113,7 @@ public final class EventsStreamWriter {
             }
             if (ready.isEmpty()) {
                 // Everything is written or given up, or every queue left waits for its retry.
-                if (nextRetry == null || !sleeper.sleep(Math.max(1, (nextRetry - now + 999_999) / 1_000_000))) {
+                if (nextRetry == null || !sleep(Math.max(1, (nextRetry - now + 999_999) / 1_000_000))) {
                     break;
                 }
                 continue;
@@ -200,7 +198,7 @@ public final class EventsStreamWriter {
             PutRecordsResultEntry result = results.get(j);
             if (result.errorCode() == null && result.shardId() != null && result.sequenceNumber() != null) {
                 outcomes[queue.records.pollFirst()] = RecordOutcome.written(result.shardId(), result.sequenceNumber());
-                queue.refusals = 0;
+                queue.rounds.progressed();
                 queue.lastFailure = null;
             } else {
                 queue.lastFailure = failureOf(result.errorCode());
@@ -226,13 +224,13 @@ public final class EventsStreamWriter {
     private void retryLater(List<Queue> refused, long retryDeadline) {
         int attempt = 0;
         for (Queue queue : refused) {
-            attempt = Math.max(attempt, ++queue.refusals);
+            queue.rounds.refused();
+            attempt = Math.max(attempt, queue.rounds.nextAttempt());
         }
         if (refused.isEmpty()) {
             return;
         }
-        // Attempt 1 is the first try; the k-th refusal is followed by attempt k + 1.
-        long retryAt = nanoClock.getAsLong() + backoff.computeDelay(attempt + 1).toNanos();
+        long retryAt = nanoClock.getAsLong() + backoff.delayBefore(attempt).toNanos();
         for (Queue queue : refused) {
             queue.retryAt = retryAt;
             queue.exhausted = retryAt - retryDeadline >= 0;
@@ -272,9 +270,10 @@ public final class EventsStreamWriter {
         return chunks;
     }
 
-    private static boolean sleep(long millis) {
+    /** Waits; false when the wait was cut short (interrupted) and the write should end. */
+    private boolean sleep(long millis) {
         try {
-            Thread.sleep(millis);
+            backoff.sleep(Duration.ofMillis(millis));
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -282,21 +281,20 @@ public final class EventsStreamWriter {
         }
     }
 
-    /** Waits; false when the wait was cut short and the write should end. */
-    interface Sleeper {
-        boolean sleep(long millis);
-    }
-
     /** The records of one partition key not yet written, in the order given, and the state of its head. */
     private static final class Queue {
         final ArrayDeque<Integer> records = new ArrayDeque<>();
-        /** Refusals of the head in a row; 0 when it has not been sent yet. */
-        int refusals;
+        /** Refusals of the head in a row: none when it has not been sent yet, or was just confirmed. */
+        final Backoff.Rounds rounds;
         /** Clock reading from which a refused head may be sent again (compared by difference, as nanoTime needs). */
         long retryAt;
         /** The head's retry would fall past the retry budget: nothing more of this queue is sent. */
         boolean exhausted;
         WriteFailure lastFailure;
+
+        Queue(Backoff.Rounds rounds) {
+            this.rounds = rounds;
+        }
     }
 
     /** One record for the stream: its partition key and its bytes. */

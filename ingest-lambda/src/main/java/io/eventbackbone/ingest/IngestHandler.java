@@ -1,11 +1,8 @@
 package io.eventbackbone.ingest;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.eventbackbone.http.ApiResponse;
 import io.eventbackbone.http.HeaderMaps;
 import io.eventbackbone.http.ProblemResponse;
@@ -24,23 +21,18 @@ import java.util.Map;
  * The ingest Lambda: {@code POST /events} with one event or a JSON array of events, validated by the
  * envelope codec and written to the events stream with the aggregate id as partition key.
  *
- * <p>Two entry points, one behaviour:
- * <ul>
- *   <li>{@link #handleRequest} for HTTP API events, payload format 2.0
- *       (handler {@code io.eventbackbone.ingest.IngestHandler});</li>
- *   <li>{@link #handleRestRequest} for REST API proxy events and HTTP API payload format 1.0
- *       (handler {@code io.eventbackbone.ingest.IngestHandler::handleRestRequest}).</li>
- * </ul>
+ * <p>One entry point, {@link #handleRestRequest}, for the REST API's Lambda proxy integration (payload format
+ * 1.0): the template's handler {@code io.eventbackbone.ingest.IngestHandler::handleRestRequest}. The local
+ * server builds the same events and calls the same method.
  *
  * <p>Lambda builds one instance per container, so the Kinesis client is built once, from the environment
  * ({@link IngestSettings}), and reused by every request the container serves.
  */
-public final class IngestHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class IngestHandler {
 
     public static final String EVENTS_PATH = "/events";
     /** Time kept back from the Lambda deadline to build and return the answer after the last write. */
     private static final long RESPONSE_MARGIN_MILLIS = 1_000;
-    private static final String HTTP_API_DEFAULT_STAGE = "$default";
 
     private final IngestSettings settings;
     private final EventsStreamWriter writer;
@@ -62,33 +54,7 @@ public final class IngestHandler implements RequestHandler<APIGatewayV2HTTPEvent
         this.reader = new SubmissionReader(settings, clock);
     }
 
-    /** HTTP API, payload format 2.0. */
-    @Override
-    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        APIGatewayV2HTTPEvent.RequestContext rc = event.getRequestContext();
-        String method = rc != null && rc.getHttp() != null ? rc.getHttp().getMethod() : null;
-        String path = event.getRawPath();
-        if (path == null && rc != null && rc.getHttp() != null) {
-            path = rc.getHttp().getPath();
-        }
-        // A named stage appears as the first segment of rawPath ("/prod/events"); $default does not.
-        String stage = rc == null ? null : rc.getStage();
-        if (path != null && stage != null && !HTTP_API_DEFAULT_STAGE.equals(stage)
-                && path.startsWith("/" + stage + "/")) {
-            path = path.substring(stage.length() + 1);
-        }
-        ApiRequest request = new ApiRequest(method, path, event.getHeaders(), event.getBody(),
-                event.getIsBase64Encoded(), rc == null ? null : rc.getRequestId());
-        ApiResponse response = handle(request, context);
-        APIGatewayV2HTTPResponse out = new APIGatewayV2HTTPResponse();
-        out.setStatusCode(response.status());
-        out.setHeaders(new LinkedHashMap<>(response.headers()));
-        out.setBody(response.body());
-        out.setIsBase64Encoded(false);
-        return out;
-    }
-
-    /** REST API proxy integration (and HTTP API payload format 1.0). */
+    /** A request of the REST API's Lambda proxy integration (payload format 1.0). */
     public APIGatewayProxyResponseEvent handleRestRequest(APIGatewayProxyRequestEvent event, Context context) {
         Map<String, String> headers = HeaderMaps.singleValued(event.getHeaders(), event.getMultiValueHeaders());
         ApiRequest request = new ApiRequest(event.getHttpMethod(), event.getPath(), headers, event.getBody(),
@@ -102,8 +68,8 @@ public final class IngestHandler implements RequestHandler<APIGatewayV2HTTPEvent
                 .withIsBase64Encoded(false);
     }
 
-    /** Serves one request, whatever payload format it came in, and writes its log line. */
-    public ApiResponse handle(ApiRequest request, Context context) {
+    /** Serves one request and writes its log line. */
+    private ApiResponse handle(ApiRequest request, Context context) {
         String lambdaRequestId = context == null ? null : context.getAwsRequestId();
         String requestId = request.gatewayRequestId() != null ? request.gatewayRequestId() : lambdaRequestId;
         RequestLog log = new RequestLog(lambdaRequestId, request);

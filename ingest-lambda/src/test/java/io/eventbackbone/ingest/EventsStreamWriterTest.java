@@ -6,6 +6,7 @@ import io.eventbackbone.ingest.EventsStreamWriter.RecordOutcome;
 import io.eventbackbone.ingest.EventsStreamWriter.StreamRecord;
 import io.eventbackbone.ingest.EventsStreamWriter.WriteFailure;
 import io.eventbackbone.ingest.EventsStreamWriter.WriteReport;
+import io.eventbackbone.retry.Backoff;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -317,7 +318,8 @@ class EventsStreamWriterTest {
     }
 
     private EventsStreamWriter writer(KinesisClient stream) {
-        return new EventsStreamWriter(stream, "events", time::now, time::sleep, BACKOFF);
+        return new EventsStreamWriter(stream, "events", time::now,
+                new Backoff(BACKOFF, () -> time.now() / 1_000_000, time::sleep));
     }
 
     /** Records named like "a2": partition key "a", data "a2". */

@@ -5,7 +5,7 @@ import static io.eventbackbone.ingest.TestData.postEvents;
 import static io.eventbackbone.ingest.TestData.quietContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.local.AwsClients;
@@ -65,7 +65,7 @@ class IngestHandlerITCase {
     void putsAnAcceptedEventOnTheStreamWithTheAggregateIdAsPartitionKey() throws Exception {
         IngestHandler handler = new IngestHandler(settings());
 
-        APIGatewayV2HTTPResponse response = handler.handleRequest(
+        APIGatewayProxyResponseEvent response = handler.handleRestRequest(
                 postEvents("{\"aggregateId\":\"order-7\",\"type\":\"OrderPlaced\",\"data\":{\"total\":92.30}}"),
                 quietContext());
 
@@ -88,7 +88,8 @@ class IngestHandlerITCase {
     void putsEveryEventOfABatchOnTheStreamWhereItsResultSaysAndInBodyOrderPerAggregate() throws Exception {
         IngestHandler handler = handler(handlerKinesis);
 
-        APIGatewayV2HTTPResponse response = handler.handleRequest(postEvents(TestData.batch(40, 7)), quietContext());
+        APIGatewayProxyResponseEvent response = handler.handleRestRequest(postEvents(TestData.batch(40, 7)),
+                quietContext());
 
         assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(202);
         Map<String, ShardRecord> bySequence = new LinkedHashMap<>();
@@ -111,7 +112,7 @@ class IngestHandlerITCase {
         ScriptedKinesis flaky = ScriptedKinesis.around(handlerKinesis, (call, entry) ->
                 call == 1 && entry.partitionKey().equals("agg-1") ? ScriptedKinesis.THROTTLED : null);
 
-        APIGatewayV2HTTPResponse response = handler(flaky).handleRequest(postEvents(TestData.batch(12, 3)),
+        APIGatewayProxyResponseEvent response = handler(flaky).handleRestRequest(postEvents(TestData.batch(12, 3)),
                 quietContext());
 
         assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(202);
@@ -129,7 +130,7 @@ class IngestHandlerITCase {
         ScriptedKinesis flaky = ScriptedKinesis.around(handlerKinesis,
                 (call, entry) -> refusalsLeft.merge(eventId(entry), -1, Integer::sum) >= 0 ? ScriptedKinesis.THROTTLED : null);
 
-        APIGatewayV2HTTPResponse response = handler(flaky).handleRequest(postEvents(body), quietContext());
+        APIGatewayProxyResponseEvent response = handler(flaky).handleRestRequest(postEvents(body), quietContext());
 
         assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(202);
         assertThat(refusalsLeft).allSatisfy((eventId, left) -> assertThat(left).as(eventId).isNegative());
@@ -143,7 +144,7 @@ class IngestHandlerITCase {
         ScriptedKinesis throttled = ScriptedKinesis.around(handlerKinesis,
                 (call, entry) -> eventId(entry).equals("evt-4") ? ScriptedKinesis.THROTTLED : null);
 
-        APIGatewayV2HTTPResponse response = handler(throttled).handleRequest(postEvents(TestData.batch(12, 3)),
+        APIGatewayProxyResponseEvent response = handler(throttled).handleRestRequest(postEvents(TestData.batch(12, 3)),
                 quietContext());
 
         assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(207);
@@ -187,7 +188,7 @@ class IngestHandlerITCase {
             ScriptedKinesis flaky = ScriptedKinesis.around(handlerKinesis, (call, entry) ->
                     entry.partitionKey().equals(stuck) || random.nextDouble() < refusalRate ? ScriptedKinesis.THROTTLED : null);
 
-            APIGatewayV2HTTPResponse response = handler(flaky).handleRequest(
+            APIGatewayProxyResponseEvent response = handler(flaky).handleRestRequest(
                     postEvents(TestData.batch(body, position)), quietContext());
 
             String what = "request " + request + " of seed " + seed + ": " + response.getBody();
@@ -221,7 +222,7 @@ class IngestHandlerITCase {
         ScriptedKinesis throttled = ScriptedKinesis.around(handlerKinesis,
                 (call, entry) -> entry.partitionKey().equals("agg-1") ? ScriptedKinesis.THROTTLED : null);
 
-        APIGatewayV2HTTPResponse response = handler(throttled).handleRequest(postEvents(TestData.batch(12, 3)),
+        APIGatewayProxyResponseEvent response = handler(throttled).handleRestRequest(postEvents(TestData.batch(12, 3)),
                 quietContext());
 
         assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(207);
@@ -250,9 +251,9 @@ class IngestHandlerITCase {
         List<Integer> statuses = new ArrayList<>();
 
         for (String body : bodies) {
-            statuses.add(handler.handleRequest(postEvents(body), quietContext()).getStatusCode());
+            statuses.add(handler.handleRestRequest(postEvents(body), quietContext()).getStatusCode());
         }
-        statuses.add(handler.handleRequest(postEvents(new byte[] {'{', (byte) 0xC0, (byte) 0x80, '}'}),
+        statuses.add(handler.handleRestRequest(postEvents(new byte[] {'{', (byte) 0xC0, (byte) 0x80, '}'}),
                 quietContext()).getStatusCode());
 
         assertThat(statuses).allMatch(s -> s >= 400 && s < 500);

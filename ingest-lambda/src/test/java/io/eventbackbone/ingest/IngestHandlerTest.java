@@ -1,14 +1,13 @@
 package io.eventbackbone.ingest;
 
-import static io.eventbackbone.ingest.TestData.httpEvent;
 import static io.eventbackbone.ingest.TestData.json;
 import static io.eventbackbone.ingest.TestData.postEvents;
 import static io.eventbackbone.ingest.TestData.quietContext;
 import static io.eventbackbone.ingest.TestData.restEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eventbackbone.event.EnvelopeCodec;
 import io.eventbackbone.event.EnvelopeCodec.Source;
@@ -30,7 +29,7 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 class IngestHandlerTest {
 
     private static final Instant NOW = Instant.parse("2026-01-31T09:30:00.123Z");
-    /** Small, so that testdata/ingest/http-body-too-large.json can stay small too. */
+    /** Small, so that testdata/ingest/rest-body-too-large.json can stay small too. */
     private static final int MAX_BODY_BYTES = 8 * 1024;
 
     private final ScriptedKinesis stream = ScriptedKinesis.inMemory();
@@ -51,25 +50,8 @@ class IngestHandlerTest {
     }
 
     @Test
-    void acceptsASingleEventFromAnHttpApiEvent() {
-        APIGatewayV2HTTPResponse response = handler.handleRequest(httpEvent("http-single-event.json"), quietContext());
-
-        assertThat(response.getStatusCode()).isEqualTo(202);
-        assertThat(json(response.getBody()).get("aggregateId").asText()).isEqualTo("order-1001");
-        assertThat(stream.written()).hasSize(1);
-    }
-
-    @Test
-    void servesEventsUnderANamedHttpApiStage() {
-        APIGatewayV2HTTPResponse response = handler.handleRequest(httpEvent("http-single-event-named-stage.json"),
-                quietContext());
-
-        assertThat(response.getStatusCode()).isEqualTo(202);
-    }
-
-    @Test
-    void decodesABase64EncodedHttpApiBody() {
-        APIGatewayV2HTTPResponse response = handler.handleRequest(httpEvent("http-base64-single-event.json"),
+    void decodesABase64EncodedRestApiBody() {
+        APIGatewayProxyResponseEvent response = handler.handleRestRequest(restEvent("rest-base64-single-event.json"),
                 quietContext());
 
         assertThat(response.getStatusCode()).isEqualTo(202);
@@ -87,7 +69,7 @@ class IngestHandlerTest {
 
     @Test
     void acceptsABatchWithOneResultPerEventInBodyOrder() {
-        APIGatewayV2HTTPResponse response = handler.handleRequest(httpEvent("http-batch.json"), quietContext());
+        APIGatewayProxyResponseEvent response = handler.handleRestRequest(restEvent("rest-batch.json"), quietContext());
 
         assertThat(response.getStatusCode()).isEqualTo(202);
         JsonNode body = json(response.getBody());
@@ -107,7 +89,7 @@ class IngestHandlerTest {
 
     @Test
     void takesTheEventIdFromTheIdempotencyKeyHeader() {
-        APIGatewayV2HTTPResponse response = handler.handleRequest(httpEvent("http-idempotency-key.json"),
+        APIGatewayProxyResponseEvent response = handler.handleRestRequest(restEvent("rest-idempotency-key.json"),
                 quietContext());
 
         assertThat(json(response.getBody()).get("eventId").asText()).isEqualTo("client-key-42");
@@ -116,15 +98,16 @@ class IngestHandlerTest {
 
     @Test
     void keepsTheEventIdOfTheBodyOverTheIdempotencyKey() {
-        APIGatewayV2HTTPResponse response = handler.handleRequest(
-                httpEvent("http-idempotency-key-and-body-event-id.json"), quietContext());
+        APIGatewayProxyResponseEvent response = handler.handleRestRequest(
+                restEvent("rest-idempotency-key-and-body-event-id.json"), quietContext());
 
         assertThat(json(response.getBody()).get("eventId").asText()).isEqualTo("evt-from-body");
     }
 
     @Test
     void generatesAnEventIdWhenTheClientGivesNone() {
-        APIGatewayV2HTTPResponse response = handler.handleRequest(httpEvent("http-single-event.json"), quietContext());
+        APIGatewayProxyResponseEvent response = handler.handleRestRequest(restEvent("rest-single-event.json"),
+                quietContext());
 
         String eventId = json(response.getBody()).get("eventId").asText();
         assertThat(eventId).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
@@ -133,7 +116,7 @@ class IngestHandlerTest {
 
     @Test
     void writesTheEnvelopeWithIngestedAtAndTheAggregateIdAsPartitionKey() {
-        handler.handleRequest(httpEvent("http-single-event.json"), quietContext());
+        handler.handleRestRequest(restEvent("rest-single-event.json"), quietContext());
 
         PutRecordsRequestEntry record = stream.written().get(0);
         EventEnvelope envelope = decode(record);
@@ -146,23 +129,23 @@ class IngestHandlerTest {
 
     @ParameterizedTest(name = "{0} -> {1} {2}")
     @CsvSource({
-            "http-malformed-json.json,              400, malformed-json,         $,               malformedJson,",
-            "http-invalid-utf8.json,                400, malformed-json,         $,               malformedJson,",
-            "http-empty-body.json,                  400, malformed-json,         $,               malformedJson,",
-            "http-missing-fields.json,              422, invalid-envelope,       aggregateId,     required,",
-            "http-wrong-types.json,                 422, invalid-envelope,       data,            type,",
-            "http-identifier-too-long.json,         422, invalid-envelope,       aggregateId,     maxLength,",
-            "http-identifier-bad-characters.json,   422, invalid-envelope,       aggregateId,     pattern,",
-            "http-unknown-field.json,               422, invalid-envelope,       version,         unknownField,",
-            "http-invalid-idempotency-key.json,     422, invalid-envelope,       Idempotency-Key, pattern,",
-            "http-batch-with-invalid-event.json,    422, invalid-envelope,       type,            pattern,       1",
-            "http-empty-batch.json,                 400, invalid-request,        $,               minItems,",
-            "http-body-too-large.json,              413, payload-too-large,      $,               maxBytes,",
-            "http-wrong-content-type.json,          415, unsupported-media-type, Content-Type,    mediaType,",
+            "rest-malformed-json.json,              400, malformed-json,         $,               malformedJson,",
+            "rest-invalid-utf8.json,                400, malformed-json,         $,               malformedJson,",
+            "rest-empty-body.json,                  400, malformed-json,         $,               malformedJson,",
+            "rest-missing-fields.json,              422, invalid-envelope,       aggregateId,     required,",
+            "rest-wrong-types.json,                 422, invalid-envelope,       data,            type,",
+            "rest-identifier-too-long.json,         422, invalid-envelope,       aggregateId,     maxLength,",
+            "rest-identifier-bad-characters.json,   422, invalid-envelope,       aggregateId,     pattern,",
+            "rest-unknown-field.json,               422, invalid-envelope,       version,         unknownField,",
+            "rest-invalid-idempotency-key.json,     422, invalid-envelope,       Idempotency-Key, pattern,",
+            "rest-batch-with-invalid-event.json,    422, invalid-envelope,       type,            pattern,       1",
+            "rest-empty-batch.json,                 400, invalid-request,        $,               minItems,",
+            "rest-body-too-large.json,              413, payload-too-large,      $,               maxBytes,",
+            "rest-wrong-content-type.json,          415, unsupported-media-type, Content-Type,    mediaType,",
     })
-    void refusesABadHttpApiRequestWithAProblemNamingFieldAndRule(String file, int status, String type, String field,
-                                                                 String rule, Integer index) {
-        APIGatewayV2HTTPResponse response = handler.handleRequest(httpEvent(file), quietContext());
+    void refusesABadRequestWithAProblemNamingFieldAndRule(String file, int status, String type, String field,
+                                                          String rule, Integer index) {
+        APIGatewayProxyResponseEvent response = handler.handleRestRequest(restEvent(file), quietContext());
 
         assertProblem(response.getStatusCode(), response.getHeaders().get("Content-Type"), response.getBody(),
                 status, type);
@@ -191,7 +174,8 @@ class IngestHandlerTest {
 
     @Test
     void answersAnUnknownRouteWith404() {
-        APIGatewayV2HTTPResponse response = handler.handleRequest(httpEvent("http-unknown-route.json"), quietContext());
+        APIGatewayProxyResponseEvent response = handler.handleRestRequest(restEvent("rest-unknown-route.json"),
+                quietContext());
 
         assertProblem(response.getStatusCode(), response.getHeaders().get("Content-Type"), response.getBody(),
                 404, "not-found");
@@ -199,22 +183,30 @@ class IngestHandlerTest {
 
     @Test
     void answersAWrongMethodWith405NamingTheAllowedOne() {
-        APIGatewayV2HTTPResponse http = handler.handleRequest(httpEvent("http-wrong-method.json"), quietContext());
-        APIGatewayProxyResponseEvent rest = handler.handleRestRequest(restEvent("rest-wrong-method.json"),
+        APIGatewayProxyResponseEvent response = handler.handleRestRequest(restEvent("rest-wrong-method.json"),
                 quietContext());
 
-        assertProblem(http.getStatusCode(), http.getHeaders().get("Content-Type"), http.getBody(),
+        assertProblem(response.getStatusCode(), response.getHeaders().get("Content-Type"), response.getBody(),
                 405, "method-not-allowed");
-        assertThat(http.getHeaders()).containsEntry("Allow", "POST");
-        assertThat(rest.getStatusCode()).isEqualTo(405);
-        assertThat(rest.getHeaders()).containsEntry("Allow", "POST");
+        assertThat(response.getHeaders()).containsEntry("Allow", "POST");
+    }
+
+    @Test
+    void readsTheHeadersFromTheMultiValueHeadersWhenTheEventHasOnlyThose() {
+        APIGatewayProxyRequestEvent event = restEvent("rest-idempotency-key.json");
+        event.setHeaders(null);
+
+        APIGatewayProxyResponseEvent response = handler.handleRestRequest(event, quietContext());
+
+        assertThat(response.getStatusCode()).isEqualTo(202);
+        assertThat(json(response.getBody()).get("eventId").asText()).isEqualTo("client-key-42");
     }
 
     @Test
     void refusesABatchOverTheEventLimit() {
         IngestHandler defaults = handler(stream, IngestSettings.of("events", "eu-west-1"));
 
-        APIGatewayV2HTTPResponse response = defaults.handleRequest(
+        APIGatewayProxyResponseEvent response = defaults.handleRestRequest(
                 postEvents(TestData.batch(EnvelopeLimits.MAX_BATCH_EVENTS + 1, 3)), quietContext());
 
         assertThat(response.getStatusCode()).isEqualTo(400);
@@ -228,7 +220,7 @@ class IngestHandlerTest {
         String body = "{\"aggregateId\":\"a\",\"type\":\"T\",\"data\":{\"pad\":\""
                 + TestData.repeat('x', EnvelopeLimits.MAX_EVENT_BYTES) + "\"}}";
 
-        APIGatewayV2HTTPResponse response = defaults.handleRequest(postEvents(body), quietContext());
+        APIGatewayProxyResponseEvent response = defaults.handleRestRequest(postEvents(body), quietContext());
 
         assertProblem(response.getStatusCode(), response.getHeaders().get("Content-Type"), response.getBody(),
                 413, "payload-too-large");
@@ -243,7 +235,7 @@ class IngestHandlerTest {
         // Exactly at the limit as sent; eventId, aggregateType and ingestedAt push the record past it.
         String body = head + TestData.repeat('x', EnvelopeLimits.MAX_EVENT_BYTES - head.length() - tail.length()) + tail;
 
-        APIGatewayV2HTTPResponse response = defaults.handleRequest(postEvents(body), quietContext());
+        APIGatewayProxyResponseEvent response = defaults.handleRestRequest(postEvents(body), quietContext());
 
         assertThat(response.getStatusCode()).isEqualTo(413);
         assertThat(json(response.getBody()).get("errors").get(0).get("message").asText())
@@ -256,7 +248,8 @@ class IngestHandlerTest {
         ScriptedKinesis throttled = ScriptedKinesis.inMemory((call, entry) -> ScriptedKinesis.THROTTLED);
         IngestHandler busy = handler(throttled, settings().withPutRetryBudget(Duration.ofMillis(200)));
 
-        APIGatewayV2HTTPResponse response = busy.handleRequest(httpEvent("http-idempotency-key.json"), quietContext());
+        APIGatewayProxyResponseEvent response = busy.handleRestRequest(restEvent("rest-idempotency-key.json"),
+                quietContext());
 
         assertProblem(response.getStatusCode(), response.getHeaders().get("Content-Type"), response.getBody(),
                 503, "stream-throttled");
@@ -271,7 +264,7 @@ class IngestHandlerTest {
                 (call, entry) -> entry.partitionKey().equals("order-2002") ? ScriptedKinesis.THROTTLED : null);
         IngestHandler busy = handler(throttled, settings().withPutRetryBudget(Duration.ofMillis(200)));
 
-        APIGatewayV2HTTPResponse response = busy.handleRequest(httpEvent("http-batch.json"), quietContext());
+        APIGatewayProxyResponseEvent response = busy.handleRestRequest(restEvent("rest-batch.json"), quietContext());
 
         assertThat(response.getStatusCode()).isEqualTo(207);
         assertThat(response.getHeaders()).containsEntry("Retry-After", "1");
@@ -292,7 +285,7 @@ class IngestHandlerTest {
         List<String> lines = new ArrayList<>();
         String secret = "card-4111111111111111";
 
-        handler.handleRequest(postEvents("{\"aggregateId\":\"a-1\",\"type\":\"Paid\",\"data\":{\"card\":\"" + secret
+        handler.handleRestRequest(postEvents("{\"aggregateId\":\"a-1\",\"type\":\"Paid\",\"data\":{\"card\":\"" + secret
                 + "\"}}"), TestData.context(lines));
 
         assertThat(lines).hasSize(1);
@@ -310,7 +303,7 @@ class IngestHandlerTest {
     void logsTheBrokenRulesOfARefusedRequestButNotTheValues() {
         List<String> lines = new ArrayList<>();
 
-        handler.handleRequest(httpEvent("http-identifier-bad-characters.json"), TestData.context(lines));
+        handler.handleRestRequest(restEvent("rest-identifier-bad-characters.json"), TestData.context(lines));
 
         JsonNode line = json(lines.get(0));
         assertThat(line.get("outcome").asText()).isEqualTo("refused");
@@ -325,8 +318,8 @@ class IngestHandlerTest {
                 call -> new IllegalStateException("bug in io.eventbackbone.Secret"));
         List<String> lines = new ArrayList<>();
 
-        APIGatewayV2HTTPResponse response = handler(broken, settings())
-                .handleRequest(httpEvent("http-single-event.json"), TestData.context(lines));
+        APIGatewayProxyResponseEvent response = handler(broken, settings())
+                .handleRestRequest(restEvent("rest-single-event.json"), TestData.context(lines));
 
         assertProblem(response.getStatusCode(), response.getHeaders().get("Content-Type"), response.getBody(),
                 500, "internal-error");

@@ -5,8 +5,8 @@ import static io.eventbackbone.ingest.TestData.quietContext;
 import static io.eventbackbone.ingest.TestData.repeat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eventbackbone.http.ProblemType;
 import java.io.ByteArrayOutputStream;
@@ -59,7 +59,7 @@ class MalformedInputTest {
             IngestHandler handler = new IngestHandler(settings, new EventsStreamWriter(stream, "events"),
                     Clock.systemUTC());
 
-            APIGatewayV2HTTPResponse response = handler.handleRequest(asEvent(body, random), quietContext());
+            APIGatewayProxyResponseEvent response = handler.handleRestRequest(asEvent(body, random), quietContext());
 
             String what = kind + " case " + i + " (seed " + SEED + "): " + preview(body) + " -> " + response.getBody();
             assertThat(response.getStatusCode()).as(what).isBetween(400, 499);
@@ -74,7 +74,7 @@ class MalformedInputTest {
     }
 
     /** Half the bodies come as text (as API Gateway passes JSON), half base64-encoded (raw bytes kept). */
-    private static APIGatewayV2HTTPEvent asEvent(byte[] body, Random random) {
+    private static APIGatewayProxyRequestEvent asEvent(byte[] body, Random random) {
         String text = new String(body, StandardCharsets.UTF_8);
         boolean textSurvives = java.util.Arrays.equals(text.getBytes(StandardCharsets.UTF_8), body);
         return textSurvives && random.nextBoolean() ? postEvents(text) : postEvents(body);

@@ -5,7 +5,7 @@ import static io.eventbackbone.ingest.TestData.postEvents;
 import static io.eventbackbone.ingest.TestData.quietContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eventbackbone.event.EnvelopeCodec;
 import io.eventbackbone.event.EnvelopeCodec.Source;
@@ -73,7 +73,8 @@ class StoppedStreamITCase {
             assertThat(http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
 
             stoppingAfterSix.arm();
-            APIGatewayV2HTTPResponse response = handler.handleRequest(postEvents(TestData.batch(9, 3)), quietContext());
+            APIGatewayProxyResponseEvent response = handler.handleRestRequest(postEvents(TestData.batch(9, 3)),
+                    quietContext());
 
             assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(207);
             assertThat(response.getHeaders()).containsEntry("Retry-After", "5");
@@ -102,7 +103,7 @@ class StoppedStreamITCase {
         IngestHandler handler = new IngestHandler(settings(), new EventsStreamWriter(handlerKinesis, STREAM),
                 Clock.systemUTC());
 
-        APIGatewayV2HTTPResponse response = handler.handleRequest(postEvents(TestData.event("order-1", "T")),
+        APIGatewayProxyResponseEvent response = handler.handleRestRequest(postEvents(TestData.event("order-1", "T")),
                 quietContext());
 
         IngestHandlerTest.assertProblem(response.getStatusCode(), response.getHeaders().get("Content-Type"),

@@ -1,7 +1,6 @@
 package io.eventbackbone.ingest;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eventbackbone.event.EnvelopeCodec;
@@ -32,42 +31,31 @@ final class TestData {
     private TestData() {
     }
 
-    /** An HTTP API (payload 2.0) event from testdata/ingest, read by the Lambda runtime's own serializer. */
-    static APIGatewayV2HTTPEvent httpEvent(String file) {
-        return EventLoader.loadApiGatewayHttpEvent(file(file));
-    }
-
-    /** A REST API proxy (payload 1.0) event from testdata/ingest. */
+    /** A REST API proxy (payload 1.0) event from testdata/ingest, read by the Lambda runtime's own serializer. */
     static APIGatewayProxyRequestEvent restEvent(String file) {
         return EventLoader.loadApiGatewayRestEvent(file(file));
     }
 
-    /** {@code POST /events} as an HTTP API event with a JSON text body. */
-    static APIGatewayV2HTTPEvent postEvents(String body) {
-        return post("/events", body, false);
+    /** {@code POST /events} as a REST API proxy event with a JSON text body. */
+    static APIGatewayProxyRequestEvent postEvents(String body) {
+        return post(body, false);
     }
 
     /** {@code POST /events} with the bytes sent as they are (base64-encoded, as API Gateway does for binary). */
-    static APIGatewayV2HTTPEvent postEvents(byte[] body) {
-        return post("/events", Base64.getEncoder().encodeToString(body), true);
+    static APIGatewayProxyRequestEvent postEvents(byte[] body) {
+        return post(Base64.getEncoder().encodeToString(body), true);
     }
 
-    private static APIGatewayV2HTTPEvent post(String path, String body, boolean base64) {
-        APIGatewayV2HTTPEvent.RequestContext.Http http = new APIGatewayV2HTTPEvent.RequestContext.Http();
-        http.setMethod("POST");
-        http.setPath(path);
-        APIGatewayV2HTTPEvent.RequestContext context = new APIGatewayV2HTTPEvent.RequestContext();
-        context.setHttp(http);
-        context.setStage("$default");
-        context.setRequestId("test-request");
-        APIGatewayV2HTTPEvent event = new APIGatewayV2HTTPEvent();
-        event.setVersion("2.0");
-        event.setRawPath(path);
-        event.setHeaders(Map.of("content-type", "application/json"));
-        event.setRequestContext(context);
-        event.setBody(body);
-        event.setIsBase64Encoded(base64);
-        return event;
+    private static APIGatewayProxyRequestEvent post(String body, boolean base64) {
+        return new APIGatewayProxyRequestEvent()
+                .withResource(IngestHandler.EVENTS_PATH)
+                .withPath(IngestHandler.EVENTS_PATH)
+                .withHttpMethod("POST")
+                .withHeaders(Map.of("Content-Type", "application/json"))
+                .withRequestContext(new APIGatewayProxyRequestEvent.ProxyRequestContext()
+                        .withRequestId("test-request").withStage("v1"))
+                .withBody(body)
+                .withIsBase64Encoded(base64);
     }
 
     /** A valid submission body for one event of the aggregate. */

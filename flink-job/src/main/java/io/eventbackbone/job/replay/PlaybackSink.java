@@ -3,9 +3,12 @@ package io.eventbackbone.job.replay;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventbackbone.event.EventJson;
 import io.eventbackbone.job.sink.AwsSettings;
+import io.eventbackbone.job.sink.SendMetrics;
+import io.eventbackbone.retry.Backoff;
 import io.eventbackbone.store.StoredEvent;
 import io.eventbackbone.store.StoredEventJson;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -17,9 +20,8 @@ import java.util.concurrent.CompletionException;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
@@ -43,8 +45,8 @@ public final class PlaybackSink implements Sink<StoredEvent> {
     static final int MAX_RECORDS_PER_REQUEST = 500;
     static final int MAX_BYTES_PER_REQUEST = 5 * 1024 * 1024;
     static final int MAX_BUFFERED = 5000;
-    static final BackoffStrategy BACKOFF =
-            BackoffStrategy.exponentialDelayHalfJitter(Duration.ofMillis(50), Duration.ofSeconds(5));
+    static final Duration BACKOFF_BASE = Duration.ofMillis(50);
+    static final Duration BACKOFF_MAX = Duration.ofSeconds(5);
 
     private final String streamArn;
     private final AwsSettings aws;
@@ -79,18 +81,26 @@ public final class PlaybackSink implements Sink<StoredEvent> {
         private final Counter written;
         private final Counter refused;
         private final Counter backoffMillis;
+        private final SendMetrics sendMetrics;
         private final Map<String, ArrayDeque<PutRecordsRequestEntry>> pendingByAggregate = new LinkedHashMap<>();
         private int pending;
-        /** Rounds since the last one that got a record in, and when that was. */
-        private int roundsWithoutProgress;
-        private long lastProgressMillis = System.currentTimeMillis();
+        private final Backoff backoff;
+        /** Rounds in a row that got no record in, and since when. */
+        private final Backoff.Rounds rounds;
 
-        Writer(PlaybackSink sink, KinesisAsyncClient kinesis, MetricGroup metrics) {
+        Writer(PlaybackSink sink, KinesisAsyncClient kinesis, SinkWriterMetricGroup metrics) {
+            this(sink, kinesis, metrics, Backoff.exponentialHalfJitter(BACKOFF_BASE, BACKOFF_MAX));
+        }
+
+        Writer(PlaybackSink sink, KinesisAsyncClient kinesis, SinkWriterMetricGroup metrics, Backoff backoff) {
             this.sink = sink;
             this.kinesis = kinesis;
             this.written = metrics.counter("playbackRecordsWritten");
             this.refused = metrics.counter("playbackRecordsRefused");
             this.backoffMillis = metrics.counter("playbackBackoffMillis");
+            this.sendMetrics = SendMetrics.of(metrics);
+            this.backoff = backoff;
+            this.rounds = backoff.rounds();
         }
 
         @Override
@@ -134,10 +144,14 @@ public final class PlaybackSink implements Sink<StoredEvent> {
                         .join();
             } catch (CompletionException e) {
                 refused.inc(batch.size());
-                waitAfterNoProgress("PutRecords failed: " + e.getCause());
+                sendMetrics.refused(batch.size());
+                rounds.refused();
+                waitBeforeNextRound("PutRecords failed: " + e.getCause());
                 return;
             }
             int failed = 0;
+            int in = 0;
+            long bytesIn = 0;
             List<PutRecordsResultEntry> results = response.records();
             for (int i = 0; i < results.size(); i++) {
                 if (results.get(i).errorCode() != null) {
@@ -145,38 +159,41 @@ public final class PlaybackSink implements Sink<StoredEvent> {
                     continue;
                 }
                 ArrayDeque<PutRecordsRequestEntry> queue = pendingByAggregate.get(keys.get(i));
-                queue.pollFirst();
+                PutRecordsRequestEntry entry = queue.pollFirst();
                 pending--;
-                written.inc();
+                in++;
+                // What Kinesis counts against a shard's write limit: the data and the partition key.
+                bytesIn += entry.data().asByteArrayUnsafe().length
+                        + entry.partitionKey().getBytes(StandardCharsets.UTF_8).length;
             }
+            written.inc(in);
+            sendMetrics.sent(in, bytesIn);
+            sendMetrics.refused(failed);
             for (Iterator<ArrayDeque<PutRecordsRequestEntry>> it = pendingByAggregate.values().iterator(); it.hasNext(); ) {
                 if (it.next().isEmpty()) {
                     it.remove();
                 }
             }
             refused.inc(failed);
-            if (failed == 0) {
-                roundsWithoutProgress = 0;
-                lastProgressMillis = System.currentTimeMillis();
-            } else if (failed < batch.size()) {
-                // Progress, but the stream refuses some: start the backoff over rather than resend at once.
-                roundsWithoutProgress = 0;
-                lastProgressMillis = System.currentTimeMillis();
-                waitAfterNoProgress(failed + " of " + batch.size() + " records refused");
+            if (failed < batch.size()) {
+                rounds.progressed();
             } else {
-                waitAfterNoProgress(failed + " of " + batch.size() + " records refused");
+                rounds.refused();
+            }
+            if (failed > 0) {
+                waitBeforeNextRound(failed + " of " + batch.size() + " records refused");
             }
         }
 
-        private void waitAfterNoProgress(String problem) throws IOException, InterruptedException {
-            long stalled = System.currentTimeMillis() - lastProgressMillis;
-            if (stalled >= sink.request.playbackDeadlineMillis()) {
+        /** Fails the replay once no record got in for the deadline; otherwise waits the backoff. */
+        private void waitBeforeNextRound(String problem) throws IOException, InterruptedException {
+            if (rounds.stalledFor(sink.request.playbackDeadlineMillis())) {
                 throw new IOException("playback stream: " + pending + " events not sent; no record got in for "
-                        + stalled + " ms (replay.playback.deadline.millis): " + problem);
+                        + rounds.millisWithoutProgress() + " ms (replay.playback.deadline.millis): " + problem);
             }
-            long wait = BACKOFF.computeDelay(++roundsWithoutProgress).toMillis();
-            backoffMillis.inc(wait);
-            Thread.sleep(wait);
+            Duration wait = rounds.nextDelay();
+            backoffMillis.inc(wait.toMillis());
+            backoff.sleep(wait);
         }
 
         @Override

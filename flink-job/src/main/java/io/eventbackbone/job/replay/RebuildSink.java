@@ -17,7 +17,7 @@ import java.util.concurrent.CompletionException;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
@@ -58,7 +58,12 @@ final class RebuildSink implements Sink<Projection> {
     @Override
     @SuppressWarnings("deprecation")
     public SinkWriter<Projection> createWriter(InitContext context) {
-        return new Writer(this, aws.dynamoDbAsyncClient(maxInFlight), context.metricGroup());
+        return writer(aws.dynamoDbAsyncClient(maxInFlight), context.metricGroup());
+    }
+
+    /** The writer on a given client; tests give it one that scripts DynamoDB's answers. */
+    SinkWriter<Projection> writer(DynamoDbAsyncClient client, SinkWriterMetricGroup metrics) {
+        return new Writer(this, client, metrics);
     }
 
     private static final class Writer implements SinkWriter<Projection> {
@@ -73,7 +78,7 @@ final class RebuildSink implements Sink<Projection> {
         private List<WriteRequest> batch = new ArrayList<>(TableWrites.MAX_BATCH_ITEMS);
         private final Set<String> batchKeys = new HashSet<>();
 
-        Writer(RebuildSink sink, DynamoDbAsyncClient client, MetricGroup metrics) {
+        Writer(RebuildSink sink, DynamoDbAsyncClient client, SinkWriterMetricGroup metrics) {
             this.tableName = sink.tableName;
             this.mode = sink.mode;
             this.maxInFlight = sink.maxInFlight;

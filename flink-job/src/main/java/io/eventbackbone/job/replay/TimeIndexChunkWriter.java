@@ -2,6 +2,7 @@ package io.eventbackbone.job.replay;
 
 import io.eventbackbone.job.config.TimeIndexSettings;
 import io.eventbackbone.job.sink.AwsSettings;
+import io.eventbackbone.job.sink.SendMetrics;
 import io.eventbackbone.job.sink.TableWrites;
 import io.eventbackbone.job.sink.WriteRetry;
 import io.eventbackbone.job.sink.WriterSettings;
@@ -51,7 +52,9 @@ final class TimeIndexChunkWriter extends KeyedProcessFunction<Long, TimeIndexEnt
         chunks = new TimeIndexChunks(index.slices, index.bucketMillis);
         pending = new ArrayList<>(TableWrites.MAX_BATCH_ITEMS);
         chunksWritten = getRuntimeContext().getMetricGroup().counter("timeIndexChunksWritten");
-        retry = new WriteRetry(WriterSettings.defaultWriteDeadlineMillis(), getRuntimeContext().getMetricGroup());
+        // An operator, not a sink writer: it has no standard sink metrics to report its writes in.
+        retry = new WriteRetry(WriterSettings.defaultWriteDeadlineMillis(), getRuntimeContext().getMetricGroup(),
+                SendMetrics.unreported());
     }
 
     @Override

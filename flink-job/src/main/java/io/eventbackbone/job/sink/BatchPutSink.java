@@ -12,7 +12,7 @@ import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -57,7 +57,7 @@ public final class BatchPutSink<T> implements Sink<T> {
     }
 
     /** The writer on a given client; tests give it one that scripts DynamoDB's answers. */
-    SinkWriter<T> writer(DynamoDbAsyncClient client, ProcessingTimeService timers, MetricGroup metrics) {
+    SinkWriter<T> writer(DynamoDbAsyncClient client, ProcessingTimeService timers, SinkWriterMetricGroup metrics) {
         return new Writer<>(tableName, items, index, client, settings, timers, metrics);
     }
 
@@ -73,7 +73,7 @@ public final class BatchPutSink<T> implements Sink<T> {
         private final WriteRetry retry;
 
         Writer(String tableName, TableItems<T> items, TimeIndexSettings index, DynamoDbAsyncClient client,
-               WriterSettings settings, ProcessingTimeService timers, MetricGroup metrics) {
+               WriterSettings settings, ProcessingTimeService timers, SinkWriterMetricGroup metrics) {
             super(settings, timers);
             this.tableName = tableName;
             this.items = items;

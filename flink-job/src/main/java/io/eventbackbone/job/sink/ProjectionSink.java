@@ -10,7 +10,7 @@ import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /**
@@ -40,7 +40,8 @@ public final class ProjectionSink implements Sink<Projection> {
     }
 
     /** The writer on a given client; tests give it one that scripts DynamoDB's answers. */
-    SinkWriter<Projection> writer(DynamoDbAsyncClient client, ProcessingTimeService timers, MetricGroup metrics) {
+    SinkWriter<Projection> writer(DynamoDbAsyncClient client, ProcessingTimeService timers,
+                                  SinkWriterMetricGroup metrics) {
         return new Writer(this, client, timers, metrics);
     }
 
@@ -52,7 +53,8 @@ public final class ProjectionSink implements Sink<Projection> {
         private final Counter coalesced;
         private final WriteRetry retry;
 
-        Writer(ProjectionSink sink, DynamoDbAsyncClient client, ProcessingTimeService timers, MetricGroup metrics) {
+        Writer(ProjectionSink sink, DynamoDbAsyncClient client, ProcessingTimeService timers,
+               SinkWriterMetricGroup metrics) {
             super(sink.settings.forProjections(), timers);
             this.tableName = sink.tableName;
             this.client = client;

@@ -1,5 +1,6 @@
 package io.eventbackbone.job.sink;
 
+import io.eventbackbone.store.ItemSize;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.ProjectionsTable;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ public final class TableWrites {
      */
     public static CompletableFuture<Void> batchPut(DynamoDbAsyncClient client, String table, List<WriteRequest> items,
                                                    WriteRetry retry) {
-        return retry.untilWritten(table, items, left -> client.batchWriteItem(
+        return retry.untilWritten(table, items, TableWrites::itemBytes, left -> client.batchWriteItem(
                         BatchWriteItemRequest.builder().requestItems(Map.of(table, left)).build())
                 .thenApply(response -> response.hasUnprocessedItems()
                         ? response.unprocessedItems().getOrDefault(table, List.of()) : List.of()));
@@ -61,10 +62,15 @@ public final class TableWrites {
     public static CompletableFuture<Boolean> putIfNewer(DynamoDbAsyncClient client, String table, Projection p,
                                                         WriteRetry retry) {
         boolean[] written = new boolean[1];
-        return retry.untilWritten(table, List.of(p), left -> putIfNewer(client, table, p).thenApply(landed -> {
-            written[0] = landed;
-            return List.<Projection>of();
-        })).thenApply(ignored -> written[0]);
+        return retry.untilWritten(table, List.of(p), ProjectionsTable::itemSize,
+                left -> putIfNewer(client, table, p).thenApply(landed -> {
+                    written[0] = landed;
+                    return List.<Projection>of();
+                })).thenApply(ignored -> written[0]);
+    }
+
+    private static long itemBytes(WriteRequest put) {
+        return ItemSize.of(put.putRequest().item());
     }
 
     private static CompletableFuture<Boolean> putIfNewer(DynamoDbAsyncClient client, String table, Projection p) {

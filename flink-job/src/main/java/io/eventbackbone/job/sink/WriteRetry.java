@@ -1,5 +1,6 @@
 package io.eventbackbone.job.sink;
 
+import io.eventbackbone.retry.Backoff;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -11,8 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 
@@ -20,7 +23,8 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
  * How a sink waits out DynamoDB throttling: a throttled request, or one that leaves items unprocessed, is sent
  * again after the SDK's exponential backoff with jitter; the backoff starts over whenever a round makes
  * progress, and a write that makes none for the deadline fails, naming the table and the cause. Counts, per
- * table, the throttled requests and the time spent backing off.
+ * table, the throttled requests and the time spent backing off, and for the sink's standard metrics what each
+ * round got in and what it did not.
  */
 public final class WriteRetry {
     /** Error codes of a request refused for capacity, whatever the SDK's own classification says. */
@@ -31,33 +35,46 @@ public final class WriteRetry {
 
     private final long deadlineMillis;
     private final MetricGroup metrics;
-    private final LongSupplier clock;
+    private final Backoff backoff;
+    private final SendMetrics sendMetrics;
     private final Counter requests;
     private final Map<String, Counter[]> byTable = new ConcurrentHashMap<>();
 
-    public WriteRetry(long deadlineMillis, MetricGroup metrics) {
-        this(deadlineMillis, metrics, System::currentTimeMillis);
+    /** For a sink writer: its standard metrics count what the writes send. */
+    public WriteRetry(long deadlineMillis, SinkWriterMetricGroup metrics) {
+        this(deadlineMillis, metrics, SendMetrics.of(metrics), System::currentTimeMillis);
     }
 
-    WriteRetry(long deadlineMillis, MetricGroup metrics, LongSupplier clock) {
+    public WriteRetry(long deadlineMillis, MetricGroup metrics, SendMetrics sent) {
+        this(deadlineMillis, metrics, sent, System::currentTimeMillis);
+    }
+
+    WriteRetry(long deadlineMillis, SinkWriterMetricGroup metrics, LongSupplier clock) {
+        this(deadlineMillis, metrics, SendMetrics.of(metrics), clock);
+    }
+
+    WriteRetry(long deadlineMillis, MetricGroup metrics, SendMetrics sent, LongSupplier clock) {
         this.deadlineMillis = deadlineMillis;
         this.metrics = metrics;
-        this.clock = clock;
+        this.sendMetrics = sent;
+        // The waits are asynchronous (a delayed executor), so the backoff's own sleeper is never used.
+        this.backoff = new Backoff(BACKOFF, clock, Thread::sleep);
         this.requests = metrics.counter("dynamodbRequests");
     }
 
     /**
      * Sends {@code round} until it leaves nothing: each round is given what the previous one left, and returns
      * what is still to be written. A throttling failure of a round leaves everything it was given.
+     * {@code bytesOf} is an item's size as the table counts it, for {@code numBytesSend}.
      */
-    public <T> CompletableFuture<Void> untilWritten(String table, List<T> items,
+    public <T> CompletableFuture<Void> untilWritten(String table, List<T> items, ToLongFunction<T> bytesOf,
                                                     Function<List<T>, CompletableFuture<List<T>>> round) {
-        return attempt(table, items, round, 1, clock.getAsLong());
+        return attempt(table, items, bytesOf, round, backoff.rounds());
     }
 
-    private <T> CompletableFuture<Void> attempt(String table, List<T> items,
+    private <T> CompletableFuture<Void> attempt(String table, List<T> items, ToLongFunction<T> bytesOf,
                                                Function<List<T>, CompletableFuture<List<T>>> round,
-                                               int attempt, long lastProgress) {
+                                               Backoff.Rounds rounds) {
         requests.inc();
         CompletableFuture<List<T>> sent;
         try {
@@ -71,29 +88,44 @@ public final class WriteRetry {
             }
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (!isThrottling(cause)) {
+                sendMetrics.refused(items.size());
                 throw new CompletionException(cause);
             }
             counters(table)[0].inc();
             return items;
         }).thenCompose(left -> {
+            if (left.size() < items.size()) {
+                sendMetrics.sent(items.size() - left.size(), bytes(items, bytesOf) - bytes(left, bytesOf));
+            }
+            sendMetrics.refused(left.size());
             if (left.isEmpty()) {
                 return CompletableFuture.completedFuture(null);
             }
-            long now = clock.getAsLong();
-            boolean progress = left.size() < items.size();
-            long since = progress ? now : lastProgress;
-            int next = progress ? 1 : attempt + 1;
-            if (now - since >= deadlineMillis) {
-                return CompletableFuture.failedFuture(new IOException("writing to table " + table + " made no progress"
-                        + " for " + (now - since) + " ms (dynamodb.write.deadline.millis): " + left.size()
-                        + " items left after " + attempt + " attempts, throttled or unprocessed"));
+            if (left.size() < items.size()) {
+                rounds.progressed();
+            } else {
+                rounds.refused();
             }
-            long wait = BACKOFF.computeDelay(next).toMillis();
+            if (rounds.stalledFor(deadlineMillis)) {
+                return CompletableFuture.failedFuture(new IOException("writing to table " + table + " made no progress"
+                        + " for " + rounds.millisWithoutProgress() + " ms (dynamodb.write.deadline.millis): "
+                        + left.size() + " items left after " + rounds.roundsWithoutProgress()
+                        + " attempts, throttled or unprocessed"));
+            }
+            long wait = rounds.nextDelay().toMillis();
             counters(table)[1].inc(wait);
             return CompletableFuture.runAsync(() -> { },
                             CompletableFuture.delayedExecutor(wait, TimeUnit.MILLISECONDS))
-                    .thenCompose(ignored -> attempt(table, left, round, next, since));
+                    .thenCompose(ignored -> attempt(table, left, bytesOf, round, rounds));
         });
+    }
+
+    private static <T> long bytes(List<T> items, ToLongFunction<T> bytesOf) {
+        long sum = 0;
+        for (T item : items) {
+            sum += bytesOf.applyAsLong(item);
+        }
+        return sum;
     }
 
     static boolean isThrottling(Throwable e) {

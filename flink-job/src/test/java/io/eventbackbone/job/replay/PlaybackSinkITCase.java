@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eventbackbone.event.EventJson;
+import io.eventbackbone.job.RecordedMetrics;
 import io.eventbackbone.job.config.ConfigKey;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.local.AwsClients;
@@ -21,7 +22,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiPredicate;
-import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -157,8 +157,13 @@ class PlaybackSinkITCase {
     }
 
     private void write(ScriptedPlayback client, ReplayRequest request, List<StoredEvent> events) throws Exception {
+        write(client, request, events, new RecordedMetrics());
+    }
+
+    private void write(ScriptedPlayback client, ReplayRequest request, List<StoredEvent> events,
+                       RecordedMetrics metrics) throws Exception {
         PlaybackSink sink = new PlaybackSink(streamArn, null, request);
-        PlaybackSink.Writer writer = new PlaybackSink.Writer(sink, client, new UnregisteredMetricsGroup());
+        PlaybackSink.Writer writer = new PlaybackSink.Writer(sink, client, metrics);
         for (StoredEvent e : events) {
             writer.write(e, null);
         }
@@ -182,13 +187,35 @@ class PlaybackSinkITCase {
         // agg-1's version 2 is refused three times, agg-2's version 1 twice; every other entry passes.
         ScriptedPlayback client = new ScriptedPlayback((key, attempt) ->
                 (key.equals("run-7/agg-1/2") && attempt <= 3) || (key.equals("run-7/agg-2/1") && attempt <= 2), 0);
+        RecordedMetrics metrics = new RecordedMetrics();
 
-        write(client, request(60_000), events(5, 4));
+        write(client, request(60_000), events(5, 4), metrics);
 
         Map<String, List<Long>> versions = versionsInStream();
         assertThat(versions).hasSize(5);
         versions.forEach((aggregate, list) -> assertThat(list).as(aggregate).containsExactly(1L, 2L, 3L, 4L));
         assertThat(client.requestsSent.size()).as("rounds: one per version, plus the retries").isGreaterThan(4);
+        assertThat(metrics.count("numRecordsSend")).isEqualTo(20).isEqualTo(metrics.count("playbackRecordsWritten"));
+        assertThat(metrics.count("numRecordsSendErrors")).as("3 + 2 refusals").isEqualTo(5)
+                .isEqualTo(metrics.count("playbackRecordsRefused"));
+    }
+
+    @Test
+    void reportsTheBytesOfEveryRecordTheStreamTookAsItsDataAndPartitionKey() throws Exception {
+        ScriptedPlayback client = new ScriptedPlayback((key, attempt) -> false, 1);
+        RecordedMetrics metrics = new RecordedMetrics();
+        ReplayRequest request = request(60_000);
+        List<StoredEvent> events = events(2, 3);
+
+        write(client, request, events, metrics);
+
+        long bytes = 0;
+        for (StoredEvent e : events) {
+            bytes += PlaybackSink.playbackRecord(e, request).length + e.getAggregateId().length();
+        }
+        assertThat(metrics.count("numBytesSend")).isEqualTo(bytes);
+        assertThat(metrics.count("numRecordsSend")).isEqualTo(6);
+        assertThat(metrics.count("numRecordsSendErrors")).as("the throttled request's records").isEqualTo(2);
     }
 
     @Test

@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.eventbackbone.job.RecordedMetrics;
 import io.eventbackbone.job.config.TimeIndexSettings;
 import io.eventbackbone.store.EventsTable;
+import io.eventbackbone.store.ItemSize;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.ProjectionsTable;
+import io.eventbackbone.store.Rejection;
+import io.eventbackbone.store.RejectionReason;
 import io.eventbackbone.store.StoredEvent;
 import io.eventbackbone.store.TimeIndex;
 import java.io.IOException;
@@ -107,6 +110,15 @@ class SinkWritersTest {
         return e;
     }
 
+    private static Rejection rejection(String id) {
+        return Rejection.of(id, RejectionReason.MALFORMED, "not JSON", null, null,
+                "{".getBytes(java.nio.charset.StandardCharsets.UTF_8), T0, "shardId-0/1");
+    }
+
+    private static long bytesOf(List<Map<String, AttributeValue>> items) {
+        return items.stream().mapToLong(ItemSize::of).sum();
+    }
+
     private static Projection projection(String id, long version, String state) {
         return new Projection(id, "generic", version, state, T0 + version, id + "-" + version);
     }
@@ -133,6 +145,61 @@ class SinkWritersTest {
         assertThat(metrics.count("timeIndexChunksWritten")).isEqualTo(1);
         writer.flush(true);
         assertThat(dynamo.requests).as("nothing left to write").hasSize(4);
+    }
+
+    @Test
+    void theEventsSinkReportsEveryItemItStoredInItsStandardMetricsTimeIndexChunksIncluded() throws Exception {
+        RecordingTables dynamo = new RecordingTables();
+        RecordedMetrics metrics = new RecordedMetrics();
+        SinkWriter<StoredEvent> writer = new BatchPutSink<>("events", TableItems.storedEvents(), null, SETTINGS,
+                new TimeIndexSettings("time-index", 1, 60_000)).writer(dynamo, new TestProcessingTimeService(), metrics);
+        for (int v = 1; v <= 30; v++) {
+            writer.write(event("a-" + (v % 4), v), null);
+        }
+
+        writer.flush(false);
+
+        assertThat(metrics.count("numRecordsSend")).isEqualTo(31)
+                .isEqualTo(metrics.count("itemsWritten") + metrics.count("timeIndexChunksWritten"));
+        assertThat(metrics.count("numBytesSend")).isEqualTo(bytesOf(dynamo.items.get("events"))
+                + bytesOf(dynamo.items.get("time-index")));
+        assertThat(metrics.count("numRecordsSendErrors")).isZero();
+    }
+
+    @Test
+    void theRejectionsSinkReportsItsItemsInItsStandardMetrics() throws Exception {
+        RecordingTables dynamo = new RecordingTables();
+        RecordedMetrics metrics = new RecordedMetrics();
+        SinkWriter<Rejection> writer = new BatchPutSink<>("rejections", TableItems.rejections(), null, SETTINGS)
+                .writer(dynamo, new TestProcessingTimeService(), metrics);
+        writer.write(rejection("r-1"), null);
+        writer.write(rejection("r-2"), null);
+
+        writer.flush(false);
+
+        assertThat(metrics.count("numRecordsSend")).isEqualTo(2);
+        assertThat(metrics.count("numBytesSend")).isEqualTo(bytesOf(dynamo.items.get("rejections"))).isPositive();
+    }
+
+    @Test
+    void theProjectionsSinkReportsAStaleProjectionAsSentSinceTheTableTookItsDecision() throws Exception {
+        RecordingTables dynamo = new RecordingTables();
+        dynamo.projectionVersions.put("b", 7L);
+        RecordedMetrics metrics = new RecordedMetrics();
+        SinkWriter<Projection> writer = new ProjectionSink("projections", null, SETTINGS)
+                .writer(dynamo, new TestProcessingTimeService(), metrics);
+        Projection fresh = projection("a", 1, "{\"v\":1}");
+        Projection stale = projection("b", 7, "{\"v\":7}");
+        writer.write(fresh, null);
+        writer.write(stale, null);
+
+        writer.flush(false);
+
+        assertThat(metrics.count("numRecordsSend")).isEqualTo(2)
+                .isEqualTo(metrics.count("projectionWrites") + metrics.count("projectionWritesSkippedStale"));
+        assertThat(metrics.count("numBytesSend"))
+                .isEqualTo(ProjectionsTable.itemSize(fresh) + ProjectionsTable.itemSize(stale));
+        assertThat(metrics.count("numRecordsSendErrors")).isZero();
     }
 
     @Test
@@ -253,12 +320,15 @@ class SinkWritersTest {
         RecordingTables dynamo = new RecordingTables();
         dynamo.failPuts = DynamoDbException.builder().message("no such table").statusCode(400)
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode("ResourceNotFoundException").build()).build();
+        RecordedMetrics metrics = new RecordedMetrics();
         SinkWriter<Projection> writer = new ProjectionSink("projections", null, SETTINGS)
-                .writer(dynamo, new TestProcessingTimeService(), new RecordedMetrics());
+                .writer(dynamo, new TestProcessingTimeService(), metrics);
         writer.write(projection("a", 1, "{}"), null);
 
         assertThatThrownBy(() -> writer.flush(false)).isInstanceOf(IOException.class)
                 .hasMessageContaining("projections").hasMessageContaining("no such table");
+        assertThat(metrics.count("numRecordsSendErrors")).isEqualTo(1);
+        assertThat(metrics.count("numRecordsSend")).isZero();
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.eventbackbone.job.RecordedMetrics;
+import io.eventbackbone.store.ItemSize;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,14 +85,19 @@ class WriteRetryTest {
     void unprocessedItemsAreSentAgainUntilEveryItemIsStored() throws Exception {
         ScriptedTable table = new ScriptedTable(List.of(2, 0, Integer.MAX_VALUE), new AtomicLong(), 0);
         RecordedMetrics metrics = new RecordedMetrics();
+        List<WriteRequest> items = puts("a", "b", "c");
 
-        TableWrites.batchPut(table, "events", puts("a", "b", "c"), new WriteRetry(60_000, metrics))
-                .get(30, TimeUnit.SECONDS);
+        TableWrites.batchPut(table, "events", items, new WriteRetry(60_000, metrics)).get(30, TimeUnit.SECONDS);
 
         assertThat(table.stored).containsExactly("a", "b", "c");
         assertThat(table.requestSizes).containsExactly(3, 1, 1);
         assertThat(metrics.count("dynamodbRequests")).isEqualTo(3);
         assertThat(metrics.count("table.events.throttleBackoffMillis")).isPositive();
+        // The standard sink metrics: what got in, its bytes, and c left unprocessed twice.
+        assertThat(metrics.count("numRecordsSend")).isEqualTo(3);
+        assertThat(metrics.count("numBytesSend"))
+                .isEqualTo(items.stream().mapToLong(w -> ItemSize.of(w.putRequest().item())).sum());
+        assertThat(metrics.count("numRecordsSendErrors")).isEqualTo(2);
     }
 
     @Test
@@ -104,6 +110,8 @@ class WriteRetryTest {
 
         assertThat(table.stored).containsExactly("a", "b");
         assertThat(metrics.count("table.events.throttledRequests")).isEqualTo(2);
+        assertThat(metrics.count("numRecordsSendErrors")).as("both items, refused twice").isEqualTo(4);
+        assertThat(metrics.count("numRecordsSend")).isEqualTo(2);
     }
 
     @Test
@@ -172,5 +180,6 @@ class WriteRetryTest {
         assertThatThrownBy(() -> TableWrites.batchPut(broken, "events", puts("a"), new WriteRetry(60_000, metrics))
                 .get(30, TimeUnit.SECONDS)).hasMessageContaining("no such table");
         assertThat(metrics.count("dynamodbRequests")).isEqualTo(1);
+        assertThat(metrics.count("numRecordsSendErrors")).isEqualTo(1);
     }
 }

@@ -1,7 +1,7 @@
 package io.eventbackbone.ingest.local;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -21,18 +21,13 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -44,11 +39,12 @@ import java.util.function.Consumer;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
- * Serves the ingest locally the way API Gateway (HTTP API, payload format 2.0) serves it on AWS: each
- * HTTP request becomes an {@link APIGatewayV2HTTPEvent} for the very same {@link IngestHandler}, and its
- * response goes back as HTTP. {@code GET /health} answers 200 when the events stream is ACTIVE and the
- * optional readiness check passes, otherwise 503 with a problem body whose {@code detail} says why; it exists
- * only here, not behind API Gateway.
+ * Serves the ingest locally the way the template's REST API serves it on AWS: each HTTP request becomes the
+ * REST API's Lambda proxy event ({@link APIGatewayProxyRequestEvent}, payload format 1.0) for the very same
+ * {@link IngestHandler} method the template names, {@code handleRestRequest}, and its response goes back as
+ * HTTP. The root path, where the API has no method, gets API Gateway's own 403. {@code GET /health} answers
+ * 200 when the events stream is ACTIVE and the optional readiness check passes, otherwise 503 with a problem
+ * body whose {@code detail} says why; it exists only here, not behind API Gateway.
  *
  * <p>Run it with {@link #main}; it listens on the loopback interface only.
  */
@@ -182,10 +178,20 @@ public final class LocalIngestServer implements AutoCloseable {
                         "{\"message\":\"Request Entity Too Large\"}".getBytes(StandardCharsets.UTF_8));
                 return;
             }
-            APIGatewayV2HTTPResponse response = handler.handleRequest(toGatewayEvent(exchange, body),
+            if (!RestApiProxy.servesPath(exchange.getRequestURI().getRawPath())) {
+                send(exchange, RestApiProxy.NO_METHOD_STATUS, Map.of("Content-Type", ApiResponse.JSON),
+                        RestApiProxy.NO_METHOD_BODY.getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            APIGatewayProxyRequestEvent request = RestApiProxy.requestEvent(exchange.getRequestMethod(),
+                    exchange.getRequestURI(), exchange.getRequestHeaders(), exchange.getProtocol(),
+                    exchange.getRemoteAddress().getAddress().getHostAddress(), body, UUID.randomUUID().toString(),
+                    System.currentTimeMillis());
+            APIGatewayProxyResponseEvent response = handler.handleRestRequest(request,
                     new LocalLambdaContext(GATEWAY_TIMEOUT, logLines));
+            boolean base64 = Boolean.TRUE.equals(response.getIsBase64Encoded());
             byte[] out = response.getBody() == null ? new byte[0]
-                    : response.getIsBase64Encoded() ? Base64.getDecoder().decode(response.getBody())
+                    : base64 ? Base64.getDecoder().decode(response.getBody())
                     : response.getBody().getBytes(StandardCharsets.UTF_8);
             send(exchange, response.getStatusCode(), response.getHeaders(), out);
         } catch (IOException | RuntimeException e) {
@@ -229,55 +235,6 @@ public final class LocalIngestServer implements AutoCloseable {
             return readiness.notReadyBecause();
         } catch (RuntimeException e) {
             return Optional.of("the readiness check failed: " + e);
-        }
-    }
-
-    /** The request as an HTTP API (payload 2.0) event, the shape API Gateway gives the function. */
-    private static APIGatewayV2HTTPEvent toGatewayEvent(HttpExchange exchange, byte[] body) {
-        URI uri = exchange.getRequestURI();
-        Map<String, String> headers = new LinkedHashMap<>();
-        // Payload 2.0 lower-cases header names and joins repeated headers with commas.
-        for (Map.Entry<String, List<String>> h : exchange.getRequestHeaders().entrySet()) {
-            headers.put(h.getKey().toLowerCase(Locale.ROOT), String.join(",", h.getValue()));
-        }
-        APIGatewayV2HTTPEvent.RequestContext.Http http = new APIGatewayV2HTTPEvent.RequestContext.Http();
-        http.setMethod(exchange.getRequestMethod());
-        http.setPath(uri.getRawPath());
-        http.setProtocol(exchange.getProtocol());
-        http.setSourceIp(exchange.getRemoteAddress().getAddress().getHostAddress());
-        http.setUserAgent(headers.get("user-agent"));
-        APIGatewayV2HTTPEvent.RequestContext context = new APIGatewayV2HTTPEvent.RequestContext();
-        context.setRequestId(UUID.randomUUID().toString());
-        context.setRouteKey("$default");
-        context.setStage("$default");
-        context.setApiId("local");
-        context.setTimeEpoch(System.currentTimeMillis());
-        context.setHttp(http);
-        APIGatewayV2HTTPEvent event = new APIGatewayV2HTTPEvent();
-        event.setVersion("2.0");
-        event.setRouteKey("$default");
-        event.setRawPath(uri.getRawPath());
-        event.setRawQueryString(uri.getRawQuery() == null ? "" : uri.getRawQuery());
-        event.setHeaders(headers);
-        event.setRequestContext(context);
-        if (body.length > 0) {
-            // Text travels as text; bytes that are not UTF-8 travel base64-encoded and arrive unchanged.
-            String text = strictUtf8(body);
-            event.setBody(text != null ? text : Base64.getEncoder().encodeToString(body));
-            event.setIsBase64Encoded(text == null);
-        }
-        return event;
-    }
-
-    private static String strictUtf8(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            return null;
         }
     }
 

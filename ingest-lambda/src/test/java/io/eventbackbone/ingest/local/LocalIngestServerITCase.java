@@ -91,6 +91,14 @@ class LocalIngestServerITCase {
     }
 
     @Test
+    void answersTheRootPathAsApiGatewayDoesWhereTheApiHasNoMethod() throws Exception {
+        HttpResponse<String> response = get("/");
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(json(response.body()).get("message").asText()).isEqualTo("Missing Authentication Token");
+    }
+
+    @Test
     void answersHealthWith200WhenTheStreamIsActive() throws Exception {
         HttpResponse<String> response = get("/health");
 
