@@ -3,7 +3,8 @@ package io.eventbackbone.localrun;
 import io.eventbackbone.cloudformation.CloudFormationTemplate;
 import io.eventbackbone.cloudformation.StreamSpec;
 import io.eventbackbone.cloudformation.TemplateBindings;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
+import io.eventbackbone.job.config.Setting;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.local.LocalStreams;
 import java.io.IOException;
@@ -53,16 +54,16 @@ final class LocalResources {
         // The job's local property file must name what the template creates.
         List<String> tableNames = new java.util.ArrayList<>();
         tables.forEach(t -> tableNames.add(t.tableName()));
-        for (ConfigKey key : List.of(ConfigKey.EVENTS_TABLE, ConfigKey.TIME_INDEX_TABLE, ConfigKey.PROJECTIONS_TABLE,
-                ConfigKey.REJECTIONS_TABLE)) {
+        for (Setting<String> key : List.of(JobOptions.EVENTS_TABLE, JobOptions.TIME_INDEX_TABLE, JobOptions.PROJECTIONS_TABLE,
+                JobOptions.REJECTIONS_TABLE)) {
             if (!tableNames.contains(config.require(key))) {
-                throw new IllegalStateException(key.name() + " " + config.require(key)
+                throw new IllegalStateException(key.key() + " " + config.require(key)
                         + " is not a table of the template; it defines " + tableNames);
             }
         }
-        for (ConfigKey key : List.of(ConfigKey.EVENTS_STREAM_ARN, ConfigKey.PLAYBACK_STREAM_ARN)) {
+        for (Setting<String> key : List.of(JobOptions.EVENTS_STREAM_ARN, JobOptions.PLAYBACK_STREAM_ARN)) {
             if (!streams.containsKey(streamName(config.require(key)))) {
-                throw new IllegalStateException(key.name() + " " + config.require(key)
+                throw new IllegalStateException(key.key() + " " + config.require(key)
                         + " is not a stream of the template; it defines " + streams.keySet());
             }
         }
@@ -94,7 +95,7 @@ final class LocalResources {
      */
     static JobConfig withStreamArns(KinesisClient kinesis, JobConfig config) {
         JobConfig resolved = config;
-        for (ConfigKey key : List.of(ConfigKey.EVENTS_STREAM_ARN, ConfigKey.PLAYBACK_STREAM_ARN)) {
+        for (Setting<String> key : List.of(JobOptions.EVENTS_STREAM_ARN, JobOptions.PLAYBACK_STREAM_ARN)) {
             if (config.has(key)) {
                 resolved = resolved.with(key, LocalStreams.streamArn(kinesis, streamName(config.require(key))));
             }

@@ -4,7 +4,7 @@ import io.eventbackbone.cloudformation.CloudFormationTemplate;
 import io.eventbackbone.ingest.IngestSettings;
 import io.eventbackbone.ingest.local.LocalIngestServer;
 import io.eventbackbone.job.config.ApplicationProperties;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
@@ -51,11 +51,11 @@ public final class LocalStack implements AutoCloseable {
      */
     static JobConfig jobConfig(LocalStackSettings settings) throws java.io.IOException {
         JobConfig config = JobConfig.fromGroups(ApplicationProperties.load(new String[0]))
-                .with(ConfigKey.AWS_REGION, settings.region)
-                .with(ConfigKey.KINESIS_ENDPOINT, settings.kinesis().toString())
-                .with(ConfigKey.DYNAMODB_ENDPOINT, settings.dynamoDb().toString());
-        if (!config.has(ConfigKey.TIME_INDEX_TABLE)) {
-            config = config.with(ConfigKey.TIME_INDEX_TABLE, LocalResources.tableName(
+                .with(JobOptions.AWS_REGION, settings.region)
+                .with(JobOptions.KINESIS_ENDPOINT, settings.kinesis().toString())
+                .with(JobOptions.DYNAMODB_ENDPOINT, settings.dynamoDb().toString());
+        if (!config.has(JobOptions.TIME_INDEX_TABLE)) {
+            config = config.with(JobOptions.TIME_INDEX_TABLE, LocalResources.tableName(
                     CloudFormationTemplate.locate(repositoryRoot()), TIME_INDEX_TABLE_ID, settings.region));
         }
         return config;
@@ -102,7 +102,7 @@ public final class LocalStack implements AutoCloseable {
         job = LocalStreamingJob.start(config, data, settings.flinkUiPort, kinesisSavedAt, out);
 
         IngestSettings ingestSettings = IngestSettings.of(
-                        LocalResources.streamName(config.require(ConfigKey.EVENTS_STREAM_ARN)), settings.region)
+                        LocalResources.streamName(config.require(JobOptions.EVENTS_STREAM_ARN)), settings.region)
                 .withEndpoint(settings.kinesis());
         ingest = LocalIngestServer.start(ingestSettings, settings.ingestPort, this::notReadyBecause);
     }

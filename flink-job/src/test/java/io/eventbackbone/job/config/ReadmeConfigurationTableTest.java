@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** The README's configuration table lists every key the job reads, in its group, with its default and description. */
+/**
+ * The README's configuration table lists every setting the job reads, in its group, with its default, its
+ * description, its range and the names it is still read under, all as {@link JobOptions} defines them.
+ */
 class ReadmeConfigurationTableTest {
 
     private static List<String> readmeRows() throws IOException {
@@ -21,21 +24,30 @@ class ReadmeConfigurationTableTest {
                 .filter(l -> l.startsWith("| `")).collect(Collectors.toList());
     }
 
+    /** The reference row of a setting: group, key, default, and the description with its range and former names. */
+    static <T> String row(Setting<T> setting) {
+        T defaultValue = setting.defaultValue();
+        String description = setting.description()
+                + (setting.isBounded() ? " Range: " + setting.rangeText() + "." : "")
+                + (setting.deprecatedKeys().isEmpty() ? "" : " Formerly " + setting.deprecatedKeys().stream()
+                        .map(k -> "`" + k + "`").collect(Collectors.joining(", ")) + ", still read.");
+        return "| `" + setting.group() + "` | `" + setting.key() + "` | "
+                + (defaultValue == null ? "" : "`" + setting.format(defaultValue) + "`") + " | " + description + " |";
+    }
+
     @Test
-    void listsEveryKeyWithItsGroupDefaultAndDescription() throws IOException {
+    void listsEveryKeyWithItsGroupDefaultDescriptionRangeAndFormerNames() throws IOException {
         List<String> rows = readmeRows();
-        for (ConfigKey key : ConfigKey.all()) {
-            String row = "| `" + key.group() + "` | `" + key.name() + "` | "
-                    + (key.defaultValue() == null ? "" : "`" + key.defaultValue() + "`") + " | " + key.description() + " |";
-            assertThat(rows).as("README row for %s", key.name()).contains(row);
+        for (Setting<?> setting : JobOptions.all()) {
+            assertThat(rows).as("README row for %s", setting.key()).contains(row(setting));
         }
     }
 
     @Test
     void listsNoKeyTheJobDoesNotKnow() throws IOException {
-        List<String> known = ConfigKey.all().stream().map(ConfigKey::name).collect(Collectors.toList());
+        List<String> known = JobOptions.all().stream().map(Setting::key).collect(Collectors.toList());
         List<String> documented = readmeRows().stream()
-                .filter(r -> r.startsWith("| `EventStore` |") || r.startsWith("| `Replay` |"))
+                .filter(r -> r.startsWith("| `" + JobOptions.GROUP + "` |") || r.startsWith("| `" + JobOptions.REPLAY_GROUP + "` |"))
                 .map(r -> r.split("\\|")[2].trim().replace("`", ""))
                 .collect(Collectors.toList());
         assertThat(documented).containsExactlyInAnyOrderElementsOf(known);
