@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -174,14 +175,14 @@ class TemplateMatchesCodeTest {
     void theStreamingApplicationIsGivenEveryKeyWithoutADefault() {
         Map<String, String> eventStore = TEMPLATE.propertyGroups("EventStoreApplication", STACK).get(JobOptions.GROUP);
 
-        assertThat(eventStore).containsEntry(JobOptions.MODE.key(), "streaming")
-                .containsEntry(JobOptions.AWS_REGION.key(), "eu-west-1")
+        assertThat(eventStore).containsEntry(JobOptions.AWS_REGION.key(), "eu-west-1")
                 .containsEntry(JobOptions.EVENTS_STREAM_ARN.key(), "arn:aws:kinesis:eu-west-1:123456789012:stream/backbone-events")
                 .containsEntry(JobOptions.EVENTS_TABLE.key(), "backbone-events")
                 .containsEntry(JobOptions.TIME_INDEX_TABLE.key(), "backbone-time-index")
                 .containsEntry(JobOptions.PROJECTIONS_TABLE.key(), "backbone-projections")
                 .containsEntry(JobOptions.REJECTIONS_TABLE.key(), "backbone-rejections");
         JobConfig config = JobConfig.fromGroups(TEMPLATE.propertyGroups("EventStoreApplication", STACK));
+        assertThat(config.require(JobOptions.MODE)).isEqualTo(JobOptions.Mode.STREAMING);
         TimeIndexSettings index = TimeIndexSettings.from(config);
         assertThat(index.tableName).isEqualTo("backbone-time-index");
         assertThat(index.slices).isEqualTo(JobOptions.TIME_INDEX_SLICES.defaultValue());
@@ -197,14 +198,12 @@ class TemplateMatchesCodeTest {
                 .containsEntry(JobOptions.EVENTS_TABLE.key(), "backbone-events")
                 .containsEntry(JobOptions.TIME_INDEX_TABLE.key(), "backbone-time-index")
                 .containsEntry(JobOptions.PROJECTIONS_TABLE.key(), "backbone-projections");
-        assertThat(groups.get(JobOptions.REPLAY_GROUP)).doesNotContainKeys(JobOptions.REPLAY_FROM.key(), JobOptions.REPLAY_TO.key());
+        assertThat(groups).doesNotContainKey(JobOptions.REPLAY_GROUP);
 
         // With a window, as start-replay.sh sets it, the job accepts the request.
         Map<String, Map<String, String>> launched = new LinkedHashMap<>(groups);
-        Map<String, String> replay = new LinkedHashMap<>(groups.get(JobOptions.REPLAY_GROUP));
-        replay.put(JobOptions.REPLAY_FROM.key(), "2026-01-01T00:00:00Z");
-        replay.put(JobOptions.REPLAY_TO.key(), "2026-01-02T00:00:00Z");
-        launched.put(JobOptions.REPLAY_GROUP, replay);
+        launched.put(JobOptions.REPLAY_GROUP, Map.of(JobOptions.REPLAY_FROM.key(), "2026-01-01T00:00:00Z",
+                JobOptions.REPLAY_TO.key(), "2026-01-02T00:00:00Z"));
         ReplayRequest request = ReplayRequest.from(JobConfig.fromGroups(launched));
         assertThat(request.target()).isEqualTo(ReplayRequest.Target.PLAYBACK);
     }
@@ -222,17 +221,35 @@ class TemplateMatchesCodeTest {
     }
 
     @Test
-    void theJobParametersDefaultToTheJobsDefaults() {
-        Map<String, Setting<?>> parameters = Map.of(
-                "TimeIndexSlices", JobOptions.TIME_INDEX_SLICES,
-                "TimeIndexBucketMillis", JobOptions.TIME_INDEX_BUCKET_MILLIS,
-                "DedupeMaxEventIds", JobOptions.DEDUPE_MAX_EVENT_IDS,
-                "DedupeRetentionMillis", JobOptions.DEDUPE_RETENTION_MILLIS);
-        parameters.forEach((parameter, key) -> {
-            assertThat(TEMPLATE.parameterDefault(parameter)).as(parameter).isEqualTo(String.valueOf(key.defaultValue()));
-            Object properties = rawPropertyGroups(TEMPLATE.resource("EventStoreApplication")).get(JobOptions.GROUP).get(key.key());
-            assertThat(properties).as(key.key()).isEqualTo(Map.of("Ref", parameter));
+    void eachParameterGivenToTheJobHasTheTypeDefaultAndRangeOfItsSetting() {
+        Map<String, Setting<?>> fed = parametersFeedingSettings();
+
+        assertThat(fed).containsKeys("TimeIndexSlices", "TimeIndexBucketMillis", "DedupeMaxEventIds", "DedupeRetentionMillis");
+        fed.forEach((name, setting) -> {
+            Map<String, Object> parameter = TEMPLATE.parameter(name);
+            Object defaultValue = setting.defaultValue();
+            boolean numeric = defaultValue instanceof Integer || defaultValue instanceof Long || setting.isBounded();
+            assertThat(parameter.get("Type")).as(name + " Type").isEqualTo(numeric ? "Number" : "String");
+            assertThat(TEMPLATE.parameterDefault(name)).as(name + " Default")
+                    .isEqualTo(defaultValue == null ? null : String.valueOf(defaultValue));
+            assertThat(parameter.get("MinValue")).as(name + " MinValue").isEqualTo(number(setting.min()));
+            assertThat(parameter.get("MaxValue")).as(name + " MaxValue").isEqualTo(number(setting.max()));
         });
+    }
+
+    @Test
+    void noApplicationPropertyRepeatsTheDefaultOfItsSettingOrLiesOutsideItsRange() {
+        for (Resource application : TEMPLATE.resourcesOfType(CloudFormationTemplate.FLINK_APPLICATION)) {
+            rawPropertyGroups(application).forEach((group, properties) -> properties.forEach((key, value) -> {
+                if (value instanceof Map) {
+                    return; // a Ref to a parameter, checked above, or a name of the stack's own resources
+                }
+                Setting<?> setting = JobOptions.named(key);
+                String text = CloudFormationTemplate.scalarText(value);
+                Object parsed = setting.readFrom(Map.of(key, text));
+                assertThat(parsed).as(application + ": " + key + " repeats the default").isNotEqualTo(setting.defaultValue());
+            }));
+        }
     }
 
     @Test
@@ -343,6 +360,30 @@ class TemplateMatchesCodeTest {
                     CloudFormationTemplate.asMap(definition.get("PropertyMap"), application.logicalId()));
         }
         return groups;
+    }
+
+    /** Each parameter that is the whole value of an application property, with that property's setting. */
+    private static Map<String, Setting<?>> parametersFeedingSettings() {
+        Map<String, Setting<?>> fed = new TreeMap<>();
+        for (Resource application : TEMPLATE.resourcesOfType(CloudFormationTemplate.FLINK_APPLICATION)) {
+            rawPropertyGroups(application).values().forEach(properties -> properties.forEach((key, value) -> {
+                if (value instanceof Map && ((Map<?, ?>) value).size() == 1 && ((Map<?, ?>) value).containsKey("Ref")
+                        && TEMPLATE.section("Parameters").containsKey(String.valueOf(((Map<?, ?>) value).get("Ref")))) {
+                    Setting<?> previous = fed.put(String.valueOf(((Map<?, ?>) value).get("Ref")), JobOptions.named(key));
+                    assertThat(previous).as("one parameter feeds one setting").isIn(null, JobOptions.named(key));
+                }
+            }));
+        }
+        return fed;
+    }
+
+    /** A bound as the template writes it: a whole number, or nothing. */
+    private static Object number(Object bound) {
+        if (bound == null) {
+            return null;
+        }
+        long value = ((Number) bound).longValue();
+        return value == (int) value ? (Object) (int) value : (Object) value;
     }
 
     private static void assertParameter(String name, long codeDefault, long codeMin, long codeMax) {
