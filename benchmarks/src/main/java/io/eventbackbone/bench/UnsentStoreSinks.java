@@ -41,8 +41,9 @@ final class UnsentStoreSinks implements StoreSinks {
             JobOptions.WRITE_MAX_BUFFERED_PROJECTIONS.defaultValue();
     /** Characters of time index entries a sink keeps in open chunks before it writes them all (the job's default). */
     static final long MAX_OPEN_INDEX_CHARS = JobOptions.WRITE_MAX_BUFFERED_BYTES.defaultValue();
-    /** The time index as the job writes it by default: table name, slices, bucket. */
-    static final TimeIndexSettings TIME_INDEX = TimeIndexSettings.from(new JobConfig(Map.of()));
+    /** The time index as the job writes it by default (slices, bucket), under a name of its own. */
+    static final TimeIndexSettings TIME_INDEX =
+            TimeIndexSettings.from(new JobConfig(Map.of(JobOptions.TIME_INDEX_TABLE.key(), "time-index")));
 
     @Override
     public Sink<StoredEvent> events() {

@@ -52,6 +52,22 @@ class OneSourceForEachSettingTest {
     }
 
     @Test
+    void theLocalPropertyFileNamesNoStreamOrTableWhichTheTemplateAloneNames() throws IOException {
+        String text = Files.readString(LOCAL_PROPERTIES);
+        for (Setting<?> name : List.of(JobOptions.EVENTS_STREAM_ARN, JobOptions.PLAYBACK_STREAM_ARN, JobOptions.EVENTS_TABLE,
+                JobOptions.TIME_INDEX_TABLE, JobOptions.PROJECTIONS_TABLE, JobOptions.REJECTIONS_TABLE)) {
+            for (String key : name.names()) {
+                assertThat(text).as(LOCAL_PROPERTIES.getFileName() + " names a resource").doesNotContain('"' + key + '"');
+            }
+        }
+        // Nor do the settings hold a name of their own to fall back on.
+        for (Setting<?> name : List.of(JobOptions.EVENTS_TABLE, JobOptions.TIME_INDEX_TABLE, JobOptions.PROJECTIONS_TABLE,
+                JobOptions.REJECTIONS_TABLE)) {
+            assertThat(name.defaultValue()).as(name.key()).isNull();
+        }
+    }
+
+    @Test
     void rangesAreGivenOnlyWhereSettingsAreDefined() throws IOException {
         Set<String> withRanges = new TreeSet<>();
         for (String module : List.of("event-core", "flink-job", "ingest-lambda", "local-stack", "local-run")) {

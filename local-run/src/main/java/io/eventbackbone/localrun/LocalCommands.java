@@ -74,7 +74,7 @@ final class LocalCommands {
             JobConfig config = LocalStack.jobConfig(settings);
             switch (args[0]) {
                 case "replay":
-                    return replay(args, config, settings, out);
+                    return replay(args, settings, out);
                 case "events":
                     return events(one(args), config, settings, out);
                 case "state":
@@ -144,11 +144,10 @@ final class LocalCommands {
         }
     }
 
-    private static int replay(String[] args, JobConfig config, LocalStackSettings settings, PrintStream out)
-            throws Exception {
+    private static int replay(String[] args, LocalStackSettings settings, PrintStream out) throws Exception {
         JobConfig replay;
         try (KinesisClient kinesis = AwsClients.kinesis(settings.kinesis(), settings.region)) {
-            replay = LocalResources.withStreamArns(kinesis, config).with(JobOptions.MODE, "replay");
+            replay = LocalResources.withStreamArns(kinesis, LocalStack.jobConfig(settings, LocalStack.REPLAY_APPLICATION));
         }
         for (int i = 1; i < args.length; i++) {
             if (args[i].equals("--overwrite")) {

@@ -41,8 +41,7 @@ final class LocalResources {
     private final List<CreateTableRequest> tables;
     private final Map<String, Integer> streams = new LinkedHashMap<>();
 
-    LocalResources(KinesisClient kinesis, DynamoDbClient dynamo, JobConfig config, Path template, String region)
-            throws IOException {
+    LocalResources(KinesisClient kinesis, DynamoDbClient dynamo, Path template, String region) throws IOException {
         this.kinesis = kinesis;
         this.dynamo = dynamo;
         CloudFormationTemplate resources = CloudFormationTemplate.read(template);
@@ -51,22 +50,6 @@ final class LocalResources {
         for (StreamSpec stream : resources.streams(bindings)) {
             streams.put(stream.name(), stream.shardCountOr(ON_DEMAND_SHARDS_LOCALLY));
         }
-        // The job's local property file must name what the template creates.
-        List<String> tableNames = new java.util.ArrayList<>();
-        tables.forEach(t -> tableNames.add(t.tableName()));
-        for (Setting<String> key : List.of(JobOptions.EVENTS_TABLE, JobOptions.TIME_INDEX_TABLE, JobOptions.PROJECTIONS_TABLE,
-                JobOptions.REJECTIONS_TABLE)) {
-            if (!tableNames.contains(config.require(key))) {
-                throw new IllegalStateException(key.key() + " " + config.require(key)
-                        + " is not a table of the template; it defines " + tableNames);
-            }
-        }
-        for (Setting<String> key : List.of(JobOptions.EVENTS_STREAM_ARN, JobOptions.PLAYBACK_STREAM_ARN)) {
-            if (!streams.containsKey(streamName(config.require(key)))) {
-                throw new IllegalStateException(key.key() + " " + config.require(key)
-                        + " is not a stream of the template; it defines " + streams.keySet());
-            }
-        }
     }
 
     /** The template's stack as the local resources are named after it. */
@@ -74,10 +57,13 @@ final class LocalResources {
         return TemplateBindings.stack(LOCAL_STACK_NAME, region, NAMING_ACCOUNT);
     }
 
-    /** The local name of one of the template's tables, as the stack names it on AWS. */
-    static String tableName(Path template, String logicalId, String region) throws IOException {
-        CloudFormationTemplate resources = CloudFormationTemplate.read(template);
-        return resources.physicalName(resources.resource(logicalId), localStack(region));
+    /**
+     * The property groups the template gives one of its Flink applications, resolved for the local stack: the
+     * names of its streams and tables as the stack names them, and the template's parameter defaults.
+     */
+    static Map<String, Map<String, String>> applicationProperties(Path template, String applicationId, String region)
+            throws IOException {
+        return CloudFormationTemplate.read(template).propertyGroups(applicationId, localStack(region));
     }
 
     /** The stream name at the end of a Kinesis stream ARN. */

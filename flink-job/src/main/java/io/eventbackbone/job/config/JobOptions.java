@@ -99,17 +99,17 @@ public final class JobOptions {
                     .withDeprecatedKeys("events.stream.get.records.limit"),
             "Most records one GetRecords of a shard may return (GetRecords allows 10000): 400 records of 1 KB, read five times a second, are a shard's 2 MB/s read budget, so catching up on a backlog never takes seconds of that budget in one call.")
             .within(1, 10_000);
-    public static final Setting<String> EVENTS_TABLE = eventStore(key("events.table.name").stringType().defaultValue("events"),
-            "DynamoDB table of stored events (the system of record).");
+    public static final Setting<String> EVENTS_TABLE = eventStore(key("events.table.name").stringType().noDefaultValue(),
+            "DynamoDB table of stored events (the system of record). Required.");
     public static final Setting<String> PROJECTIONS_TABLE = eventStore(
-            key("projections.table.name").stringType().defaultValue("projections"),
-            "DynamoDB table of latest state per aggregate.");
+            key("projections.table.name").stringType().noDefaultValue(),
+            "DynamoDB table of latest state per aggregate. Required.");
     public static final Setting<String> REJECTIONS_TABLE = eventStore(
-            key("rejections.table.name").stringType().defaultValue("rejections"),
-            "DynamoDB table of refused submissions.");
+            key("rejections.table.name").stringType().noDefaultValue(),
+            "DynamoDB table of refused submissions. Required for the streaming job.");
     public static final Setting<String> TIME_INDEX_TABLE = eventStore(
-            key("time.index.table.name").stringType().defaultValue("time-index"),
-            "DynamoDB table of the events table's time index: chunks listing which events were recorded when.");
+            key("time.index.table.name").stringType().noDefaultValue(),
+            "DynamoDB table of the events table's time index: chunks listing which events were recorded when. Required.");
     public static final Setting<Integer> TIME_INDEX_SLICES = eventStore(key("time.index.slices").intType().defaultValue(16),
             "Slices of the time index (its partitions, and the splits of a replay); fixed when the table is first written.")
             .within(1, 1024);

@@ -100,8 +100,9 @@ public final class ReplayRequest implements Serializable {
             throw new IllegalArgumentException("replay.run.id may contain only " + EnvelopeLimits.ID_CHARACTERS
                     + " and have at most " + EnvelopeLimits.MAX_ID_LENGTH + " characters");
         }
-        String table = config.has(JobOptions.REPLAY_PROJECTION_TABLE) ? config.get(JobOptions.REPLAY_PROJECTION_TABLE)
-                : config.require(JobOptions.PROJECTIONS_TABLE);
+        // Only a projection rebuild writes a table; the live one unless another is named.
+        String table = target != Target.PROJECTION ? null : config.has(JobOptions.REPLAY_PROJECTION_TABLE)
+                ? config.get(JobOptions.REPLAY_PROJECTION_TABLE) : config.require(JobOptions.PROJECTIONS_TABLE);
         return new ReplayRequest(runId, target, from, to,
                 list(config, JobOptions.REPLAY_AGGREGATE_IDS, EnvelopeLimits.ID_PATTERN),
                 list(config, JobOptions.REPLAY_AGGREGATE_TYPES, EnvelopeLimits.TYPE_PATTERN),
@@ -178,6 +179,7 @@ public final class ReplayRequest implements Serializable {
         return eventTypes;
     }
 
+    /** The table a projection rebuild writes to; null for the other targets. */
     public String projectionTable() {
         return projectionTable;
     }

@@ -39,6 +39,8 @@ class DeciderSettingsTest {
     void theJobsSettingsReadTheDedupeBoundsAndTheIdleTimeFromTheConfiguration() {
         JobConfig config = new JobConfig(Map.of())
                 .with(JobOptions.AWS_REGION, "us-east-1")
+                .with(JobOptions.EVENTS_TABLE, "events")
+                .with(JobOptions.PROJECTIONS_TABLE, "projections")
                 .with(JobOptions.DEDUPE_MAX_EVENT_IDS, "7")
                 .with(JobOptions.DEDUPE_RETENTION_MILLIS, "5000")
                 .with(JobOptions.IDLE_EVICTION_MILLIS, "1234");

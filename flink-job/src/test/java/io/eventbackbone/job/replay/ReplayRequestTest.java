@@ -13,8 +13,10 @@ import org.junit.jupiter.api.Test;
 
 class ReplayRequestTest {
 
+    private static final String LIVE_PROJECTIONS = "projections";
+
     private static JobConfig window(String from, String to) {
-        JobConfig config = new JobConfig(Map.of());
+        JobConfig config = new JobConfig(Map.of(JobOptions.PROJECTIONS_TABLE.key(), LIVE_PROJECTIONS));
         if (from != null) {
             config = config.with(JobOptions.REPLAY_FROM, from);
         }
@@ -66,7 +68,7 @@ class ReplayRequestTest {
                 .with(JobOptions.REPLAY_TARGET, "projection"));
         assertThat(r.from()).isNull();
         assertThat(r.requestedFrom()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
-        assertThat(r.projectionTable()).isEqualTo(JobOptions.PROJECTIONS_TABLE.defaultValue());
+        assertThat(r.projectionTable()).isEqualTo(LIVE_PROJECTIONS);
     }
 
     @Test

@@ -20,7 +20,11 @@ class AwsSettingsTest {
             .with(JobOptions.KINESIS_ENDPOINT, "http://127.0.0.1:4567")
             .with(JobOptions.DYNAMODB_ENDPOINT, "http://127.0.0.1:4568")
             .with(JobOptions.AWS_ACCESS_KEY_ID, "key")
-            .with(JobOptions.AWS_SECRET_KEY, "secret");
+            .with(JobOptions.AWS_SECRET_KEY, "secret")
+            .with(JobOptions.EVENTS_TABLE, "events")
+            .with(JobOptions.TIME_INDEX_TABLE, "time-index")
+            .with(JobOptions.PROJECTIONS_TABLE, "projections")
+            .with(JobOptions.REJECTIONS_TABLE, "rejections");
 
     @Test
     void eachServiceTakesItsOwnEndpointAndTheSharedRegionAndKeys() {
