@@ -1,6 +1,6 @@
 package io.eventbackbone.bench;
 
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
@@ -60,10 +60,10 @@ final class BenchTables implements AutoCloseable {
 
     /** {@code config} pointed at these tables: the job's and the replay's table names. */
     JobConfig names(JobConfig config) {
-        return config.with(ConfigKey.EVENTS_TABLE, events)
-                .with(ConfigKey.TIME_INDEX_TABLE, timeIndex)
-                .with(ConfigKey.PROJECTIONS_TABLE, projections)
-                .with(ConfigKey.REJECTIONS_TABLE, rejections);
+        return config.with(JobOptions.EVENTS_TABLE, events)
+                .with(JobOptions.TIME_INDEX_TABLE, timeIndex)
+                .with(JobOptions.PROJECTIONS_TABLE, projections)
+                .with(JobOptions.REJECTIONS_TABLE, rejections);
     }
 
     static void sleep(long millis) {

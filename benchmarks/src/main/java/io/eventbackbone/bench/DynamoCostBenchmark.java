@@ -3,7 +3,7 @@ package io.eventbackbone.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.job.EventStoreJob;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.process.DeciderSettings;
 import io.eventbackbone.job.sink.StoreSinks;
@@ -48,14 +48,14 @@ final class DynamoCostBenchmark {
             proxy.timeIndex(tables.timeIndex);
             JobConfig config = jobConfig(emulators, proxy, tables);
             if (flushMillis != null) {
-                config = config.with(ConfigKey.WRITE_FLUSH_MILLIS, flushMillis);
+                config = config.with(JobOptions.WRITE_FLUSH_MILLIS, flushMillis);
             }
             NaiveDesignTap.reset();
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
             env.setParallelism(JobCostBenchmark.PARALLELISM);
             env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
             Configuration backend = new Configuration();
-            backend.set(StateBackendOptions.STATE_BACKEND, config.require(ConfigKey.STATE_BACKEND));
+            backend.set(StateBackendOptions.STATE_BACKEND, config.require(JobOptions.STATE_BACKEND));
             env.configure(backend);
             DataStream<SourceRecord> records = env.fromSource(PreparedRecords.source(scale.dynamoPerShard),
                     WatermarkStrategy.noWatermarks(), "prepared records", TypeInformation.of(SourceRecord.class));
@@ -67,7 +67,7 @@ final class DynamoCostBenchmark {
             ObjectNode details = results.details(detailsName);
             details.put("records", 2L * scale.dynamoPerShard);
             details.put("jobSeconds", seconds);
-            details.put("flushIntervalMillis", config.require(ConfigKey.WRITE_FLUSH_MILLIS));
+            details.put("flushIntervalMillis", config.require(JobOptions.WRITE_FLUSH_MILLIS));
             addRows(results, requestsId, unitsId, run, proxy, tables, details);
         }
     }
@@ -75,10 +75,10 @@ final class DynamoCostBenchmark {
     /** The job's configuration against the emulator behind the counting proxy; everything else default. */
     static JobConfig jobConfig(LocalEmulators emulators, CountingAwsProxy proxy, BenchTables tables) {
         return tables.names(new JobConfig(Map.of())
-                .with(ConfigKey.AWS_REGION, emulators.region())
-                .with(ConfigKey.DYNAMODB_ENDPOINT, proxy.endpoint().toString())
-                .with(ConfigKey.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
-                .with(ConfigKey.AWS_SECRET_KEY, AwsClients.DUMMY_KEY));
+                .with(JobOptions.AWS_REGION, emulators.region())
+                .with(JobOptions.DYNAMODB_ENDPOINT, proxy.endpoint().toString())
+                .with(JobOptions.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
+                .with(JobOptions.AWS_SECRET_KEY, AwsClients.DUMMY_KEY));
     }
 
     /**

@@ -11,7 +11,7 @@ import io.eventbackbone.ingest.KinesisClients;
 import io.eventbackbone.ingest.local.LocalIngestServer;
 import io.eventbackbone.job.EventStoreJob;
 import io.eventbackbone.job.config.ApplicationProperties;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.process.DeciderSettings;
 import io.eventbackbone.job.sink.AwsSettings;
@@ -281,13 +281,13 @@ final class EndToEndBenchmark {
             throws Exception {
         // run-local's own property file, pointed at this run's emulators, stream and tables.
         JobConfig config = tables.names(JobConfig.fromGroups(ApplicationProperties.load(new String[0]))
-                .with(ConfigKey.AWS_REGION, emulators.region())
-                .with(ConfigKey.KINESIS_ENDPOINT, kinesisProxy.endpoint().toString())
-                .with(ConfigKey.DYNAMODB_ENDPOINT, proxy.endpoint().toString())
-                .with(ConfigKey.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
-                .with(ConfigKey.AWS_SECRET_KEY, AwsClients.DUMMY_KEY)
-                .with(ConfigKey.EVENTS_STREAM_ARN, streamArn));
-        checkpointMillis = config.getLong(ConfigKey.CHECKPOINT_INTERVAL_MILLIS, 100, 3_600_000);
+                .with(JobOptions.AWS_REGION, emulators.region())
+                .with(JobOptions.KINESIS_ENDPOINT, kinesisProxy.endpoint().toString())
+                .with(JobOptions.DYNAMODB_ENDPOINT, proxy.endpoint().toString())
+                .with(JobOptions.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
+                .with(JobOptions.AWS_SECRET_KEY, AwsClients.DUMMY_KEY)
+                .with(JobOptions.EVENTS_STREAM_ARN, streamArn));
+        checkpointMillis = config.require(JobOptions.CHECKPOINT_INTERVAL_MILLIS);
         ObjectNode jobConfig = details.putObject("jobConfig");
         config.asMap().forEach(jobConfig::put);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
@@ -296,8 +296,9 @@ final class EndToEndBenchmark {
         if (legacySource) {
             java.util.Properties props = new java.util.Properties();
             props.putAll(AwsSettings.kinesis(config).connectorProperties());
-            props.setProperty("flink.stream.initpos", config.require(ConfigKey.INITIAL_POSITION));
-            props.setProperty("flink.shard.discovery.intervalmillis", config.require(ConfigKey.SHARD_DISCOVERY_MILLIS));
+            props.setProperty(JobOptions.INITIAL_POSITION.key(), config.require(JobOptions.INITIAL_POSITION).name());
+            props.setProperty(JobOptions.SHARD_DISCOVERY_MILLIS.key(),
+                    Long.toString(config.require(JobOptions.SHARD_DISCOVERY_MILLIS)));
             details.put("experiment", "legacy FlinkKinesisConsumer source, flink.shard.getrecords.intervalmillis default (200 ms)");
             EventStoreJob.defineDecisions(env.addSource(new FlinkKinesisConsumer<>(stream, new LegacyRecords(), props))
                             .uid("events-stream-source").name("events stream (legacy consumer)"),

@@ -6,7 +6,7 @@ import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.event.EnvelopeCodec;
 import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.job.EventStoreJob;
-import io.eventbackbone.job.config.JobConfig;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.process.DeciderSettings;
 import io.eventbackbone.job.source.SourceRecord;
 import io.eventbackbone.job.sink.TableItems;
@@ -146,7 +146,8 @@ final class JobCostBenchmark {
         }
         DataStream<SourceRecord> records = env.fromSource(PreparedRecords.source(perShard),
                 WatermarkStrategy.noWatermarks(), "prepared records", TypeInformation.of(SourceRecord.class));
-        EventStoreJob.defineDecisions(records, DeciderSettings.from(new JobConfig(Map.of()), DomainLogics.discover()).withoutTables(),
+        EventStoreJob.defineDecisions(records, new DeciderSettings(JobOptions.DEDUPE_MAX_EVENT_IDS.defaultValue(),
+                        JobOptions.DEDUPE_RETENTION_MILLIS.defaultValue(), DomainLogics.discover()),
                 new UnsentStoreSinks());
         CpuProfile profile = profileFile == null ? null : CpuProfile.start(profileFile);
         long started = System.nanoTime();

@@ -5,7 +5,7 @@ import io.eventbackbone.domain.AccountLogic;
 import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.event.EnvelopeCodec;
 import io.eventbackbone.event.EventEnvelope;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.process.AggregateHistory;
 import io.eventbackbone.job.process.DeciderSettings;
@@ -138,11 +138,11 @@ final class KeyedStateSize {
     static Measured measure(boolean accounts, int aggregates, int eventsEach, Path workDir) throws Exception {
         JobConfig defaults = new JobConfig(Map.of());
         DeciderSettings settings = new DeciderSettings(
-                defaults.getInt(ConfigKey.DEDUPE_MAX_EVENT_IDS, 1, 1_000_000),
-                defaults.getLong(ConfigKey.DEDUPE_RETENTION_MILLIS, 1000, Long.MAX_VALUE / 4),
+                defaults.require(JobOptions.DEDUPE_MAX_EVENT_IDS),
+                defaults.require(JobOptions.DEDUPE_RETENTION_MILLIS),
                 DomainLogics.discover())
                 // No tables: every aggregate is new, which is what it is here; eviction on, as in the job.
-                .withHistory(AggregateHistory.NONE, defaults.getLong(ConfigKey.IDLE_EVICTION_MILLIS, 0, Long.MAX_VALUE / 4));
+                .withHistory(AggregateHistory.NONE, defaults.require(JobOptions.IDLE_EVICTION_MILLIS));
         Measured m = new Measured(accounts ? AccountLogic.AGGREGATE_TYPE : "generic", aggregates);
         Path checkpoints = Files.createTempDirectory(workDir, "state-size-");
         KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> harness =

@@ -3,7 +3,7 @@ package io.eventbackbone.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.job.EventStoreJob;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.config.TimeIndexSettings;
 import io.eventbackbone.job.process.DeciderSettings;
@@ -77,11 +77,11 @@ final class ReplayBenchmark {
              DynamoDbClient dynamo = AwsClients.dynamoDb(emulators.dynamoDbEndpoint(), emulators.region());
              KinesisClient kinesis = AwsClients.kinesis(emulators.kinesisEndpoint(), emulators.region())) {
             JobConfig config = tables.names(new JobConfig(Map.of())
-                    .with(ConfigKey.AWS_REGION, emulators.region())
-                    .with(ConfigKey.KINESIS_ENDPOINT, emulators.kinesisEndpoint().toString())
-                    .with(ConfigKey.DYNAMODB_ENDPOINT, emulators.dynamoDbEndpoint().toString())
-                    .with(ConfigKey.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
-                    .with(ConfigKey.AWS_SECRET_KEY, AwsClients.DUMMY_KEY));
+                    .with(JobOptions.AWS_REGION, emulators.region())
+                    .with(JobOptions.KINESIS_ENDPOINT, emulators.kinesisEndpoint().toString())
+                    .with(JobOptions.DYNAMODB_ENDPOINT, emulators.dynamoDbEndpoint().toString())
+                    .with(JobOptions.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
+                    .with(JobOptions.AWS_SECRET_KEY, AwsClients.DUMMY_KEY));
             long seeding = System.nanoTime();
             seed(config, events / 2);
             details.put("tableEvents", events);
@@ -95,8 +95,8 @@ final class ReplayBenchmark {
 
             String playback = name + "-playback";
             LocalStreams.createStream(kinesis, playback, 2);
-            JobConfig replay = config.with(ConfigKey.MODE, "replay")
-                    .with(ConfigKey.PLAYBACK_STREAM_ARN, LocalStreams.streamArn(kinesis, playback));
+            JobConfig replay = config.with(JobOptions.MODE, "replay")
+                    .with(JobOptions.PLAYBACK_STREAM_ARN, LocalStreams.streamArn(kinesis, playback));
             long minute = 60_000L;
             ReplaySummary aligned = replayWindow(replay, emulators, tables, shards, t0 + 50 * minute,
                     t0 + 51 * minute, details.putObject("windowOnBucketBoundaries"));
@@ -110,9 +110,9 @@ final class ReplayBenchmark {
 
             String rebuilt = name + "-rebuilt";
             BenchTables.create(dynamo, ProjectionsTable.createTableRequest(rebuilt));
-            JobConfig rebuild = replay.with(ConfigKey.REPLAY_TARGET, "projection")
-                    .with(ConfigKey.REPLAY_PROJECTION_TABLE, rebuilt)
-                    .with(ConfigKey.REPLAY_TO, Instant.ofEpochMilli(lastArrival(shards) + minute).toString());
+            JobConfig rebuild = replay.with(JobOptions.REPLAY_TARGET, "projection")
+                    .with(JobOptions.REPLAY_PROJECTION_TABLE, rebuilt)
+                    .with(JobOptions.REPLAY_TO, Instant.ofEpochMilli(lastArrival(shards) + minute).toString());
             ReplaySummary summary = runReplay(rebuild);
             double rate = summary.events() / (summary.elapsedMillis() / 1000.0);
             ObjectNode r = details.putObject("rebuild");
@@ -148,7 +148,7 @@ final class ReplayBenchmark {
         AwsSettings aws = AwsSettings.dynamoDb(config);
         // Larger buffers and more requests in flight than the job's defaults: filling the table is set-up, not measured.
         WriterSettings writer = new WriterSettings(200, 2500, 32);
-        String table = config.require(ConfigKey.EVENTS_TABLE);
+        String table = config.require(JobOptions.EVENTS_TABLE);
         TimeIndexSettings index = TimeIndexSettings.from(config);
         StoreSinks eventsOnly = new StoreSinks() {
             private static final long serialVersionUID = 1L;
@@ -195,9 +195,9 @@ final class ReplayBenchmark {
         }
         ReplaySummary summary;
         try (CountingAwsProxy proxy = CountingAwsProxy.start(emulators.dynamoDbEndpoint())) {
-            summary = runReplay(replay.with(ConfigKey.DYNAMODB_ENDPOINT, proxy.endpoint().toString())
-                    .with(ConfigKey.REPLAY_FROM, Instant.ofEpochMilli(from).toString())
-                    .with(ConfigKey.REPLAY_TO, Instant.ofEpochMilli(to).toString()));
+            summary = runReplay(replay.with(JobOptions.DYNAMODB_ENDPOINT, proxy.endpoint().toString())
+                    .with(JobOptions.REPLAY_FROM, Instant.ofEpochMilli(from).toString())
+                    .with(JobOptions.REPLAY_TO, Instant.ofEpochMilli(to).toString()));
             out.put("timeIndexQueries", proxy.readRequests(tables.timeIndex));
             out.put("timeIndexChunksRead", proxy.itemsRead(tables.timeIndex));
             out.put("eventsTableReadRequests", proxy.readRequests(tables.events));

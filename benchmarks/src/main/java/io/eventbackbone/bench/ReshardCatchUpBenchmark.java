@@ -5,7 +5,7 @@ import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.job.EventStoreJob;
 import io.eventbackbone.job.config.ApplicationProperties;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.sink.StoreSinks;
 import io.eventbackbone.local.AwsClients;
@@ -71,14 +71,14 @@ final class ReshardCatchUpBenchmark {
             out.put("shardsListed", LocalStreams.listShards(kinesis, stream).size());
 
             JobConfig config = tables.names(JobConfig.fromGroups(ApplicationProperties.load(new String[0]))
-                    .with(ConfigKey.AWS_REGION, emulators.region())
-                    .with(ConfigKey.KINESIS_ENDPOINT, emulators.kinesisEndpoint().toString())
-                    .with(ConfigKey.DYNAMODB_ENDPOINT, emulators.dynamoDbEndpoint().toString())
-                    .with(ConfigKey.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
-                    .with(ConfigKey.AWS_SECRET_KEY, AwsClients.DUMMY_KEY)
-                    .with(ConfigKey.INITIAL_POSITION, "TRIM_HORIZON")
-                    .with(ConfigKey.EVENTS_STREAM_ARN, LocalStreams.streamArn(kinesis, stream)));
-            out.put("checkpointIntervalMillis", config.require(ConfigKey.CHECKPOINT_INTERVAL_MILLIS));
+                    .with(JobOptions.AWS_REGION, emulators.region())
+                    .with(JobOptions.KINESIS_ENDPOINT, emulators.kinesisEndpoint().toString())
+                    .with(JobOptions.DYNAMODB_ENDPOINT, emulators.dynamoDbEndpoint().toString())
+                    .with(JobOptions.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
+                    .with(JobOptions.AWS_SECRET_KEY, AwsClients.DUMMY_KEY)
+                    .with(JobOptions.INITIAL_POSITION, "TRIM_HORIZON")
+                    .with(JobOptions.EVENTS_STREAM_ARN, LocalStreams.streamArn(kinesis, stream)));
+            out.put("checkpointIntervalMillis", config.require(JobOptions.CHECKPOINT_INTERVAL_MILLIS));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
             EventStoreJob.configureLocalRun(env, config);
             EventStoreJob.defineStreamingJob(env, config, StoreSinks.dynamoDb(config), DomainLogics.discover(),

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.event.EnvelopeCodec;
 import io.eventbackbone.job.EventStoreJob;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.process.AggregateHistory;
 import io.eventbackbone.job.process.DeciderSettings;
@@ -58,7 +58,7 @@ final class StateCacheBenchmark {
     private final Results results;
     private final Path workDir;
     private final ObjectNode details;
-    private final int maxIds = new JobConfig(Map.of()).getInt(ConfigKey.DEDUPE_MAX_EVENT_IDS, 1, 1_000_000);
+    private final int maxIds = new JobConfig(Map.of()).require(JobOptions.DEDUPE_MAX_EVENT_IDS);
 
     private StateCacheBenchmark(Scale scale, LocalEmulators emulators, Results results, Path workDir) {
         this.scale = scale;
@@ -193,9 +193,9 @@ final class StateCacheBenchmark {
         try (BenchTables tables = new BenchTables(emulators, "cache-paced");
              CountingAwsProxy proxy = CountingAwsProxy.start(emulators.dynamoDbEndpoint())) {
             JobConfig config = DynamoCostBenchmark.jobConfig(emulators, proxy, tables)
-                    .with(ConfigKey.IDLE_EVICTION_MILLIS, Long.toString(idleMillis));
+                    .with(JobOptions.IDLE_EVICTION_MILLIS, Long.toString(idleMillis));
             Configuration conf = new Configuration();
-            conf.set(StateBackendOptions.STATE_BACKEND, config.require(ConfigKey.STATE_BACKEND));
+            conf.set(StateBackendOptions.STATE_BACKEND, config.require(JobOptions.STATE_BACKEND));
             // Incremental checkpoints to files, as Managed Flink takes them: a second apart, each only adds what changed.
             conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
             conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
@@ -232,7 +232,7 @@ final class StateCacheBenchmark {
              CountingAwsProxy proxy = CountingAwsProxy.start(emulators.dynamoDbEndpoint())) {
             JobConfig config = DynamoCostBenchmark.jobConfig(emulators, proxy, tables);
             Configuration conf = new Configuration();
-            conf.set(StateBackendOptions.STATE_BACKEND, config.require(ConfigKey.STATE_BACKEND));
+            conf.set(StateBackendOptions.STATE_BACKEND, config.require(JobOptions.STATE_BACKEND));
             DeciderSettings settings = DeciderSettings.from(config, DomainLogics.discover());
             Counted c = execute(environment(conf), PreparedRecords.source(scale.dynamoPerShard), 2L * scale.dynamoPerShard,
                     hydration ? settings : settings.withoutTables(), config, proxy, tables,
@@ -307,7 +307,7 @@ final class StateCacheBenchmark {
         }
         Map.Entry<String, Integer> busiest = counts.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
         try (CountingAwsProxy proxy = CountingAwsProxy.start(emulators.dynamoDbEndpoint())) {
-            AwsSettings aws = AwsSettings.dynamoDb(config.with(ConfigKey.DYNAMODB_ENDPOINT, proxy.endpoint().toString()));
+            AwsSettings aws = AwsSettings.dynamoDb(config.with(JobOptions.DYNAMODB_ENDPOINT, proxy.endpoint().toString()));
             List<StoredEvent> remembered;
             double readerUnits;
             try (AggregateHistory.Reader reader = new DynamoDbAggregateHistory(aws, tables.events, tables.projections).open()) {

@@ -1,6 +1,6 @@
 package io.eventbackbone.bench;
 
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.config.TimeIndexSettings;
 import io.eventbackbone.job.sink.StoreSinks;
@@ -36,13 +36,14 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 final class UnsentStoreSinks implements StoreSinks {
     private static final long serialVersionUID = 1L;
 
-    static final int MAX_BUFFERED = Integer.parseInt(ConfigKey.WRITE_MAX_BUFFERED.defaultValue());
+    static final int MAX_BUFFERED = JobOptions.WRITE_MAX_BUFFERED.defaultValue();
     static final int MAX_BUFFERED_PROJECTIONS =
-            Integer.parseInt(ConfigKey.WRITE_MAX_BUFFERED_PROJECTIONS.defaultValue());
+            JobOptions.WRITE_MAX_BUFFERED_PROJECTIONS.defaultValue();
     /** Characters of time index entries a sink keeps in open chunks before it writes them all (the job's default). */
-    static final long MAX_OPEN_INDEX_CHARS = Long.parseLong(ConfigKey.WRITE_MAX_BUFFERED_BYTES.defaultValue());
-    /** The time index as the job writes it by default: table name, slices, bucket. */
-    static final TimeIndexSettings TIME_INDEX = TimeIndexSettings.from(new JobConfig(Map.of()));
+    static final long MAX_OPEN_INDEX_CHARS = JobOptions.WRITE_MAX_BUFFERED_BYTES.defaultValue();
+    /** The time index as the job writes it by default (slices, bucket), under a name of its own. */
+    static final TimeIndexSettings TIME_INDEX =
+            TimeIndexSettings.from(new JobConfig(Map.of(JobOptions.TIME_INDEX_TABLE.key(), "time-index")));
 
     @Override
     public Sink<StoredEvent> events() {

@@ -22,9 +22,6 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  */
 public final class TimeIndex {
 
-    public static final int DEFAULT_SLICES = 16;
-    public static final long DEFAULT_BUCKET_MILLIS = 60_000L;
-
     public static final String TIME_SLICE = "timeSlice";
     public static final String CHUNK = "chunk";
     /** The recordedAt that the entries' time offsets count from. */

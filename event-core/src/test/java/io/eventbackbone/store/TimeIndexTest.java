@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class TimeIndexTest {
 
-    private static final long MINUTE = TimeIndex.DEFAULT_BUCKET_MILLIS;
+    private static final long MINUTE = 60_000L;
 
     @Test
     void slicesWithFnv1aOverTheUtf8Bytes() {

@@ -2,7 +2,7 @@ package io.eventbackbone.job;
 
 import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.job.config.ApplicationProperties;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.process.DeciderSettings;
 import io.eventbackbone.job.process.EventDecider;
@@ -37,20 +37,13 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class EventStoreJob {
     private static final Logger LOG = LoggerFactory.getLogger(EventStoreJob.class);
 
-    public static final String MODE_STREAMING = "streaming";
-    public static final String MODE_REPLAY = "replay";
-
     private EventStoreJob() {
     }
 
     public static void main(String[] args) throws Exception {
         JobConfig config = JobConfig.fromGroups(ApplicationProperties.load(args));
-        String mode = config.require(ConfigKey.MODE).trim();
         // Refuse a bad replay request before anything runs.
-        ReplayRequest replay = MODE_REPLAY.equals(mode) ? ReplayRequest.from(config) : null;
-        if (replay == null && !MODE_STREAMING.equals(mode)) {
-            throw new IllegalArgumentException("job.mode must be streaming or replay, not '" + mode + "'");
-        }
+        ReplayRequest replay = config.require(JobOptions.MODE) == JobOptions.Mode.REPLAY ? ReplayRequest.from(config) : null;
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         if (!ApplicationProperties.onManagedFlink()) {
             configureLocalRun(env, config);
@@ -69,11 +62,10 @@ public final class EventStoreJob {
     /** Checkpointing, parallelism and state backend, which Managed Flink sets itself. */
     public static void configureLocalRun(StreamExecutionEnvironment env, JobConfig config) {
         Configuration conf = new Configuration();
-        conf.set(StateBackendOptions.STATE_BACKEND, config.require(ConfigKey.STATE_BACKEND));
+        conf.set(StateBackendOptions.STATE_BACKEND, config.require(JobOptions.STATE_BACKEND));
         env.configure(conf);
-        env.enableCheckpointing(config.getLong(ConfigKey.CHECKPOINT_INTERVAL_MILLIS, 100, 3_600_000),
-                CheckpointingMode.EXACTLY_ONCE);
-        env.setParallelism(config.getInt(ConfigKey.PARALLELISM, 1, 1024));
+        env.enableCheckpointing(config.require(JobOptions.CHECKPOINT_INTERVAL_MILLIS), CheckpointingMode.EXACTLY_ONCE);
+        env.setParallelism(config.require(JobOptions.PARALLELISM));
     }
 
     /**
@@ -83,7 +75,7 @@ public final class EventStoreJob {
                                           DomainLogics logics, UnaryOperator<DataStream<SourceRecord>> tap) {
         // A checkpoint that times out while the sinks wait out throttling need not restart the job.
         env.getCheckpointConfig().setTolerableCheckpointFailureNumber(
-                config.getInt(ConfigKey.TOLERABLE_CHECKPOINT_FAILURES, 0, 1000));
+                config.require(JobOptions.TOLERABLE_CHECKPOINT_FAILURES));
         DataStream<SourceRecord> records = env
                 .fromSource(EventsStreamSource.create(config), WatermarkStrategy.noWatermarks(), "events stream",
                         TypeInformation.of(SourceRecord.class))

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.event.EventEnvelope;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.process.DeciderSettings;
 import io.eventbackbone.job.sink.StoreSinks;
@@ -63,7 +63,7 @@ class ConnectorSavepointUpgradeITCase {
             send(scenario, events.rounds(3), sent);
             // Started at LATEST, the upgraded job would miss what was sent while it was stopped, unless it
             // resumes the savepoint's shard positions.
-            JobClient upgraded = start(config.with(ConfigKey.INITIAL_POSITION, "LATEST"), savepoint, false);
+            JobClient upgraded = start(config.with(JobOptions.INITIAL_POSITION, "LATEST"), savepoint, false);
             try {
                 scenario.await(sent.size() + " stored events, or a rejection", Duration.ofSeconds(120),
                         () -> scenario.tables.count(scenario.tables.events) >= sent.size()
@@ -91,7 +91,7 @@ class ConnectorSavepointUpgradeITCase {
         StoreSinks sinks = StoreSinks.dynamoDb(config);
         if (connectorSource) {
             KinesisStreamsSource<SourceRecord> source = KinesisStreamsSource.<SourceRecord>builder()
-                    .setStreamArn(config.require(ConfigKey.EVENTS_STREAM_ARN))
+                    .setStreamArn(config.require(JobOptions.EVENTS_STREAM_ARN))
                     .setSourceConfig(EventsStreamSource.connectorConfig(config))
                     .setDeserializationSchema(new SourceRecordDeserializer())
                     .build();

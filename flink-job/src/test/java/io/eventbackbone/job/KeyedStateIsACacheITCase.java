@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.event.EventJson;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.local.LocalEmulators;
 import io.eventbackbone.local.SharedEmulators;
 import io.eventbackbone.store.Projection;
@@ -130,12 +130,12 @@ class KeyedStateIsACacheITCase {
     void evictingEveryAggregateAtEachCheckpointWithFailuresStoresWhatKeptStateStores(LocalEmulators emulators)
             throws Exception {
         try (StreamingScenario keeping = new StreamingScenario(emulators, 2)
-                     .with(ConfigKey.STATE_BACKEND, "hashmap");
+                     .with(JobOptions.STATE_BACKEND, "hashmap");
              StreamingScenario evicting = new StreamingScenario(emulators, 2)
-                     .with(ConfigKey.STATE_BACKEND, "rocksdb")
-                     .with(ConfigKey.IDLE_EVICTION_MILLIS, "0")) {
+                     .with(JobOptions.STATE_BACKEND, "rocksdb")
+                     .with(JobOptions.IDLE_EVICTION_MILLIS, "0")) {
             // Both jobs read the same records, with the same arrival times.
-            evicting.with(ConfigKey.EVENTS_STREAM_ARN, keeping.config().get(ConfigKey.EVENTS_STREAM_ARN));
+            evicting.with(JobOptions.EVENTS_STREAM_ARN, keeping.config().get(JobOptions.EVENTS_STREAM_ARN));
             Workload workload = new Workload(41, "evict");
             List<EventEnvelope> sent = new ArrayList<>(workload.events(150, 1800));
             for (int i = 0; i < 10; i++) {

@@ -3,7 +3,7 @@ package io.eventbackbone.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventbackbone.event.EventEnvelope;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.local.LocalEmulators;
 import io.eventbackbone.local.LocalStreams;
 import io.eventbackbone.local.ShardRecord;
@@ -39,7 +39,7 @@ class ReshardOrderITCase {
     void eventsAreDecidedInStreamOrderWhileTheStreamIsSplitAndMergedTwiceEachWithAFailureMidReshard(
             LocalEmulators emulators) throws Exception {
         try (StreamingScenario scenario = new StreamingScenario(emulators, 2)
-                .with(ConfigKey.GET_RECORDS_LIMIT, SMALL_READS)) {
+                .with(JobOptions.GET_RECORDS_MAX, SMALL_READS)) {
             StreamResharding reshard = new StreamResharding(scenario.kinesis, scenario.stream);
             NumberedEvents events = new NumberedEvents("live", AGGREGATES);
             // The first child of the first split: the job fails as it starts reading it, while the other
@@ -59,8 +59,8 @@ class ReshardOrderITCase {
     @Test
     void aStreamReshardedBeforeTheJobStartsIsReadParentsFirstFromTrimHorizon(LocalEmulators emulators) throws Exception {
         try (StreamingScenario scenario = new StreamingScenario(emulators, 2)
-                .with(ConfigKey.GET_RECORDS_LIMIT, SMALL_READS)
-                .with(ConfigKey.INITIAL_POSITION, "TRIM_HORIZON")) {
+                .with(JobOptions.GET_RECORDS_MAX, SMALL_READS)
+                .with(JobOptions.INITIAL_POSITION, "TRIM_HORIZON")) {
             StreamResharding reshard = new StreamResharding(scenario.kinesis, scenario.stream);
             NumberedEvents events = new NumberedEvents("before", AGGREGATES);
             List<EventEnvelope> sent = new ArrayList<>();

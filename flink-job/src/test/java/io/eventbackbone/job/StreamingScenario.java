@@ -3,7 +3,8 @@ package io.eventbackbone.job;
 import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.event.EnvelopeCodec;
 import io.eventbackbone.event.EventEnvelope;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
+import io.eventbackbone.job.config.Setting;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.sink.StoreSinks;
 import io.eventbackbone.job.source.SourceRecord;
@@ -55,23 +56,23 @@ public final class StreamingScenario implements AutoCloseable {
         LocalStreams.createStream(kinesis, stream, shards);
         this.tables = new StoreTables(dynamo, name);
         this.config = new JobConfig(Map.of())
-                .with(ConfigKey.AWS_REGION, emulators.region())
-                .with(ConfigKey.KINESIS_ENDPOINT, emulators.kinesisEndpoint().toString())
-                .with(ConfigKey.DYNAMODB_ENDPOINT, emulators.dynamoDbEndpoint().toString())
-                .with(ConfigKey.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
-                .with(ConfigKey.AWS_SECRET_KEY, AwsClients.DUMMY_KEY)
-                .with(ConfigKey.EVENTS_STREAM_ARN, LocalStreams.streamArn(kinesis, stream))
-                .with(ConfigKey.SHARD_DISCOVERY_MILLIS, "200")
-                .with(ConfigKey.EVENTS_TABLE, tables.events)
-                .with(ConfigKey.TIME_INDEX_TABLE, tables.timeIndex)
-                .with(ConfigKey.PROJECTIONS_TABLE, tables.projections)
-                .with(ConfigKey.REJECTIONS_TABLE, tables.rejections)
-                .with(ConfigKey.CHECKPOINT_INTERVAL_MILLIS, "300")
-                .with(ConfigKey.PARALLELISM, Integer.toString(PARALLELISM))
-                .with(ConfigKey.WRITE_FLUSH_MILLIS, "50");
+                .with(JobOptions.AWS_REGION, emulators.region())
+                .with(JobOptions.KINESIS_ENDPOINT, emulators.kinesisEndpoint().toString())
+                .with(JobOptions.DYNAMODB_ENDPOINT, emulators.dynamoDbEndpoint().toString())
+                .with(JobOptions.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
+                .with(JobOptions.AWS_SECRET_KEY, AwsClients.DUMMY_KEY)
+                .with(JobOptions.EVENTS_STREAM_ARN, LocalStreams.streamArn(kinesis, stream))
+                .with(JobOptions.SHARD_DISCOVERY_MILLIS, "200")
+                .with(JobOptions.EVENTS_TABLE, tables.events)
+                .with(JobOptions.TIME_INDEX_TABLE, tables.timeIndex)
+                .with(JobOptions.PROJECTIONS_TABLE, tables.projections)
+                .with(JobOptions.REJECTIONS_TABLE, tables.rejections)
+                .with(JobOptions.CHECKPOINT_INTERVAL_MILLIS, "300")
+                .with(JobOptions.PARALLELISM, Integer.toString(PARALLELISM))
+                .with(JobOptions.WRITE_FLUSH_MILLIS, "50");
     }
 
-    public StreamingScenario with(ConfigKey key, String value) {
+    public StreamingScenario with(Setting<?> key, String value) {
         config = config.with(key, value);
         return this;
     }

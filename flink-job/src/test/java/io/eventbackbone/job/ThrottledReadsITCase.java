@@ -3,7 +3,7 @@ package io.eventbackbone.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventbackbone.event.EventEnvelope;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.local.LocalEmulators;
 import io.eventbackbone.local.SharedEmulators;
 import java.time.Duration;
@@ -28,7 +28,7 @@ class ThrottledReadsITCase {
             LocalEmulators emulators, @InjectClusterClient RestClusterClient<?> cluster) throws Exception {
         try (AwsFaultProxy proxy = AwsFaultProxy.start(emulators.kinesisEndpoint());
              StreamingScenario scenario = new StreamingScenario(emulators, 2)
-                     .with(ConfigKey.KINESIS_ENDPOINT, proxy.endpoint().toString())) {
+                     .with(JobOptions.KINESIS_ENDPOINT, proxy.endpoint().toString())) {
             NumberedEvents events = new NumberedEvents("throttled", 200);
             List<EventEnvelope> sent = new ArrayList<>();
             scenario.start();

@@ -3,7 +3,7 @@ package io.eventbackbone.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventbackbone.event.EventEnvelope;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.local.LocalEmulators;
 import io.eventbackbone.local.SharedEmulators;
 import java.time.Duration;
@@ -28,7 +28,7 @@ class ThrottledWritesITCase {
             LocalEmulators emulators, @InjectClusterClient RestClusterClient<?> cluster) throws Exception {
         try (AwsFaultProxy proxy = AwsFaultProxy.start(emulators.dynamoDbEndpoint());
              StreamingScenario scenario = new StreamingScenario(emulators, 2)
-                     .with(ConfigKey.DYNAMODB_ENDPOINT, proxy.endpoint().toString())) {
+                     .with(JobOptions.DYNAMODB_ENDPOINT, proxy.endpoint().toString())) {
             Workload workload = new Workload(61, "throttled-writes");
             List<EventEnvelope> sent = new ArrayList<>(workload.events(150, 600));
             scenario.start();

@@ -3,7 +3,8 @@ package io.eventbackbone.localrun;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.event.EventJson;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
+import io.eventbackbone.job.config.Setting;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.replay.ReplayJob;
 import io.eventbackbone.job.replay.ReplayRequest;
@@ -44,17 +45,17 @@ final class LocalCommands {
             "       ./run-local.sh rejections <aggregateId> what was refused for an aggregate",
             "       ./run-local.sh reset [--yes]            delete the local data (asks first unless --yes)");
 
-    private static final Map<String, ConfigKey> REPLAY_OPTIONS = new LinkedHashMap<>();
+    private static final Map<String, Setting<?>> REPLAY_OPTIONS = new LinkedHashMap<>();
 
     static {
-        REPLAY_OPTIONS.put("--from", ConfigKey.REPLAY_FROM);
-        REPLAY_OPTIONS.put("--to", ConfigKey.REPLAY_TO);
-        REPLAY_OPTIONS.put("--target", ConfigKey.REPLAY_TARGET);
-        REPLAY_OPTIONS.put("--aggregate-ids", ConfigKey.REPLAY_AGGREGATE_IDS);
-        REPLAY_OPTIONS.put("--aggregate-types", ConfigKey.REPLAY_AGGREGATE_TYPES);
-        REPLAY_OPTIONS.put("--event-types", ConfigKey.REPLAY_EVENT_TYPES);
-        REPLAY_OPTIONS.put("--projection-table", ConfigKey.REPLAY_PROJECTION_TABLE);
-        REPLAY_OPTIONS.put("--run-id", ConfigKey.REPLAY_RUN_ID);
+        REPLAY_OPTIONS.put("--from", JobOptions.REPLAY_FROM);
+        REPLAY_OPTIONS.put("--to", JobOptions.REPLAY_TO);
+        REPLAY_OPTIONS.put("--target", JobOptions.REPLAY_TARGET);
+        REPLAY_OPTIONS.put("--aggregate-ids", JobOptions.REPLAY_AGGREGATE_IDS);
+        REPLAY_OPTIONS.put("--aggregate-types", JobOptions.REPLAY_AGGREGATE_TYPES);
+        REPLAY_OPTIONS.put("--event-types", JobOptions.REPLAY_EVENT_TYPES);
+        REPLAY_OPTIONS.put("--projection-table", JobOptions.REPLAY_PROJECTION_TABLE);
+        REPLAY_OPTIONS.put("--run-id", JobOptions.REPLAY_RUN_ID);
     }
 
     private LocalCommands() {
@@ -73,7 +74,7 @@ final class LocalCommands {
             JobConfig config = LocalStack.jobConfig(settings);
             switch (args[0]) {
                 case "replay":
-                    return replay(args, config, settings, out);
+                    return replay(args, settings, out);
                 case "events":
                     return events(one(args), config, settings, out);
                 case "state":
@@ -143,18 +144,17 @@ final class LocalCommands {
         }
     }
 
-    private static int replay(String[] args, JobConfig config, LocalStackSettings settings, PrintStream out)
-            throws Exception {
+    private static int replay(String[] args, LocalStackSettings settings, PrintStream out) throws Exception {
         JobConfig replay;
         try (KinesisClient kinesis = AwsClients.kinesis(settings.kinesis(), settings.region)) {
-            replay = LocalResources.withStreamArns(kinesis, config).with(ConfigKey.MODE, "replay");
+            replay = LocalResources.withStreamArns(kinesis, LocalStack.jobConfig(settings, LocalStack.REPLAY_APPLICATION));
         }
         for (int i = 1; i < args.length; i++) {
             if (args[i].equals("--overwrite")) {
-                replay = replay.with(ConfigKey.REPLAY_OVERWRITE, "true");
+                replay = replay.with(JobOptions.REPLAY_OVERWRITE, "true");
                 continue;
             }
-            ConfigKey key = REPLAY_OPTIONS.get(args[i]);
+            Setting<?> key = REPLAY_OPTIONS.get(args[i]);
             if (key == null || i + 1 >= args.length) {
                 throw new IllegalArgumentException("unknown or incomplete replay option '" + args[i] + "'\n" + USAGE);
             }
@@ -162,7 +162,7 @@ final class LocalCommands {
         }
         ReplayRequest request = ReplayRequest.from(replay);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment();
-        env.setParallelism(replay.getInt(ConfigKey.PARALLELISM, 1, 64));
+        env.setParallelism(replay.require(JobOptions.PARALLELISM));
         ReplayJob.define(env, replay, request, DomainLogics.discover());
         ReplaySummary summary = ReplaySummary.of(request, env.execute("replay-" + request.runId()));
         out.print(summary);
@@ -175,7 +175,7 @@ final class LocalCommands {
             int count = 0;
             do {
                 QueryResponse page = dynamo.query(QueryRequest.builder()
-                        .tableName(config.require(ConfigKey.EVENTS_TABLE))
+                        .tableName(config.require(JobOptions.EVENTS_TABLE))
                         .keyConditionExpression("#id = :id")
                         .expressionAttributeNames(Map.of("#id", EventsTable.AGGREGATE_ID))
                         .expressionAttributeValues(Map.of(":id", AttributeValue.builder().s(aggregateId).build()))
@@ -196,7 +196,7 @@ final class LocalCommands {
 
     private static int state(String aggregateId, JobConfig config, LocalStackSettings settings, PrintStream out) {
         try (DynamoDbClient dynamo = AwsClients.dynamoDb(settings.dynamoDb(), settings.region)) {
-            GetItemResponse response = dynamo.getItem(b -> b.tableName(config.require(ConfigKey.PROJECTIONS_TABLE))
+            GetItemResponse response = dynamo.getItem(b -> b.tableName(config.require(JobOptions.PROJECTIONS_TABLE))
                     .key(ProjectionsTable.key(aggregateId)).consistentRead(true));
             if (!response.hasItem() || response.item().isEmpty()) {
                 out.println("no projection for " + aggregateId);
@@ -218,7 +218,7 @@ final class LocalCommands {
     private static int rejections(String aggregateId, JobConfig config, LocalStackSettings settings, PrintStream out) {
         try (DynamoDbClient dynamo = AwsClients.dynamoDb(settings.dynamoDb(), settings.region)) {
             QueryResponse page = dynamo.query(QueryRequest.builder()
-                    .tableName(config.require(ConfigKey.REJECTIONS_TABLE))
+                    .tableName(config.require(JobOptions.REJECTIONS_TABLE))
                     .indexName(RejectionsTable.BY_AGGREGATE_INDEX)
                     .keyConditionExpression("#id = :id")
                     .expressionAttributeNames(Map.of("#id", RejectionsTable.AGGREGATE_ID))

@@ -51,7 +51,7 @@ final class LocalDataFolder implements AutoCloseable {
             String holder = holder(channel);
             channel.close();
             throw new IllegalStateException("another local stack uses " + root + holder
-                    + "; stop it first, or set " + LocalStackSettings.LOCAL_DATA_DIR + " to another folder");
+                    + "; stop it first, or set " + LocalStackSettings.LOCAL_DATA_DIR.key() + " to another folder");
         }
         byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
         channel.truncate(0);

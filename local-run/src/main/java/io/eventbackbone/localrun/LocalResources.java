@@ -3,7 +3,8 @@ package io.eventbackbone.localrun;
 import io.eventbackbone.cloudformation.CloudFormationTemplate;
 import io.eventbackbone.cloudformation.StreamSpec;
 import io.eventbackbone.cloudformation.TemplateBindings;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
+import io.eventbackbone.job.config.Setting;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.local.LocalStreams;
 import java.io.IOException;
@@ -40,8 +41,7 @@ final class LocalResources {
     private final List<CreateTableRequest> tables;
     private final Map<String, Integer> streams = new LinkedHashMap<>();
 
-    LocalResources(KinesisClient kinesis, DynamoDbClient dynamo, JobConfig config, Path template, String region)
-            throws IOException {
+    LocalResources(KinesisClient kinesis, DynamoDbClient dynamo, Path template, String region) throws IOException {
         this.kinesis = kinesis;
         this.dynamo = dynamo;
         CloudFormationTemplate resources = CloudFormationTemplate.read(template);
@@ -50,22 +50,6 @@ final class LocalResources {
         for (StreamSpec stream : resources.streams(bindings)) {
             streams.put(stream.name(), stream.shardCountOr(ON_DEMAND_SHARDS_LOCALLY));
         }
-        // The job's local property file must name what the template creates.
-        List<String> tableNames = new java.util.ArrayList<>();
-        tables.forEach(t -> tableNames.add(t.tableName()));
-        for (ConfigKey key : List.of(ConfigKey.EVENTS_TABLE, ConfigKey.TIME_INDEX_TABLE, ConfigKey.PROJECTIONS_TABLE,
-                ConfigKey.REJECTIONS_TABLE)) {
-            if (!tableNames.contains(config.require(key))) {
-                throw new IllegalStateException(key.name() + " " + config.require(key)
-                        + " is not a table of the template; it defines " + tableNames);
-            }
-        }
-        for (ConfigKey key : List.of(ConfigKey.EVENTS_STREAM_ARN, ConfigKey.PLAYBACK_STREAM_ARN)) {
-            if (!streams.containsKey(streamName(config.require(key)))) {
-                throw new IllegalStateException(key.name() + " " + config.require(key)
-                        + " is not a stream of the template; it defines " + streams.keySet());
-            }
-        }
     }
 
     /** The template's stack as the local resources are named after it. */
@@ -73,10 +57,13 @@ final class LocalResources {
         return TemplateBindings.stack(LOCAL_STACK_NAME, region, NAMING_ACCOUNT);
     }
 
-    /** The local name of one of the template's tables, as the stack names it on AWS. */
-    static String tableName(Path template, String logicalId, String region) throws IOException {
-        CloudFormationTemplate resources = CloudFormationTemplate.read(template);
-        return resources.physicalName(resources.resource(logicalId), localStack(region));
+    /**
+     * The property groups the template gives one of its Flink applications, resolved for the local stack: the
+     * names of its streams and tables as the stack names them, and the template's parameter defaults.
+     */
+    static Map<String, Map<String, String>> applicationProperties(Path template, String applicationId, String region)
+            throws IOException {
+        return CloudFormationTemplate.read(template).propertyGroups(applicationId, localStack(region));
     }
 
     /** The stream name at the end of a Kinesis stream ARN. */
@@ -94,7 +81,7 @@ final class LocalResources {
      */
     static JobConfig withStreamArns(KinesisClient kinesis, JobConfig config) {
         JobConfig resolved = config;
-        for (ConfigKey key : List.of(ConfigKey.EVENTS_STREAM_ARN, ConfigKey.PLAYBACK_STREAM_ARN)) {
+        for (Setting<String> key : List.of(JobOptions.EVENTS_STREAM_ARN, JobOptions.PLAYBACK_STREAM_ARN)) {
             if (config.has(key)) {
                 resolved = resolved.with(key, LocalStreams.streamArn(kinesis, streamName(config.require(key))));
             }

@@ -4,7 +4,7 @@ import io.eventbackbone.cloudformation.CloudFormationTemplate;
 import io.eventbackbone.ingest.IngestSettings;
 import io.eventbackbone.ingest.local.LocalIngestServer;
 import io.eventbackbone.job.config.ApplicationProperties;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
@@ -12,7 +12,9 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -27,8 +29,10 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 public final class LocalStack implements AutoCloseable {
     /** Set by run-local.sh to the repository root, where the CloudFormation template lives. */
     static final String ROOT_PROPERTY = "eventbackbone.root";
-    /** The template's time index table, which the job's local property file may leave unnamed. */
-    static final String TIME_INDEX_TABLE_ID = "TimeIndexTable";
+    /** The template's streaming application, whose properties the local job runs with. */
+    static final String STREAMING_APPLICATION = "EventStoreApplication";
+    /** The template's replay application, whose properties a local replay runs with. */
+    static final String REPLAY_APPLICATION = "ReplayApplication";
 
     private final LocalStackSettings settings;
     private final PrintStream out;
@@ -45,20 +49,28 @@ public final class LocalStack implements AutoCloseable {
         this.out = out;
     }
 
-    /**
-     * The job's configuration for this stack: the local property file with the real endpoints, and the
-     * template's time index table unless the file names one.
-     */
+    /** The streaming job's configuration for this stack (see {@link #jobConfig(LocalStackSettings, String)}). */
     static JobConfig jobConfig(LocalStackSettings settings) throws java.io.IOException {
-        JobConfig config = JobConfig.fromGroups(ApplicationProperties.load(new String[0]))
-                .with(ConfigKey.AWS_REGION, settings.region)
-                .with(ConfigKey.KINESIS_ENDPOINT, settings.kinesis().toString())
-                .with(ConfigKey.DYNAMODB_ENDPOINT, settings.dynamoDb().toString());
-        if (!config.has(ConfigKey.TIME_INDEX_TABLE)) {
-            config = config.with(ConfigKey.TIME_INDEX_TABLE, LocalResources.tableName(
-                    CloudFormationTemplate.locate(repositoryRoot()), TIME_INDEX_TABLE_ID, settings.region));
-        }
-        return config;
+        return jobConfig(settings, STREAMING_APPLICATION);
+    }
+
+    /**
+     * The configuration the template gives one of its applications, for the stack as it is named locally
+     * (so streams and tables are named in the template alone), then the local property file's settings, and
+     * this stack's region, endpoints and credentials.
+     */
+    static JobConfig jobConfig(LocalStackSettings settings, String application) throws java.io.IOException {
+        Map<String, Map<String, String>> groups = new HashMap<>();
+        LocalResources.applicationProperties(CloudFormationTemplate.locate(repositoryRoot()), application, settings.region)
+                .forEach((group, values) -> groups.computeIfAbsent(group, g -> new HashMap<>()).putAll(values));
+        ApplicationProperties.load(new String[0])
+                .forEach((group, values) -> groups.computeIfAbsent(group, g -> new HashMap<>()).putAll(values));
+        return JobConfig.fromGroups(groups)
+                .with(JobOptions.AWS_REGION, settings.region)
+                .with(JobOptions.KINESIS_ENDPOINT, settings.kinesis().toString())
+                .with(JobOptions.DYNAMODB_ENDPOINT, settings.dynamoDb().toString())
+                .with(JobOptions.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
+                .with(JobOptions.AWS_SECRET_KEY, AwsClients.DUMMY_KEY);
     }
 
     public static LocalStack start(LocalStackSettings settings) throws Exception {
@@ -91,8 +103,7 @@ public final class LocalStack implements AutoCloseable {
         JobConfig config = jobConfig(settings);
         kinesis = AwsClients.kinesis(settings.kinesis(), settings.region);
         dynamo = AwsClients.dynamoDb(settings.dynamoDb(), settings.region);
-        resources = new LocalResources(kinesis, dynamo, config, CloudFormationTemplate.locate(repositoryRoot()),
-                settings.region);
+        resources = new LocalResources(kinesis, dynamo, CloudFormationTemplate.locate(repositoryRoot()), settings.region);
         List<String> created = resources.ensure();
         if (!created.isEmpty()) {
             out.println("created " + String.join(", ", created));
@@ -102,7 +113,7 @@ public final class LocalStack implements AutoCloseable {
         job = LocalStreamingJob.start(config, data, settings.flinkUiPort, kinesisSavedAt, out);
 
         IngestSettings ingestSettings = IngestSettings.of(
-                        LocalResources.streamName(config.require(ConfigKey.EVENTS_STREAM_ARN)), settings.region)
+                        LocalResources.streamName(config.require(JobOptions.EVENTS_STREAM_ARN)), settings.region)
                 .withEndpoint(settings.kinesis());
         ingest = LocalIngestServer.start(ingestSettings, settings.ingestPort, this::notReadyBecause);
     }

@@ -1,25 +1,41 @@
 package io.eventbackbone.localrun;
 
+import static org.apache.flink.configuration.ConfigOptions.key;
+
+import io.eventbackbone.ingest.IngestSettings;
+import io.eventbackbone.job.config.JobOptions;
+import io.eventbackbone.job.config.Setting;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import org.apache.flink.configuration.RestOptions;
 
 /**
  * Ports, endpoints and data folder of the local stack, from the environment. The AWS SDKs' standard endpoint
  * variables point the stack at services that already run (another emulator, a test account); otherwise it
- * starts its own emulators on the given ports, keeping their data in the data folder.
+ * starts its own emulators on the given ports, keeping their data in the data folder. Each variable is a
+ * {@link Setting}: its default and range are written here once, and the README's table is checked against them.
  */
 public final class LocalStackSettings {
-    public static final String INGEST_PORT = "INGEST_PORT";
-    public static final String FLINK_UI_PORT = "FLINK_UI_PORT";
-    public static final String KINESIS_PORT = "KINESIS_PORT";
-    public static final String DYNAMODB_PORT = "DYNAMODB_PORT";
-    public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
-    public static final String AWS_ENDPOINT_URL_KINESIS = "AWS_ENDPOINT_URL_KINESIS";
-    public static final String AWS_ENDPOINT_URL_DYNAMODB = "AWS_ENDPOINT_URL_DYNAMODB";
-    public static final String AWS_REGION = "AWS_REGION";
-    public static final String LOCAL_DATA_DIR = "LOCAL_DATA_DIR";
-    /** The data folder's name at the repository root unless {@value #LOCAL_DATA_DIR} names another. */
+    public static final Setting<Integer> INGEST_PORT = port("INGEST_PORT", IngestSettings.DEFAULT_LOCAL_INGEST_PORT,
+            "port of the ingest API");
+    public static final Setting<Integer> FLINK_UI_PORT = port("FLINK_UI_PORT", RestOptions.PORT.defaultValue(),
+            "port of the Flink web UI");
+    public static final Setting<Integer> KINESIS_PORT = port("KINESIS_PORT", 4567, "port of the Kinesis emulator");
+    public static final Setting<Integer> DYNAMODB_PORT = port("DYNAMODB_PORT", 4568, "port of the DynamoDB emulator");
+    public static final Setting<String> AWS_ENDPOINT_URL = endpoint("AWS_ENDPOINT_URL");
+    public static final Setting<String> AWS_ENDPOINT_URL_KINESIS = endpoint("AWS_ENDPOINT_URL_KINESIS");
+    public static final Setting<String> AWS_ENDPOINT_URL_DYNAMODB = endpoint("AWS_ENDPOINT_URL_DYNAMODB");
+    /** The job's own default region, so that the clients and the job agree when nothing is set. */
+    public static final Setting<String> AWS_REGION = Setting.inEnvironment(
+            key("AWS_REGION").stringType().defaultValue(JobOptions.AWS_REGION.defaultValue()), "region used for the clients");
+    public static final Setting<String> LOCAL_DATA_DIR = Setting.inEnvironment(
+            key("LOCAL_DATA_DIR").stringType().noDefaultValue(),
+            "folder of the emulators' data and the job's checkpoints; a relative path is taken from the working directory");
+    /** The variables with a default of their own, as the README's table lists them. */
+    static final List<Setting<?>> WITH_DEFAULTS = List.of(INGEST_PORT, FLINK_UI_PORT, KINESIS_PORT, DYNAMODB_PORT, AWS_REGION);
+    /** The data folder's name at the repository root unless {@code LOCAL_DATA_DIR} names another. */
     static final String DEFAULT_DATA_DIR = ".local-data";
 
     final int ingestPort;
@@ -33,17 +49,16 @@ public final class LocalStackSettings {
     final Path dataDirectory;
 
     private LocalStackSettings(Map<String, String> env) {
-        ingestPort = port(env, INGEST_PORT, 8080);
-        flinkUiPort = port(env, FLINK_UI_PORT, 8081);
-        kinesisPort = port(env, KINESIS_PORT, 4567);
-        dynamoDbPort = port(env, DYNAMODB_PORT, 4568);
+        ingestPort = INGEST_PORT.readFrom(env);
+        flinkUiPort = FLINK_UI_PORT.readFrom(env);
+        kinesisPort = KINESIS_PORT.readFrom(env);
+        dynamoDbPort = DYNAMODB_PORT.readFrom(env);
         kinesisEndpoint = endpoint(env, AWS_ENDPOINT_URL_KINESIS);
         dynamoDbEndpoint = endpoint(env, AWS_ENDPOINT_URL_DYNAMODB);
-        region = env.getOrDefault(AWS_REGION, "us-east-1");
-        String data = env.get(LOCAL_DATA_DIR);
+        region = AWS_REGION.readFrom(env).trim();
+        String data = LOCAL_DATA_DIR.readFrom(env);
         // A relative path is taken from the working directory, as the shell would.
-        dataDirectory = (data == null || data.isBlank()
-                ? LocalStack.repositoryRoot().resolve(DEFAULT_DATA_DIR) : Path.of(data.trim()))
+        dataDirectory = (data == null ? LocalStack.repositoryRoot().resolve(DEFAULT_DATA_DIR) : Path.of(data.trim()))
                 .toAbsolutePath().normalize();
     }
 
@@ -65,27 +80,20 @@ public final class LocalStackSettings {
         return dynamoDbEndpoint != null ? dynamoDbEndpoint : URI.create("http://127.0.0.1:" + dynamoDbPort);
     }
 
-    private static URI endpoint(Map<String, String> env, String serviceVariable) {
-        String value = env.get(serviceVariable);
-        if (value == null || value.isBlank()) {
-            value = env.get(AWS_ENDPOINT_URL);
+    private static URI endpoint(Map<String, String> env, Setting<String> serviceVariable) {
+        String value = serviceVariable.readFrom(env);
+        if (value == null) {
+            value = AWS_ENDPOINT_URL.readFrom(env);
         }
-        return value == null || value.isBlank() ? null : URI.create(value.trim());
+        return value == null ? null : URI.create(value.trim());
     }
 
-    private static int port(Map<String, String> env, String name, int defaultPort) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            return defaultPort;
-        }
-        try {
-            int port = Integer.parseInt(value.trim());
-            if (port < 1 || port > 65535) {
-                throw new NumberFormatException();
-            }
-            return port;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a port number from 1 to 65535, not '" + value + "'");
-        }
+    private static Setting<Integer> port(String name, int defaultPort, String description) {
+        return Setting.inEnvironment(key(name).intType().defaultValue(defaultPort), description).within(1, 65535);
+    }
+
+    private static Setting<String> endpoint(String name) {
+        return Setting.inEnvironment(key(name).stringType().noDefaultValue(),
+                "use this endpoint instead of starting an emulator");
     }
 }

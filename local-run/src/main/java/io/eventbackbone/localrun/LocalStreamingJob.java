@@ -2,7 +2,7 @@ package io.eventbackbone.localrun;
 
 import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.job.EventStoreJob;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.sink.StoreSinks;
 import java.io.PrintStream;
@@ -143,7 +143,7 @@ final class LocalStreamingJob implements AutoCloseable {
     }
 
     private void startCluster() throws Exception {
-        int slots = config.getInt(ConfigKey.PARALLELISM, 1, 1024);
+        int slots = config.require(JobOptions.PARALLELISM);
         cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(flink)
                 .setNumTaskManagers(1)

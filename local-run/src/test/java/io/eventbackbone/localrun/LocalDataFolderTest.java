@@ -69,7 +69,7 @@ class LocalDataFolderTest {
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("another local stack uses " + dir)
                     .hasMessageContaining("process " + ProcessHandle.current().pid())
-                    .hasMessageContaining(LocalStackSettings.LOCAL_DATA_DIR);
+                    .hasMessageContaining(LocalStackSettings.LOCAL_DATA_DIR.key());
         }
         LocalDataFolder.lock(dir).close();
     }

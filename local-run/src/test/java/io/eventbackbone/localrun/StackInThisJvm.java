@@ -21,11 +21,11 @@ final class StackInThisJvm {
     StackInThisJvm(LocalEmulators external, Path dataFolder) throws IOException {
         ingestPort = RunLocalScript.freePort();
         settings = LocalStackSettings.from(Map.of(
-                LocalStackSettings.AWS_ENDPOINT_URL_KINESIS, external.kinesisEndpoint().toString(),
-                LocalStackSettings.AWS_ENDPOINT_URL_DYNAMODB, external.dynamoDbEndpoint().toString(),
-                LocalStackSettings.INGEST_PORT, Integer.toString(ingestPort),
-                LocalStackSettings.FLINK_UI_PORT, Integer.toString(RunLocalScript.freePort()),
-                LocalStackSettings.LOCAL_DATA_DIR, dataFolder.toString()));
+                LocalStackSettings.AWS_ENDPOINT_URL_KINESIS.key(), external.kinesisEndpoint().toString(),
+                LocalStackSettings.AWS_ENDPOINT_URL_DYNAMODB.key(), external.dynamoDbEndpoint().toString(),
+                LocalStackSettings.INGEST_PORT.key(), Integer.toString(ingestPort),
+                LocalStackSettings.FLINK_UI_PORT.key(), Integer.toString(RunLocalScript.freePort()),
+                LocalStackSettings.LOCAL_DATA_DIR.key(), dataFolder.toString()));
     }
 
     /** GET /health; null while nothing listens. */

@@ -60,8 +60,8 @@ public final class ApplicationProperties {
             }
         }
         overrides.forEach((name, value) -> {
-            String group = ConfigKey.all().stream().filter(k -> k.name().equals(name)).map(ConfigKey::group)
-                    .findFirst().orElse(ConfigKey.GROUP);
+            Setting<?> setting = JobOptions.named(name);
+            String group = setting == null ? JobOptions.GROUP : setting.group();
             groups.computeIfAbsent(group, g -> new HashMap<>()).put(name, value);
         });
         return groups;

@@ -18,8 +18,8 @@ public final class TimeIndexSettings implements Serializable {
 
     public static TimeIndexSettings from(JobConfig config) {
         return new TimeIndexSettings(
-                config.require(ConfigKey.TIME_INDEX_TABLE),
-                config.getInt(ConfigKey.TIME_INDEX_SLICES, 1, 1024),
-                config.getLong(ConfigKey.TIME_INDEX_BUCKET_MILLIS, 1000, 366L * 24 * 3600 * 1000));
+                config.require(JobOptions.TIME_INDEX_TABLE),
+                config.require(JobOptions.TIME_INDEX_SLICES),
+                config.require(JobOptions.TIME_INDEX_BUCKET_MILLIS));
     }
 }

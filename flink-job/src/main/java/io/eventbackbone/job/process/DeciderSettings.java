@@ -1,7 +1,7 @@
 package io.eventbackbone.job.process;
 
 import io.eventbackbone.domain.DomainLogics;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.sink.AwsSettings;
 import java.io.Serializable;
@@ -51,12 +51,12 @@ public final class DeciderSettings implements Serializable {
     /** The job's settings: hydration from the events and projections tables, eviction after the idle time. */
     public static DeciderSettings from(JobConfig config, DomainLogics logics) {
         return new DeciderSettings(
-                config.getInt(ConfigKey.DEDUPE_MAX_EVENT_IDS, 1, 1_000_000),
-                config.getLong(ConfigKey.DEDUPE_RETENTION_MILLIS, 1000, Long.MAX_VALUE / 4),
+                config.require(JobOptions.DEDUPE_MAX_EVENT_IDS),
+                config.require(JobOptions.DEDUPE_RETENTION_MILLIS),
                 logics)
                 .withHistory(new DynamoDbAggregateHistory(AwsSettings.dynamoDb(config),
-                                config.require(ConfigKey.EVENTS_TABLE), config.require(ConfigKey.PROJECTIONS_TABLE)),
-                        config.getLong(ConfigKey.IDLE_EVICTION_MILLIS, 0, Long.MAX_VALUE / 4));
+                                config.require(JobOptions.EVENTS_TABLE), config.require(JobOptions.PROJECTIONS_TABLE)),
+                        config.require(JobOptions.IDLE_EVICTION_MILLIS));
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.eventbackbone.job.replay;
 
 import io.eventbackbone.domain.DomainLogics;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.config.TimeIndexSettings;
 import io.eventbackbone.job.sink.AwsSettings;
@@ -43,12 +43,12 @@ public final class ReplayJob {
                               DomainLogics logics) {
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
         AwsSettings dynamo = AwsSettings.dynamoDb(config);
-        String eventsTable = config.require(ConfigKey.EVENTS_TABLE);
+        String eventsTable = config.require(JobOptions.EVENTS_TABLE);
         TimeIndexSettings index = TimeIndexSettings.from(config);
         indexLagWarning(request, Instant.now()).ifPresent(LOG::warn);
         int slices = index.slices;
-        int readers = config.has(ConfigKey.REPLAY_PARALLELISM)
-                ? config.getInt(ConfigKey.REPLAY_PARALLELISM, 1, 1024) : env.getParallelism();
+        int readers = config.has(JobOptions.REPLAY_PARALLELISM)
+                ? config.require(JobOptions.REPLAY_PARALLELISM) : env.getParallelism();
         readers = Math.max(1, Math.min(readers, slices));
 
         DataStream<Integer> sliceNumbers = env.fromData(TypeInformation.of(Integer.class),
@@ -66,11 +66,11 @@ public final class ReplayJob {
                     .setParallelism(readers).uid("replay-scan-events").name("scan events table")
                     .keyBy(entry -> entry.chunkId, Types.LONG)
                     .process(new TimeIndexChunkWriter(dynamo, index,
-                            config.getLong(ConfigKey.WRITE_MAX_BUFFERED_BYTES, 1, 1L << 34)), Types.LONG)
+                            config.require(JobOptions.WRITE_MAX_BUFFERED_BYTES)), Types.LONG)
                     .setParallelism(readers).uid("replay-time-index-chunks").name("time index chunks")
                     .sinkTo(new DiscardingSink<>()).setParallelism(readers).uid("replay-time-index-done").name("done");
         } else if (request.target() == ReplayRequest.Target.PLAYBACK) {
-            String playbackArn = config.require(ConfigKey.PLAYBACK_STREAM_ARN);
+            String playbackArn = config.require(JobOptions.PLAYBACK_STREAM_ARN);
             sliceNumbers
                     .flatMap(new ReadWindowSlice(request, dynamo, eventsTable, index), TypeInformation.of(StoredEvent.class))
                     .setParallelism(readers).uid("replay-read-window").name("read window by slice")
@@ -81,7 +81,7 @@ public final class ReplayJob {
                 LOG.warn("replay.from {} is ignored for target projection: each aggregate is folded from its first event",
                         request.requestedFrom());
             }
-            RebuildSink.Mode mode = RebuildTarget.mode(request, config.get(ConfigKey.PROJECTIONS_TABLE), dynamo);
+            RebuildSink.Mode mode = RebuildTarget.mode(request, config.get(JobOptions.PROJECTIONS_TABLE), dynamo);
             LOG.info("{}: {} writes to table {}", request.runId(), mode.name().toLowerCase(java.util.Locale.ROOT),
                     request.projectionTable());
             sliceNumbers
@@ -89,7 +89,7 @@ public final class ReplayJob {
                             TypeInformation.of(Projection.class))
                     .setParallelism(readers).uid("replay-rebuild").name("fold aggregates by slice")
                     .sinkTo(new RebuildSink(request.projectionTable(), dynamo, mode,
-                            config.getInt(ConfigKey.WRITE_MAX_IN_FLIGHT, 1, 256)))
+                            config.require(JobOptions.WRITE_MAX_IN_FLIGHT)))
                     .setParallelism(readers).uid("replay-projection-sink").name("projections table");
         }
         LOG.info("defined {}", request);

@@ -1,7 +1,8 @@
 package io.eventbackbone.job.replay;
 
 import io.eventbackbone.event.EnvelopeLimits;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
+import io.eventbackbone.job.config.Setting;
 import io.eventbackbone.job.config.JobConfig;
 import java.io.Serializable;
 import java.time.Instant;
@@ -29,6 +30,12 @@ public final class ReplayRequest implements Serializable {
         /** The name in {@code replay.target}. */
         public String configName() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        /** The name in {@code replay.target}, which Flink's option parses back. */
+        @Override
+        public String toString() {
+            return configName();
         }
     }
 
@@ -60,59 +67,53 @@ public final class ReplayRequest implements Serializable {
 
     /** Reads and checks the Replay property group; every problem names its key. */
     public static ReplayRequest from(JobConfig config) {
-        String targetName = config.require(ConfigKey.REPLAY_TARGET).trim();
-        Target target = Arrays.stream(Target.values()).filter(t -> t.configName().equals(targetName)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("replay.target must be playback, projection or time-index,"
-                        + " not '" + config.get(ConfigKey.REPLAY_TARGET) + "'"));
-        Instant to = instant(config, ConfigKey.REPLAY_TO, true);
-        Instant from = target == Target.PLAYBACK ? instant(config, ConfigKey.REPLAY_FROM, true)
-                : instant(config, ConfigKey.REPLAY_FROM, false);
+        Target target = config.require(JobOptions.REPLAY_TARGET);
+        Instant to = instant(config, JobOptions.REPLAY_TO, true);
+        Instant from = target == Target.PLAYBACK ? instant(config, JobOptions.REPLAY_FROM, true)
+                : instant(config, JobOptions.REPLAY_FROM, false);
         if (from != null && !from.isBefore(to)) {
             throw new IllegalArgumentException("the replay window is empty or reversed: replay.from " + from
                     + " must be before replay.to " + to);
         }
-        Set<String> eventTypes = list(config, ConfigKey.REPLAY_EVENT_TYPES, EnvelopeLimits.TYPE_PATTERN);
+        Set<String> eventTypes = list(config, JobOptions.REPLAY_EVENT_TYPES, EnvelopeLimits.TYPE_PATTERN);
         if (target == Target.PROJECTION && !eventTypes.isEmpty()) {
             throw new IllegalArgumentException(
                     "replay.event.types cannot be used with target projection: a projection folds every event");
         }
-        if (target != Target.PROJECTION && (config.has(ConfigKey.REPLAY_PROJECTION_TABLE)
-                || Boolean.parseBoolean(config.get(ConfigKey.REPLAY_OVERWRITE)))) {
+        if (target != Target.PROJECTION && (config.has(JobOptions.REPLAY_PROJECTION_TABLE)
+                || config.require(JobOptions.REPLAY_OVERWRITE))) {
             throw new IllegalArgumentException(
                     "replay.projection.table and replay.overwrite apply only to target projection");
         }
         if (target == Target.TIME_INDEX) {
-            for (ConfigKey filter : List.of(ConfigKey.REPLAY_AGGREGATE_IDS, ConfigKey.REPLAY_AGGREGATE_TYPES,
-                    ConfigKey.REPLAY_EVENT_TYPES)) {
+            for (Setting<String> filter : List.of(JobOptions.REPLAY_AGGREGATE_IDS, JobOptions.REPLAY_AGGREGATE_TYPES,
+                    JobOptions.REPLAY_EVENT_TYPES)) {
                 if (config.has(filter)) {
-                    throw new IllegalArgumentException(filter.name()
+                    throw new IllegalArgumentException(filter.key()
                             + " cannot be used with target time-index: the index lists every event");
                 }
             }
         }
-        String overwrite = config.require(ConfigKey.REPLAY_OVERWRITE).trim();
-        if (!overwrite.equals("true") && !overwrite.equals("false")) {
-            throw new IllegalArgumentException("replay.overwrite must be true or false, not '" + overwrite + "'");
-        }
-        String runId = config.has(ConfigKey.REPLAY_RUN_ID) ? config.get(ConfigKey.REPLAY_RUN_ID).trim()
+        String runId = config.has(JobOptions.REPLAY_RUN_ID) ? config.get(JobOptions.REPLAY_RUN_ID).trim()
                 : "replay-" + UUID.randomUUID();
         if (!EnvelopeLimits.ID_PATTERN.matcher(runId).matches() || runId.length() > EnvelopeLimits.MAX_ID_LENGTH) {
             throw new IllegalArgumentException("replay.run.id may contain only " + EnvelopeLimits.ID_CHARACTERS
                     + " and have at most " + EnvelopeLimits.MAX_ID_LENGTH + " characters");
         }
-        String table = config.has(ConfigKey.REPLAY_PROJECTION_TABLE) ? config.get(ConfigKey.REPLAY_PROJECTION_TABLE)
-                : config.require(ConfigKey.PROJECTIONS_TABLE);
+        // Only a projection rebuild writes a table; the live one unless another is named.
+        String table = target != Target.PROJECTION ? null : config.has(JobOptions.REPLAY_PROJECTION_TABLE)
+                ? config.get(JobOptions.REPLAY_PROJECTION_TABLE) : config.require(JobOptions.PROJECTIONS_TABLE);
         return new ReplayRequest(runId, target, from, to,
-                list(config, ConfigKey.REPLAY_AGGREGATE_IDS, EnvelopeLimits.ID_PATTERN),
-                list(config, ConfigKey.REPLAY_AGGREGATE_TYPES, EnvelopeLimits.TYPE_PATTERN),
-                eventTypes, table, Boolean.parseBoolean(overwrite),
-                config.getLong(ConfigKey.REPLAY_PLAYBACK_DEADLINE_MILLIS, 1000, 86_400_000));
+                list(config, JobOptions.REPLAY_AGGREGATE_IDS, EnvelopeLimits.ID_PATTERN),
+                list(config, JobOptions.REPLAY_AGGREGATE_TYPES, EnvelopeLimits.TYPE_PATTERN),
+                eventTypes, table, config.require(JobOptions.REPLAY_OVERWRITE),
+                config.require(JobOptions.REPLAY_PLAYBACK_DEADLINE_MILLIS));
     }
 
-    private static Instant instant(JobConfig config, ConfigKey key, boolean required) {
+    private static Instant instant(JobConfig config, Setting<String> key, boolean required) {
         if (!config.has(key)) {
             if (required) {
-                throw new IllegalArgumentException(key.name() + " is required: " + key.description());
+                throw new IllegalArgumentException(key.key() + " is required: " + key.description());
             }
             return null;
         }
@@ -120,12 +121,12 @@ public final class ReplayRequest implements Serializable {
         try {
             return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(key.name() + " must be an ISO-8601 instant with an offset, "
+            throw new IllegalArgumentException(key.key() + " must be an ISO-8601 instant with an offset, "
                     + "for example 2026-01-31T09:30:00Z; got '" + value + "'");
         }
     }
 
-    private static Set<String> list(JobConfig config, ConfigKey key, Pattern pattern) {
+    private static Set<String> list(JobConfig config, Setting<String> key, Pattern pattern) {
         if (!config.has(key)) {
             return Collections.emptySet();
         }
@@ -133,7 +134,7 @@ public final class ReplayRequest implements Serializable {
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         for (String v : values) {
             if (!pattern.matcher(v).matches()) {
-                throw new IllegalArgumentException(key.name() + ": '" + v + "' is not a valid name");
+                throw new IllegalArgumentException(key.key() + ": '" + v + "' is not a valid name");
             }
         }
         return Collections.unmodifiableSet(values);
@@ -178,6 +179,7 @@ public final class ReplayRequest implements Serializable {
         return eventTypes;
     }
 
+    /** The table a projection rebuild writes to; null for the other targets. */
     public String projectionTable() {
         return projectionTable;
     }

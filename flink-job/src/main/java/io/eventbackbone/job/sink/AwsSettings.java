@@ -1,12 +1,14 @@
 package io.eventbackbone.job.sink;
 
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
+import io.eventbackbone.job.config.Setting;
 import io.eventbackbone.job.config.JobConfig;
 import java.io.Serializable;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.flink.streaming.connectors.kinesis.config.AWSConfigConstants;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -40,32 +42,32 @@ public final class AwsSettings implements Serializable {
 
     /** Settings for the Kinesis streams. */
     public static AwsSettings kinesis(JobConfig config) {
-        return of(config, ConfigKey.KINESIS_ENDPOINT);
+        return of(config, JobOptions.KINESIS_ENDPOINT);
     }
 
     /** Settings for the DynamoDB tables. */
     public static AwsSettings dynamoDb(JobConfig config) {
-        return of(config, ConfigKey.DYNAMODB_ENDPOINT);
+        return of(config, JobOptions.DYNAMODB_ENDPOINT);
     }
 
-    private static AwsSettings of(JobConfig config, ConfigKey endpoint) {
-        return new AwsSettings(config.require(ConfigKey.AWS_REGION), config.get(endpoint),
-                config.get(ConfigKey.AWS_ACCESS_KEY_ID), config.get(ConfigKey.AWS_SECRET_KEY));
+    private static AwsSettings of(JobConfig config, Setting<String> endpoint) {
+        return new AwsSettings(config.require(JobOptions.AWS_REGION), config.get(endpoint),
+                config.get(JobOptions.AWS_ACCESS_KEY_ID), config.get(JobOptions.AWS_SECRET_KEY));
     }
 
     /** The {@code aws.*} properties the Flink AWS connectors read. */
     public Map<String, String> connectorProperties() {
         Map<String, String> props = new HashMap<>();
-        props.put("aws.region", region);
+        props.put(AWSConfigConstants.AWS_REGION, region);
         if (endpoint != null) {
-            props.put("aws.endpoint", endpoint);
+            props.put(AWSConfigConstants.AWS_ENDPOINT, endpoint);
         }
         if (accessKeyId != null) {
-            props.put("aws.credentials.provider", "BASIC");
-            props.put("aws.credentials.provider.basic.accesskeyid", accessKeyId);
-            props.put("aws.credentials.provider.basic.secretkey", secretKey);
+            props.put(AWSConfigConstants.AWS_CREDENTIALS_PROVIDER, AWSConfigConstants.CredentialProvider.BASIC.name());
+            props.put(AWSConfigConstants.accessKeyId(AWSConfigConstants.AWS_CREDENTIALS_PROVIDER), accessKeyId);
+            props.put(AWSConfigConstants.secretKey(AWSConfigConstants.AWS_CREDENTIALS_PROVIDER), secretKey);
         } else {
-            props.put("aws.credentials.provider", "AUTO");
+            props.put(AWSConfigConstants.AWS_CREDENTIALS_PROVIDER, AWSConfigConstants.CredentialProvider.AUTO.name());
         }
         return props;
     }

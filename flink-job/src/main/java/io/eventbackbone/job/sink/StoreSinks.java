@@ -1,6 +1,6 @@
 package io.eventbackbone.job.sink;
 
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.config.TimeIndexSettings;
 import io.eventbackbone.store.Projection;
@@ -21,9 +21,9 @@ public interface StoreSinks extends Serializable {
     static StoreSinks dynamoDb(JobConfig config) {
         AwsSettings aws = AwsSettings.dynamoDb(config);
         WriterSettings writer = WriterSettings.from(config);
-        String events = config.require(ConfigKey.EVENTS_TABLE);
-        String projections = config.require(ConfigKey.PROJECTIONS_TABLE);
-        String rejections = config.require(ConfigKey.REJECTIONS_TABLE);
+        String events = config.require(JobOptions.EVENTS_TABLE);
+        String projections = config.require(JobOptions.PROJECTIONS_TABLE);
+        String rejections = config.require(JobOptions.REJECTIONS_TABLE);
         TimeIndexSettings index = TimeIndexSettings.from(config);
         return new StoreSinks() {
             private static final long serialVersionUID = 1L;

@@ -1,31 +1,26 @@
 package io.eventbackbone.job.source;
 
-import io.eventbackbone.job.config.ConfigKey;
 import io.eventbackbone.job.config.JobConfig;
+import io.eventbackbone.job.config.JobOptions;
 import java.io.Serializable;
 
 /**
  * How often and how much of one shard is read: the least time between two GetRecords after a read with
- * records and after an empty one, and the most records one GetRecords may return.
+ * records and after an empty one, and the most records one GetRecords may return. The settings' ranges are
+ * checked where they are read ({@link JobOptions}); what ties two of them together is checked here.
  */
 public final class ReadPacing implements Serializable {
     private static final long serialVersionUID = 2L;
-
-    /** GetRecords' own ceiling. */
-    static final int MAX_RECORDS_PER_READ = 10_000;
 
     private final long pollIntervalMillis;
     private final long idleIntervalMillis;
     private final int recordsPerRead;
 
     public ReadPacing(long pollIntervalMillis, long idleIntervalMillis, int recordsPerRead) {
-        if (pollIntervalMillis < 0 || idleIntervalMillis < pollIntervalMillis) {
-            throw new IllegalArgumentException("the idle interval (" + idleIntervalMillis
-                    + " ms) must be at least the poll interval (" + pollIntervalMillis + " ms), both non-negative");
-        }
-        if (recordsPerRead < 1 || recordsPerRead > MAX_RECORDS_PER_READ) {
-            throw new IllegalArgumentException("records per read must be between 1 and " + MAX_RECORDS_PER_READ
-                    + ", not " + recordsPerRead);
+        if (idleIntervalMillis < pollIntervalMillis) {
+            throw new IllegalArgumentException("'" + JobOptions.IDLE_POLL_INTERVAL.key() + "' (" + idleIntervalMillis
+                    + " ms) must be at least '" + JobOptions.POLL_INTERVAL_MILLIS.key() + "' (" + pollIntervalMillis
+                    + " ms)");
         }
         this.pollIntervalMillis = pollIntervalMillis;
         this.idleIntervalMillis = idleIntervalMillis;
@@ -33,14 +28,8 @@ public final class ReadPacing implements Serializable {
     }
 
     public static ReadPacing from(JobConfig config) {
-        long poll = config.getLong(ConfigKey.POLL_INTERVAL_MILLIS, 0, 60_000);
-        long idle = config.getLong(ConfigKey.IDLE_POLL_INTERVAL_MILLIS, 0, 60_000);
-        if (idle < poll) {
-            throw new IllegalArgumentException("configuration key '" + ConfigKey.IDLE_POLL_INTERVAL_MILLIS.name()
-                    + "' (" + idle + ") must be at least '" + ConfigKey.POLL_INTERVAL_MILLIS.name() + "' (" + poll + ")");
-        }
-        int limit = config.getInt(ConfigKey.GET_RECORDS_LIMIT, 1, MAX_RECORDS_PER_READ);
-        return new ReadPacing(poll, idle, limit);
+        return new ReadPacing(config.require(JobOptions.POLL_INTERVAL_MILLIS),
+                config.require(JobOptions.IDLE_POLL_INTERVAL).toMillis(), config.require(JobOptions.GET_RECORDS_MAX));
     }
 
     public long pollIntervalMillis() {

@@ -6,7 +6,7 @@ import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.event.EnvelopeCodec;
 import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.job.StoreTables;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
@@ -61,14 +61,14 @@ class DeciderHydrationITCase {
         events = StoreTables.createEventsTable(dynamo, prefix + "-events");
         projections = StoreTables.createProjectionsTable(dynamo, prefix + "-projections");
         config = new JobConfig(Map.of())
-                .with(ConfigKey.AWS_REGION, emulators.region())
-                .with(ConfigKey.DYNAMODB_ENDPOINT, emulators.dynamoDbEndpoint().toString())
-                .with(ConfigKey.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
-                .with(ConfigKey.AWS_SECRET_KEY, AwsClients.DUMMY_KEY)
-                .with(ConfigKey.EVENTS_TABLE, events)
-                .with(ConfigKey.PROJECTIONS_TABLE, projections)
-                .with(ConfigKey.DEDUPE_MAX_EVENT_IDS, Integer.toString(MAX_IDS))
-                .with(ConfigKey.DEDUPE_RETENTION_MILLIS, Long.toString(RETENTION_MILLIS));
+                .with(JobOptions.AWS_REGION, emulators.region())
+                .with(JobOptions.DYNAMODB_ENDPOINT, emulators.dynamoDbEndpoint().toString())
+                .with(JobOptions.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
+                .with(JobOptions.AWS_SECRET_KEY, AwsClients.DUMMY_KEY)
+                .with(JobOptions.EVENTS_TABLE, events)
+                .with(JobOptions.PROJECTIONS_TABLE, projections)
+                .with(JobOptions.DEDUPE_MAX_EVENT_IDS, Integer.toString(MAX_IDS))
+                .with(JobOptions.DEDUPE_RETENTION_MILLIS, Long.toString(RETENTION_MILLIS));
     }
 
     @AfterEach
@@ -253,7 +253,7 @@ class DeciderHydrationITCase {
 
     @Test
     void anIdleAggregateIsEvictedOnlyOnceACompletedCheckpointHoldsItsLatestChange() throws Exception {
-        DeciderSettings settings = DeciderSettings.from(config.with(ConfigKey.IDLE_EVICTION_MILLIS, "1000"),
+        DeciderSettings settings = DeciderSettings.from(config.with(JobOptions.IDLE_EVICTION_MILLIS, "1000"),
                 DomainLogics.discover());
         KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> harness =
                 open(settings, new HashMapStateBackend());
@@ -287,7 +287,7 @@ class DeciderHydrationITCase {
 
     @Test
     void aHeadRestoredFromASnapshotOlderThanTheLogIsReadBackInsteadOfOverwritingTheLog() throws Exception {
-        DeciderSettings settings = DeciderSettings.from(config.with(ConfigKey.DEDUPE_MAX_EVENT_IDS, "100"),
+        DeciderSettings settings = DeciderSettings.from(config.with(JobOptions.DEDUPE_MAX_EVENT_IDS, "100"),
                 DomainLogics.discover());
         Outcome first = new Outcome();
         KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> harness =

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.job.RecordedMetrics;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.store.RejectionReason;
 import java.util.Map;
@@ -38,10 +38,12 @@ class DeciderSettingsTest {
     @Test
     void theJobsSettingsReadTheDedupeBoundsAndTheIdleTimeFromTheConfiguration() {
         JobConfig config = new JobConfig(Map.of())
-                .with(ConfigKey.AWS_REGION, "us-east-1")
-                .with(ConfigKey.DEDUPE_MAX_EVENT_IDS, "7")
-                .with(ConfigKey.DEDUPE_RETENTION_MILLIS, "5000")
-                .with(ConfigKey.IDLE_EVICTION_MILLIS, "1234");
+                .with(JobOptions.AWS_REGION, "us-east-1")
+                .with(JobOptions.EVENTS_TABLE, "events")
+                .with(JobOptions.PROJECTIONS_TABLE, "projections")
+                .with(JobOptions.DEDUPE_MAX_EVENT_IDS, "7")
+                .with(JobOptions.DEDUPE_RETENTION_MILLIS, "5000")
+                .with(JobOptions.IDLE_EVICTION_MILLIS, "1234");
 
         DeciderSettings settings = DeciderSettings.from(config, DomainLogics.of());
 

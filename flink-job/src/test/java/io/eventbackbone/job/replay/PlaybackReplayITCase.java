@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.event.EventJson;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
@@ -96,10 +96,10 @@ class PlaybackReplayITCase {
 
     private JobConfig window(Instant from, Instant to) {
         return ReplayFixture.config(emulators, eventsTable, timeIndexTable)
-                .with(ConfigKey.PLAYBACK_STREAM_ARN, LocalStreams.streamArn(kinesis, playbackStream))
-                .with(ConfigKey.REPLAY_FROM, from.toString())
-                .with(ConfigKey.REPLAY_TO, to.toString())
-                .with(ConfigKey.REPLAY_RUN_ID, "run-" + UUID.randomUUID());
+                .with(JobOptions.PLAYBACK_STREAM_ARN, LocalStreams.streamArn(kinesis, playbackStream))
+                .with(JobOptions.REPLAY_FROM, from.toString())
+                .with(JobOptions.REPLAY_TO, to.toString())
+                .with(JobOptions.REPLAY_RUN_ID, "run-" + UUID.randomUUID());
     }
 
     /** The playback records of one run, per aggregate in stream order. */
@@ -128,10 +128,10 @@ class PlaybackReplayITCase {
     @Test
     void includesEventsExactlyAtTheWindowStartAndExcludesThoseExactlyAtItsEnd() throws Exception {
         JobConfig config = window(Instant.ofEpochMilli(edge(3).getRecordedAt()), Instant.ofEpochMilli(edge(6).getRecordedAt()))
-                .with(ConfigKey.REPLAY_AGGREGATE_IDS, "edge-1");
+                .with(JobOptions.REPLAY_AGGREGATE_IDS, "edge-1");
         ReplaySummary summary = ReplayFixture.run(config, DomainLogics.discover());
 
-        assertThat(versions(playedBack(config.get(ConfigKey.REPLAY_RUN_ID)).get("edge-1"))).containsExactly(3L, 4L, 5L);
+        assertThat(versions(playedBack(config.get(JobOptions.REPLAY_RUN_ID)).get("edge-1"))).containsExactly(3L, 4L, 5L);
         assertThat(summary.events()).isEqualTo(3);
         assertThat(summary.aggregates()).isEqualTo(1);
     }
@@ -142,7 +142,7 @@ class PlaybackReplayITCase {
         Instant to = Instant.ofEpochMilli(T0 + 20 * 60_000L + 333);
         JobConfig config = window(from, to);
         ReplaySummary summary = ReplayFixture.run(config, DomainLogics.discover());
-        String runId = config.get(ConfigKey.REPLAY_RUN_ID);
+        String runId = config.get(JobOptions.REPLAY_RUN_ID);
 
         Map<String, List<Long>> expected = seeded.stream()
                 .filter(e -> e.getRecordedAt() >= from.toEpochMilli() && e.getRecordedAt() < to.toEpochMilli())
@@ -171,11 +171,11 @@ class PlaybackReplayITCase {
     @Test
     void selectsOnlyTheNamedAggregateTypesAndEventTypes() throws Exception {
         JobConfig config = window(Instant.ofEpochMilli(T0), Instant.ofEpochMilli(T0 + 30 * 60_000L))
-                .with(ConfigKey.REPLAY_AGGREGATE_TYPES, "account")
-                .with(ConfigKey.REPLAY_EVENT_TYPES, "Deposited,Opened");
+                .with(JobOptions.REPLAY_AGGREGATE_TYPES, "account")
+                .with(JobOptions.REPLAY_EVENT_TYPES, "Deposited,Opened");
         ReplaySummary summary = ReplayFixture.run(config, DomainLogics.discover());
 
-        List<JsonNode> records = playedBack(config.get(ConfigKey.REPLAY_RUN_ID)).values().stream()
+        List<JsonNode> records = playedBack(config.get(JobOptions.REPLAY_RUN_ID)).values().stream()
                 .flatMap(List::stream).collect(Collectors.toList());
         long expected = seeded.stream().filter(e -> e.getAggregateType().equals("account")
                 && (e.getType().equals("Deposited") || e.getType().equals("Opened"))).count();
@@ -193,7 +193,7 @@ class PlaybackReplayITCase {
         JobConfig config = window(Instant.ofEpochMilli(T0 - 3_600_000L), Instant.ofEpochMilli(T0));
         ReplaySummary summary = ReplayFixture.run(config, DomainLogics.discover());
         assertThat(summary.events()).isZero();
-        assertThat(playedBack(config.get(ConfigKey.REPLAY_RUN_ID))).isEmpty();
+        assertThat(playedBack(config.get(JobOptions.REPLAY_RUN_ID))).isEmpty();
         assertThat(summary.toString()).contains("events read:     0");
     }
 }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eventbackbone.event.EventJson;
 import io.eventbackbone.job.RecordedMetrics;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
@@ -128,11 +128,11 @@ class PlaybackSinkITCase {
 
     private ReplayRequest request(long deadlineMillis) {
         return ReplayRequest.from(new JobConfig(Map.of())
-                .with(ConfigKey.PROJECTIONS_TABLE, "unused")
-                .with(ConfigKey.REPLAY_FROM, "2026-01-01T00:00:00Z")
-                .with(ConfigKey.REPLAY_TO, "2026-01-02T00:00:00Z")
-                .with(ConfigKey.REPLAY_RUN_ID, "run-7")
-                .with(ConfigKey.REPLAY_PLAYBACK_DEADLINE_MILLIS, Long.toString(deadlineMillis)));
+                .with(JobOptions.PROJECTIONS_TABLE, "unused")
+                .with(JobOptions.REPLAY_FROM, "2026-01-01T00:00:00Z")
+                .with(JobOptions.REPLAY_TO, "2026-01-02T00:00:00Z")
+                .with(JobOptions.REPLAY_RUN_ID, "run-7")
+                .with(JobOptions.REPLAY_PLAYBACK_DEADLINE_MILLIS, Long.toString(deadlineMillis)));
     }
 
     private static List<StoredEvent> events(int aggregates, int versions) {

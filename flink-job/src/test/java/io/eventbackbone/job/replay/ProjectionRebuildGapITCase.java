@@ -7,7 +7,7 @@ import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.job.EventLogSeeder;
 import io.eventbackbone.job.StoreTables;
 import io.eventbackbone.job.Workload;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
 import io.eventbackbone.local.SharedEmulators;
@@ -53,9 +53,9 @@ class ProjectionRebuildGapITCase {
             String target = StoreTables.createProjectionsTable(dynamo, name + "-rebuilt");
 
             assertThatThrownBy(() -> ReplayFixture.run(ReplayFixture.config(emulators, events, index)
-                    .with(ConfigKey.REPLAY_TARGET, "projection")
-                    .with(ConfigKey.REPLAY_TO, Instant.ofEpochMilli(T0 + 60_000L).toString())
-                    .with(ConfigKey.REPLAY_PROJECTION_TABLE, target), DomainLogics.discover()))
+                    .with(JobOptions.REPLAY_TARGET, "projection")
+                    .with(JobOptions.REPLAY_TO, Instant.ofEpochMilli(T0 + 60_000L).toString())
+                    .with(JobOptions.REPLAY_PROJECTION_TABLE, target), DomainLogics.discover()))
                     .satisfies(e -> assertThat(ExceptionUtils.stringifyException(e))
                             .contains("aggregate gap-a: version 4 follows version 2")
                             .contains("version 3 is missing from the events read"));

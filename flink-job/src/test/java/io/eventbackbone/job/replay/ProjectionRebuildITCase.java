@@ -12,7 +12,7 @@ import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.job.StoreTables;
 import io.eventbackbone.job.StreamingScenario;
 import io.eventbackbone.job.Workload;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.sink.AwsSettings;
 import io.eventbackbone.local.AwsClients;
@@ -60,8 +60,8 @@ class ProjectionRebuildITCase {
         this.emulators = emulators;
         dynamo = AwsClients.dynamoDb(emulators.dynamoDbEndpoint(), emulators.region());
         live = new StreamingScenario(emulators, 4)
-                .with(ConfigKey.TIME_INDEX_SLICES, Integer.toString(ReplayFixture.SLICES))
-                .with(ConfigKey.TIME_INDEX_BUCKET_MILLIS, "1000");
+                .with(JobOptions.TIME_INDEX_SLICES, Integer.toString(ReplayFixture.SLICES))
+                .with(JobOptions.TIME_INDEX_BUCKET_MILLIS, "1000");
         List<EventEnvelope> events = new Workload(21, "rb").events(150, 1500);
         live.start();
         for (int from = 0; from < events.size(); from += 300) {
@@ -88,12 +88,12 @@ class ProjectionRebuildITCase {
 
     private JobConfig config(String table, Instant to, boolean overwrite) {
         return ReplayFixture.config(emulators, live.tables.events, live.tables.timeIndex)
-                .with(ConfigKey.TIME_INDEX_BUCKET_MILLIS, "1000")
-                .with(ConfigKey.PROJECTIONS_TABLE, live.tables.projections)
-                .with(ConfigKey.REPLAY_TARGET, "projection")
-                .with(ConfigKey.REPLAY_TO, to.toString())
-                .with(ConfigKey.REPLAY_PROJECTION_TABLE, table)
-                .with(ConfigKey.REPLAY_OVERWRITE, Boolean.toString(overwrite));
+                .with(JobOptions.TIME_INDEX_BUCKET_MILLIS, "1000")
+                .with(JobOptions.PROJECTIONS_TABLE, live.tables.projections)
+                .with(JobOptions.REPLAY_TARGET, "projection")
+                .with(JobOptions.REPLAY_TO, to.toString())
+                .with(JobOptions.REPLAY_PROJECTION_TABLE, table)
+                .with(JobOptions.REPLAY_OVERWRITE, Boolean.toString(overwrite));
     }
 
     private RebuildSink.Mode mode(String table, boolean overwrite, String liveTable) {

@@ -1,7 +1,7 @@
 package io.eventbackbone.job.replay;
 
 import io.eventbackbone.domain.DomainLogics;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.config.TimeIndexSettings;
 import io.eventbackbone.local.AwsClients;
@@ -23,17 +23,17 @@ final class ReplayFixture {
 
     static JobConfig config(LocalEmulators emulators, String eventsTable, String timeIndexTable) {
         return new JobConfig(Map.of())
-                .with(ConfigKey.MODE, "replay")
-                .with(ConfigKey.AWS_REGION, emulators.region())
-                .with(ConfigKey.KINESIS_ENDPOINT, emulators.kinesisEndpoint().toString())
-                .with(ConfigKey.DYNAMODB_ENDPOINT, emulators.dynamoDbEndpoint().toString())
-                .with(ConfigKey.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
-                .with(ConfigKey.AWS_SECRET_KEY, AwsClients.DUMMY_KEY)
-                .with(ConfigKey.EVENTS_TABLE, eventsTable)
-                .with(ConfigKey.TIME_INDEX_TABLE, timeIndexTable)
-                .with(ConfigKey.TIME_INDEX_SLICES, Integer.toString(SLICES))
-                .with(ConfigKey.TIME_INDEX_BUCKET_MILLIS, Long.toString(BUCKET_MILLIS))
-                .with(ConfigKey.WRITE_FLUSH_MILLIS, "50");
+                .with(JobOptions.MODE, "replay")
+                .with(JobOptions.AWS_REGION, emulators.region())
+                .with(JobOptions.KINESIS_ENDPOINT, emulators.kinesisEndpoint().toString())
+                .with(JobOptions.DYNAMODB_ENDPOINT, emulators.dynamoDbEndpoint().toString())
+                .with(JobOptions.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
+                .with(JobOptions.AWS_SECRET_KEY, AwsClients.DUMMY_KEY)
+                .with(JobOptions.EVENTS_TABLE, eventsTable)
+                .with(JobOptions.TIME_INDEX_TABLE, timeIndexTable)
+                .with(JobOptions.TIME_INDEX_SLICES, Integer.toString(SLICES))
+                .with(JobOptions.TIME_INDEX_BUCKET_MILLIS, Long.toString(BUCKET_MILLIS))
+                .with(JobOptions.WRITE_FLUSH_MILLIS, "50");
     }
 
     static ReplaySummary run(JobConfig config, DomainLogics logics) throws Exception {

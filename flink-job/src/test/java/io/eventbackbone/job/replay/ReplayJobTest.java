@@ -2,7 +2,7 @@ package io.eventbackbone.job.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import java.time.Instant;
 import java.util.Map;
@@ -12,9 +12,9 @@ class ReplayJobTest {
 
     private static ReplayRequest endingAt(String to) {
         return ReplayRequest.from(new JobConfig(Map.of())
-                .with(ConfigKey.REPLAY_FROM, "2026-01-01T00:00:00Z")
-                .with(ConfigKey.REPLAY_TO, to)
-                .with(ConfigKey.REPLAY_RUN_ID, "run-1"));
+                .with(JobOptions.REPLAY_FROM, "2026-01-01T00:00:00Z")
+                .with(JobOptions.REPLAY_TO, to)
+                .with(JobOptions.REPLAY_RUN_ID, "run-1"));
     }
 
     @Test

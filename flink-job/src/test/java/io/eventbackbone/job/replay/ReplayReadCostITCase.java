@@ -7,7 +7,7 @@ import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.job.EventLogSeeder;
 import io.eventbackbone.job.StoreTables;
 import io.eventbackbone.job.Workload;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.config.TimeIndexSettings;
 import io.eventbackbone.local.AwsClients;
@@ -61,8 +61,8 @@ class ReplayReadCostITCase {
             seeder.writeTo(dynamo, table, new TimeIndexSettings(index, ReplayFixture.SLICES, BUCKET_MILLIS));
 
             JobConfig config = ReplayFixture.config(emulators, table, index)
-                    .with(ConfigKey.TIME_INDEX_BUCKET_MILLIS, Long.toString(BUCKET_MILLIS))
-                    .with(ConfigKey.PLAYBACK_STREAM_ARN, LocalStreams.streamArn(kinesis, playback));
+                    .with(JobOptions.TIME_INDEX_BUCKET_MILLIS, Long.toString(BUCKET_MILLIS))
+                    .with(JobOptions.PLAYBACK_STREAM_ARN, LocalStreams.streamArn(kinesis, playback));
             List<StoredEvent> stored = seeder.stored();
             List<String> chunkKeys = StoreTables.chunkKeys(dynamo, index);
             long midBucket = replay(config, stored, chunkKeys, t0 + 50 * 60_000L + 30_000, t0 + 51 * 60_000L + 30_000);
@@ -77,8 +77,8 @@ class ReplayReadCostITCase {
             throws Exception {
         long inWindow = stored.stream().filter(e -> e.getRecordedAt() >= from && e.getRecordedAt() < to).count();
         long chunks = StoreTables.chunksRead(chunkKeys, from, to, BUCKET_MILLIS);
-        ReplaySummary summary = ReplayFixture.run(base.with(ConfigKey.REPLAY_FROM, Instant.ofEpochMilli(from).toString())
-                .with(ConfigKey.REPLAY_TO, Instant.ofEpochMilli(to).toString()), DomainLogics.discover());
+        ReplaySummary summary = ReplayFixture.run(base.with(JobOptions.REPLAY_FROM, Instant.ofEpochMilli(from).toString())
+                .with(JobOptions.REPLAY_TO, Instant.ofEpochMilli(to).toString()), DomainLogics.discover());
         System.out.printf("replay read cost [%s, %s): %d events in the window, %d items read (%.3f per event), %d index chunks%n",
                 Instant.ofEpochMilli(from), Instant.ofEpochMilli(to), inWindow, summary.itemsRead(),
                 summary.itemsReadPerEvent(), chunks);

@@ -3,28 +3,32 @@ package io.eventbackbone.job.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
+import io.eventbackbone.job.config.Setting;
 import io.eventbackbone.job.config.JobConfig;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ReplayRequestTest {
 
+    private static final String LIVE_PROJECTIONS = "projections";
+
     private static JobConfig window(String from, String to) {
-        JobConfig config = new JobConfig(Map.of());
+        JobConfig config = new JobConfig(Map.of(JobOptions.PROJECTIONS_TABLE.key(), LIVE_PROJECTIONS));
         if (from != null) {
-            config = config.with(ConfigKey.REPLAY_FROM, from);
+            config = config.with(JobOptions.REPLAY_FROM, from);
         }
-        return to == null ? config : config.with(ConfigKey.REPLAY_TO, to);
+        return to == null ? config : config.with(JobOptions.REPLAY_TO, to);
     }
 
     @Test
     void readsAWindowAndFilters() {
         ReplayRequest r = ReplayRequest.from(window("2026-01-01T00:00:00Z", "2026-01-02T00:00:00+01:00")
-                .with(ConfigKey.REPLAY_AGGREGATE_IDS, "a-1, a-2")
-                .with(ConfigKey.REPLAY_EVENT_TYPES, "Deposited")
-                .with(ConfigKey.REPLAY_RUN_ID, "fix-42"));
+                .with(JobOptions.REPLAY_AGGREGATE_IDS, "a-1, a-2")
+                .with(JobOptions.REPLAY_EVENT_TYPES, "Deposited")
+                .with(JobOptions.REPLAY_RUN_ID, "fix-42"));
         assertThat(r.from()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
         assertThat(r.to()).isEqualTo(Instant.parse("2026-01-01T23:00:00Z"));
         assertThat(r.aggregateIds()).containsExactly("a-1", "a-2");
@@ -61,24 +65,24 @@ class ReplayRequestTest {
     @Test
     void ignoresTheWindowStartForAProjectionRebuild() {
         ReplayRequest r = ReplayRequest.from(window("2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z")
-                .with(ConfigKey.REPLAY_TARGET, "projection"));
+                .with(JobOptions.REPLAY_TARGET, "projection"));
         assertThat(r.from()).isNull();
         assertThat(r.requestedFrom()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
-        assertThat(r.projectionTable()).isEqualTo(ConfigKey.PROJECTIONS_TABLE.defaultValue());
+        assertThat(r.projectionTable()).isEqualTo(LIVE_PROJECTIONS);
     }
 
     @Test
     void refusesAnUnknownTarget() {
         assertThatThrownBy(() -> ReplayRequest.from(window("2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z")
-                .with(ConfigKey.REPLAY_TARGET, "s3")))
-                .hasMessageContaining("replay.target must be playback, projection or time-index, not 's3'");
+                .with(JobOptions.REPLAY_TARGET, "s3")))
+                .hasMessageContaining("configuration key 'replay.target' (property group Replay) must be one of playback, projection, time-index, not 's3'");
     }
 
     @Test
     void aTimeIndexRebuildTakesAnOptionalStart() {
-        ReplayRequest all = ReplayRequest.from(window(null, "2026-01-02T00:00:00Z").with(ConfigKey.REPLAY_TARGET, "time-index"));
+        ReplayRequest all = ReplayRequest.from(window(null, "2026-01-02T00:00:00Z").with(JobOptions.REPLAY_TARGET, "time-index"));
         ReplayRequest part = ReplayRequest.from(window("2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z")
-                .with(ConfigKey.REPLAY_TARGET, "time-index"));
+                .with(JobOptions.REPLAY_TARGET, "time-index"));
 
         assertThat(all.target()).isEqualTo(ReplayRequest.Target.TIME_INDEX);
         assertThat(all.from()).isNull();
@@ -88,32 +92,32 @@ class ReplayRequestTest {
 
     @Test
     void refusesFiltersForATimeIndexRebuild() {
-        for (ConfigKey filter : new ConfigKey[] {ConfigKey.REPLAY_AGGREGATE_IDS, ConfigKey.REPLAY_AGGREGATE_TYPES,
-                ConfigKey.REPLAY_EVENT_TYPES}) {
+        for (Setting<String> filter : List.of(JobOptions.REPLAY_AGGREGATE_IDS, JobOptions.REPLAY_AGGREGATE_TYPES,
+                JobOptions.REPLAY_EVENT_TYPES)) {
             assertThatThrownBy(() -> ReplayRequest.from(window(null, "2026-01-02T00:00:00Z")
-                    .with(ConfigKey.REPLAY_TARGET, "time-index").with(filter, "x")))
-                    .hasMessage(filter.name() + " cannot be used with target time-index: the index lists every event");
+                    .with(JobOptions.REPLAY_TARGET, "time-index").with(filter, "x")))
+                    .hasMessage(filter.key() + " cannot be used with target time-index: the index lists every event");
         }
     }
 
     @Test
     void refusesProjectionOptionsForATimeIndexRebuild() {
         assertThatThrownBy(() -> ReplayRequest.from(window(null, "2026-01-02T00:00:00Z")
-                .with(ConfigKey.REPLAY_TARGET, "time-index").with(ConfigKey.REPLAY_PROJECTION_TABLE, "t")))
+                .with(JobOptions.REPLAY_TARGET, "time-index").with(JobOptions.REPLAY_PROJECTION_TABLE, "t")))
                 .hasMessageContaining("apply only to target projection");
     }
 
     @Test
     void refusesEventTypeFiltersForAProjectionRebuild() {
         assertThatThrownBy(() -> ReplayRequest.from(window(null, "2026-01-02T00:00:00Z")
-                .with(ConfigKey.REPLAY_TARGET, "projection").with(ConfigKey.REPLAY_EVENT_TYPES, "Deposited")))
+                .with(JobOptions.REPLAY_TARGET, "projection").with(JobOptions.REPLAY_EVENT_TYPES, "Deposited")))
                 .hasMessageContaining("replay.event.types cannot be used with target projection");
     }
 
     @Test
     void refusesAFilterValueOutsideTheIdentifierRules() {
         assertThatThrownBy(() -> ReplayRequest.from(window("2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z")
-                .with(ConfigKey.REPLAY_AGGREGATE_IDS, "ok,not ok")))
+                .with(JobOptions.REPLAY_AGGREGATE_IDS, "ok,not ok")))
                 .hasMessageContaining("replay.aggregate.ids").hasMessageContaining("'not ok'");
     }
 }

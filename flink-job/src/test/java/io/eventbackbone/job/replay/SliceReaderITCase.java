@@ -10,7 +10,7 @@ import io.eventbackbone.job.AwsFaultProxy;
 import io.eventbackbone.job.EventLogSeeder;
 import io.eventbackbone.job.StoreTables;
 import io.eventbackbone.job.Workload;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.TimeIndexSettings;
 import io.eventbackbone.job.sink.AwsSettings;
 import io.eventbackbone.local.AwsClients;
@@ -118,9 +118,9 @@ class SliceReaderITCase {
 
     private static ReplayRequest request(String aggregateIds) {
         io.eventbackbone.job.config.JobConfig config = new io.eventbackbone.job.config.JobConfig(java.util.Map.of())
-                .with(ConfigKey.REPLAY_FROM, Instant.ofEpochMilli(T0).toString())
-                .with(ConfigKey.REPLAY_TO, Instant.ofEpochMilli(T0 + 1).toString());
-        return ReplayRequest.from(aggregateIds == null ? config : config.with(ConfigKey.REPLAY_AGGREGATE_IDS, aggregateIds));
+                .with(JobOptions.REPLAY_FROM, Instant.ofEpochMilli(T0).toString())
+                .with(JobOptions.REPLAY_TO, Instant.ofEpochMilli(T0 + 1).toString());
+        return ReplayRequest.from(aggregateIds == null ? config : config.with(JobOptions.REPLAY_AGGREGATE_IDS, aggregateIds));
     }
 
     /** What a read of every slice visited, and what it cost. */

@@ -7,7 +7,7 @@ import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.job.EventLogSeeder;
 import io.eventbackbone.job.StoreTables;
 import io.eventbackbone.job.Workload;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.sink.AwsSettings;
 import io.eventbackbone.local.AwsClients;
@@ -82,9 +82,9 @@ class TimeIndexRebuildITCase {
 
     private ReplaySummary rebuildInto(String index, Instant from, Instant to) throws Exception {
         JobConfig config = ReplayFixture.config(emulators, eventsTable, index)
-                .with(ConfigKey.REPLAY_TARGET, "time-index")
-                .with(ConfigKey.REPLAY_TO, to.toString());
-        return ReplayFixture.run(from == null ? config : config.with(ConfigKey.REPLAY_FROM, from.toString()),
+                .with(JobOptions.REPLAY_TARGET, "time-index")
+                .with(JobOptions.REPLAY_TO, to.toString());
+        return ReplayFixture.run(from == null ? config : config.with(JobOptions.REPLAY_FROM, from.toString()),
                 DomainLogics.discover());
     }
 
@@ -140,8 +140,8 @@ class TimeIndexRebuildITCase {
         List<StoredEvent> read = new ArrayList<>();
         try (DynamoDbAsyncClient async = aws.dynamoDbAsyncClient(SliceReader.MAX_IN_FLIGHT)) {
             ReplayRequest request = ReplayRequest.from(new JobConfig(Map.of())
-                    .with(ConfigKey.REPLAY_FROM, Instant.ofEpochMilli(from).toString())
-                    .with(ConfigKey.REPLAY_TO, Instant.ofEpochMilli(to).toString()));
+                    .with(JobOptions.REPLAY_FROM, Instant.ofEpochMilli(from).toString())
+                    .with(JobOptions.REPLAY_TO, Instant.ofEpochMilli(to).toString()));
             for (int slice = 0; slice < ReplayFixture.SLICES; slice++) {
                 new SliceReader(async, eventsTable, ReplayFixture.index(index)).read(slice, from, to, request,
                         new SliceReader.Visitor() {

@@ -2,7 +2,7 @@ package io.eventbackbone.job.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import java.net.URI;
 import java.util.Map;
@@ -16,11 +16,15 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 class AwsSettingsTest {
 
     private static final JobConfig LOCAL = new JobConfig(Map.of())
-            .with(ConfigKey.AWS_REGION, "eu-west-1")
-            .with(ConfigKey.KINESIS_ENDPOINT, "http://127.0.0.1:4567")
-            .with(ConfigKey.DYNAMODB_ENDPOINT, "http://127.0.0.1:4568")
-            .with(ConfigKey.AWS_ACCESS_KEY_ID, "key")
-            .with(ConfigKey.AWS_SECRET_KEY, "secret");
+            .with(JobOptions.AWS_REGION, "eu-west-1")
+            .with(JobOptions.KINESIS_ENDPOINT, "http://127.0.0.1:4567")
+            .with(JobOptions.DYNAMODB_ENDPOINT, "http://127.0.0.1:4568")
+            .with(JobOptions.AWS_ACCESS_KEY_ID, "key")
+            .with(JobOptions.AWS_SECRET_KEY, "secret")
+            .with(JobOptions.EVENTS_TABLE, "events")
+            .with(JobOptions.TIME_INDEX_TABLE, "time-index")
+            .with(JobOptions.PROJECTIONS_TABLE, "projections")
+            .with(JobOptions.REJECTIONS_TABLE, "rejections");
 
     @Test
     void eachServiceTakesItsOwnEndpointAndTheSharedRegionAndKeys() {

@@ -3,7 +3,7 @@ package io.eventbackbone.job.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
@@ -58,11 +58,11 @@ class PacedKinesisSourceITCase {
         stream = "paced-" + UUID.randomUUID().toString().substring(0, 8);
         arn = LocalStreams.createStream(kinesis, stream, SHARDS);
         JobConfig config = new JobConfig(Map.of())
-                .with(ConfigKey.AWS_REGION, emulators.region())
-                .with(ConfigKey.KINESIS_ENDPOINT, emulators.kinesisEndpoint().toString())
-                .with(ConfigKey.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
-                .with(ConfigKey.AWS_SECRET_KEY, AwsClients.DUMMY_KEY)
-                .with(ConfigKey.EVENTS_STREAM_ARN, arn);
+                .with(JobOptions.AWS_REGION, emulators.region())
+                .with(JobOptions.KINESIS_ENDPOINT, emulators.kinesisEndpoint().toString())
+                .with(JobOptions.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
+                .with(JobOptions.AWS_SECRET_KEY, AwsClients.DUMMY_KEY)
+                .with(JobOptions.EVENTS_STREAM_ARN, arn);
         proxy = new CountingProxy(KinesisShardProxy.create(EventsStreamSource.connectorConfig(config), LIMIT));
         reader = new PacedShardReader(proxy, PACING, new ThrottleCounters());
         splits = new ArrayList<>();

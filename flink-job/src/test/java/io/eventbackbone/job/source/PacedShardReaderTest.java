@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -279,22 +279,22 @@ class PacedShardReaderTest {
     @Test
     void theIdleIntervalMayNotBeShorterThanThePollInterval() {
         JobConfig config = new JobConfig(Map.of())
-                .with(ConfigKey.POLL_INTERVAL_MILLIS, "300")
-                .with(ConfigKey.IDLE_POLL_INTERVAL_MILLIS, "100");
+                .with(JobOptions.POLL_INTERVAL_MILLIS, "300")
+                .with(JobOptions.IDLE_POLL_INTERVAL, "100");
 
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> ReadPacing.from(config));
 
-        assertTrue(error.getMessage().contains(ConfigKey.IDLE_POLL_INTERVAL_MILLIS.name()), error.getMessage());
-        assertTrue(error.getMessage().contains(ConfigKey.POLL_INTERVAL_MILLIS.name()), error.getMessage());
+        assertTrue(error.getMessage().contains(JobOptions.IDLE_POLL_INTERVAL.key()), error.getMessage());
+        assertTrue(error.getMessage().contains(JobOptions.POLL_INTERVAL_MILLIS.key()), error.getMessage());
     }
 
     @Test
     void aReadLimitBeyondWhatGetRecordsAllowsIsRefusedNamingTheKey() {
-        JobConfig config = new JobConfig(Map.of()).with(ConfigKey.GET_RECORDS_LIMIT, "20000");
+        JobConfig config = new JobConfig(Map.of()).with(JobOptions.GET_RECORDS_MAX, "20000");
 
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> ReadPacing.from(config));
 
-        assertTrue(error.getMessage().contains(ConfigKey.GET_RECORDS_LIMIT.name()), error.getMessage());
+        assertTrue(error.getMessage().contains(JobOptions.GET_RECORDS_MAX.key()), error.getMessage());
         assertTrue(error.getMessage().contains("10000"), error.getMessage());
     }
 

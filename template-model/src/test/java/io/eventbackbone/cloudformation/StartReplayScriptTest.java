@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.replay.ReplayRequest;
 import java.io.IOException;
@@ -53,8 +53,8 @@ class StartReplayScriptTest {
     private static ReplayRequest requestFrom(ProcessRun run) throws IOException {
         Matcher matcher = CONFIGURATION_UPDATE.matcher(run.command("aws kinesisanalyticsv2 update-application"));
         assertThat(matcher.find()).isTrue();
-        String eventStore = JSON.writeValueAsString(Map.of("PropertyGroupId", ConfigKey.GROUP, "PropertyMap",
-                Repository.TEMPLATE.propertyGroups("ReplayApplication", STACK).get(ConfigKey.GROUP)));
+        String eventStore = JSON.writeValueAsString(Map.of("PropertyGroupId", JobOptions.GROUP, "PropertyMap",
+                Repository.TEMPLATE.propertyGroups("ReplayApplication", STACK).get(JobOptions.GROUP)));
         JsonNode update = JSON.readTree(matcher.group(1).replace("EVENTSTORE_GROUP", eventStore));
         return ReplayRequest.from(JobConfig.fromGroups(groups(update)));
     }
@@ -141,11 +141,11 @@ class StartReplayScriptTest {
     @Test
     void aTimeIndexRebuildRefusesFiltersAndProjectionOptionsLikeTheJob() {
         Map<List<String>, String> refused = new LinkedHashMap<>();
-        refused.put(List.of("--aggregate-ids", "acct-1"), ConfigKey.REPLAY_AGGREGATE_IDS.name());
-        refused.put(List.of("--aggregate-types", "account"), ConfigKey.REPLAY_AGGREGATE_TYPES.name());
-        refused.put(List.of("--event-types", "Deposited"), ConfigKey.REPLAY_EVENT_TYPES.name());
-        refused.put(List.of("--projection-table", "demo-rebuild-feb"), ConfigKey.REPLAY_PROJECTION_TABLE.name());
-        refused.put(List.of("--overwrite"), ConfigKey.REPLAY_OVERWRITE.name());
+        refused.put(List.of("--aggregate-ids", "acct-1"), JobOptions.REPLAY_AGGREGATE_IDS.key());
+        refused.put(List.of("--aggregate-types", "account"), JobOptions.REPLAY_AGGREGATE_TYPES.key());
+        refused.put(List.of("--event-types", "Deposited"), JobOptions.REPLAY_EVENT_TYPES.key());
+        refused.put(List.of("--projection-table", "demo-rebuild-feb"), JobOptions.REPLAY_PROJECTION_TABLE.key());
+        refused.put(List.of("--overwrite"), JobOptions.REPLAY_OVERWRITE.key());
         Map<String, String> messages = Map.of(
                 "--aggregate-ids", "--aggregate-ids cannot be used with target time-index: the index lists every event",
                 "--aggregate-types", "--aggregate-types cannot be used with target time-index: the index lists every event",
@@ -163,11 +163,11 @@ class StartReplayScriptTest {
             assertThat(run.stderr).contains("start-replay.sh: " + messages.get(option.get(0))).contains("--help");
             assertThat(run.stdout).isEmpty();
 
-            Map<String, String> replay = new LinkedHashMap<>(Map.of(ConfigKey.REPLAY_TARGET.name(), "time-index",
-                    ConfigKey.REPLAY_TO.name(), "2026-01-02T00:00:00Z"));
+            Map<String, String> replay = new LinkedHashMap<>(Map.of(JobOptions.REPLAY_TARGET.key(), "time-index",
+                    JobOptions.REPLAY_TO.key(), "2026-01-02T00:00:00Z"));
             replay.put(key, option.size() > 1 ? option.get(1) : "true");
-            assertThatThrownBy(() -> ReplayRequest.from(JobConfig.fromGroups(Map.of(ConfigKey.GROUP,
-                    Repository.TEMPLATE.propertyGroups("ReplayApplication", STACK).get(ConfigKey.GROUP), "Replay", replay))))
+            assertThatThrownBy(() -> ReplayRequest.from(JobConfig.fromGroups(Map.of(JobOptions.GROUP,
+                    Repository.TEMPLATE.propertyGroups("ReplayApplication", STACK).get(JobOptions.GROUP), "Replay", replay))))
                     .as("the job refuses %s too", key).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(key);
         });
         assertThat(sandbox.calls()).isEmpty();

@@ -8,8 +8,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import io.eventbackbone.cloudformation.CloudFormationTemplate.Resource;
 import io.eventbackbone.event.EnvelopeLimits;
 import io.eventbackbone.ingest.IngestSettings;
-import io.eventbackbone.job.config.ConfigKey;
+import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
+import io.eventbackbone.job.config.Setting;
 import io.eventbackbone.job.config.TimeIndexSettings;
 import io.eventbackbone.job.replay.ReplayRequest;
 import io.eventbackbone.store.EventsTable;
@@ -24,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -42,8 +44,6 @@ class TemplateMatchesCodeTest {
             .withParameter("ArtifactBucket", "artifacts")
             .withParameter("FlinkJarKey", "jobs/flink-job.jar")
             .withParameter("LambdaJarKey", "jobs/ingest-lambda.jar");
-    private static final Map<String, ConfigKey> CONFIG_KEYS =
-            ConfigKey.all().stream().collect(Collectors.toMap(ConfigKey::name, Function.identity()));
 
     // ------------------------------------------------------------------ the Lambda
 
@@ -142,13 +142,15 @@ class TemplateMatchesCodeTest {
     }
 
     @Test
-    void everyApplicationPropertyIsAConfigKeyOfItsGroup() {
+    void everyApplicationPropertyIsASettingOfItsGroupUnderItsCurrentKey() {
         for (Resource application : TEMPLATE.resourcesOfType(CloudFormationTemplate.FLINK_APPLICATION)) {
             rawPropertyGroups(application).forEach((group, keys) -> {
-                assertThat(group).as(application + " property group").isIn(ConfigKey.GROUP, ConfigKey.REPLAY_GROUP);
+                assertThat(group).as(application + " property group").isIn(JobOptions.GROUP, JobOptions.REPLAY_GROUP);
                 for (String key : keys.keySet()) {
-                    assertThat(CONFIG_KEYS).as(application + ": " + key + " is no ConfigKey").containsKey(key);
-                    assertThat(CONFIG_KEYS.get(key).group()).as(application + ": group of " + key).isEqualTo(group);
+                    Setting<?> setting = JobOptions.named(key);
+                    assertThat(setting).as(application + ": " + key + " is no setting of JobOptions").isNotNull();
+                    assertThat(setting.key()).as(application + ": " + key + " is a former name").isEqualTo(key);
+                    assertThat(setting.group()).as(application + ": group of " + key).isEqualTo(group);
                 }
             });
         }
@@ -156,8 +158,11 @@ class TemplateMatchesCodeTest {
 
     @Test
     void noApplicationCarriesLocalOnlyKeys() {
-        Set<String> localOnly = Set.of(ConfigKey.KINESIS_ENDPOINT.name(), ConfigKey.DYNAMODB_ENDPOINT.name(),
-                ConfigKey.AWS_ACCESS_KEY_ID.name(), ConfigKey.AWS_SECRET_KEY.name());
+        Set<String> localOnly = new TreeSet<>();
+        for (Setting<?> setting : List.of(JobOptions.KINESIS_ENDPOINT, JobOptions.DYNAMODB_ENDPOINT,
+                JobOptions.AWS_ACCESS_KEY_ID, JobOptions.AWS_SECRET_KEY)) {
+            localOnly.addAll(setting.names());
+        }
         for (Resource application : TEMPLATE.resourcesOfType(CloudFormationTemplate.FLINK_APPLICATION)) {
             rawPropertyGroups(application).values().forEach(keys -> assertThat(keys.keySet())
                     .as(application.toString())
@@ -168,67 +173,83 @@ class TemplateMatchesCodeTest {
 
     @Test
     void theStreamingApplicationIsGivenEveryKeyWithoutADefault() {
-        Map<String, String> eventStore = TEMPLATE.propertyGroups("EventStoreApplication", STACK).get(ConfigKey.GROUP);
+        Map<String, String> eventStore = TEMPLATE.propertyGroups("EventStoreApplication", STACK).get(JobOptions.GROUP);
 
-        assertThat(eventStore).containsEntry(ConfigKey.MODE.name(), "streaming")
-                .containsEntry(ConfigKey.AWS_REGION.name(), "eu-west-1")
-                .containsEntry(ConfigKey.EVENTS_STREAM_ARN.name(), "arn:aws:kinesis:eu-west-1:123456789012:stream/backbone-events")
-                .containsEntry(ConfigKey.EVENTS_TABLE.name(), "backbone-events")
-                .containsEntry(ConfigKey.TIME_INDEX_TABLE.name(), "backbone-time-index")
-                .containsEntry(ConfigKey.PROJECTIONS_TABLE.name(), "backbone-projections")
-                .containsEntry(ConfigKey.REJECTIONS_TABLE.name(), "backbone-rejections");
+        assertThat(eventStore).containsEntry(JobOptions.AWS_REGION.key(), "eu-west-1")
+                .containsEntry(JobOptions.EVENTS_STREAM_ARN.key(), "arn:aws:kinesis:eu-west-1:123456789012:stream/backbone-events")
+                .containsEntry(JobOptions.EVENTS_TABLE.key(), "backbone-events")
+                .containsEntry(JobOptions.TIME_INDEX_TABLE.key(), "backbone-time-index")
+                .containsEntry(JobOptions.PROJECTIONS_TABLE.key(), "backbone-projections")
+                .containsEntry(JobOptions.REJECTIONS_TABLE.key(), "backbone-rejections");
         JobConfig config = JobConfig.fromGroups(TEMPLATE.propertyGroups("EventStoreApplication", STACK));
+        assertThat(config.require(JobOptions.MODE)).isEqualTo(JobOptions.Mode.STREAMING);
         TimeIndexSettings index = TimeIndexSettings.from(config);
         assertThat(index.tableName).isEqualTo("backbone-time-index");
-        assertThat(index.slices).isEqualTo(TimeIndex.DEFAULT_SLICES);
-        assertThat(index.bucketMillis).isEqualTo(TimeIndex.DEFAULT_BUCKET_MILLIS);
+        assertThat(index.slices).isEqualTo(JobOptions.TIME_INDEX_SLICES.defaultValue());
+        assertThat(index.bucketMillis).isEqualTo(JobOptions.TIME_INDEX_BUCKET_MILLIS.defaultValue());
     }
 
     @Test
     void theReplayApplicationLeavesTheWindowToTheLauncher() {
         Map<String, Map<String, String>> groups = TEMPLATE.propertyGroups("ReplayApplication", STACK);
 
-        assertThat(groups.get(ConfigKey.GROUP)).containsEntry(ConfigKey.MODE.name(), "replay")
-                .containsEntry(ConfigKey.PLAYBACK_STREAM_ARN.name(), "arn:aws:kinesis:eu-west-1:123456789012:stream/backbone-playback")
-                .containsEntry(ConfigKey.EVENTS_TABLE.name(), "backbone-events")
-                .containsEntry(ConfigKey.TIME_INDEX_TABLE.name(), "backbone-time-index")
-                .containsEntry(ConfigKey.PROJECTIONS_TABLE.name(), "backbone-projections");
-        assertThat(groups.get(ConfigKey.REPLAY_GROUP)).doesNotContainKeys(ConfigKey.REPLAY_FROM.name(), ConfigKey.REPLAY_TO.name());
+        assertThat(groups.get(JobOptions.GROUP)).containsEntry(JobOptions.MODE.key(), "replay")
+                .containsEntry(JobOptions.PLAYBACK_STREAM_ARN.key(), "arn:aws:kinesis:eu-west-1:123456789012:stream/backbone-playback")
+                .containsEntry(JobOptions.EVENTS_TABLE.key(), "backbone-events")
+                .containsEntry(JobOptions.TIME_INDEX_TABLE.key(), "backbone-time-index")
+                .containsEntry(JobOptions.PROJECTIONS_TABLE.key(), "backbone-projections");
+        assertThat(groups).doesNotContainKey(JobOptions.REPLAY_GROUP);
 
         // With a window, as start-replay.sh sets it, the job accepts the request.
         Map<String, Map<String, String>> launched = new LinkedHashMap<>(groups);
-        Map<String, String> replay = new LinkedHashMap<>(groups.get(ConfigKey.REPLAY_GROUP));
-        replay.put(ConfigKey.REPLAY_FROM.name(), "2026-01-01T00:00:00Z");
-        replay.put(ConfigKey.REPLAY_TO.name(), "2026-01-02T00:00:00Z");
-        launched.put(ConfigKey.REPLAY_GROUP, replay);
+        launched.put(JobOptions.REPLAY_GROUP, Map.of(JobOptions.REPLAY_FROM.key(), "2026-01-01T00:00:00Z",
+                JobOptions.REPLAY_TO.key(), "2026-01-02T00:00:00Z"));
         ReplayRequest request = ReplayRequest.from(JobConfig.fromGroups(launched));
         assertThat(request.target()).isEqualTo(ReplayRequest.Target.PLAYBACK);
     }
 
     @Test
     void bothApplicationsUseTheSameTimeIndexTableSlicesAndBuckets() {
-        for (ConfigKey key : List.of(ConfigKey.TIME_INDEX_TABLE, ConfigKey.TIME_INDEX_SLICES, ConfigKey.TIME_INDEX_BUCKET_MILLIS)) {
-            Object streaming = rawPropertyGroups(TEMPLATE.resource("EventStoreApplication")).get(ConfigKey.GROUP).get(key.name());
-            Object replay = rawPropertyGroups(TEMPLATE.resource("ReplayApplication")).get(ConfigKey.GROUP).get(key.name());
-            assertThat(streaming).as(key.name()).isNotNull().isEqualTo(replay).isInstanceOf(Map.class);
+        for (Setting<?> key : List.of(JobOptions.TIME_INDEX_TABLE, JobOptions.TIME_INDEX_SLICES, JobOptions.TIME_INDEX_BUCKET_MILLIS)) {
+            Object streaming = rawPropertyGroups(TEMPLATE.resource("EventStoreApplication")).get(JobOptions.GROUP).get(key.key());
+            Object replay = rawPropertyGroups(TEMPLATE.resource("ReplayApplication")).get(JobOptions.GROUP).get(key.key());
+            assertThat(streaming).as(key.key()).isNotNull().isEqualTo(replay).isInstanceOf(Map.class);
         }
         // The table the stack creates, not the job's default name.
-        assertThat(rawPropertyGroups(TEMPLATE.resource("ReplayApplication")).get(ConfigKey.GROUP)
-                .get(ConfigKey.TIME_INDEX_TABLE.name())).isEqualTo(Map.of("Ref", "TimeIndexTable"));
+        assertThat(rawPropertyGroups(TEMPLATE.resource("ReplayApplication")).get(JobOptions.GROUP)
+                .get(JobOptions.TIME_INDEX_TABLE.key())).isEqualTo(Map.of("Ref", "TimeIndexTable"));
     }
 
     @Test
-    void theJobParametersDefaultToTheJobsDefaults() {
-        Map<String, ConfigKey> parameters = Map.of(
-                "TimeIndexSlices", ConfigKey.TIME_INDEX_SLICES,
-                "TimeIndexBucketMillis", ConfigKey.TIME_INDEX_BUCKET_MILLIS,
-                "DedupeMaxEventIds", ConfigKey.DEDUPE_MAX_EVENT_IDS,
-                "DedupeRetentionMillis", ConfigKey.DEDUPE_RETENTION_MILLIS);
-        parameters.forEach((parameter, key) -> {
-            assertThat(TEMPLATE.parameterDefault(parameter)).as(parameter).isEqualTo(key.defaultValue());
-            Object properties = rawPropertyGroups(TEMPLATE.resource("EventStoreApplication")).get(ConfigKey.GROUP).get(key.name());
-            assertThat(properties).as(key.name()).isEqualTo(Map.of("Ref", parameter));
+    void eachParameterGivenToTheJobHasTheTypeDefaultAndRangeOfItsSetting() {
+        Map<String, Setting<?>> fed = parametersFeedingSettings();
+
+        assertThat(fed).containsKeys("TimeIndexSlices", "TimeIndexBucketMillis", "DedupeMaxEventIds", "DedupeRetentionMillis");
+        fed.forEach((name, setting) -> {
+            Map<String, Object> parameter = TEMPLATE.parameter(name);
+            Object defaultValue = setting.defaultValue();
+            boolean numeric = defaultValue instanceof Integer || defaultValue instanceof Long || setting.isBounded();
+            assertThat(parameter.get("Type")).as(name + " Type").isEqualTo(numeric ? "Number" : "String");
+            assertThat(TEMPLATE.parameterDefault(name)).as(name + " Default")
+                    .isEqualTo(defaultValue == null ? null : String.valueOf(defaultValue));
+            assertThat(parameter.get("MinValue")).as(name + " MinValue").isEqualTo(number(setting.min()));
+            assertThat(parameter.get("MaxValue")).as(name + " MaxValue").isEqualTo(number(setting.max()));
         });
+    }
+
+    @Test
+    void noApplicationPropertyRepeatsTheDefaultOfItsSettingOrLiesOutsideItsRange() {
+        for (Resource application : TEMPLATE.resourcesOfType(CloudFormationTemplate.FLINK_APPLICATION)) {
+            rawPropertyGroups(application).forEach((group, properties) -> properties.forEach((key, value) -> {
+                if (value instanceof Map) {
+                    return; // a Ref to a parameter, checked above, or a name of the stack's own resources
+                }
+                Setting<?> setting = JobOptions.named(key);
+                String text = CloudFormationTemplate.scalarText(value);
+                Object parsed = setting.readFrom(Map.of(key, text));
+                assertThat(parsed).as(application + ": " + key + " repeats the default").isNotEqualTo(setting.defaultValue());
+            }));
+        }
     }
 
     @Test
@@ -339,6 +360,30 @@ class TemplateMatchesCodeTest {
                     CloudFormationTemplate.asMap(definition.get("PropertyMap"), application.logicalId()));
         }
         return groups;
+    }
+
+    /** Each parameter that is the whole value of an application property, with that property's setting. */
+    private static Map<String, Setting<?>> parametersFeedingSettings() {
+        Map<String, Setting<?>> fed = new TreeMap<>();
+        for (Resource application : TEMPLATE.resourcesOfType(CloudFormationTemplate.FLINK_APPLICATION)) {
+            rawPropertyGroups(application).values().forEach(properties -> properties.forEach((key, value) -> {
+                if (value instanceof Map && ((Map<?, ?>) value).size() == 1 && ((Map<?, ?>) value).containsKey("Ref")
+                        && TEMPLATE.section("Parameters").containsKey(String.valueOf(((Map<?, ?>) value).get("Ref")))) {
+                    Setting<?> previous = fed.put(String.valueOf(((Map<?, ?>) value).get("Ref")), JobOptions.named(key));
+                    assertThat(previous).as("one parameter feeds one setting").isIn(null, JobOptions.named(key));
+                }
+            }));
+        }
+        return fed;
+    }
+
+    /** A bound as the template writes it: a whole number, or nothing. */
+    private static Object number(Object bound) {
+        if (bound == null) {
+            return null;
+        }
+        long value = ((Number) bound).longValue();
+        return value == (int) value ? (Object) (int) value : (Object) value;
     }
 
     private static void assertParameter(String name, long codeDefault, long codeMin, long codeMax) {
