@@ -32,8 +32,4 @@ final class Repository {
             throw new UncheckedIOException(e);
         }
     }
-
-    static Path main(String module) {
-        return ROOT.resolve(module).resolve("src/main/java");
-    }
 }
