@@ -3,6 +3,7 @@
 #   ./benchmarks/run.sh                  the full run (about 15 minutes on 2 cores)
 #   ./benchmarks/run.sh --smoke          tiny sizes: checks the wiring in about 5 minutes
 #   ./benchmarks/run.sh --figures 1,4    only some figures
+#   ./benchmarks/run.sh --jmh [JMH ARGS] the JMH micro-benchmarks instead (e.g. --jmh InstantTextBenchmark -f 1)
 # Builds what is needed first (or when sources changed). Never fails on a number: benchmarks report.
 set -euo pipefail
 bench="$(cd "$(dirname "$0")" && pwd)"
@@ -16,4 +17,8 @@ classpath="$(run_classpath benchmarks)"
 java_opts=(-Xmx6g -XX:+UseParallelGC --add-opens java.base/java.util=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED)
 # From here the emulators keep their logs under benchmarks/target.
 cd "$bench"
+if [[ "${1:-}" == "--jmh" ]]; then
+  shift
+  exec java -cp "$classpath" org.openjdk.jmh.Main "$@"
+fi
 exec java "${java_opts[@]}" -cp "$classpath" io.eventbackbone.bench.BenchmarkMain --out "$bench/target" "$@"

@@ -9,6 +9,8 @@ import java.time.temporal.ChronoUnit;
  * ISO-8601 instants as envelopes carry them, read and written without {@link DateTimeFormatter} for the
  * common shapes, which every event passes through several times. Each method gives exactly what its
  * formatter-based counterpart gives; a text outside the shapes handled here goes to that counterpart.
+ * Measured against java.time (benchmarks' InstantTextBenchmark, RESULTS.md), it saves the job about 1.6 us
+ * of the 14-21 us of CPU an event costs it.
  */
 public final class InstantText {
 

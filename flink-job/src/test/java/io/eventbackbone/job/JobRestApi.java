@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.Awaitility;
 
 /** Reads a running job's figures from the MiniCluster's REST API, as an operator would. */
 final class JobRestApi {
@@ -41,15 +42,11 @@ final class JobRestApi {
      * The job's {@code numRestarts} metric: how often it was restarted since it was submitted. The REST
      * endpoint fetches metrics lazily, so the first answers may hold none yet: polled for up to 30 s.
      */
-    long restarts(String jobId) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            for (JsonNode metric : get("jobs/" + jobId + "/metrics?get=numRestarts")) {
-                return Long.parseLong(metric.path("value").asText());
-            }
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException("job " + jobId + " reported no numRestarts metric within 30 s");
+    long restarts(String jobId) {
+        JsonNode metrics = Awaitility.await("job " + jobId + " to report its numRestarts metric")
+                .atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500))
+                .until(() -> get("jobs/" + jobId + "/metrics?get=numRestarts"), answer -> answer.size() > 0);
+        return Long.parseLong(metrics.get(0).path("value").asText());
     }
 
     /**

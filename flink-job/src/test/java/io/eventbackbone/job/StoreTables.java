@@ -1,5 +1,6 @@
 package io.eventbackbone.job;
 
+import io.eventbackbone.local.LocalTables;
 import io.eventbackbone.store.EventsTable;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.ProjectionsTable;
@@ -7,7 +8,6 @@ import io.eventbackbone.store.Rejection;
 import io.eventbackbone.store.RejectionsTable;
 import io.eventbackbone.store.StoredEvent;
 import io.eventbackbone.store.TimeIndex;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +17,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
-import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
 /** The tables of one test, created in the emulator with the product's own definitions. */
 public final class StoreTables {
@@ -83,14 +82,7 @@ public final class StoreTables {
     }
 
     private static void create(DynamoDbClient dynamo, CreateTableRequest request) {
-        dynamo.createTable(request);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (dynamo.describeTable(b -> b.tableName(request.tableName())).table().tableStatus() != TableStatus.ACTIVE) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("table " + request.tableName() + " did not become active");
-            }
-            sleep(50);
-        }
+        LocalTables.createTable(dynamo, request);
     }
 
     public List<StoredEvent> storedEvents() {
@@ -152,6 +144,10 @@ public final class StoreTables {
         return out;
     }
 
+    /**
+     * Paces a test (sends spread over time, a window held open); waiting for a condition is
+     * {@link StreamingScenario#await}'s.
+     */
     public static void sleep(long millis) {
         try {
             Thread.sleep(millis);

@@ -112,6 +112,7 @@ class StreamingJobITCase {
                 }
                 scenario.send(chunk);
                 sent.addAll(chunk);
+                // Paced, so that the injected failures and restarts fall in the middle of the traffic.
                 StoreTables.sleep(150);
             }
             // A failure waits for a checkpoint after the previous restart; on a busy machine the stream can end
@@ -167,6 +168,7 @@ class StreamingJobITCase {
                         }
                     }
                     reads++;
+                    // A pause between reads, so the watcher does not crowd the job's own table writes.
                     StoreTables.sleep(50);
                 }
             }, "projection-watcher");

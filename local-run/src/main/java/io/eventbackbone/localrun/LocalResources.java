@@ -7,6 +7,7 @@ import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.Setting;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.local.LocalStreams;
+import io.eventbackbone.local.LocalTables;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +36,7 @@ final class LocalResources {
     private static final String NAMING_ACCOUNT = "000000000000";
     /** Shards of an on-demand stream locally, where the emulator needs a number. */
     static final int ON_DEMAND_SHARDS_LOCALLY = 4;
+    private static final Duration ACTIVE_TIMEOUT = Duration.ofSeconds(60);
 
     private final KinesisClient kinesis;
     private final DynamoDbClient dynamo;
@@ -104,18 +106,14 @@ final class LocalResources {
                 created.add(stream.getKey());
             }
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!allActive()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("streams and tables did not become active within 60 s");
-            }
-            sleep(100);
+        // Those found, too: a stream or table kept from an earlier run can still be on its way.
+        for (CreateTableRequest table : tables) {
+            LocalTables.awaitTableActive(dynamo, table.tableName(), ACTIVE_TIMEOUT);
+        }
+        for (String stream : streams.keySet()) {
+            LocalStreams.awaitStreamActive(kinesis, stream, ACTIVE_TIMEOUT);
         }
         return created;
-    }
-
-    boolean allActive() {
-        return notActive().isEmpty();
     }
 
     /** The streams and tables of the template that are missing or not ACTIVE. */
@@ -158,15 +156,6 @@ final class LocalResources {
             return true;
         } catch (software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException e) {
             return false;
-        }
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 }

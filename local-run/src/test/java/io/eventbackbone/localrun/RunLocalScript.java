@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * {@code ./run-local.sh} as a user runs it, on ports of its own and a data folder of the test's: the stack in
@@ -60,24 +63,19 @@ final class RunLocalScript {
     }
 
     void awaitHealthy(Process stack, Path log) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!stack.isAlive()) {
-                throw new AssertionError("the stack exited early:\n" + Files.readString(log));
-            }
-            try {
-                HttpResponse<String> health = http.send(HttpRequest.newBuilder(
-                                URI.create("http://localhost:" + ingestPort() + "/health"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                if (health.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(500);
+        try {
+            polling("GET /health to answer 200", Duration.ofSeconds(180))
+                    .ignoreExceptionsInstanceOf(IOException.class) // not listening yet
+                    .until(() -> {
+                        if (!stack.isAlive()) {
+                            throw new AssertionError("the stack exited early:\n" + Files.readString(log));
+                        }
+                        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + ingestPort() + "/health"))
+                                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the stack did not become healthy:\n" + Files.readString(log), e);
         }
-        throw new AssertionError("the stack did not become healthy:\n" + Files.readString(log));
     }
 
     /** Waits until the stack's output has a line containing {@code text} (it prints the banner after health). */
@@ -144,14 +142,13 @@ final class RunLocalScript {
         return new CommandResult(p.exitValue(), Files.readString(out.toPath()), Files.readString(err.toPath()));
     }
 
-    static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(200);
-        }
+    static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {
+        polling(what, timeout).until(condition::getAsBoolean);
+    }
+
+    /** A wait for {@code what}, checked at once and then every 200 ms, failing after {@code timeout}. */
+    static ConditionFactory polling(String what, Duration timeout) {
+        return Awaitility.await(what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200));
     }
 
     static int freePort() throws IOException {

@@ -98,11 +98,8 @@ class RunLocalScriptITCase {
         } finally {
             assertThat(RunLocalScript.stop(stack)).as("the stack stops on SIGTERM").isTrue();
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (started.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(started).as("processes the stack started").noneMatch(ProcessHandle::isAlive);
+        awaitTrue("every process the stack started to exit", Duration.ofSeconds(15),
+                () -> started.stream().noneMatch(ProcessHandle::isAlive));
         assertThat(RunLocalScript.portOpen(ingestPort)).as("ingest port after stop").isFalse();
     }
 }

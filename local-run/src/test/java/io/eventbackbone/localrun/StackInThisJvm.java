@@ -42,13 +42,8 @@ final class StackInThisJvm {
     }
 
     /** Polls GET /health until an answer passes {@code until}, and returns that answer. */
-    HttpResponse<String> awaitHealth(String what, Predicate<HttpResponse<String>> until) throws InterruptedException {
-        HttpResponse<String>[] last = new HttpResponse[1];
-        RunLocalScript.awaitTrue(what, Duration.ofSeconds(90), () -> {
-            last[0] = health();
-            return last[0] != null && until.test(last[0]);
-        });
-        return last[0];
+    HttpResponse<String> awaitHealth(String what, Predicate<HttpResponse<String>> until) {
+        return RunLocalScript.polling(what, Duration.ofSeconds(90)).until(this::health, h -> h != null && until.test(h));
     }
 
     HttpResponse<String> post(String body) throws Exception {

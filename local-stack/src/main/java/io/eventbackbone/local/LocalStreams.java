@@ -4,25 +4,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
-import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
-import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
+import software.amazon.awssdk.services.kinesis.model.StreamDescription;
 import software.amazon.awssdk.services.kinesis.model.StreamMode;
-import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+import software.amazon.awssdk.services.kinesis.waiters.KinesisWaiter;
 
-/**
- * Stream set-up and inspection for tests against the Kinesis emulator. Waiting is done by polling
- * every 50 ms rather than with the SDK waiters, whose back-off makes each wait take 10-20 s here.
- */
+/** Stream set-up and inspection for tests and local runs against the Kinesis emulator. */
 public final class LocalStreams {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
-    private static final long POLL_MILLIS = 50;
 
     private LocalStreams() {
     }
@@ -35,27 +31,18 @@ public final class LocalStreams {
         return awaitStreamActive(kinesis, name, DEFAULT_TIMEOUT).streamARN();
     }
 
-    /** Polls DescribeStreamSummary until the stream is ACTIVE, e.g. after a create or a reshard. */
-    public static StreamDescriptionSummary awaitStreamActive(KinesisClient kinesis, String name, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String lastStatus = "not found";
-        while (true) {
-            try {
-                StreamDescriptionSummary summary = kinesis.describeStreamSummary(b -> b.streamName(name))
-                        .streamDescriptionSummary();
-                if (summary.streamStatus() == StreamStatus.ACTIVE) {
-                    return summary;
-                }
-                lastStatus = summary.streamStatusAsString();
-            } catch (ResourceNotFoundException e) {
-                // Creation is asynchronous; the stream can be briefly unknown.
-                lastStatus = "not found";
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Kinesis stream " + name + " not ACTIVE after "
-                        + timeout.toMillis() + " ms; last status: " + lastStatus);
-            }
-            sleep();
+    /**
+     * Waits with the SDK's waiter (DescribeStream) until the stream is ACTIVE, e.g. after a create or a
+     * reshard. A stream the emulator does not know fails at once.
+     */
+    public static StreamDescription awaitStreamActive(KinesisClient kinesis, String name, Duration timeout) {
+        try (KinesisWaiter waiter = KinesisWaiter.builder().client(kinesis)
+                .overrideConfiguration(EmulatorWaiters.within(timeout)).build()) {
+            return waiter.waitUntilStreamExists(b -> b.streamName(name))
+                    .matched().response().orElseThrow().streamDescription();
+        } catch (SdkClientException e) {
+            throw new IllegalStateException("Kinesis stream " + name + " not ACTIVE within " + timeout.toMillis()
+                    + " ms: " + e.getMessage(), e);
         }
     }
 
@@ -101,14 +88,5 @@ public final class LocalStreams {
             shards.addAll(page.shards());
         }
         return shards;
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(POLL_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting for a Kinesis stream", e);
-        }
     }
 }

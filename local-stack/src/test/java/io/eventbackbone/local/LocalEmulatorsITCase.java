@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
@@ -75,19 +76,19 @@ class LocalEmulatorsITCase {
     }
 
     @Test
-    void a_dynamodb_table_can_be_created_and_an_item_put_and_read_back(LocalEmulators emulators)
-            throws InterruptedException {
+    void a_dynamodb_table_can_be_created_and_an_item_put_and_read_back(LocalEmulators emulators) {
         String table = "local-stack-" + UUID.randomUUID();
         try (DynamoDbClient dynamo = AwsClients.dynamoDb(emulators.dynamoDbEndpoint(), emulators.region())) {
-            dynamo.createTable(b -> b.tableName(table)
+            LocalTables.createTable(dynamo, CreateTableRequest.builder().tableName(table)
                     .billingMode(BillingMode.PAY_PER_REQUEST)
                     .attributeDefinitions(
                             AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
                             AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.N).build())
                     .keySchema(
                             KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
-                            KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build()));
-            awaitTableActive(dynamo, table);
+                            KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build())
+                    .build());
+            assertThat(dynamo.describeTable(b -> b.tableName(table)).table().tableStatus()).isEqualTo(TableStatus.ACTIVE);
 
             Map<String, AttributeValue> item = Map.of(
                     "pk", AttributeValue.fromS("order-42"),
@@ -139,11 +140,21 @@ class LocalEmulatorsITCase {
         }
     }
 
-    private static void awaitTableActive(DynamoDbClient dynamo, String table) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (dynamo.describeTable(b -> b.tableName(table)).table().tableStatus() != TableStatus.ACTIVE) {
-            assertThat(System.nanoTime()).as("table %s ACTIVE in time", table).isLessThan(deadline);
-            Thread.sleep(50);
+    @Test
+    void waiting_for_a_stream_the_emulator_does_not_know_fails_naming_it(LocalEmulators emulators) {
+        try (KinesisClient kinesis = AwsClients.kinesis(emulators.kinesisEndpoint(), emulators.region())) {
+            assertThatThrownBy(() -> LocalStreams.awaitStreamActive(kinesis, "never-created", Duration.ofSeconds(2)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("Kinesis stream never-created not ACTIVE within 2000 ms");
+        }
+    }
+
+    @Test
+    void waiting_for_a_table_that_never_comes_ends_at_the_timeout_naming_it(LocalEmulators emulators) {
+        try (DynamoDbClient dynamo = AwsClients.dynamoDb(emulators.dynamoDbEndpoint(), emulators.region())) {
+            assertThatThrownBy(() -> LocalTables.awaitTableActive(dynamo, "never-created", Duration.ofMillis(300)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("DynamoDB table never-created not ACTIVE within 300 ms");
         }
     }
 }

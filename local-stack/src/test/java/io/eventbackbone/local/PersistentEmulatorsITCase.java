@@ -1,8 +1,10 @@
 package io.eventbackbone.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -18,6 +20,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
@@ -42,11 +45,12 @@ class PersistentEmulatorsITCase {
                     kinesis.putRecord(b -> b.streamName("kept").partitionKey("p" + n).data(SdkBytes.fromUtf8String(n)));
                 }
                 written = sequenceNumbers(kinesis);
-                dynamo.createTable(b -> b.tableName("kept-table").billingMode(BillingMode.PAY_PER_REQUEST)
+                LocalTables.createTable(dynamo, CreateTableRequest.builder().tableName("kept-table")
+                        .billingMode(BillingMode.PAY_PER_REQUEST)
                         .attributeDefinitions(AttributeDefinition.builder().attributeName("pk")
                                 .attributeType(ScalarAttributeType.S).build())
-                        .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build()));
-                awaitTable(dynamo);
+                        .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build())
+                        .build());
                 dynamo.putItem(b -> b.tableName("kept-table").item(Map.of("pk", AttributeValue.fromS("a"))));
             }
         }
@@ -70,9 +74,10 @@ class PersistentEmulatorsITCase {
                 Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start();
                 assertThat(kill.waitFor()).isZero();
             }
-            Thread.sleep(500);
+            // One that took the signal would exit within that second.
+            await("the emulators to stay alive after SIGINT").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                    .until(() -> processes.stream().allMatch(ProcessHandle::isAlive));
 
-            assertThat(processes).allMatch(ProcessHandle::isAlive);
             try (KinesisClient kinesis = AwsClients.kinesis(emulators.kinesisEndpoint(), emulators.region());
                     DynamoDbClient dynamo = AwsClients.dynamoDb(emulators.dynamoDbEndpoint(), emulators.region())) {
                 assertThat(kinesis.listStreams().sdkHttpResponse().isSuccessful()).isTrue();
@@ -102,15 +107,5 @@ class PersistentEmulatorsITCase {
     private static List<String> sequenceNumbers(KinesisClient kinesis) {
         return LocalStreams.readAll(kinesis, "kept").stream()
                 .map(r -> r.record().sequenceNumber()).collect(Collectors.toList());
-    }
-
-    private static void awaitTable(DynamoDbClient dynamo) throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
-            if (dynamo.describeTable(b -> b.tableName("kept-table")).table().tableStatusAsString().equals("ACTIVE")) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("table not ACTIVE");
     }
 }

@@ -33,6 +33,7 @@ final class Repository {
         }
     }
 
+    /** A module's main Java sources. */
     static Path main(String module) {
         return ROOT.resolve(module).resolve("src/main/java");
     }

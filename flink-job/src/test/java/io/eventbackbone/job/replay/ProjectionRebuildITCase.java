@@ -66,6 +66,7 @@ class ProjectionRebuildITCase {
         live.start();
         for (int from = 0; from < events.size(); from += 300) {
             live.send(events.subList(from, Math.min(events.size(), from + 300)));
+            // Paced, so the events spread over several of the index's one-second buckets.
             StoreTables.sleep(700);
         }
         live.awaitStoredEvents(events.size());

@@ -1,5 +1,6 @@
 package io.eventbackbone.job.source;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,12 +12,14 @@ import io.eventbackbone.local.LocalStreams;
 import io.eventbackbone.local.SharedEmulators;
 import io.eventbackbone.local.ShardRecord;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
 import org.apache.flink.connector.kinesis.source.proxy.StreamProxy;
@@ -88,18 +91,10 @@ class PacedKinesisSourceITCase {
             sent.computeIfAbsent(key, k -> new ArrayList<>()).add(data);
         }
 
+        Fetched fetched = fetchUntil("all 200 records read", f -> f.records.size() >= 200);
         Map<String, List<String>> read = new LinkedHashMap<>();
-        int total = 0;
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (total < 200 && System.nanoTime() < deadline) {
-            RecordsWithSplitIds<Record> batch = reader.fetch();
-            for (String split = batch.nextSplit(); split != null; split = batch.nextSplit()) {
-                for (Record r = batch.nextRecordFromSplit(); r != null; r = batch.nextRecordFromSplit()) {
-                    read.computeIfAbsent(r.partitionKey(), k -> new ArrayList<>())
-                            .add(r.data().asString(StandardCharsets.UTF_8));
-                    total++;
-                }
-            }
+        for (Record r : fetched.records) {
+            read.computeIfAbsent(r.partitionKey(), k -> new ArrayList<>()).add(r.data().asString(StandardCharsets.UTF_8));
         }
 
         assertEquals(sent, read);
@@ -116,18 +111,9 @@ class PacedKinesisSourceITCase {
         LocalStreams.awaitStreamActive(kinesis, stream, LocalStreams.DEFAULT_TIMEOUT);
         List<String> afterSplit = putRecords("after", 70);
 
-        Map<String, List<String>> byShard = new LinkedHashMap<>();
-        java.util.Set<String> finished = new java.util.HashSet<>();
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!finished.contains(parent) && System.nanoTime() < deadline) {
-            RecordsWithSplitIds<Record> batch = reader.fetch();
-            for (String split = batch.nextSplit(); split != null; split = batch.nextSplit()) {
-                for (Record r = batch.nextRecordFromSplit(); r != null; r = batch.nextRecordFromSplit()) {
-                    byShard.computeIfAbsent(split, k -> new ArrayList<>()).add(r.data().asString(StandardCharsets.UTF_8));
-                }
-            }
-            finished.addAll(batch.finishedSplits());
-        }
+        Fetched fetched = fetchUntil("the parent shard reported finished", f -> f.finished.contains(parent));
+        Map<String, List<String>> byShard = fetched.dataBySplit;
+        java.util.Set<String> finished = fetched.finished;
 
         List<String> children = new ArrayList<>();
         for (software.amazon.awssdk.services.kinesis.model.Shard shard : LocalStreams.listShards(kinesis, stream)) {
@@ -156,6 +142,36 @@ class PacedKinesisSourceITCase {
         assertTrue(onParent.stream().allMatch(beforeSplit::contains), "the parent holds only what came before");
         assertTrue(afterOnChildren > 0);
         assertEquals(afterSplit.size(), afterOnChildren + afterOnSibling, "what came after is in the children or the sibling");
+    }
+
+    /** What the reader handed out: its records in order, their data by split, and the splits it finished. */
+    private static final class Fetched {
+        final List<Record> records = new ArrayList<>();
+        final Map<String, List<String>> dataBySplit = new LinkedHashMap<>();
+        final java.util.Set<String> finished = new java.util.HashSet<>();
+
+        void add(RecordsWithSplitIds<Record> batch) {
+            for (String split = batch.nextSplit(); split != null; split = batch.nextSplit()) {
+                for (Record r = batch.nextRecordFromSplit(); r != null; r = batch.nextRecordFromSplit()) {
+                    records.add(r);
+                    dataBySplit.computeIfAbsent(split, k -> new ArrayList<>()).add(r.data().asString(StandardCharsets.UTF_8));
+                }
+            }
+            finished.addAll(batch.finishedSplits());
+        }
+    }
+
+    /** Fetches (each fetch waits as the pacing says) until what was read satisfies {@code done}, for up to a minute. */
+    private Fetched fetchUntil(String what, Predicate<Fetched> done) {
+        Fetched fetched = new Fetched();
+        // The reader is used from one thread, as Flink's fetcher does.
+        await(what).atMost(Duration.ofSeconds(60)).pollInSameThread()
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                .until(() -> {
+                    fetched.add(reader.fetch());
+                    return done.test(fetched);
+                });
+        return fetched;
     }
 
     private List<String> putRecords(String prefix, int count) {
