@@ -16,7 +16,7 @@ final class EmulatorWaiters {
     private EmulatorWaiters() {
     }
 
-    static WaiterOverrideConfiguration within(Duration timeout) {
+    static WaiterOverrideConfiguration pollingUntil(Duration timeout) {
         return WaiterOverrideConfiguration.builder()
                 .backoffStrategyV2(BackoffStrategy.fixedDelayWithoutJitter(POLL_INTERVAL))
                 .waitTimeout(timeout)

@@ -37,7 +37,7 @@ public final class LocalStreams {
      */
     public static StreamDescription awaitStreamActive(KinesisClient kinesis, String name, Duration timeout) {
         try (KinesisWaiter waiter = KinesisWaiter.builder().client(kinesis)
-                .overrideConfiguration(EmulatorWaiters.within(timeout)).build()) {
+                .overrideConfiguration(EmulatorWaiters.pollingUntil(timeout)).build()) {
             return waiter.waitUntilStreamExists(b -> b.streamName(name))
                     .matched().response().orElseThrow().streamDescription();
         } catch (SdkClientException e) {

@@ -25,7 +25,7 @@ public final class LocalTables {
     /** Waits with the SDK's waiter (DescribeTable) until the table exists and is ACTIVE. */
     public static TableDescription awaitTableActive(DynamoDbClient dynamo, String name, Duration timeout) {
         try (DynamoDbWaiter waiter = DynamoDbWaiter.builder().client(dynamo)
-                .overrideConfiguration(EmulatorWaiters.within(timeout)).build()) {
+                .overrideConfiguration(EmulatorWaiters.pollingUntil(timeout)).build()) {
             return waiter.waitUntilTableExists(b -> b.tableName(name))
                     .matched().response().orElseThrow().table();
         } catch (SdkClientException e) {

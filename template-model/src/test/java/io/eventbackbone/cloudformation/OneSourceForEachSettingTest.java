@@ -30,8 +30,9 @@ class OneSourceForEachSettingTest {
     /** The local property file of the job, of the Managed Flink shape. */
     private static final Path LOCAL_PROPERTIES =
             Repository.ROOT.resolve("flink-job/src/main/resources").resolve(ApplicationProperties.LOCAL_FILE);
-    /** The files that define settings, and so their ranges. */
-    private static final Set<String> SETTING_DEFINITIONS = Set.of("JobOptions.java", "LocalStackSettings.java");
+    /** The files that define settings, and so their ranges: the job's, the local stack's, the ingest function's. */
+    private static final Set<String> SETTING_DEFINITIONS = Set.of("JobOptions.java", "LocalStackSettings.java",
+            "IngestSettings.java");
 
     @Test
     void theLocalPropertyFileGivesOnlyCurrentKeysOfTheirGroupWithValuesInRangeThatAreNotTheDefault() throws IOException {
@@ -70,7 +71,7 @@ class OneSourceForEachSettingTest {
     @Test
     void rangesAreGivenOnlyWhereSettingsAreDefined() throws IOException {
         Set<String> withRanges = new TreeSet<>();
-        for (String module : List.of("event-core", "flink-job", "ingest-lambda", "local-stack", "local-run")) {
+        for (String module : List.of("event-core", "flink-job", "ingest-lambda", "read-api", "local-stack", "local-run")) {
             try (Stream<Path> files = Files.walk(Repository.main(module))) {
                 for (Path file : files.filter(f -> f.toString().endsWith(".java")).collect(Collectors.toList())) {
                     if (Files.readString(file).contains(".within(")) {
