@@ -6,7 +6,7 @@ import io.eventbackbone.job.EventStoreJob;
 import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.process.DeciderSettings;
-import io.eventbackbone.job.sink.StoreSinks;
+import io.eventbackbone.job.sink.StreamingSinks;
 import io.eventbackbone.job.source.SourceRecord;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
@@ -60,7 +60,7 @@ final class DynamoCostBenchmark {
             DataStream<SourceRecord> records = env.fromSource(PreparedRecords.source(scale.dynamoPerShard),
                     WatermarkStrategy.noWatermarks(), "prepared records", TypeInformation.of(SourceRecord.class));
             EventStoreJob.defineDecisions(records, DeciderSettings.from(config, DomainLogics.discover()),
-                    new NaiveDesignTap(StoreSinks.dynamoDb(config)));
+                    new NaiveDesignTap(StreamingSinks.dynamoDb(config)));
             long started = System.nanoTime();
             env.execute("benchmark: DynamoDB cost");
             double seconds = (System.nanoTime() - started) / 1e9;

@@ -14,8 +14,8 @@ import io.eventbackbone.job.config.ApplicationProperties;
 import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.process.DeciderSettings;
-import io.eventbackbone.job.sink.AwsSettings;
-import io.eventbackbone.job.sink.StoreSinks;
+import io.eventbackbone.job.aws.AwsClientSettings;
+import io.eventbackbone.job.sink.StreamingSinks;
 import io.eventbackbone.job.source.SourceRecord;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
@@ -292,10 +292,10 @@ final class EndToEndBenchmark {
         config.asMap().forEach(jobConfig::put);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
         EventStoreJob.configureLocalRun(env, config);
-        StoreSinks sinks = new NaiveDesignTap(StoreSinks.dynamoDb(config));
+        StreamingSinks sinks = new NaiveDesignTap(StreamingSinks.dynamoDb(config));
         if (legacySource) {
             java.util.Properties props = new java.util.Properties();
-            props.putAll(AwsSettings.kinesis(config).connectorProperties());
+            props.putAll(AwsClientSettings.kinesis(config).connectorProperties());
             props.setProperty(JobOptions.INITIAL_POSITION.key(), config.require(JobOptions.INITIAL_POSITION).name());
             props.setProperty(JobOptions.SHARD_DISCOVERY_MILLIS.key(),
                     Long.toString(config.require(JobOptions.SHARD_DISCOVERY_MILLIS)));

@@ -9,7 +9,7 @@ import io.eventbackbone.job.EventStoreJob;
 import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.process.DeciderSettings;
 import io.eventbackbone.job.source.SourceRecord;
-import io.eventbackbone.job.sink.TableItems;
+import io.eventbackbone.job.sink.ItemMapping;
 import io.eventbackbone.store.EventsTable;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.ProjectionsTable;
@@ -148,7 +148,7 @@ final class JobCostBenchmark {
                 WatermarkStrategy.noWatermarks(), "prepared records", TypeInformation.of(SourceRecord.class));
         EventStoreJob.defineDecisions(records, new DeciderSettings(JobOptions.DEDUPE_MAX_EVENT_IDS.defaultValue(),
                         JobOptions.DEDUPE_RETENTION_MILLIS.defaultValue(), DomainLogics.discover()),
-                new UnsentStoreSinks());
+                new UnsentStreamingSinks());
         CpuProfile profile = profileFile == null ? null : CpuProfile.start(profileFile);
         long started = System.nanoTime();
         env.execute("benchmark: job cost, " + backend);
@@ -200,13 +200,13 @@ final class JobCostBenchmark {
             AggregateFold fold = new AggregateFold(DomainLogics.discover());
             Map<String, Projection> heads = new HashMap<>();
             Set<String> seen = new HashSet<>();
-            UnsentStoreSinks.BufferingWriter<StoredEvent> events = new UnsentStoreSinks.BufferingWriter<>(
-                    new UnsentStoreSinks.BatchPuts<>("events", TableItems.storedEvents(), UnsentStoreSinks.TIME_INDEX),
+            UnsentStreamingSinks.BufferingWriter<StoredEvent> events = new UnsentStreamingSinks.BufferingWriter<>(
+                    new UnsentStreamingSinks.BatchPuts<>("events", ItemMapping.storedEvents(), UnsentStreamingSinks.TIME_INDEX),
                     new LongAdder(),
-                    UnsentStoreSinks.MAX_BUFFERED);
-            UnsentStoreSinks.BufferingWriter<Projection> projections = new UnsentStoreSinks.BufferingWriter<>(
-                    new UnsentStoreSinks.ConditionalPuts("projections"), new LongAdder(),
-                    UnsentStoreSinks.MAX_BUFFERED_PROJECTIONS);
+                    UnsentStreamingSinks.MAX_BUFFERED);
+            UnsentStreamingSinks.BufferingWriter<Projection> projections = new UnsentStreamingSinks.BufferingWriter<>(
+                    new UnsentStreamingSinks.ConditionalPuts("projections"), new LongAdder(),
+                    UnsentStreamingSinks.MAX_BUFFERED_PROJECTIONS);
             long sink = 0;
             for (int i = 0; i < perThread; i++) {
                 SourceRecord r = shard[i];

@@ -10,8 +10,8 @@ import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.process.AggregateHistory;
 import io.eventbackbone.job.process.DeciderSettings;
 import io.eventbackbone.job.process.EventDecider;
-import io.eventbackbone.job.process.Outputs;
-import io.eventbackbone.job.process.Submission;
+import io.eventbackbone.job.process.SideOutputTags;
+import io.eventbackbone.job.process.ArrivedEvent;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.ProjectionsTable;
 import io.eventbackbone.store.StoredEvent;
@@ -145,7 +145,7 @@ final class KeyedStateSize {
                 .withHistory(AggregateHistory.NONE, defaults.require(JobOptions.IDLE_EVICTION_MILLIS));
         Measured m = new Measured(accounts ? AccountLogic.AGGREGATE_TYPE : "generic", aggregates);
         Path checkpoints = Files.createTempDirectory(workDir, "state-size-");
-        KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> harness =
+        KeyedOneInputStreamOperatorTestHarness<String, ArrivedEvent, StoredEvent> harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new EventDecider(settings)),
                         s -> s.getEnvelope().getAggregateId(), Types.STRING, MAX_PARALLELISM, 1, 0);
         try {
@@ -167,15 +167,15 @@ final class KeyedStateSize {
                     int rank = accounts ? 3 * a : 3 * (a / 2) + 1 + a % 2;
                     EventEnvelope envelope = EnvelopeCodec.decode(EnvelopeWorkload.streamRecord(
                             workload.next(arrival, rank), arrival), EnvelopeCodec.Source.STREAM);
-                    harness.processElement(new StreamRecord<>(new Submission(envelope, arrival,
+                    harness.processElement(new StreamRecord<>(new ArrivedEvent(envelope, arrival,
                             "shardId-000000000000/" + position++)));
                     arrival++;
                 }
             }
             m.eventsStored = harness.extractOutputValues().size();
             Map<String, Projection> latest = new HashMap<>();
-            if (harness.getSideOutput(Outputs.PROJECTIONS) != null) {
-                harness.getSideOutput(Outputs.PROJECTIONS).forEach(r -> latest.put(r.getValue().getAggregateId(), r.getValue()));
+            if (harness.getSideOutput(SideOutputTags.PROJECTIONS) != null) {
+                harness.getSideOutput(SideOutputTags.PROJECTIONS).forEach(r -> latest.put(r.getValue().getAggregateId(), r.getValue()));
             }
             m.projectionItemBytes = latest.values().stream().mapToInt(ProjectionsTable::itemSize).average().orElse(0);
 

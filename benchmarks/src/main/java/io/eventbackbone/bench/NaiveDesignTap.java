@@ -1,6 +1,6 @@
 package io.eventbackbone.bench;
 
-import io.eventbackbone.job.sink.StoreSinks;
+import io.eventbackbone.job.sink.StreamingSinks;
 import io.eventbackbone.store.EventsTable;
 import io.eventbackbone.store.ItemSize;
 import io.eventbackbone.store.Projection;
@@ -19,7 +19,7 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * the projection after that event, nothing coalesced. The wrapped sinks write exactly as before.
  * Counters are static because the MiniCluster's tasks run in this JVM.
  */
-final class NaiveDesignTap implements StoreSinks {
+final class NaiveDesignTap implements StreamingSinks {
     private static final long serialVersionUID = 1L;
 
     static final LongAdder EVENTS = new LongAdder();
@@ -35,9 +35,9 @@ final class NaiveDesignTap implements StoreSinks {
     static volatile boolean recordLag;
     static final java.util.concurrent.ConcurrentLinkedQueue<Long> SINK_LAG_MILLIS = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-    private final StoreSinks sinks;
+    private final StreamingSinks sinks;
 
-    NaiveDesignTap(StoreSinks sinks) {
+    NaiveDesignTap(StreamingSinks sinks) {
         this.sinks = sinks;
     }
 

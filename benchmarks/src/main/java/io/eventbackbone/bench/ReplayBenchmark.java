@@ -10,10 +10,10 @@ import io.eventbackbone.job.process.DeciderSettings;
 import io.eventbackbone.job.replay.ReplayJob;
 import io.eventbackbone.job.replay.ReplayRequest;
 import io.eventbackbone.job.replay.ReplaySummary;
-import io.eventbackbone.job.sink.AwsSettings;
+import io.eventbackbone.job.aws.AwsClientSettings;
 import io.eventbackbone.job.sink.BatchPutSink;
-import io.eventbackbone.job.sink.StoreSinks;
-import io.eventbackbone.job.sink.TableItems;
+import io.eventbackbone.job.sink.StreamingSinks;
+import io.eventbackbone.job.sink.ItemMapping;
 import io.eventbackbone.job.sink.WriterSettings;
 import io.eventbackbone.job.source.SourceRecord;
 import io.eventbackbone.local.AwsClients;
@@ -145,17 +145,17 @@ final class ReplayBenchmark {
      * its input.
      */
     private static void seed(JobConfig config, int perShard) throws Exception {
-        AwsSettings aws = AwsSettings.dynamoDb(config);
+        AwsClientSettings aws = AwsClientSettings.dynamoDb(config);
         // Larger buffers and more requests in flight than the job's defaults: filling the table is set-up, not measured.
         WriterSettings writer = new WriterSettings(200, 2500, 32);
         String table = config.require(JobOptions.EVENTS_TABLE);
         TimeIndexSettings index = TimeIndexSettings.from(config);
-        StoreSinks eventsOnly = new StoreSinks() {
+        StreamingSinks eventsOnly = new StreamingSinks() {
             private static final long serialVersionUID = 1L;
 
             @Override
             public Sink<StoredEvent> events() {
-                return new BatchPutSink<>(table, TableItems.storedEvents(), aws, writer, index);
+                return new BatchPutSink<>(table, ItemMapping.storedEvents(), aws, writer, index);
             }
 
             @Override

@@ -7,7 +7,7 @@ import io.eventbackbone.job.EventStoreJob;
 import io.eventbackbone.job.config.ApplicationProperties;
 import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
-import io.eventbackbone.job.sink.StoreSinks;
+import io.eventbackbone.job.sink.StreamingSinks;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
 import io.eventbackbone.local.LocalStreams;
@@ -81,7 +81,7 @@ final class ReshardCatchUpBenchmark {
             out.put("checkpointIntervalMillis", config.require(JobOptions.CHECKPOINT_INTERVAL_MILLIS));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
             EventStoreJob.configureLocalRun(env, config);
-            EventStoreJob.defineStreamingJob(env, config, StoreSinks.dynamoDb(config), DomainLogics.discover(),
+            EventStoreJob.defineStreamingJob(env, config, StreamingSinks.dynamoDb(config), DomainLogics.discover(),
                     UnaryOperator.identity());
             long jobStarted = System.nanoTime();
             JobClient job = env.executeAsync("benchmark: catch-up");

@@ -9,8 +9,8 @@ import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.process.AggregateHistory;
 import io.eventbackbone.job.process.DeciderSettings;
 import io.eventbackbone.job.process.DynamoDbAggregateHistory;
-import io.eventbackbone.job.sink.AwsSettings;
-import io.eventbackbone.job.sink.StoreSinks;
+import io.eventbackbone.job.aws.AwsClientSettings;
+import io.eventbackbone.job.sink.StreamingSinks;
 import io.eventbackbone.job.source.SourceRecord;
 import io.eventbackbone.local.LocalEmulators;
 import io.eventbackbone.store.StoredEvent;
@@ -277,7 +277,7 @@ final class StateCacheBenchmark {
         NaiveDesignTap.reset();
         DataStream<SourceRecord> stream = env.fromSource(source, WatermarkStrategy.noWatermarks(), "prepared records",
                 TypeInformation.of(SourceRecord.class));
-        EventStoreJob.defineDecisions(stream, settings, new NaiveDesignTap(StoreSinks.dynamoDb(config)));
+        EventStoreJob.defineDecisions(stream, settings, new NaiveDesignTap(StreamingSinks.dynamoDb(config)));
         env.execute(jobName);
         Counted c = new Counted();
         c.events = records;
@@ -307,7 +307,7 @@ final class StateCacheBenchmark {
         }
         Map.Entry<String, Integer> busiest = counts.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
         try (CountingAwsProxy proxy = CountingAwsProxy.start(emulators.dynamoDbEndpoint())) {
-            AwsSettings aws = AwsSettings.dynamoDb(config.with(JobOptions.DYNAMODB_ENDPOINT, proxy.endpoint().toString()));
+            AwsClientSettings aws = AwsClientSettings.dynamoDb(config.with(JobOptions.DYNAMODB_ENDPOINT, proxy.endpoint().toString()));
             List<StoredEvent> remembered;
             double readerUnits;
             try (AggregateHistory.Reader reader = new DynamoDbAggregateHistory(aws, tables.events, tables.projections).open()) {

@@ -3,9 +3,9 @@ package io.eventbackbone.bench;
 import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.config.TimeIndexSettings;
-import io.eventbackbone.job.sink.StoreSinks;
-import io.eventbackbone.job.sink.TableItems;
-import io.eventbackbone.job.sink.TableWrites;
+import io.eventbackbone.job.sink.StreamingSinks;
+import io.eventbackbone.job.sink.ItemMapping;
+import io.eventbackbone.job.sink.WriteRequests;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.ProjectionsTable;
 import io.eventbackbone.store.Rejection;
@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * drains when its open chunks reach the memory bound, and of every open one at each flush. What remains is the
  * job's own cost.
  */
-final class UnsentStoreSinks implements StoreSinks {
+final class UnsentStreamingSinks implements StreamingSinks {
     private static final long serialVersionUID = 1L;
 
     static final int MAX_BUFFERED = JobOptions.WRITE_MAX_BUFFERED.defaultValue();
@@ -47,7 +47,7 @@ final class UnsentStoreSinks implements StoreSinks {
 
     @Override
     public Sink<StoredEvent> events() {
-        return new UnsentSink<>(new BatchPuts<>("events", TableItems.storedEvents(), TIME_INDEX));
+        return new UnsentSink<>(new BatchPuts<>("events", ItemMapping.storedEvents(), TIME_INDEX));
     }
 
     @Override
@@ -57,7 +57,7 @@ final class UnsentStoreSinks implements StoreSinks {
 
     @Override
     public Sink<Rejection> rejections() {
-        return new UnsentSink<>(new BatchPuts<>("rejections", TableItems.rejections()));
+        return new UnsentSink<>(new BatchPuts<>("rejections", ItemMapping.rejections()));
     }
 
     /** How one table's buffered records become requests. */
@@ -90,14 +90,14 @@ final class UnsentStoreSinks implements StoreSinks {
     static final class BatchPuts<T> implements Requests<T> {
         private static final long serialVersionUID = 1L;
         private final String table;
-        private final TableItems<T> items;
+        private final ItemMapping<T> items;
         private final TimeIndexSettings index;
 
-        BatchPuts(String table, TableItems<T> items) {
+        BatchPuts(String table, ItemMapping<T> items) {
             this(table, items, null);
         }
 
-        BatchPuts(String table, TableItems<T> items, TimeIndexSettings index) {
+        BatchPuts(String table, ItemMapping<T> items, TimeIndexSettings index) {
             this.table = table;
             this.items = items;
             this.index = index;
@@ -141,7 +141,7 @@ final class UnsentStoreSinks implements StoreSinks {
 
         private static SdkRequest batchPuts(String table, List<Map<String, AttributeValue>> puts) {
             SdkRequest last = null;
-            for (List<WriteRequest> batch : TableWrites.putBatches(puts)) {
+            for (List<WriteRequest> batch : WriteRequests.putBatches(puts)) {
                 last = BatchWriteItemRequest.builder().requestItems(Map.of(table, batch)).build();
                 RunProbe.REQUESTS_BUILT.increment();
             }

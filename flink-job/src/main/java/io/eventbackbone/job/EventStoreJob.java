@@ -6,11 +6,11 @@ import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.process.DeciderSettings;
 import io.eventbackbone.job.process.EventDecider;
-import io.eventbackbone.job.process.Outputs;
+import io.eventbackbone.job.process.SideOutputTags;
 import io.eventbackbone.job.process.RecordParser;
 import io.eventbackbone.job.process.StoredEventSerializer;
-import io.eventbackbone.job.process.Submission;
-import io.eventbackbone.job.sink.StoreSinks;
+import io.eventbackbone.job.process.ArrivedEvent;
+import io.eventbackbone.job.sink.StreamingSinks;
 import io.eventbackbone.job.source.EventsStreamSource;
 import io.eventbackbone.job.source.SourceRecord;
 import io.eventbackbone.store.StoredEvent;
@@ -49,7 +49,7 @@ public final class EventStoreJob {
             configureLocalRun(env, config);
         }
         if (replay == null) {
-            defineStreamingJob(env, config, StoreSinks.dynamoDb(config), DomainLogics.discover(), UnaryOperator.identity());
+            defineStreamingJob(env, config, StreamingSinks.dynamoDb(config), DomainLogics.discover(), UnaryOperator.identity());
             env.execute("event-store");
         } else {
             ReplayJob.define(env, config, replay, DomainLogics.discover());
@@ -71,7 +71,7 @@ public final class EventStoreJob {
     /**
      * The streaming topology. {@code tap} sees the raw records before parsing (tests inject faults there).
      */
-    public static void defineStreamingJob(StreamExecutionEnvironment env, JobConfig config, StoreSinks sinks,
+    public static void defineStreamingJob(StreamExecutionEnvironment env, JobConfig config, StreamingSinks sinks,
                                           DomainLogics logics, UnaryOperator<DataStream<SourceRecord>> tap) {
         // A checkpoint that times out while the sinks wait out throttling need not restart the job.
         env.getCheckpointConfig().setTolerableCheckpointFailureNumber(
@@ -84,14 +84,14 @@ public final class EventStoreJob {
     }
 
     /** Parse, decide per aggregate, write: the part of the job that does not depend on the source. */
-    public static void defineDecisions(DataStream<SourceRecord> records, DeciderSettings settings, StoreSinks sinks) {
+    public static void defineDecisions(DataStream<SourceRecord> records, DeciderSettings settings, StreamingSinks sinks) {
         if (records.getExecutionEnvironment().getCheckpointConfig().isUnalignedCheckpointsEnabled()) {
             // An unaligned checkpoint can complete before the sinks have written what the decider emitted, and
             // an aggregate evicted then would be read back without its latest events.
             throw new IllegalArgumentException("unaligned checkpoints are not supported: the decider evicts an "
                     + "aggregate only once a completed checkpoint implies its events are in the tables");
         }
-        SingleOutputStreamOperator<Submission> submissions = records
+        SingleOutputStreamOperator<ArrivedEvent> submissions = records
                 .process(new RecordParser())
                 .uid("parse-envelope").name("parse envelope");
 
@@ -101,10 +101,10 @@ public final class EventStoreJob {
                 .uid("decide-per-aggregate").name("decide per aggregate");
 
         events.sinkTo(sinks.events()).uid("events-table-sink").name("events table");
-        events.getSideOutput(Outputs.PROJECTIONS)
+        events.getSideOutput(SideOutputTags.PROJECTIONS)
                 .sinkTo(sinks.projections()).uid("projections-table-sink").name("projections table");
-        submissions.getSideOutput(Outputs.REJECTIONS)
-                .union(events.getSideOutput(Outputs.REJECTIONS))
+        submissions.getSideOutput(SideOutputTags.REJECTIONS)
+                .union(events.getSideOutput(SideOutputTags.REJECTIONS))
                 .sinkTo(sinks.rejections()).uid("rejections-table-sink").name("rejections table");
     }
 }

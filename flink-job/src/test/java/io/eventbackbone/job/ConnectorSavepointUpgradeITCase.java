@@ -7,7 +7,7 @@ import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.process.DeciderSettings;
-import io.eventbackbone.job.sink.StoreSinks;
+import io.eventbackbone.job.sink.StreamingSinks;
 import io.eventbackbone.job.source.EventsStreamSource;
 import io.eventbackbone.job.source.SourceRecord;
 import io.eventbackbone.job.source.SourceRecordDeserializer;
@@ -88,7 +88,7 @@ class ConnectorSavepointUpgradeITCase {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(restore);
         EventStoreJob.configureLocalRun(env, config);
-        StoreSinks sinks = StoreSinks.dynamoDb(config);
+        StreamingSinks sinks = StreamingSinks.dynamoDb(config);
         if (connectorSource) {
             KinesisStreamsSource<SourceRecord> source = KinesisStreamsSource.<SourceRecord>builder()
                     .setStreamArn(config.require(JobOptions.EVENTS_STREAM_ARN))

@@ -4,11 +4,11 @@ import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.job.config.TimeIndexSettings;
 import io.eventbackbone.job.process.DeciderSettings;
-import io.eventbackbone.job.sink.TableItems;
-import io.eventbackbone.job.sink.TableWrites;
+import io.eventbackbone.job.sink.ItemMapping;
+import io.eventbackbone.job.sink.WriteRequests;
 import io.eventbackbone.job.process.EventDecider;
-import io.eventbackbone.job.process.Outputs;
-import io.eventbackbone.job.process.Submission;
+import io.eventbackbone.job.process.SideOutputTags;
+import io.eventbackbone.job.process.ArrivedEvent;
 import io.eventbackbone.store.EventsTable;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.StoredEvent;
@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * the test chooses, so replay windows can be placed exactly. Also keeps the projections the decider emitted.
  */
 public final class EventLogSeeder implements AutoCloseable {
-    private final KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> decider;
+    private final KeyedOneInputStreamOperatorTestHarness<String, ArrivedEvent, StoredEvent> decider;
     private int position;
 
     public EventLogSeeder() throws Exception {
@@ -42,7 +42,7 @@ public final class EventLogSeeder implements AutoCloseable {
     }
 
     public void submit(EventEnvelope envelope, long arrivalMillis) throws Exception {
-        decider.processElement(new StreamRecord<>(new Submission(envelope, arrivalMillis, "seed/" + position++)));
+        decider.processElement(new StreamRecord<>(new ArrivedEvent(envelope, arrivalMillis, "seed/" + position++)));
     }
 
     public List<StoredEvent> stored() {
@@ -52,7 +52,7 @@ public final class EventLogSeeder implements AutoCloseable {
     /** The latest projection per aggregate, as the live job would have written it. */
     public Map<String, Projection> projections() {
         Map<String, Projection> latest = new LinkedHashMap<>();
-        for (StreamRecord<Projection> r : decider.getSideOutput(Outputs.PROJECTIONS)) {
+        for (StreamRecord<Projection> r : decider.getSideOutput(SideOutputTags.PROJECTIONS)) {
             latest.put(r.getValue().getAggregateId(), r.getValue());
         }
         return latest;
@@ -68,13 +68,13 @@ public final class EventLogSeeder implements AutoCloseable {
     public static void writeIndex(DynamoDbClient dynamo, TimeIndexSettings index, List<StoredEvent> events) {
         TimeIndexChunks chunks = new TimeIndexChunks(index.slices, index.bucketMillis);
         List<Map<String, AttributeValue>> items = new ArrayList<>();
-        TableItems.storedEvents().toItems(events, chunks, items);
+        ItemMapping.storedEvents().toItems(events, chunks, items);
         items.addAll(chunks.drain());
         putAll(dynamo, index.tableName, items);
     }
 
     private static void putAll(DynamoDbClient dynamo, String table, List<Map<String, AttributeValue>> items) {
-        for (List<WriteRequest> batch : TableWrites.putBatches(items)) {
+        for (List<WriteRequest> batch : WriteRequests.putBatches(items)) {
             while (!batch.isEmpty()) {
                 List<WriteRequest> pending = batch;
                 BatchWriteItemResponse response = dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, pending)));

@@ -6,7 +6,7 @@ import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.Setting;
 import io.eventbackbone.job.config.JobConfig;
-import io.eventbackbone.job.sink.StoreSinks;
+import io.eventbackbone.job.sink.StreamingSinks;
 import io.eventbackbone.job.source.SourceRecord;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
@@ -105,7 +105,7 @@ public final class StreamingScenario implements AutoCloseable {
         restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
         restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
         env.configure(restarts);
-        EventStoreJob.defineStreamingJob(env, config, StoreSinks.dynamoDb(config), logics, tap);
+        EventStoreJob.defineStreamingJob(env, config, StreamingSinks.dynamoDb(config), logics, tap);
         job = env.executeAsync("event-store-test");
     }
 

@@ -33,7 +33,7 @@ final class AcceptanceResponse {
     private AcceptanceResponse() {
     }
 
-    static ApiResponse of(Submission submission, WriteReport report, String requestId) {
+    static ApiResponse of(StampedBatch submission, WriteReport report, String requestId) {
         List<RecordOutcome> outcomes = report.outcomes();
         int written = report.writtenCount();
         ProblemType failure = worstFailure(outcomes);

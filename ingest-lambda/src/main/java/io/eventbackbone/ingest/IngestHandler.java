@@ -36,7 +36,7 @@ public final class IngestHandler {
 
     private final IngestSettings settings;
     private final EventsStreamWriter writer;
-    private final SubmissionReader reader;
+    private final StampedBatchReader reader;
 
     /** Used by Lambda: everything from the environment. */
     public IngestHandler() {
@@ -51,7 +51,7 @@ public final class IngestHandler {
     public IngestHandler(IngestSettings settings, EventsStreamWriter writer, Clock clock) {
         this.settings = settings;
         this.writer = writer;
-        this.reader = new SubmissionReader(settings, clock);
+        this.reader = new StampedBatchReader(settings, clock);
     }
 
     /** A request of the REST API's Lambda proxy integration (payload format 1.0). */
@@ -95,7 +95,7 @@ public final class IngestHandler {
     private ApiResponse serve(ApiRequest request, Context context, RequestLog log, String requestId) {
         try {
             route(request);
-            Submission submission = reader.read(request);
+            StampedBatch submission = reader.read(request);
             List<StreamRecord> records = new ArrayList<>(submission.size());
             for (int i = 0; i < submission.size(); i++) {
                 records.add(new StreamRecord(submission.events().get(i).getAggregateId(), submission.records().get(i)));

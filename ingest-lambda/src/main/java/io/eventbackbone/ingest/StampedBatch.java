@@ -4,13 +4,13 @@ import io.eventbackbone.event.EventEnvelope;
 import java.util.List;
 
 /** The validated events of one request, stamped by the ingest and encoded as stream records, in body order. */
-final class Submission {
+final class StampedBatch {
 
     private final boolean batch;
     private final List<EventEnvelope> events;
     private final List<byte[]> records;
 
-    Submission(boolean batch, List<EventEnvelope> events, List<byte[]> records) {
+    StampedBatch(boolean batch, List<EventEnvelope> events, List<byte[]> records) {
         this.batch = batch;
         this.events = List.copyOf(events);
         this.records = List.copyOf(records);

@@ -34,7 +34,7 @@ import java.util.function.Supplier;
  * not. Every event is checked by the envelope codec, the same code the job runs on the stream; a batch
  * is all or nothing, so a refused request has put nothing on the stream.
  */
-final class SubmissionReader {
+final class StampedBatchReader {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
@@ -57,17 +57,17 @@ final class SubmissionReader {
     private final Clock clock;
     private final Supplier<String> newEventId;
 
-    SubmissionReader(IngestSettings settings, Clock clock) {
+    StampedBatchReader(IngestSettings settings, Clock clock) {
         this(settings, clock, () -> UUID.randomUUID().toString());
     }
 
-    SubmissionReader(IngestSettings settings, Clock clock, Supplier<String> newEventId) {
+    StampedBatchReader(IngestSettings settings, Clock clock, Supplier<String> newEventId) {
         this.settings = settings;
         this.clock = clock;
         this.newEventId = newEventId;
     }
 
-    Submission read(ApiRequest request) throws ProblemException {
+    StampedBatch read(ApiRequest request) throws ProblemException {
         byte[] body = withoutBom(bodyBytes(request));
         int invalidAt = EnvelopeCodec.firstInvalidUtf8Byte(body);
         if (invalidAt >= 0) {
@@ -87,7 +87,7 @@ final class SubmissionReader {
         return body[first] == '[' ? readBatch(body, idempotencyKey) : readSingle(body, idempotencyKey);
     }
 
-    private Submission readSingle(byte[] body, String idempotencyKey) throws ProblemException {
+    private StampedBatch readSingle(byte[] body, String idempotencyKey) throws ProblemException {
         EventEnvelope event;
         try {
             event = EnvelopeCodec.decode(body, Source.CLIENT);
@@ -104,7 +104,7 @@ final class SubmissionReader {
         return stamp(false, List.of(event));
     }
 
-    private Submission readBatch(byte[] body, String idempotencyKey) throws ProblemException {
+    private StampedBatch readBatch(byte[] body, String idempotencyKey) throws ProblemException {
         if (idempotencyKey != null) {
             throw new ProblemException(ProblemResponse.of(ProblemType.INVALID_REQUEST,
                     "The Idempotency-Key header applies to a single event; give each event of a batch its own eventId.")
@@ -132,7 +132,7 @@ final class SubmissionReader {
     }
 
     /** Adds what the ingest owns (eventId when absent, ingestedAt) and encodes each event as its record. */
-    private Submission stamp(boolean batch, List<EventEnvelope> events) throws ProblemException {
+    private StampedBatch stamp(boolean batch, List<EventEnvelope> events) throws ProblemException {
         String ingestedAt = EnvelopeCodec.formatInstant(clock.instant());
         List<byte[]> records = new ArrayList<>(events.size());
         Map<Integer, List<Violation>> problems = new LinkedHashMap<>();
@@ -156,7 +156,7 @@ final class SubmissionReader {
         if (!problems.isEmpty()) {
             throw refusal(batch, events.size(), problems);
         }
-        return new Submission(batch, events, records);
+        return new StampedBatch(batch, events, records);
     }
 
     /** The elements of a JSON array as separate byte ranges, in order. */

@@ -4,7 +4,7 @@ import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.job.EventStoreJob;
 import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
-import io.eventbackbone.job.sink.StoreSinks;
+import io.eventbackbone.job.sink.StreamingSinks;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -160,7 +160,7 @@ final class LocalStreamingJob implements AutoCloseable {
         }
         StreamExecutionEnvironment env = new StreamExecutionEnvironment(jobConf);
         EventStoreJob.configureLocalRun(env, config);
-        EventStoreJob.defineStreamingJob(env, config, StoreSinks.dynamoDb(config), DomainLogics.discover(),
+        EventStoreJob.defineStreamingJob(env, config, StreamingSinks.dynamoDb(config), DomainLogics.discover(),
                 UnaryOperator.identity());
         StreamGraph graph = env.getStreamGraph();
         graph.setJobName(JOB_NAME);

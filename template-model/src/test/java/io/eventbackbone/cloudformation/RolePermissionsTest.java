@@ -67,7 +67,7 @@ class RolePermissionsTest {
     /** Which application runs the AWS calls of each flink-job class that makes some (and of the connector's source). */
     static final Map<String, Set<String>> FLINK_CLASS_ROLES = Map.of(
             // The events, rejections and projections sinks, the rebuild's sink and the time index rebuild's writer.
-            JOB + "sink.TableWrites", Set.of(EVENT_STORE_ROLE, REPLAY_ROLE),
+            JOB + "sink.WriteRequests", Set.of(EVENT_STORE_ROLE, REPLAY_ROLE),
             KINESIS_SOURCE_CLASS, Set.of(EVENT_STORE_ROLE),
             JOB + "process.DynamoDbAggregateHistory", Set.of(EVENT_STORE_ROLE),
             // The source's own Kinesis calls: ListShards for its enumerator, GetShardIterator and GetRecords.
@@ -77,12 +77,12 @@ class RolePermissionsTest {
             JOB + "replay.RebuildTarget", Set.of(REPLAY_ROLE),
             JOB + "replay.ScanEventsSegment", Set.of(REPLAY_ROLE));
 
-    static final String TABLE_WRITES_CLASS = JOB + "sink.TableWrites";
-    /** TableWrites' helpers, by the IAM action of the one call each makes: the class calling one names the table. */
+    static final String TABLE_WRITES_CLASS = JOB + "sink.WriteRequests";
+    /** WriteRequests' helpers, by the IAM action of the one call each makes: the class calling one names the table. */
     static final Map<String, String> TABLE_WRITES_HELPERS = Map.of(
             "batchPut", "dynamodb:BatchWriteItem",
             "putIfNewer", "dynamodb:PutItem");
-    /** TableWrites helpers that only build requests and send nothing. */
+    /** WriteRequests helpers that only build requests and send nothing. */
     static final Set<String> TABLE_WRITES_REQUEST_BUILDERS = Set.of("put", "putBatches");
 
     /** One DynamoDB action a flink-job class takes under a role, and the tables (named after the stack) it takes it on. */
@@ -106,7 +106,7 @@ class RolePermissionsTest {
     }
 
     /**
-     * Which tables the DynamoDB calls of each flink-job class reach, and under which role; TableWrites' calls
+     * Which tables the DynamoDB calls of each flink-job class reach, and under which role; WriteRequests' calls
      * count in the classes that call its helpers. Tables are STACK-name, {@code rebuild-*} the rebuild tables.
      */
     static final List<TableAccess> TABLE_ACCESS = List.of(
@@ -207,8 +207,8 @@ class RolePermissionsTest {
     }
 
     /**
-     * The DynamoDB actions of each flink-job class: its own SDK calls, and its calls of TableWrites' helpers
-     * (TableWrites itself is left out, its tables are its callers').
+     * The DynamoDB actions of each flink-job class: its own SDK calls, and its calls of WriteRequests' helpers
+     * (WriteRequests itself is left out, its tables are its callers').
      */
     static Map<String, Set<String>> dynamoDbActionsByClass() {
         Map<String, Set<String>> actions = new TreeMap<>();
@@ -230,7 +230,7 @@ class RolePermissionsTest {
                 }
                 String action = TABLE_WRITES_HELPERS.get(helper);
                 if (action == null) {
-                    throw new IllegalStateException("TableWrites." + helper + " in " + caller
+                    throw new IllegalStateException("WriteRequests." + helper + " in " + caller
                             + ": add it to RolePermissionsTest.TABLE_WRITES_HELPERS, or to TABLE_WRITES_REQUEST_BUILDERS if it sends nothing");
                 }
                 actions.computeIfAbsent(caller, c -> new TreeSet<>()).add(action);
@@ -326,8 +326,8 @@ class RolePermissionsTest {
                 .collect(Collectors.toSet());
 
         assertThat(flink).contains(
-                "dynamodb.batchWriteItem in io.eventbackbone.job.sink.TableWrites",
-                "dynamodb.putItem in io.eventbackbone.job.sink.TableWrites",
+                "dynamodb.batchWriteItem in io.eventbackbone.job.sink.WriteRequests",
+                "dynamodb.putItem in io.eventbackbone.job.sink.WriteRequests",
                 "dynamodb.query in io.eventbackbone.job.replay.SliceReader",
                 "dynamodb.batchGetItem in io.eventbackbone.job.replay.SliceReader",
                 "dynamodb.scan in io.eventbackbone.job.replay.ScanEventsSegment",
@@ -431,7 +431,7 @@ class RolePermissionsTest {
         Map<String, Set<String>> listed = new TreeMap<>();
         for (TableAccess access : TABLE_ACCESS) {
             listed.computeIfAbsent(access.className, c -> new TreeSet<>()).add(access.action);
-            // A class that calls DynamoDB itself runs under the role said of it; TableWrites' callers under one of its.
+            // A class that calls DynamoDB itself runs under the role said of it; WriteRequests' callers under one of its.
             Set<String> roles = FLINK_CLASS_ROLES.getOrDefault(access.className, FLINK_CLASS_ROLES.get(TABLE_WRITES_CLASS));
             assertThat(roles).as(access.toString()).contains(access.role);
         }

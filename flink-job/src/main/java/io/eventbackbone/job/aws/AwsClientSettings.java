@@ -1,4 +1,4 @@
-package io.eventbackbone.job.sink;
+package io.eventbackbone.job.aws;
 
 import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.Setting;
@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 /** Region, endpoint and credentials for the AWS clients the job creates, and for the connectors. */
-public final class AwsSettings implements Serializable {
+public final class AwsClientSettings implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final String region;
@@ -33,7 +33,7 @@ public final class AwsSettings implements Serializable {
     private final String accessKeyId;
     private final String secretKey;
 
-    public AwsSettings(String region, String endpoint, String accessKeyId, String secretKey) {
+    public AwsClientSettings(String region, String endpoint, String accessKeyId, String secretKey) {
         this.region = region;
         this.endpoint = endpoint;
         this.accessKeyId = accessKeyId;
@@ -41,17 +41,17 @@ public final class AwsSettings implements Serializable {
     }
 
     /** Settings for the Kinesis streams. */
-    public static AwsSettings kinesis(JobConfig config) {
+    public static AwsClientSettings kinesis(JobConfig config) {
         return of(config, JobOptions.KINESIS_ENDPOINT);
     }
 
     /** Settings for the DynamoDB tables. */
-    public static AwsSettings dynamoDb(JobConfig config) {
+    public static AwsClientSettings dynamoDb(JobConfig config) {
         return of(config, JobOptions.DYNAMODB_ENDPOINT);
     }
 
-    private static AwsSettings of(JobConfig config, Setting<String> endpoint) {
-        return new AwsSettings(config.require(JobOptions.AWS_REGION), config.get(endpoint),
+    private static AwsClientSettings of(JobConfig config, Setting<String> endpoint) {
+        return new AwsClientSettings(config.require(JobOptions.AWS_REGION), config.get(endpoint),
                 config.get(JobOptions.AWS_ACCESS_KEY_ID), config.get(JobOptions.AWS_SECRET_KEY));
     }
 

@@ -4,16 +4,16 @@ import io.eventbackbone.event.EventEnvelope;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /** A parsed, valid envelope with the arrival time and stream position of its record. */
-@TypeInfo(SubmissionSerializer.Factory.class)
-public class Submission {
+@TypeInfo(ArrivedEventSerializer.Factory.class)
+public class ArrivedEvent {
     private EventEnvelope envelope;
     private long arrivalMillis;
     private String position;
 
-    public Submission() {
+    public ArrivedEvent() {
     }
 
-    public Submission(EventEnvelope envelope, long arrivalMillis, String position) {
+    public ArrivedEvent(EventEnvelope envelope, long arrivalMillis, String position) {
         this.envelope = envelope;
         this.arrivalMillis = arrivalMillis;
         this.position = position;

@@ -11,19 +11,19 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
-/** Writes a {@link Submission} across the keyBy: the envelope's fields, arrival time and position. */
-public final class SubmissionSerializer extends CompactSerializer<Submission> {
+/** Writes a {@link ArrivedEvent} across the keyBy: the envelope's fields, arrival time and position. */
+public final class ArrivedEventSerializer extends CompactSerializer<ArrivedEvent> {
     private static final long serialVersionUID = 1L;
 
-    static final SubmissionSerializer INSTANCE = new SubmissionSerializer();
+    static final ArrivedEventSerializer INSTANCE = new ArrivedEventSerializer();
 
     @Override
-    public Submission createInstance() {
-        return new Submission(new EventEnvelope(), 0, null);
+    public ArrivedEvent createInstance() {
+        return new ArrivedEvent(new EventEnvelope(), 0, null);
     }
 
     @Override
-    public Submission copy(Submission from) {
+    public ArrivedEvent copy(ArrivedEvent from) {
         EventEnvelope f = from.getEnvelope();
         EventEnvelope e = null;
         if (f != null) {
@@ -38,11 +38,11 @@ public final class SubmissionSerializer extends CompactSerializer<Submission> {
             e.setOccurredAt(f.getOccurredAt());
             e.setIngestedAt(f.getIngestedAt());
         }
-        return new Submission(e, from.getArrivalMillis(), from.getPosition());
+        return new ArrivedEvent(e, from.getArrivalMillis(), from.getPosition());
     }
 
     @Override
-    public void serialize(Submission s, DataOutputView out) throws IOException {
+    public void serialize(ArrivedEvent s, DataOutputView out) throws IOException {
         EventEnvelope e = s.getEnvelope();
         out.writeBoolean(e != null);
         if (e != null) {
@@ -65,7 +65,7 @@ public final class SubmissionSerializer extends CompactSerializer<Submission> {
     }
 
     @Override
-    public Submission deserialize(DataInputView in) throws IOException {
+    public ArrivedEvent deserialize(DataInputView in) throws IOException {
         EventEnvelope e = null;
         if (in.readBoolean()) {
             e = new EventEnvelope();
@@ -80,26 +80,26 @@ public final class SubmissionSerializer extends CompactSerializer<Submission> {
             e.setIngestedAt(readString(in));
         }
         long arrivalMillis = in.readLong();
-        return new Submission(e, arrivalMillis, readString(in));
+        return new ArrivedEvent(e, arrivalMillis, readString(in));
     }
 
     @Override
-    public TypeSerializerSnapshot<Submission> snapshotConfiguration() {
+    public TypeSerializerSnapshot<ArrivedEvent> snapshotConfiguration() {
         return new Snapshot();
     }
 
     /** The serializer has no configuration; the snapshot names the format. */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<Submission> {
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<ArrivedEvent> {
         public Snapshot() {
             super(() -> INSTANCE);
         }
     }
 
-    /** Makes Flink's type extraction choose this serializer wherever a {@link Submission} flows. */
-    public static final class Factory extends TypeInfoFactory<Submission> {
+    /** Makes Flink's type extraction choose this serializer wherever a {@link ArrivedEvent} flows. */
+    public static final class Factory extends TypeInfoFactory<ArrivedEvent> {
         @Override
-        public TypeInformation<Submission> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
-            return new CompactTypeInfo<>(Submission.class, INSTANCE);
+        public TypeInformation<ArrivedEvent> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
+            return new CompactTypeInfo<>(ArrivedEvent.class, INSTANCE);
         }
     }
 }

@@ -3,7 +3,7 @@ package io.eventbackbone.job.process;
 import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
-import io.eventbackbone.job.sink.AwsSettings;
+import io.eventbackbone.job.aws.AwsClientSettings;
 import java.io.Serializable;
 
 /**
@@ -54,7 +54,7 @@ public final class DeciderSettings implements Serializable {
                 config.require(JobOptions.DEDUPE_MAX_EVENT_IDS),
                 config.require(JobOptions.DEDUPE_RETENTION_MILLIS),
                 logics)
-                .withHistory(new DynamoDbAggregateHistory(AwsSettings.dynamoDb(config),
+                .withHistory(new DynamoDbAggregateHistory(AwsClientSettings.dynamoDb(config),
                                 config.require(JobOptions.EVENTS_TABLE), config.require(JobOptions.PROJECTIONS_TABLE)),
                         config.require(JobOptions.IDLE_EVICTION_MILLIS));
     }

@@ -1,6 +1,6 @@
 package io.eventbackbone.job.process;
 
-import io.eventbackbone.job.sink.AwsSettings;
+import io.eventbackbone.job.aws.AwsClientSettings;
 import io.eventbackbone.store.EventsTable;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.ProjectionsTable;
@@ -22,11 +22,11 @@ public final class DynamoDbAggregateHistory implements AggregateHistory {
     /** Items per page when reading the latest events: most aggregates need one page. */
     private static final int PAGE = 100;
 
-    private final AwsSettings aws;
+    private final AwsClientSettings aws;
     private final String eventsTable;
     private final String projectionsTable;
 
-    public DynamoDbAggregateHistory(AwsSettings aws, String eventsTable, String projectionsTable) {
+    public DynamoDbAggregateHistory(AwsClientSettings aws, String eventsTable, String projectionsTable) {
         this.aws = aws;
         this.eventsTable = eventsTable;
         this.projectionsTable = projectionsTable;

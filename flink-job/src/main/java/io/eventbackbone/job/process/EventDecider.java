@@ -41,7 +41,7 @@ import org.apache.flink.util.Collector;
  * the ones the kept state would have made. An aggregate is evicted only once a completed checkpoint
  * guarantees that its events are in the tables.
  */
-public final class EventDecider extends KeyedProcessFunction<String, Submission, StoredEvent>
+public final class EventDecider extends KeyedProcessFunction<String, ArrivedEvent, StoredEvent>
         implements CheckpointedFunction, CheckpointListener {
     private static final long serialVersionUID = 1L;
     /** How soon an eviction that waits for a checkpoint looks again, at most. */
@@ -124,7 +124,7 @@ public final class EventDecider extends KeyedProcessFunction<String, Submission,
     }
 
     @Override
-    public void processElement(Submission submission, Context ctx, Collector<StoredEvent> out) throws Exception {
+    public void processElement(ArrivedEvent submission, Context ctx, Collector<StoredEvent> out) throws Exception {
         EventEnvelope e = submission.getEnvelope();
         AggregateHead current = head.value();
         boolean readBack = false;
@@ -211,7 +211,7 @@ public final class EventDecider extends KeyedProcessFunction<String, Submission,
         stateBytes.update(projectionBytes);
         stored.inc();
         out.collect(event);
-        ctx.output(Outputs.PROJECTIONS, projection);
+        ctx.output(SideOutputTags.PROJECTIONS, projection);
     }
 
     /**
@@ -241,7 +241,7 @@ public final class EventDecider extends KeyedProcessFunction<String, Submission,
                         + newest.getVersion() + " but its events read back end at "
                         + (at == null ? "none" : at.getVersion()));
             }
-            ctx.output(Outputs.PROJECTIONS, at);
+            ctx.output(SideOutputTags.PROJECTIONS, at);
             projectionsRepaired.inc();
         }
         AggregateHead h = new AggregateHead();
@@ -376,10 +376,10 @@ public final class EventDecider extends KeyedProcessFunction<String, Submission,
         h.setOldestRememberedAtLeast(oldestAtLeast);
     }
 
-    private void reject(Submission s, RejectionReason reason, String detail, Context ctx) {
+    private void reject(ArrivedEvent s, RejectionReason reason, String detail, Context ctx) {
         rejections.count(reason);
         EventEnvelope e = s.getEnvelope();
-        ctx.output(Outputs.REJECTIONS, Rejection.of(s.getPosition(), reason, detail, e.getAggregateId(),
+        ctx.output(SideOutputTags.REJECTIONS, Rejection.of(s.getPosition(), reason, detail, e.getAggregateId(),
                 e.getEventId(), EnvelopeCodec.encode(e), s.getArrivalMillis(), s.getPosition()));
     }
 }

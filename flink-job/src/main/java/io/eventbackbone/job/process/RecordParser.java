@@ -22,7 +22,7 @@ import org.apache.flink.util.Collector;
  * is refused whole as {@link RejectionReason#CORRUPT_AGGREGATED_RECORD}. Any other record keeps its plain
  * position {@code shard/sequence}, as before aggregated records were read.
  */
-public final class RecordParser extends ProcessFunction<SourceRecord, Submission> {
+public final class RecordParser extends ProcessFunction<SourceRecord, ArrivedEvent> {
     private static final long serialVersionUID = 1L;
 
     private transient RejectionCounters rejections;
@@ -34,7 +34,7 @@ public final class RecordParser extends ProcessFunction<SourceRecord, Submission
     }
 
     @Override
-    public void processElement(SourceRecord record, Context ctx, Collector<Submission> out) {
+    public void processElement(SourceRecord record, Context ctx, Collector<ArrivedEvent> out) {
         if (!KplAggregatedRecord.isAggregated(record.getPayload())) {
             parse(record.getPayload(), record.position(), record.getArrivalMillis(), ctx, out);
             return;
@@ -54,9 +54,9 @@ public final class RecordParser extends ProcessFunction<SourceRecord, Submission
         }
     }
 
-    private void parse(byte[] payload, String position, long arrivalMillis, Context ctx, Collector<Submission> out) {
+    private void parse(byte[] payload, String position, long arrivalMillis, Context ctx, Collector<ArrivedEvent> out) {
         try {
-            out.collect(new Submission(EnvelopeCodec.decode(payload, EnvelopeCodec.Source.STREAM), arrivalMillis,
+            out.collect(new ArrivedEvent(EnvelopeCodec.decode(payload, EnvelopeCodec.Source.STREAM), arrivalMillis,
                     position));
         } catch (InvalidEnvelopeException e) {
             RejectionReason reason = e.isTooLarge() ? RejectionReason.TOO_LARGE
@@ -78,6 +78,6 @@ public final class RecordParser extends ProcessFunction<SourceRecord, Submission
 
     private void reject(RejectionReason reason, Rejection rejection, Context ctx) {
         rejections.count(reason);
-        ctx.output(Outputs.REJECTIONS, rejection);
+        ctx.output(SideOutputTags.REJECTIONS, rejection);
     }
 }

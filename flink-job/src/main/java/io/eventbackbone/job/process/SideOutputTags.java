@@ -6,12 +6,12 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.util.OutputTag;
 
 /** The side outputs of the parser and the decider. */
-public final class Outputs {
+public final class SideOutputTags {
     public static final OutputTag<Rejection> REJECTIONS =
             new OutputTag<>("rejections", TypeInformation.of(Rejection.class));
     public static final OutputTag<Projection> PROJECTIONS =
             new OutputTag<>("projections", ProjectionSerializer.TYPE);
 
-    private Outputs() {
+    private SideOutputTags() {
     }
 }

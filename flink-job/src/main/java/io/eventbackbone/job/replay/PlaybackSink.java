@@ -2,7 +2,7 @@ package io.eventbackbone.job.replay;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventbackbone.event.EventJson;
-import io.eventbackbone.job.sink.AwsSettings;
+import io.eventbackbone.job.aws.AwsClientSettings;
 import io.eventbackbone.job.sink.SendMetrics;
 import io.eventbackbone.retry.Backoff;
 import io.eventbackbone.store.StoredEvent;
@@ -49,10 +49,10 @@ public final class PlaybackSink implements Sink<StoredEvent> {
     static final Duration BACKOFF_MAX = Duration.ofSeconds(5);
 
     private final String streamArn;
-    private final AwsSettings aws;
+    private final AwsClientSettings aws;
     private final ReplayRequest request;
 
-    public PlaybackSink(String streamArn, AwsSettings aws, ReplayRequest request) {
+    public PlaybackSink(String streamArn, AwsClientSettings aws, ReplayRequest request) {
         this.streamArn = streamArn;
         this.aws = aws;
         this.request = request;

@@ -1,7 +1,7 @@
 package io.eventbackbone.job.replay;
 
 import io.eventbackbone.job.config.TimeIndexSettings;
-import io.eventbackbone.job.sink.AwsSettings;
+import io.eventbackbone.job.aws.AwsClientSettings;
 import io.eventbackbone.store.StoredEvent;
 import org.apache.flink.util.Collector;
 
@@ -9,7 +9,7 @@ import org.apache.flink.util.Collector;
 final class ReadWindowSlice extends SliceFunction<StoredEvent> {
     private static final long serialVersionUID = 1L;
 
-    ReadWindowSlice(ReplayRequest request, AwsSettings aws, String eventsTable, TimeIndexSettings index) {
+    ReadWindowSlice(ReplayRequest request, AwsClientSettings aws, String eventsTable, TimeIndexSettings index) {
         super(request, aws, eventsTable, index);
     }
 

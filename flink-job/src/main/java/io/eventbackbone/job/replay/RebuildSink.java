@@ -1,7 +1,7 @@
 package io.eventbackbone.job.replay;
 
-import io.eventbackbone.job.sink.AwsSettings;
-import io.eventbackbone.job.sink.TableWrites;
+import io.eventbackbone.job.aws.AwsClientSettings;
+import io.eventbackbone.job.sink.WriteRequests;
 import io.eventbackbone.job.sink.WriteRetry;
 import io.eventbackbone.job.sink.WriterSettings;
 import io.eventbackbone.store.Projection;
@@ -40,11 +40,11 @@ final class RebuildSink implements Sink<Projection> {
 
 
     private final String tableName;
-    private final AwsSettings aws;
+    private final AwsClientSettings aws;
     private final Mode mode;
     private final int maxInFlight;
 
-    RebuildSink(String tableName, AwsSettings aws, Mode mode, int maxInFlight) {
+    RebuildSink(String tableName, AwsClientSettings aws, Mode mode, int maxInFlight) {
         this.tableName = tableName;
         this.aws = aws;
         this.mode = mode;
@@ -75,7 +75,7 @@ final class RebuildSink implements Sink<Projection> {
         private final Counter skippedStale;
         private final WriteRetry retry;
         private final ArrayDeque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
-        private List<WriteRequest> batch = new ArrayList<>(TableWrites.MAX_BATCH_ITEMS);
+        private List<WriteRequest> batch = new ArrayList<>(WriteRequests.MAX_BATCH_ITEMS);
         private final Set<String> batchKeys = new HashSet<>();
 
         Writer(RebuildSink sink, DynamoDbAsyncClient client, SinkWriterMetricGroup metrics) {
@@ -97,8 +97,8 @@ final class RebuildSink implements Sink<Projection> {
             if (!batchKeys.add(p.getAggregateId())) {
                 throw new IllegalStateException("a rebuild wrote aggregate " + p.getAggregateId() + " twice");
             }
-            batch.add(TableWrites.put(ProjectionsTable.toItem(p)));
-            if (batch.size() == TableWrites.MAX_BATCH_ITEMS) {
+            batch.add(WriteRequests.put(ProjectionsTable.toItem(p)));
+            if (batch.size() == WriteRequests.MAX_BATCH_ITEMS) {
                 sendBatch();
             }
         }
@@ -115,7 +115,7 @@ final class RebuildSink implements Sink<Projection> {
 
         private void sendBatch() throws IOException {
             List<WriteRequest> full = batch;
-            batch = new ArrayList<>(TableWrites.MAX_BATCH_ITEMS);
+            batch = new ArrayList<>(WriteRequests.MAX_BATCH_ITEMS);
             batchKeys.clear();
             send(writeBatch(full));
         }
@@ -138,7 +138,7 @@ final class RebuildSink implements Sink<Projection> {
         }
 
         private CompletableFuture<Void> put(Projection p) {
-            return TableWrites.putIfNewer(client, tableName, p, retry).thenAccept(stored -> {
+            return WriteRequests.putIfNewer(client, tableName, p, retry).thenAccept(stored -> {
                 if (stored) {
                     written.inc();
                 } else {
@@ -148,7 +148,7 @@ final class RebuildSink implements Sink<Projection> {
         }
 
         private CompletableFuture<Void> writeBatch(List<WriteRequest> items) {
-            return TableWrites.batchPut(client, tableName, items, retry)
+            return WriteRequests.batchPut(client, tableName, items, retry)
                     .thenRun(() -> written.inc(items.size()));
         }
 

@@ -3,7 +3,7 @@ package io.eventbackbone.job.replay;
 import io.eventbackbone.domain.AggregateFold;
 import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.job.config.TimeIndexSettings;
-import io.eventbackbone.job.sink.AwsSettings;
+import io.eventbackbone.job.aws.AwsClientSettings;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.StoredEvent;
 import org.apache.flink.util.Collector;
@@ -17,7 +17,7 @@ final class RebuildSlice extends SliceFunction<Projection> {
 
     private final DomainLogics logics;
 
-    RebuildSlice(ReplayRequest request, AwsSettings aws, String eventsTable, TimeIndexSettings index, DomainLogics logics) {
+    RebuildSlice(ReplayRequest request, AwsClientSettings aws, String eventsTable, TimeIndexSettings index, DomainLogics logics) {
         super(request, aws, eventsTable, index);
         this.logics = logics;
     }

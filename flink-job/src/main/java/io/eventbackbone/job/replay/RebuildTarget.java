@@ -1,6 +1,6 @@
 package io.eventbackbone.job.replay;
 
-import io.eventbackbone.job.sink.AwsSettings;
+import io.eventbackbone.job.aws.AwsClientSettings;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
@@ -15,7 +15,7 @@ final class RebuildTarget {
      * table (which the streaming job may write at the same time) and empty when the rebuild starts. Anything
      * else gets version-conditional writes, so that no item moves backwards.
      */
-    static RebuildSink.Mode mode(ReplayRequest request, String liveProjectionsTable, AwsSettings aws) {
+    static RebuildSink.Mode mode(ReplayRequest request, String liveProjectionsTable, AwsClientSettings aws) {
         if (request.overwrite()) {
             return RebuildSink.Mode.UNCONDITIONAL;
         }

@@ -4,7 +4,7 @@ import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.config.TimeIndexSettings;
-import io.eventbackbone.job.sink.AwsSettings;
+import io.eventbackbone.job.aws.AwsClientSettings;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.StoredEvent;
 import java.time.Duration;
@@ -42,7 +42,7 @@ public final class ReplayJob {
     public static void define(StreamExecutionEnvironment env, JobConfig config, ReplayRequest request,
                               DomainLogics logics) {
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
-        AwsSettings dynamo = AwsSettings.dynamoDb(config);
+        AwsClientSettings dynamo = AwsClientSettings.dynamoDb(config);
         String eventsTable = config.require(JobOptions.EVENTS_TABLE);
         TimeIndexSettings index = TimeIndexSettings.from(config);
         indexLagWarning(request, Instant.now()).ifPresent(LOG::warn);
@@ -74,7 +74,7 @@ public final class ReplayJob {
             sliceNumbers
                     .flatMap(new ReadWindowSlice(request, dynamo, eventsTable, index), TypeInformation.of(StoredEvent.class))
                     .setParallelism(readers).uid("replay-read-window").name("read window by slice")
-                    .sinkTo(new PlaybackSink(playbackArn, AwsSettings.kinesis(config), request))
+                    .sinkTo(new PlaybackSink(playbackArn, AwsClientSettings.kinesis(config), request))
                     .setParallelism(readers).uid("replay-playback-sink").name("playback stream");
         } else {
             if (request.requestedFrom() != null) {

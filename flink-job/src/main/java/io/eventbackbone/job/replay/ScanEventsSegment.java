@@ -1,7 +1,7 @@
 package io.eventbackbone.job.replay;
 
 import io.eventbackbone.job.config.TimeIndexSettings;
-import io.eventbackbone.job.sink.AwsSettings;
+import io.eventbackbone.job.aws.AwsClientSettings;
 import io.eventbackbone.store.EventsTable;
 import io.eventbackbone.store.TimeIndex;
 import java.util.Map;
@@ -26,14 +26,14 @@ final class ScanEventsSegment extends RichFlatMapFunction<Integer, TimeIndexEntr
     private static final Logger LOG = LoggerFactory.getLogger(ScanEventsSegment.class);
 
     private final ReplayRequest request;
-    private final AwsSettings aws;
+    private final AwsClientSettings aws;
     private final String eventsTable;
     private final TimeIndexSettings index;
     private final int segments;
     private transient DynamoDbAsyncClient dynamo;
     private transient Counter itemsReadMetric;
 
-    ScanEventsSegment(ReplayRequest request, AwsSettings aws, String eventsTable, TimeIndexSettings index, int segments) {
+    ScanEventsSegment(ReplayRequest request, AwsClientSettings aws, String eventsTable, TimeIndexSettings index, int segments) {
         this.request = request;
         this.aws = aws;
         this.eventsTable = eventsTable;

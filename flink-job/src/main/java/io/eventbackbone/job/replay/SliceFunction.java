@@ -1,7 +1,7 @@
 package io.eventbackbone.job.replay;
 
 import io.eventbackbone.job.config.TimeIndexSettings;
-import io.eventbackbone.job.sink.AwsSettings;
+import io.eventbackbone.job.aws.AwsClientSettings;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.metrics.Counter;
@@ -19,7 +19,7 @@ abstract class SliceFunction<T> extends RichFlatMapFunction<Integer, T> {
     private static final Logger LOG = LoggerFactory.getLogger(SliceFunction.class);
 
     final ReplayRequest request;
-    private final AwsSettings aws;
+    private final AwsClientSettings aws;
     private final String eventsTable;
     private final TimeIndexSettings index;
     private transient DynamoDbAsyncClient dynamo;
@@ -27,7 +27,7 @@ abstract class SliceFunction<T> extends RichFlatMapFunction<Integer, T> {
     private transient Counter eventsMetric;
     private transient Counter slicesMetric;
 
-    SliceFunction(ReplayRequest request, AwsSettings aws, String eventsTable, TimeIndexSettings index) {
+    SliceFunction(ReplayRequest request, AwsClientSettings aws, String eventsTable, TimeIndexSettings index) {
         this.request = request;
         this.aws = aws;
         this.eventsTable = eventsTable;

@@ -1,9 +1,9 @@
 package io.eventbackbone.job.replay;
 
 import io.eventbackbone.job.config.TimeIndexSettings;
-import io.eventbackbone.job.sink.AwsSettings;
+import io.eventbackbone.job.aws.AwsClientSettings;
 import io.eventbackbone.job.sink.SendMetrics;
-import io.eventbackbone.job.sink.TableWrites;
+import io.eventbackbone.job.sink.WriteRequests;
 import io.eventbackbone.job.sink.WriteRetry;
 import io.eventbackbone.job.sink.WriterSettings;
 import io.eventbackbone.store.TimeIndexChunks;
@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 final class TimeIndexChunkWriter extends KeyedProcessFunction<Long, TimeIndexEntry, Long> {
     private static final long serialVersionUID = 1L;
 
-    private final AwsSettings aws;
+    private final AwsClientSettings aws;
     private final TimeIndexSettings index;
     private final long maxOpenChars;
     private transient DynamoDbAsyncClient dynamo;
@@ -40,7 +40,7 @@ final class TimeIndexChunkWriter extends KeyedProcessFunction<Long, TimeIndexEnt
     /** Set when this function failed: its open chunks are then left to a new run rather than written on the way out. */
     private transient boolean failed;
 
-    TimeIndexChunkWriter(AwsSettings aws, TimeIndexSettings index, long maxOpenChars) {
+    TimeIndexChunkWriter(AwsClientSettings aws, TimeIndexSettings index, long maxOpenChars) {
         this.aws = aws;
         this.index = index;
         this.maxOpenChars = maxOpenChars;
@@ -50,7 +50,7 @@ final class TimeIndexChunkWriter extends KeyedProcessFunction<Long, TimeIndexEnt
     public void open(OpenContext context) {
         dynamo = aws.dynamoDbAsyncClient(1);
         chunks = new TimeIndexChunks(index.slices, index.bucketMillis);
-        pending = new ArrayList<>(TableWrites.MAX_BATCH_ITEMS);
+        pending = new ArrayList<>(WriteRequests.MAX_BATCH_ITEMS);
         chunksWritten = getRuntimeContext().getMetricGroup().counter("timeIndexChunksWritten");
         // An operator, not a sink writer: it has no standard sink metrics to report its writes in.
         retry = new WriteRetry(WriterSettings.defaultWriteDeadlineMillis(), getRuntimeContext().getMetricGroup(),
@@ -80,7 +80,7 @@ final class TimeIndexChunkWriter extends KeyedProcessFunction<Long, TimeIndexEnt
     private void queue(List<Map<String, AttributeValue>> items) {
         for (Map<String, AttributeValue> item : items) {
             pending.add(item);
-            if (pending.size() == TableWrites.MAX_BATCH_ITEMS) {
+            if (pending.size() == WriteRequests.MAX_BATCH_ITEMS) {
                 writePending();
             }
         }
@@ -91,7 +91,7 @@ final class TimeIndexChunkWriter extends KeyedProcessFunction<Long, TimeIndexEnt
             return;
         }
         try {
-            TableWrites.batchPut(dynamo, index.tableName, TableWrites.putBatches(pending).get(0), retry).join();
+            WriteRequests.batchPut(dynamo, index.tableName, WriteRequests.putBatches(pending).get(0), retry).join();
         } catch (CompletionException e) {
             throw new IllegalStateException("writing to table " + index.tableName + " failed: " + e.getCause(), e.getCause());
         }

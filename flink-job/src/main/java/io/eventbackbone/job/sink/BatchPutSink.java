@@ -1,5 +1,6 @@
 package io.eventbackbone.job.sink;
 
+import io.eventbackbone.job.aws.AwsClientSettings;
 import io.eventbackbone.job.config.TimeIndexSettings;
 import io.eventbackbone.store.TimeIndexChunks;
 import java.io.IOException;
@@ -31,16 +32,16 @@ public final class BatchPutSink<T> implements Sink<T> {
     private static final long serialVersionUID = 1L;
 
     private final String tableName;
-    private final TableItems<T> items;
-    private final AwsSettings aws;
+    private final ItemMapping<T> items;
+    private final AwsClientSettings aws;
     private final WriterSettings settings;
     private final TimeIndexSettings index;
 
-    public BatchPutSink(String tableName, TableItems<T> items, AwsSettings aws, WriterSettings settings) {
+    public BatchPutSink(String tableName, ItemMapping<T> items, AwsClientSettings aws, WriterSettings settings) {
         this(tableName, items, aws, settings, null);
     }
 
-    public BatchPutSink(String tableName, TableItems<T> items, AwsSettings aws, WriterSettings settings,
+    public BatchPutSink(String tableName, ItemMapping<T> items, AwsClientSettings aws, WriterSettings settings,
                         TimeIndexSettings index) {
         this.tableName = tableName;
         this.items = items;
@@ -63,7 +64,7 @@ public final class BatchPutSink<T> implements Sink<T> {
 
     private static final class Writer<T> extends BufferedTableWriter<T> {
         private final String tableName;
-        private final TableItems<T> items;
+        private final ItemMapping<T> items;
         private final String indexTable;
         private final TimeIndexChunks chunks;
         private final long maxOpenIndexChars;
@@ -72,7 +73,7 @@ public final class BatchPutSink<T> implements Sink<T> {
         private final Counter indexChunksWritten;
         private final WriteRetry retry;
 
-        Writer(String tableName, TableItems<T> items, TimeIndexSettings index, DynamoDbAsyncClient client,
+        Writer(String tableName, ItemMapping<T> items, TimeIndexSettings index, DynamoDbAsyncClient client,
                WriterSettings settings, ProcessingTimeService timers, SinkWriterMetricGroup metrics) {
             super(settings, timers);
             this.tableName = tableName;
@@ -129,8 +130,8 @@ public final class BatchPutSink<T> implements Sink<T> {
 
         private void putAll(String table, List<Map<String, AttributeValue>> puts) throws IOException, InterruptedException {
             List<Supplier<CompletableFuture<Void>>> sends = new ArrayList<>();
-            for (List<WriteRequest> batch : TableWrites.putBatches(puts)) {
-                sends.add(() -> TableWrites.batchPut(client, table, batch, retry));
+            for (List<WriteRequest> batch : WriteRequests.putBatches(puts)) {
+                sends.add(() -> WriteRequests.batchPut(client, table, batch, retry));
             }
             sendAll(sends, table);
         }

@@ -12,7 +12,7 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** How one kind of record becomes an item of an append-only table, and its key inside a buffer. */
-public interface TableItems<T> extends Serializable {
+public interface ItemMapping<T> extends Serializable {
 
     String keyOf(T record);
 
@@ -57,8 +57,8 @@ public interface TableItems<T> extends Serializable {
         return s == null ? 0 : s.length();
     }
 
-    static TableItems<StoredEvent> storedEvents() {
-        return new TableItems<>() {
+    static ItemMapping<StoredEvent> storedEvents() {
+        return new ItemMapping<>() {
             private static final long serialVersionUID = 1L;
 
             @Override
@@ -84,8 +84,8 @@ public interface TableItems<T> extends Serializable {
     }
 
     /** A rejection keeps at most the first 64 KiB of a payload, so its sink needs no byte bound. */
-    static TableItems<Rejection> rejections() {
-        return new TableItems<>() {
+    static ItemMapping<Rejection> rejections() {
+        return new ItemMapping<>() {
             private static final long serialVersionUID = 1L;
 
             @Override

@@ -1,5 +1,6 @@
 package io.eventbackbone.job.sink;
 
+import io.eventbackbone.job.aws.AwsClientSettings;
 import io.eventbackbone.store.Projection;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -23,10 +24,10 @@ public final class ProjectionSink implements Sink<Projection> {
     private static final long serialVersionUID = 1L;
 
     private final String tableName;
-    private final AwsSettings aws;
+    private final AwsClientSettings aws;
     private final WriterSettings settings;
 
-    public ProjectionSink(String tableName, AwsSettings aws, WriterSettings settings) {
+    public ProjectionSink(String tableName, AwsClientSettings aws, WriterSettings settings) {
         this.tableName = tableName;
         this.aws = aws;
         this.settings = settings;
@@ -81,7 +82,7 @@ public final class ProjectionSink implements Sink<Projection> {
 
         @Override
         long sizeOf(Projection p) {
-            return TableItems.length(p.getState());
+            return ItemMapping.length(p.getState());
         }
 
         @Override
@@ -94,7 +95,7 @@ public final class ProjectionSink implements Sink<Projection> {
         }
 
         private CompletableFuture<Void> put(Projection p) {
-            return TableWrites.putIfNewer(client, tableName, p, retry).thenAccept(written -> {
+            return WriteRequests.putIfNewer(client, tableName, p, retry).thenAccept(written -> {
                 if (written) {
                     this.written.inc();
                 } else {

@@ -1,5 +1,6 @@
 package io.eventbackbone.job.sink;
 
+import io.eventbackbone.job.aws.AwsClientSettings;
 import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.config.TimeIndexSettings;
@@ -10,7 +11,7 @@ import java.io.Serializable;
 import org.apache.flink.api.connector.sink2.Sink;
 
 /** The three ends of the streaming job (events with their time index, projections, rejections); DynamoDB in production, replaceable for benchmarks. */
-public interface StoreSinks extends Serializable {
+public interface StreamingSinks extends Serializable {
 
     Sink<StoredEvent> events();
 
@@ -18,19 +19,19 @@ public interface StoreSinks extends Serializable {
 
     Sink<Rejection> rejections();
 
-    static StoreSinks dynamoDb(JobConfig config) {
-        AwsSettings aws = AwsSettings.dynamoDb(config);
+    static StreamingSinks dynamoDb(JobConfig config) {
+        AwsClientSettings aws = AwsClientSettings.dynamoDb(config);
         WriterSettings writer = WriterSettings.from(config);
         String events = config.require(JobOptions.EVENTS_TABLE);
         String projections = config.require(JobOptions.PROJECTIONS_TABLE);
         String rejections = config.require(JobOptions.REJECTIONS_TABLE);
         TimeIndexSettings index = TimeIndexSettings.from(config);
-        return new StoreSinks() {
+        return new StreamingSinks() {
             private static final long serialVersionUID = 1L;
 
             @Override
             public Sink<StoredEvent> events() {
-                return new BatchPutSink<>(events, TableItems.storedEvents(), aws, writer, index);
+                return new BatchPutSink<>(events, ItemMapping.storedEvents(), aws, writer, index);
             }
 
             @Override
@@ -40,7 +41,7 @@ public interface StoreSinks extends Serializable {
 
             @Override
             public Sink<Rejection> rejections() {
-                return new BatchPutSink<>(rejections, TableItems.rejections(), aws, writer);
+                return new BatchPutSink<>(rejections, ItemMapping.rejections(), aws, writer);
             }
         };
     }

@@ -17,12 +17,12 @@ import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /** The two DynamoDB writes the sinks make: a batch of puts, and a projection put that never goes backwards. */
-public final class TableWrites {
+public final class WriteRequests {
 
     /** BatchWriteItem's limit. */
     public static final int MAX_BATCH_ITEMS = 25;
 
-    private TableWrites() {
+    private WriteRequests() {
     }
 
     /** A put of the item, as BatchWriteItem takes it. */
@@ -49,7 +49,7 @@ public final class TableWrites {
      */
     public static CompletableFuture<Void> batchPut(DynamoDbAsyncClient client, String table, List<WriteRequest> items,
                                                    WriteRetry retry) {
-        return retry.untilWritten(table, items, TableWrites::itemBytes, left -> client.batchWriteItem(
+        return retry.untilWritten(table, items, WriteRequests::itemBytes, left -> client.batchWriteItem(
                         BatchWriteItemRequest.builder().requestItems(Map.of(table, left)).build())
                 .thenApply(response -> response.hasUnprocessedItems()
                         ? response.unprocessedItems().getOrDefault(table, List.of()) : List.of()));

@@ -2,7 +2,7 @@ package io.eventbackbone.job.source;
 
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.config.JobOptions;
-import io.eventbackbone.job.sink.AwsSettings;
+import io.eventbackbone.job.aws.AwsClientSettings;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kinesis.source.config.KinesisStreamsSourceConfigConstants;
 import org.apache.flink.connector.kinesis.source.config.KinesisStreamsSourceConfigConstants.InitialPosition;
@@ -24,7 +24,7 @@ public final class EventsStreamSource {
     /** The connector's settings, under its own keys: AWS access, where a first run starts, shard discovery. */
     public static Configuration connectorConfig(JobConfig config) {
         Configuration sourceConfig = new Configuration();
-        AwsSettings.kinesis(config).connectorProperties().forEach(sourceConfig::setString);
+        AwsClientSettings.kinesis(config).connectorProperties().forEach(sourceConfig::setString);
         InitialPosition initial = config.require(JobOptions.INITIAL_POSITION);
         sourceConfig.set(KinesisStreamsSourceConfigConstants.STREAM_INITIAL_POSITION, initial);
         if (initial == InitialPosition.AT_TIMESTAMP) {

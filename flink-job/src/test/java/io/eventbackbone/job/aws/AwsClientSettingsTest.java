@@ -1,4 +1,4 @@
-package io.eventbackbone.job.sink;
+package io.eventbackbone.job.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,25 +13,21 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 /** Endpoints, region and credentials from the job's configuration, for the connectors and the clients. */
-class AwsSettingsTest {
+class AwsClientSettingsTest {
 
     private static final JobConfig LOCAL = new JobConfig(Map.of())
             .with(JobOptions.AWS_REGION, "eu-west-1")
             .with(JobOptions.KINESIS_ENDPOINT, "http://127.0.0.1:4567")
             .with(JobOptions.DYNAMODB_ENDPOINT, "http://127.0.0.1:4568")
             .with(JobOptions.AWS_ACCESS_KEY_ID, "key")
-            .with(JobOptions.AWS_SECRET_KEY, "secret")
-            .with(JobOptions.EVENTS_TABLE, "events")
-            .with(JobOptions.TIME_INDEX_TABLE, "time-index")
-            .with(JobOptions.PROJECTIONS_TABLE, "projections")
-            .with(JobOptions.REJECTIONS_TABLE, "rejections");
+            .with(JobOptions.AWS_SECRET_KEY, "secret");
 
     @Test
     void eachServiceTakesItsOwnEndpointAndTheSharedRegionAndKeys() {
-        assertThat(AwsSettings.kinesis(LOCAL).endpoint()).isEqualTo("http://127.0.0.1:4567");
-        assertThat(AwsSettings.dynamoDb(LOCAL).endpoint()).isEqualTo("http://127.0.0.1:4568");
-        assertThat(AwsSettings.dynamoDb(LOCAL).region()).isEqualTo("eu-west-1");
-        assertThat(AwsSettings.kinesis(LOCAL).connectorProperties()).containsExactlyInAnyOrderEntriesOf(Map.of(
+        assertThat(AwsClientSettings.kinesis(LOCAL).endpoint()).isEqualTo("http://127.0.0.1:4567");
+        assertThat(AwsClientSettings.dynamoDb(LOCAL).endpoint()).isEqualTo("http://127.0.0.1:4568");
+        assertThat(AwsClientSettings.dynamoDb(LOCAL).region()).isEqualTo("eu-west-1");
+        assertThat(AwsClientSettings.kinesis(LOCAL).connectorProperties()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "aws.region", "eu-west-1",
                 "aws.endpoint", "http://127.0.0.1:4567",
                 "aws.credentials.provider", "BASIC",
@@ -41,7 +37,7 @@ class AwsSettingsTest {
 
     @Test
     void withoutEndpointAndKeysTheConnectorsUseAwsAndTheDefaultCredentials() {
-        AwsSettings aws = new AwsSettings("us-east-1", null, null, null);
+        AwsClientSettings aws = new AwsClientSettings("us-east-1", null, null, null);
 
         assertThat(aws.connectorProperties()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "aws.region", "us-east-1", "aws.credentials.provider", "AUTO"));
@@ -49,27 +45,18 @@ class AwsSettingsTest {
 
     @Test
     void theClientsTalkToTheConfiguredRegionAndEndpoint() {
-        AwsSettings aws = AwsSettings.dynamoDb(LOCAL);
+        AwsClientSettings aws = AwsClientSettings.dynamoDb(LOCAL);
         try (DynamoDbAsyncClient async = aws.dynamoDbAsyncClient(4); DynamoDbClient sync = aws.dynamoDbClient();
-             KinesisAsyncClient kinesis = AwsSettings.kinesis(LOCAL).kinesisAsyncClient(0)) {
+             KinesisAsyncClient kinesis = AwsClientSettings.kinesis(LOCAL).kinesisAsyncClient(0)) {
             assertThat(async.serviceClientConfiguration().region()).isEqualTo(Region.EU_WEST_1);
             assertThat(async.serviceClientConfiguration().endpointOverride()).contains(URI.create("http://127.0.0.1:4568"));
             assertThat(sync.serviceClientConfiguration().endpointOverride()).contains(URI.create("http://127.0.0.1:4568"));
             assertThat(kinesis.serviceClientConfiguration().endpointOverride()).contains(URI.create("http://127.0.0.1:4567"));
         }
-        AwsSettings cloud = new AwsSettings("us-east-1", null, "key", "secret");
+        AwsClientSettings cloud = new AwsClientSettings("us-east-1", null, "key", "secret");
         try (DynamoDbAsyncClient async = cloud.dynamoDbAsyncClient(1); DynamoDbClient sync = cloud.dynamoDbClient()) {
             assertThat(async.serviceClientConfiguration().endpointOverride()).isEmpty();
             assertThat(sync.serviceClientConfiguration().endpointOverride()).isEmpty();
         }
-    }
-
-    @Test
-    void theStoreSinksWriteEventsAndRejectionsInBatchesAndProjectionsConditionally() {
-        StoreSinks sinks = StoreSinks.dynamoDb(LOCAL);
-
-        assertThat(sinks.events()).isInstanceOf(BatchPutSink.class);
-        assertThat(sinks.projections()).isInstanceOf(ProjectionSink.class);
-        assertThat(sinks.rejections()).isInstanceOf(BatchPutSink.class);
     }
 }

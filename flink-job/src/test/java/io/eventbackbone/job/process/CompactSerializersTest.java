@@ -19,7 +19,7 @@ class CompactSerializersTest {
 
     @Test
     void flinkChoosesTheHandWrittenSerializerForEachType() {
-        assertThat(serializerOf(Submission.class)).isInstanceOf(SubmissionSerializer.class);
+        assertThat(serializerOf(ArrivedEvent.class)).isInstanceOf(ArrivedEventSerializer.class);
         assertThat(serializerOf(AggregateHead.class)).isInstanceOf(AggregateHeadSerializer.class);
         assertThat(serializerOf(RememberedEvent.class)).isInstanceOf(RememberedEventSerializer.class);
     }
@@ -36,18 +36,18 @@ class CompactSerializersTest {
         e.setExpectedVersion(7L);
         e.setOccurredAt("2026-01-31T09:30:00.000Z");
         e.setIngestedAt("2026-01-31T09:30:01.000Z");
-        Submission full = new Submission(e, 1_700_000_000_123L, "shard-1/49590");
-        Submission sparse = new Submission(new EventEnvelope(), -5, null);
+        ArrivedEvent full = new ArrivedEvent(e, 1_700_000_000_123L, "shard-1/49590");
+        ArrivedEvent sparse = new ArrivedEvent(new EventEnvelope(), -5, null);
 
-        assertThat(roundTrip(SubmissionSerializer.INSTANCE, full).getEnvelope().getMetadata()).isEqualTo("{\"actor\":\"alice\"}");
-        for (Submission s : new Submission[] {full, sparse}) {
-            Submission back = roundTrip(SubmissionSerializer.INSTANCE, s);
+        assertThat(roundTrip(ArrivedEventSerializer.INSTANCE, full).getEnvelope().getMetadata()).isEqualTo("{\"actor\":\"alice\"}");
+        for (ArrivedEvent s : new ArrivedEvent[] {full, sparse}) {
+            ArrivedEvent back = roundTrip(ArrivedEventSerializer.INSTANCE, s);
             assertThat(back.getEnvelope()).isEqualTo(s.getEnvelope());
             assertThat(back.getEnvelope().getExpectedVersion()).isEqualTo(s.getEnvelope().getExpectedVersion());
             assertThat(back.getEnvelope().getMetadata()).isEqualTo(s.getEnvelope().getMetadata());
             assertThat(back.getArrivalMillis()).isEqualTo(s.getArrivalMillis());
             assertThat(back.getPosition()).isEqualTo(s.getPosition());
-            Submission copy = SubmissionSerializer.INSTANCE.copy(s);
+            ArrivedEvent copy = ArrivedEventSerializer.INSTANCE.copy(s);
             assertThat(copy.getEnvelope()).isNotSameAs(s.getEnvelope()).isEqualTo(s.getEnvelope());
             assertThat(copy.getEnvelope().getMetadata()).isEqualTo(s.getEnvelope().getMetadata());
         }
@@ -165,7 +165,7 @@ class CompactSerializersTest {
         assertThat(rememberedOfFormat1).isNotEqualTo(RememberedEventSerializer.INSTANCE).isNotEqualTo(headsOfFormat1);
         assertThat(rememberedOfFormat1.hashCode()).isNotEqualTo(RememberedEventSerializer.INSTANCE.hashCode());
         assertThat(RememberedEventSerializer.INSTANCE).hasSameHashCodeAs(new RememberedEventSerializer.Snapshot().restoreSerializer());
-        for (TypeSerializer<?> serializer : List.of(SubmissionSerializer.INSTANCE, AggregateHeadSerializer.INSTANCE,
+        for (TypeSerializer<?> serializer : List.of(ArrivedEventSerializer.INSTANCE, AggregateHeadSerializer.INSTANCE,
                 RememberedEventSerializer.INSTANCE, StoredEventSerializer.INSTANCE, ProjectionSerializer.INSTANCE)) {
             assertThat(serializer.createInstance()).as("%s", serializer).isNotNull();
             assertThat(serializer.isImmutableType()).isFalse();
@@ -184,7 +184,7 @@ class CompactSerializersTest {
     void eachSerializerReadsItsOwnSnapshotBackAsCompatible() throws Exception {
         assertSnapshotRestores(StoredEventSerializer.INSTANCE);
         assertSnapshotRestores(ProjectionSerializer.INSTANCE);
-        assertSnapshotRestores(SubmissionSerializer.INSTANCE);
+        assertSnapshotRestores(ArrivedEventSerializer.INSTANCE);
         assertSnapshotRestores(AggregateHeadSerializer.INSTANCE);
         assertSnapshotRestores(RememberedEventSerializer.INSTANCE);
     }

@@ -52,7 +52,7 @@ class DeciderHydrationITCase {
     private JobConfig config;
     private String events;
     private String projections;
-    private final List<KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent>> opened = new ArrayList<>();
+    private final List<KeyedOneInputStreamOperatorTestHarness<String, ArrivedEvent, StoredEvent>> opened = new ArrayList<>();
 
     @BeforeEach
     void createTables(LocalEmulators emulators) {
@@ -73,15 +73,15 @@ class DeciderHydrationITCase {
 
     @AfterEach
     void close() throws Exception {
-        for (KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> h : opened) {
+        for (KeyedOneInputStreamOperatorTestHarness<String, ArrivedEvent, StoredEvent> h : opened) {
             h.close();
         }
         dynamo.close();
     }
 
-    private KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> open(
+    private KeyedOneInputStreamOperatorTestHarness<String, ArrivedEvent, StoredEvent> open(
             DeciderSettings settings, StateBackend backend) throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> harness =
+        KeyedOneInputStreamOperatorTestHarness<String, ArrivedEvent, StoredEvent> harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new EventDecider(settings)),
                         s -> s.getEnvelope().getAggregateId(), Types.STRING);
         harness.setStateBackend(backend);
@@ -105,7 +105,7 @@ class DeciderHydrationITCase {
             return new ArrayList<>(last.values());
         }
 
-        void take(KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> harness,
+        void take(KeyedOneInputStreamOperatorTestHarness<String, ArrivedEvent, StoredEvent> harness,
                   DynamoDbClient dynamo, String events, String projections, Random writes) {
             for (StoredEvent e : harness.extractOutputValues()) {
                 String key = e.getAggregateId() + "/" + e.getVersion();
@@ -120,8 +120,8 @@ class DeciderHydrationITCase {
                     dynamo.putItem(b -> b.tableName(events).item(EventsTable.toItem(e)));
                 }
             }
-            if (harness.getSideOutput(Outputs.PROJECTIONS) != null) {
-                for (StreamRecord<Projection> r : harness.getSideOutput(Outputs.PROJECTIONS)) {
+            if (harness.getSideOutput(SideOutputTags.PROJECTIONS) != null) {
+                for (StreamRecord<Projection> r : harness.getSideOutput(SideOutputTags.PROJECTIONS)) {
                     Projection p = r.getValue();
                     lastProjection.merge(p.getAggregateId(), p, (a, b) -> b.getVersion() >= a.getVersion() ? b : a);
                     // Some projection writes are lost, as with an attempt that failed before its sink flushed.
@@ -130,21 +130,21 @@ class DeciderHydrationITCase {
                     }
                 }
             }
-            if (harness.getSideOutput(Outputs.REJECTIONS) != null) {
-                harness.getSideOutput(Outputs.REJECTIONS).forEach(r -> rejections.add(r.getValue()));
+            if (harness.getSideOutput(SideOutputTags.REJECTIONS) != null) {
+                harness.getSideOutput(SideOutputTags.REJECTIONS).forEach(r -> rejections.add(r.getValue()));
             }
             harness.getOutput().clear();
-            if (harness.getSideOutput(Outputs.PROJECTIONS) != null) {
-                harness.getSideOutput(Outputs.PROJECTIONS).clear();
+            if (harness.getSideOutput(SideOutputTags.PROJECTIONS) != null) {
+                harness.getSideOutput(SideOutputTags.PROJECTIONS).clear();
             }
-            if (harness.getSideOutput(Outputs.REJECTIONS) != null) {
-                harness.getSideOutput(Outputs.REJECTIONS).clear();
+            if (harness.getSideOutput(SideOutputTags.REJECTIONS) != null) {
+                harness.getSideOutput(SideOutputTags.REJECTIONS).clear();
             }
         }
     }
 
-    private KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> reopenEmpty(
-            KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> previous, DeciderSettings settings,
+    private KeyedOneInputStreamOperatorTestHarness<String, ArrivedEvent, StoredEvent> reopenEmpty(
+            KeyedOneInputStreamOperatorTestHarness<String, ArrivedEvent, StoredEvent> previous, DeciderSettings settings,
             StateBackend backend) throws Exception {
         previous.close();
         opened.remove(previous);
@@ -162,7 +162,7 @@ class DeciderHydrationITCase {
         }
     }
 
-    private static Submission submission(Random random, int position, long arrival) {
+    private static ArrivedEvent submission(Random random, int position, long arrival) {
         int a = random.nextInt(4);
         boolean account = a == 0;
         EventEnvelope e = new EventEnvelope();
@@ -182,7 +182,7 @@ class DeciderHydrationITCase {
         }
         e.setOccurredAt(EnvelopeCodec.formatInstant(Instant.ofEpochMilli(arrival)));
         e.setIngestedAt(e.getOccurredAt());
-        return new Submission(e, arrival, "shard/" + position);
+        return new ArrivedEvent(e, arrival, "shard/" + position);
     }
 
     private void decidesAfterStateLossAsWithStateKept(StateBackend kept, StateBackend lost) throws Exception {
@@ -190,8 +190,8 @@ class DeciderHydrationITCase {
         DeciderSettings inMemory = new DeciderSettings(MAX_IDS, RETENTION_MILLIS, DomainLogics.discover());
         Random random = new Random(7);
         Random writes = new Random(11);
-        KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> keeping = open(inMemory, kept);
-        KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> losing = open(fromTables, lost);
+        KeyedOneInputStreamOperatorTestHarness<String, ArrivedEvent, StoredEvent> keeping = open(inMemory, kept);
+        KeyedOneInputStreamOperatorTestHarness<String, ArrivedEvent, StoredEvent> losing = open(fromTables, lost);
         Outcome expected = new Outcome();
         Outcome actual = new Outcome();
         long arrival = 1_767_225_600_000L;
@@ -199,9 +199,9 @@ class DeciderHydrationITCase {
         for (int i = 0; i < 600; i++) {
             arrival += random.nextInt(12) == 0 ? RETENTION_MILLIS / 2 + random.nextInt((int) RETENTION_MILLIS)
                     : random.nextInt(700) - 200;
-            Submission s = submission(random, i, arrival);
+            ArrivedEvent s = submission(random, i, arrival);
             keeping.processElement(new StreamRecord<>(s));
-            losing.processElement(new StreamRecord<>(SubmissionSerializer.INSTANCE.copy(s)));
+            losing.processElement(new StreamRecord<>(ArrivedEventSerializer.INSTANCE.copy(s)));
             expected.take(keeping, null, events, projections, writes);
             actual.take(losing, dynamo, events, projections, writes);
             if (random.nextInt(4) == 0) {
@@ -220,7 +220,7 @@ class DeciderHydrationITCase {
             again.setData(last.getData());
             again.setOccurredAt(last.getOccurredAt());
             again.setIngestedAt(last.getIngestedAt());
-            losing.processElement(new StreamRecord<>(new Submission(again, arrival, "shard/resent-" + last.getAggregateId())));
+            losing.processElement(new StreamRecord<>(new ArrivedEvent(again, arrival, "shard/resent-" + last.getAggregateId())));
         }
         actual.take(losing, dynamo, events, projections, new Random(0) {
             @Override
@@ -255,7 +255,7 @@ class DeciderHydrationITCase {
     void anIdleAggregateIsEvictedOnlyOnceACompletedCheckpointHoldsItsLatestChange() throws Exception {
         DeciderSettings settings = DeciderSettings.from(config.with(JobOptions.IDLE_EVICTION_MILLIS, "1000"),
                 DomainLogics.discover());
-        KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> harness =
+        KeyedOneInputStreamOperatorTestHarness<String, ArrivedEvent, StoredEvent> harness =
                 open(settings, new HashMapStateBackend());
         Random random = new Random(3);
         harness.setProcessingTime(10_000);
@@ -273,7 +273,7 @@ class DeciderHydrationITCase {
         assertThat(harness.numKeyedStateEntries()).as("idle and in a completed checkpoint").isZero();
     }
 
-    private static Submission patch(String eventId, long arrival) {
+    private static ArrivedEvent patch(String eventId, long arrival) {
         EventEnvelope e = new EventEnvelope();
         e.setEventId(eventId);
         e.setAggregateId("item-x");
@@ -282,7 +282,7 @@ class DeciderHydrationITCase {
         e.setData("{\"" + eventId + "\":" + arrival + "}");
         e.setOccurredAt(EnvelopeCodec.formatInstant(Instant.ofEpochMilli(arrival)));
         e.setIngestedAt(e.getOccurredAt());
-        return new Submission(e, arrival, "shard/" + eventId);
+        return new ArrivedEvent(e, arrival, "shard/" + eventId);
     }
 
     @Test
@@ -290,7 +290,7 @@ class DeciderHydrationITCase {
         DeciderSettings settings = DeciderSettings.from(config.with(JobOptions.DEDUPE_MAX_EVENT_IDS, "100"),
                 DomainLogics.discover());
         Outcome first = new Outcome();
-        KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> harness =
+        KeyedOneInputStreamOperatorTestHarness<String, ArrivedEvent, StoredEvent> harness =
                 open(settings, new HashMapStateBackend());
         long arrival = 1_767_225_600_000L;
         for (String id : List.of("e1", "e2", "e3")) {
@@ -308,14 +308,14 @@ class DeciderHydrationITCase {
         });
 
         // The attempt after a failure replays e4 and e5 itself: the same events, no read-back.
-        KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> replaying =
+        KeyedOneInputStreamOperatorTestHarness<String, ArrivedEvent, StoredEvent> replaying =
                 reopenFrom(older, settings);
         replaying.processElement(new StreamRecord<>(patch("e4", 1_767_225_600_040L)));
         assertThat(replaying.extractOutputValues()).containsExactly(first.eventsByKey.get("item-x/4"));
 
         // A snapshot restored long after: the next event continues the log, and e4 is still a duplicate (whose
         // stored event, read back, is written once more).
-        KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> stale = reopenFrom(older, settings);
+        KeyedOneInputStreamOperatorTestHarness<String, ArrivedEvent, StoredEvent> stale = reopenFrom(older, settings);
         stale.processElement(new StreamRecord<>(patch("e9", arrival += 10)));
         stale.processElement(new StreamRecord<>(patch("e4", arrival += 10)));
         assertThat(stale.extractOutputValues()).extracting(e -> e.getEventId() + "@" + e.getVersion())
@@ -323,9 +323,9 @@ class DeciderHydrationITCase {
         assertThat(stale.extractOutputValues().get(1)).isEqualTo(first.eventsByKey.get("item-x/4"));
     }
 
-    private KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> reopenFrom(
+    private KeyedOneInputStreamOperatorTestHarness<String, ArrivedEvent, StoredEvent> reopenFrom(
             org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot, DeciderSettings settings) throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> harness =
+        KeyedOneInputStreamOperatorTestHarness<String, ArrivedEvent, StoredEvent> harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new EventDecider(settings)),
                         s -> s.getEnvelope().getAggregateId(), Types.STRING);
         harness.setStateBackend(new HashMapStateBackend());

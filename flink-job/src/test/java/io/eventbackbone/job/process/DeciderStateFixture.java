@@ -46,7 +46,7 @@ public final class DeciderStateFixture {
      * What the fixture holds: {@link #ITEM} at version 4 (ids item-e1..item-e4, of which the dedupe memory
      * keeps the last {@link #MAX_IDS}) and {@link #ACCOUNT} opened with 100.00 deposited (version 2).
      */
-    static void feed(KeyedOneInputStreamOperatorTestHarness<String, Submission, ?> harness) throws Exception {
+    static void feed(KeyedOneInputStreamOperatorTestHarness<String, ArrivedEvent, ?> harness) throws Exception {
         for (int i = 1; i <= 4; i++) {
             submit(harness, envelope(ITEM, "generic", "item-e" + i, "Changed", "{\"n\":" + i + ",\"k" + i + "\":\"v\"}"),
                     BASE_ARRIVAL + i * 10);
@@ -67,9 +67,9 @@ public final class DeciderStateFixture {
         return e;
     }
 
-    static void submit(KeyedOneInputStreamOperatorTestHarness<String, Submission, ?> harness, EventEnvelope e,
+    static void submit(KeyedOneInputStreamOperatorTestHarness<String, ArrivedEvent, ?> harness, EventEnvelope e,
                        long arrivalMillis) throws Exception {
-        harness.processElement(new StreamRecord<>(new Submission(e, arrivalMillis,
+        harness.processElement(new StreamRecord<>(new ArrivedEvent(e, arrivalMillis,
                 "shardId-000000000000/" + arrivalMillis)));
     }
 
@@ -78,7 +78,7 @@ public final class DeciderStateFixture {
         int format = Integer.parseInt(args[0]);
         Path dir = Path.of(args[1]);
         for (String backend : new String[] {"heap", "rocksdb"}) {
-            KeyedOneInputStreamOperatorTestHarness<String, Submission, io.eventbackbone.store.StoredEvent> harness =
+            KeyedOneInputStreamOperatorTestHarness<String, ArrivedEvent, io.eventbackbone.store.StoredEvent> harness =
                     new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new EventDecider(
                             new DeciderSettings(MAX_IDS, RETENTION_MILLIS, DomainLogics.discover()))),
                             s -> s.getEnvelope().getAggregateId(), Types.STRING);

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class DeciderStateUpgradeTest {
 
-    private KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, ArrivedEvent, StoredEvent> harness;
 
     @AfterEach
     void close() throws Exception {
@@ -61,7 +61,7 @@ class DeciderStateUpgradeTest {
     }
 
     private List<Projection> projections() {
-        return harness.getSideOutput(Outputs.PROJECTIONS).stream().map(r -> r.getValue()).collect(Collectors.toList());
+        return harness.getSideOutput(SideOutputTags.PROJECTIONS).stream().map(r -> r.getValue()).collect(Collectors.toList());
     }
 
     @ParameterizedTest(name = "format {0} on {1}")

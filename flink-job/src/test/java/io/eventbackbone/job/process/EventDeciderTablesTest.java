@@ -39,7 +39,7 @@ class EventDeciderTablesTest {
 
     private static final long IDLE = 10_000;
     private final Tables tables = new Tables();
-    private KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, ArrivedEvent, StoredEvent> harness;
     private int position;
 
     @AfterEach
@@ -176,7 +176,7 @@ class EventDeciderTablesTest {
         e.setExpectedVersion(expectedVersion);
         e.setOccurredAt(EnvelopeCodec.formatInstant(Instant.ofEpochMilli(arrival)));
         e.setIngestedAt(e.getOccurredAt());
-        harness.processElement(new StreamRecord<>(new Submission(e, arrival, "shard/" + (position++))));
+        harness.processElement(new StreamRecord<>(new ArrivedEvent(e, arrival, "shard/" + (position++))));
     }
 
     private List<StoredEvent> stored() {
@@ -184,13 +184,13 @@ class EventDeciderTablesTest {
     }
 
     private List<Projection> projections() {
-        return harness.getSideOutput(Outputs.PROJECTIONS) == null ? List.of()
-                : harness.getSideOutput(Outputs.PROJECTIONS).stream().map(StreamRecord::getValue).collect(Collectors.toList());
+        return harness.getSideOutput(SideOutputTags.PROJECTIONS) == null ? List.of()
+                : harness.getSideOutput(SideOutputTags.PROJECTIONS).stream().map(StreamRecord::getValue).collect(Collectors.toList());
     }
 
     private List<Rejection> rejections() {
-        return harness.getSideOutput(Outputs.REJECTIONS) == null ? List.of()
-                : harness.getSideOutput(Outputs.REJECTIONS).stream().map(StreamRecord::getValue).collect(Collectors.toList());
+        return harness.getSideOutput(SideOutputTags.REJECTIONS) == null ? List.of()
+                : harness.getSideOutput(SideOutputTags.REJECTIONS).stream().map(StreamRecord::getValue).collect(Collectors.toList());
     }
 
     /** Events 1 to 4 of a-1, with a second field that a later patch keeps, decided without tables. */

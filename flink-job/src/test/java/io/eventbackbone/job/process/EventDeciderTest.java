@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 /** The per-aggregate decisions, on Flink's operator test harness with real keyed state. */
 class EventDeciderTest {
 
-    private KeyedOneInputStreamOperatorTestHarness<String, Submission, StoredEvent> harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, ArrivedEvent, StoredEvent> harness;
     private int position;
 
     @AfterEach
@@ -66,7 +66,7 @@ class EventDeciderTest {
         e.setExpectedVersion(expectedVersion);
         e.setOccurredAt(EnvelopeCodec.formatInstant(Instant.ofEpochMilli(arrivalMillis)));
         e.setIngestedAt(e.getOccurredAt());
-        harness.processElement(new StreamRecord<>(new Submission(e, arrivalMillis, "shard/" + (position++))));
+        harness.processElement(new StreamRecord<>(new ArrivedEvent(e, arrivalMillis, "shard/" + (position++))));
     }
 
     private List<StoredEvent> stored() {
@@ -78,8 +78,8 @@ class EventDeciderTest {
     }
 
     private List<Rejection> rejections() {
-        return harness.getSideOutput(Outputs.REJECTIONS) == null ? List.of()
-                : harness.getSideOutput(Outputs.REJECTIONS).stream().map(StreamRecord::getValue).collect(Collectors.toList());
+        return harness.getSideOutput(SideOutputTags.REJECTIONS) == null ? List.of()
+                : harness.getSideOutput(SideOutputTags.REJECTIONS).stream().map(StreamRecord::getValue).collect(Collectors.toList());
     }
 
     @Test
@@ -172,7 +172,7 @@ class EventDeciderTest {
         open(100, Long.MAX_VALUE / 8);
         submit("e1", 1000);
         submit("e2", 2000);
-        List<Projection> projections = harness.getSideOutput(Outputs.PROJECTIONS).stream()
+        List<Projection> projections = harness.getSideOutput(SideOutputTags.PROJECTIONS).stream()
                 .map(StreamRecord::getValue).collect(Collectors.toList());
         assertThat(projections).extracting(Projection::getVersion, Projection::getState, Projection::getLastEventId)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, "{\"n\":\"e1\"}", "e1"),

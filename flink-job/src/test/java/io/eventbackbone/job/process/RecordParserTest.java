@@ -22,7 +22,7 @@ class RecordParserTest {
     private static final String SHARD = "shardId-000000000001";
     private static final String SEQUENCE = "49590338271490256608559692538361571095921575989136588898";
 
-    private OneInputStreamOperatorTestHarness<SourceRecord, Submission> harness;
+    private OneInputStreamOperatorTestHarness<SourceRecord, ArrivedEvent> harness;
 
     @BeforeEach
     void open() throws Exception {
@@ -39,7 +39,7 @@ class RecordParserTest {
     void keepsThePlainPositionOfAnOrdinaryRecord() throws Exception {
         parse(event("plain-1", "e-1"));
 
-        assertThat(submissions()).extracting(Submission::getPosition).containsExactly(SHARD + "/" + SEQUENCE);
+        assertThat(submissions()).extracting(ArrivedEvent::getPosition).containsExactly(SHARD + "/" + SEQUENCE);
     }
 
     @Test
@@ -47,11 +47,11 @@ class RecordParserTest {
         parse(KplRecordEncoder.aggregate("kpl-1", List.of(event("kpl-1", "e-1"), event("kpl-1", "e-2"),
                 event("kpl-2", "e-3"))));
 
-        List<Submission> submissions = submissions();
+        List<ArrivedEvent> submissions = submissions();
         assertThat(submissions).extracting(s -> s.getEnvelope().getEventId()).containsExactly("e-1", "e-2", "e-3");
-        assertThat(submissions).extracting(Submission::getPosition).containsExactly(
+        assertThat(submissions).extracting(ArrivedEvent::getPosition).containsExactly(
                 SHARD + "/" + SEQUENCE + "/0", SHARD + "/" + SEQUENCE + "/1", SHARD + "/" + SEQUENCE + "/2");
-        assertThat(submissions).extracting(Submission::getArrivalMillis).containsOnly(1_700_000_000_000L);
+        assertThat(submissions).extracting(ArrivedEvent::getArrivalMillis).containsOnly(1_700_000_000_000L);
         assertThat(rejections()).isEmpty();
     }
 
@@ -93,14 +93,14 @@ class RecordParserTest {
         harness.processElement(new StreamRecord<>(new SourceRecord(payload, 1_700_000_000_000L, SHARD, SEQUENCE)));
     }
 
-    private List<Submission> submissions() {
+    private List<ArrivedEvent> submissions() {
         return harness.extractOutputValues();
     }
 
     private List<Rejection> rejections() {
         List<Rejection> out = new ArrayList<>();
-        if (harness.getSideOutput(Outputs.REJECTIONS) != null) {
-            harness.getSideOutput(Outputs.REJECTIONS).forEach(r -> out.add(r.getValue()));
+        if (harness.getSideOutput(SideOutputTags.REJECTIONS) != null) {
+            harness.getSideOutput(SideOutputTags.REJECTIONS).forEach(r -> out.add(r.getValue()));
         }
         return out;
     }

@@ -14,7 +14,7 @@ import io.eventbackbone.job.StreamingScenario;
 import io.eventbackbone.job.Workload;
 import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
-import io.eventbackbone.job.sink.AwsSettings;
+import io.eventbackbone.job.aws.AwsClientSettings;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
 import io.eventbackbone.local.SharedEmulators;
@@ -99,7 +99,7 @@ class ProjectionRebuildITCase {
 
     private RebuildSink.Mode mode(String table, boolean overwrite, String liveTable) {
         JobConfig config = config(table, afterLastEvent(), overwrite);
-        return RebuildTarget.mode(ReplayRequest.from(config), liveTable, AwsSettings.dynamoDb(config));
+        return RebuildTarget.mode(ReplayRequest.from(config), liveTable, AwsClientSettings.dynamoDb(config));
     }
 
     private String freshTable() {

@@ -12,7 +12,7 @@ import io.eventbackbone.job.StoreTables;
 import io.eventbackbone.job.Workload;
 import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.TimeIndexSettings;
-import io.eventbackbone.job.sink.AwsSettings;
+import io.eventbackbone.job.aws.AwsClientSettings;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
 import io.eventbackbone.local.SharedEmulators;
@@ -97,7 +97,7 @@ class SliceReaderITCase {
     }
 
     private DynamoDbAsyncClient client(java.net.URI endpoint) {
-        return new AwsSettings(emulators.region(), endpoint.toString(), AwsClients.DUMMY_KEY, AwsClients.DUMMY_KEY)
+        return new AwsClientSettings(emulators.region(), endpoint.toString(), AwsClients.DUMMY_KEY, AwsClients.DUMMY_KEY)
                 .dynamoDbAsyncClient(SliceReader.MAX_IN_FLIGHT);
     }
 

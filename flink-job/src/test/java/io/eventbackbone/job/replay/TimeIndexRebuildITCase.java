@@ -9,7 +9,7 @@ import io.eventbackbone.job.StoreTables;
 import io.eventbackbone.job.Workload;
 import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
-import io.eventbackbone.job.sink.AwsSettings;
+import io.eventbackbone.job.aws.AwsClientSettings;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
 import io.eventbackbone.local.SharedEmulators;
@@ -135,7 +135,7 @@ class TimeIndexRebuildITCase {
 
         long from = T0 + 4 * 60_000L;
         long to = T0 + 6 * 60_000L + 30_000;
-        AwsSettings aws = new AwsSettings(emulators.region(), emulators.dynamoDbEndpoint().toString(),
+        AwsClientSettings aws = new AwsClientSettings(emulators.region(), emulators.dynamoDbEndpoint().toString(),
                 AwsClients.DUMMY_KEY, AwsClients.DUMMY_KEY);
         List<StoredEvent> read = new ArrayList<>();
         try (DynamoDbAsyncClient async = aws.dynamoDbAsyncClient(SliceReader.MAX_IN_FLIGHT)) {

@@ -1,5 +1,6 @@
 package io.eventbackbone.job.sink;
 
+import io.eventbackbone.job.aws.AwsClientSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -76,12 +77,12 @@ class EventsSinkITCase {
             String name = "es" + UUID.randomUUID().toString().substring(0, 8);
             tables[0] = StoreTables.createEventsTable(dynamo, name + "-events");
             tables[1] = StoreTables.createTimeIndexTable(dynamo, name + "-time-index");
-            AwsSettings aws = new AwsSettings(emulators.region(), sinkEndpoint.toString(),
+            AwsClientSettings aws = new AwsClientSettings(emulators.region(), sinkEndpoint.toString(),
                     AwsClients.DUMMY_KEY, AwsClients.DUMMY_KEY);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(2);
             env.fromData(events, TypeInformation.of(StoredEvent.class)).rebalance()
-                    .sinkTo(new BatchPutSink<>(tables[0], TableItems.storedEvents(), aws, settings,
+                    .sinkTo(new BatchPutSink<>(tables[0], ItemMapping.storedEvents(), aws, settings,
                             new TimeIndexSettings(tables[1], 4, 60_000L)));
             env.execute("events-sink");
             assertThat(StoreTables.indexEntries(dynamo, tables[1])).doesNotHaveDuplicates()

@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import org.junit.jupiter.api.Test;
 
-class TableItemsTest {
+class ItemMappingTest {
 
     @Test
     void anEventCountsTowardsTheSinkMemoryBoundWithItsDataUndoAndMetadata() {
@@ -22,7 +22,7 @@ class TableItemsTest {
         e.setUndo("{\"a\":null}");
         e.setMetadata(null);
 
-        assertThat(TableItems.storedEvents().sizeOf(e)).isEqualTo(7 + 10);
+        assertThat(ItemMapping.storedEvents().sizeOf(e)).isEqualTo(7 + 10);
     }
 
     static StoredEvent event(String id, long version) {
@@ -48,7 +48,7 @@ class TableItemsTest {
             events.add(event("acct-" + (v % 7), v));
         }
 
-        List<Map<String, AttributeValue>> items = TableItems.storedEvents().toItems(events, chunks, full);
+        List<Map<String, AttributeValue>> items = ItemMapping.storedEvents().toItems(events, chunks, full);
 
         assertThat(items).extracting(item -> item.get("version").n()).containsExactlyElementsOf(
                 events.stream().map(e -> Long.toString(e.getVersion())).collect(Collectors.toList()));
@@ -65,18 +65,18 @@ class TableItemsTest {
     void withoutAnIndexEventsBecomeItemsAndNothingIsListed() {
         List<Map<String, AttributeValue>> full = new ArrayList<>();
 
-        assertThat(TableItems.storedEvents().toItems(List.of(event("a", 1)), null, full)).hasSize(1);
+        assertThat(ItemMapping.storedEvents().toItems(List.of(event("a", 1)), null, full)).hasSize(1);
         assertThat(full).isEmpty();
     }
 
     @Test
     void aRejectionHasNoTimeIndexEntry() {
-        assertThatThrownBy(() -> TableItems.rejections().index(null, new TimeIndexChunks(1, 60_000L)))
+        assertThatThrownBy(() -> ItemMapping.rejections().index(null, new TimeIndexChunks(1, 60_000L)))
                 .isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
     void aRejectionIsSmallEnoughNotToCount() {
-        assertThat(TableItems.rejections().sizeOf(null)).isZero();
+        assertThat(ItemMapping.rejections().sizeOf(null)).isZero();
     }
 }

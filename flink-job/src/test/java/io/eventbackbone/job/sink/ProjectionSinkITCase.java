@@ -1,5 +1,6 @@
 package io.eventbackbone.job.sink;
 
+import io.eventbackbone.job.aws.AwsClientSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventbackbone.job.StoreTables;
@@ -34,7 +35,7 @@ class ProjectionSinkITCase {
     }
 
     private static void runSink(LocalEmulators emulators, String table, List<Projection> projections) throws Exception {
-        AwsSettings aws = new AwsSettings(emulators.region(), emulators.dynamoDbEndpoint().toString(),
+        AwsClientSettings aws = new AwsClientSettings(emulators.region(), emulators.dynamoDbEndpoint().toString(),
                 AwsClients.DUMMY_KEY, AwsClients.DUMMY_KEY);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);

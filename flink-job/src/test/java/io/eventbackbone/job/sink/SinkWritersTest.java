@@ -104,7 +104,7 @@ class SinkWritersTest {
 
     /** An event with 9 characters of data and undo, for the byte bound. */
     private static StoredEvent event(String id, long version) {
-        StoredEvent e = TableItemsTest.event(id, version);
+        StoredEvent e = ItemMappingTest.event(id, version);
         e.setData("{\"v\":" + version + "}");
         e.setUndo("{}");
         return e;
@@ -127,7 +127,7 @@ class SinkWritersTest {
     void writesEventsInBatchesOf25ThenListsThemInTheTimeIndexAtTheBarrier() throws Exception {
         RecordingTables dynamo = new RecordingTables();
         RecordedMetrics metrics = new RecordedMetrics();
-        SinkWriter<StoredEvent> writer = new BatchPutSink<>("events", TableItems.storedEvents(), null, SETTINGS,
+        SinkWriter<StoredEvent> writer = new BatchPutSink<>("events", ItemMapping.storedEvents(), null, SETTINGS,
                 new TimeIndexSettings("time-index", 1, 60_000)).writer(dynamo, new TestProcessingTimeService(), metrics);
         for (int v = 1; v <= 51; v++) {
             writer.write(event("a-" + (v % 3), v), null);
@@ -151,7 +151,7 @@ class SinkWritersTest {
     void theEventsSinkReportsEveryItemItStoredInItsStandardMetricsTimeIndexChunksIncluded() throws Exception {
         RecordingTables dynamo = new RecordingTables();
         RecordedMetrics metrics = new RecordedMetrics();
-        SinkWriter<StoredEvent> writer = new BatchPutSink<>("events", TableItems.storedEvents(), null, SETTINGS,
+        SinkWriter<StoredEvent> writer = new BatchPutSink<>("events", ItemMapping.storedEvents(), null, SETTINGS,
                 new TimeIndexSettings("time-index", 1, 60_000)).writer(dynamo, new TestProcessingTimeService(), metrics);
         for (int v = 1; v <= 30; v++) {
             writer.write(event("a-" + (v % 4), v), null);
@@ -170,7 +170,7 @@ class SinkWritersTest {
     void theRejectionsSinkReportsItsItemsInItsStandardMetrics() throws Exception {
         RecordingTables dynamo = new RecordingTables();
         RecordedMetrics metrics = new RecordedMetrics();
-        SinkWriter<Rejection> writer = new BatchPutSink<>("rejections", TableItems.rejections(), null, SETTINGS)
+        SinkWriter<Rejection> writer = new BatchPutSink<>("rejections", ItemMapping.rejections(), null, SETTINGS)
                 .writer(dynamo, new TestProcessingTimeService(), metrics);
         writer.write(rejection("r-1"), null);
         writer.write(rejection("r-2"), null);
@@ -206,7 +206,7 @@ class SinkWritersTest {
     void aSinkWithoutATimeIndexWritesOnlyItsTable() throws Exception {
         RecordingTables dynamo = new RecordingTables();
         RecordedMetrics metrics = new RecordedMetrics();
-        SinkWriter<StoredEvent> writer = new BatchPutSink<>("events", TableItems.storedEvents(), null, SETTINGS)
+        SinkWriter<StoredEvent> writer = new BatchPutSink<>("events", ItemMapping.storedEvents(), null, SETTINGS)
                 .writer(dynamo, new TestProcessingTimeService(), metrics);
         writer.write(event("a", 1), null);
         writer.write(event("a", 2), null);
@@ -220,7 +220,7 @@ class SinkWritersTest {
     @Test
     void theSameEventTwiceInOneBufferIsWrittenOnce() throws Exception {
         RecordingTables dynamo = new RecordingTables();
-        SinkWriter<StoredEvent> writer = new BatchPutSink<>("events", TableItems.storedEvents(), null, SETTINGS)
+        SinkWriter<StoredEvent> writer = new BatchPutSink<>("events", ItemMapping.storedEvents(), null, SETTINGS)
                 .writer(dynamo, new TestProcessingTimeService(), new RecordedMetrics());
         StoredEvent again = event("a", 1);
         again.setEventId("rewritten");
@@ -238,7 +238,7 @@ class SinkWritersTest {
         RecordingTables dynamo = new RecordingTables();
         // Each event holds 9 characters of data and undo.
         WriterSettings small = new WriterSettings(1_000, 100, 100, 18, 4, WriterSettings.defaultWriteDeadlineMillis());
-        SinkWriter<StoredEvent> writer = new BatchPutSink<>("events", TableItems.storedEvents(), null, small)
+        SinkWriter<StoredEvent> writer = new BatchPutSink<>("events", ItemMapping.storedEvents(), null, small)
                 .writer(dynamo, new TestProcessingTimeService(), new RecordedMetrics());
         writer.write(event("a", 1), null);
         assertThat(dynamo.requests).isEmpty();
@@ -253,7 +253,7 @@ class SinkWritersTest {
         RecordingTables dynamo = new RecordingTables();
         // Every event written at once (the byte bound is 1), and open chunks drained as soon as they hold anything.
         WriterSettings settings = new WriterSettings(1_000, 2, 100, 1, 4, WriterSettings.defaultWriteDeadlineMillis());
-        SinkWriter<StoredEvent> writer = new BatchPutSink<>("events", TableItems.storedEvents(), null, settings,
+        SinkWriter<StoredEvent> writer = new BatchPutSink<>("events", ItemMapping.storedEvents(), null, settings,
                 new TimeIndexSettings("time-index", 1, 60_000)).writer(dynamo, new TestProcessingTimeService(),
                 new RecordedMetrics());
 
@@ -265,7 +265,7 @@ class SinkWritersTest {
     @Test
     void closingAWriterClosesItsClient() throws Exception {
         RecordingTables events = new RecordingTables();
-        new BatchPutSink<>("events", TableItems.storedEvents(), null, SETTINGS)
+        new BatchPutSink<>("events", ItemMapping.storedEvents(), null, SETTINGS)
                 .writer(events, new TestProcessingTimeService(), new RecordedMetrics()).close();
         RecordingTables projections = new RecordingTables();
         new ProjectionSink("projections", null, SETTINGS)
@@ -336,13 +336,13 @@ class SinkWritersTest {
         RecordingTables dynamo = new RecordingTables();
         WriteRetry retry = new WriteRetry(60_000, new RecordedMetrics());
 
-        assertThat(TableWrites.putIfNewer(dynamo, "projections", projection("a", 2, "{}"), retry)
+        assertThat(WriteRequests.putIfNewer(dynamo, "projections", projection("a", 2, "{}"), retry)
                 .get(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(TableWrites.putIfNewer(dynamo, "projections", projection("a", 2, "{}"), retry)
+        assertThat(WriteRequests.putIfNewer(dynamo, "projections", projection("a", 2, "{}"), retry)
                 .get(10, TimeUnit.SECONDS)).isFalse();
-        assertThat(TableWrites.putIfNewer(dynamo, "projections", projection("a", 1, "{}"), retry)
+        assertThat(WriteRequests.putIfNewer(dynamo, "projections", projection("a", 1, "{}"), retry)
                 .get(10, TimeUnit.SECONDS)).isFalse();
-        assertThat(TableWrites.putIfNewer(dynamo, "projections", projection("a", 3, "{}"), retry)
+        assertThat(WriteRequests.putIfNewer(dynamo, "projections", projection("a", 3, "{}"), retry)
                 .get(10, TimeUnit.SECONDS)).isTrue();
     }
 
@@ -353,7 +353,7 @@ class SinkWritersTest {
             for (int i = 0; i < n; i++) {
                 items.add(Map.of("id", AttributeValue.builder().s("i" + i).build()));
             }
-            List<List<WriteRequest>> batches = TableWrites.putBatches(items);
+            List<List<WriteRequest>> batches = WriteRequests.putBatches(items);
 
             assertThat(batches).as("%d items", n).hasSize((n + 24) / 25).allSatisfy(b -> assertThat(b).hasSizeBetween(1, 25));
             assertThat(batches.stream().flatMap(List::stream).map(w -> w.putRequest().item()).collect(Collectors.toList()))

@@ -87,7 +87,7 @@ class WriteRetryTest {
         RecordedMetrics metrics = new RecordedMetrics();
         List<WriteRequest> items = puts("a", "b", "c");
 
-        TableWrites.batchPut(table, "events", items, new WriteRetry(60_000, metrics)).get(30, TimeUnit.SECONDS);
+        WriteRequests.batchPut(table, "events", items, new WriteRetry(60_000, metrics)).get(30, TimeUnit.SECONDS);
 
         assertThat(table.stored).containsExactly("a", "b", "c");
         assertThat(table.requestSizes).containsExactly(3, 1, 1);
@@ -105,7 +105,7 @@ class WriteRetryTest {
         ScriptedTable table = new ScriptedTable(List.of(-1, -1, Integer.MAX_VALUE), new AtomicLong(), 0);
         RecordedMetrics metrics = new RecordedMetrics();
 
-        TableWrites.batchPut(table, "events", puts("a", "b"), new WriteRetry(60_000, metrics))
+        WriteRequests.batchPut(table, "events", puts("a", "b"), new WriteRetry(60_000, metrics))
                 .get(30, TimeUnit.SECONDS);
 
         assertThat(table.stored).containsExactly("a", "b");
@@ -119,7 +119,7 @@ class WriteRetryTest {
         AtomicLong clock = new AtomicLong(10_000);
         ScriptedTable table = new ScriptedTable(List.of(-1), clock, 1_000);
 
-        assertThatThrownBy(() -> TableWrites.batchPut(table, "events", puts("a"),
+        assertThatThrownBy(() -> WriteRequests.batchPut(table, "events", puts("a"),
                 new WriteRetry(3_000, new RecordedMetrics(), clock::get)).get(30, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
                 .hasMessageContaining("writing to table events made no progress for 3000 ms")
@@ -133,7 +133,7 @@ class WriteRetryTest {
         ScriptedTable table = new ScriptedTable(List.of(1), new AtomicLong(), 0);
         RecordedMetrics metrics = new RecordedMetrics();
 
-        TableWrites.batchPut(table, "events", puts("a", "b", "c", "d"), new WriteRetry(60_000, metrics))
+        WriteRequests.batchPut(table, "events", puts("a", "b", "c", "d"), new WriteRetry(60_000, metrics))
                 .get(30, TimeUnit.SECONDS);
 
         assertThat(table.requestSizes).containsExactly(4, 3, 2, 1);
@@ -158,7 +158,7 @@ class WriteRetryTest {
         // One item per request, two seconds per request: four items take eight seconds, each round progresses.
         ScriptedTable table = new ScriptedTable(List.of(1), clock, 2_000);
 
-        TableWrites.batchPut(table, "events", puts("a", "b", "c", "d"),
+        WriteRequests.batchPut(table, "events", puts("a", "b", "c", "d"),
                 new WriteRetry(3_000, new RecordedMetrics(), clock::get)).get(30, TimeUnit.SECONDS);
 
         assertThat(table.stored).containsExactly("a", "b", "c", "d");
@@ -177,7 +177,7 @@ class WriteRetryTest {
         };
         RecordedMetrics metrics = new RecordedMetrics();
 
-        assertThatThrownBy(() -> TableWrites.batchPut(broken, "events", puts("a"), new WriteRetry(60_000, metrics))
+        assertThatThrownBy(() -> WriteRequests.batchPut(broken, "events", puts("a"), new WriteRetry(60_000, metrics))
                 .get(30, TimeUnit.SECONDS)).hasMessageContaining("no such table");
         assertThat(metrics.count("dynamodbRequests")).isEqualTo(1);
         assertThat(metrics.count("numRecordsSendErrors")).isEqualTo(1);
