@@ -17,11 +17,14 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 
 /**
  * How a sink waits out DynamoDB throttling: a throttled request, or one that leaves items unprocessed, is sent
- * again after the SDK's exponential backoff with jitter; the backoff starts over whenever a round makes
+ * again after the SDK's exponential backoff with jitter, and so is a request that failed for a transient cause once
+ * the SDK's own retries were spent (a dropped or timed-out connection, a 5xx answer): every write here is a put
+ * that can be repeated, so only the deadline turns weather into a failure; the backoff starts over whenever a round makes
  * progress, and a write that makes none for the deadline fails, naming the table and the cause. Counts, per
  * table, the throttled requests and the time spent backing off, and for the sink's standard metrics what each
  * round got in and what it did not.
@@ -87,12 +90,16 @@ public final class WriteRetry {
                 return left;
             }
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (!isThrottling(cause)) {
-                sendMetrics.refused(items.size());
-                throw new CompletionException(cause);
+            if (isThrottling(cause)) {
+                counters(table)[0].inc();
+                return items;
             }
-            counters(table)[0].inc();
-            return items;
+            if (isTransient(cause)) {
+                counters(table)[2].inc();
+                return items;
+            }
+            sendMetrics.refused(items.size());
+            throw new CompletionException(cause);
         }).thenCompose(left -> {
             if (left.size() < items.size()) {
                 sendMetrics.sent(items.size() - left.size(), bytes(items, bytesOf) - bytes(left, bytesOf));
@@ -110,7 +117,7 @@ public final class WriteRetry {
                 return CompletableFuture.failedFuture(new IOException("writing to table " + table + " made no progress"
                         + " for " + rounds.millisWithoutProgress() + " ms (dynamodb.write.deadline.millis): "
                         + left.size() + " items left after " + rounds.roundsWithoutProgress()
-                        + " attempts, throttled or unprocessed"));
+                        + " attempts, throttled, unprocessed or failed transiently"));
             }
             long wait = rounds.nextDelay().toMillis();
             counters(table)[1].inc(wait);
@@ -137,10 +144,30 @@ public final class WriteRetry {
                 && THROTTLING_CODES.contains(aws.awsErrorDetails().errorCode()));
     }
 
+    /**
+     * A failure that says nothing about the request itself: the service answered 5xx, or the connection broke
+     * or timed out before an answer came. A 4xx other than throttling (a missing table, a bad request, a
+     * failed condition) is the request's own and fails at once.
+     */
+    static boolean isTransient(Throwable e) {
+        if (e instanceof AwsServiceException) {
+            return ((AwsServiceException) e).statusCode() >= 500;
+        }
+        if (e instanceof SdkClientException) {
+            for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+                if (c instanceof IOException) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private Counter[] counters(String table) {
         return byTable.computeIfAbsent(table, t -> {
             MetricGroup group = metrics.addGroup("table", t);
-            return new Counter[] {group.counter("throttledRequests"), group.counter("throttleBackoffMillis")};
+            return new Counter[] {group.counter("throttledRequests"), group.counter("throttleBackoffMillis"),
+                    group.counter("transientFailures")};
         });
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.eventbackbone.job.RecordedMetrics;
 import io.eventbackbone.store.ItemSize;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
@@ -181,5 +183,35 @@ class WriteRetryTest {
                 .get(30, TimeUnit.SECONDS)).hasMessageContaining("no such table");
         assertThat(metrics.count("dynamodbRequests")).isEqualTo(1);
         assertThat(metrics.count("numRecordsSendErrors")).isEqualTo(1);
+    }
+
+    @Test
+    void aBrokenConnectionOrAServerErrorIsSentAgainAndCountedAsTransient() throws Exception {
+        List<Throwable> failures = new ArrayList<>(List.of(
+                SdkClientException.create("connection closed", new IOException("The connection was closed during the request")),
+                DynamoDbException.builder().message("internal").statusCode(500).build()));
+        DynamoDbAsyncClient flaky = new ScriptedTable(List.of(Integer.MAX_VALUE), new AtomicLong(), 0) {
+            @Override
+            public CompletableFuture<BatchWriteItemResponse> batchWriteItem(BatchWriteItemRequest request) {
+                return failures.isEmpty() ? super.batchWriteItem(request)
+                        : CompletableFuture.failedFuture(failures.remove(0));
+            }
+        };
+        RecordedMetrics metrics = new RecordedMetrics();
+
+        WriteRequests.batchPut(flaky, "events", puts("a", "b"), new WriteRetry(60_000, metrics)).get(30, TimeUnit.SECONDS);
+
+        assertThat(((ScriptedTable) flaky).stored).containsExactly("a", "b");
+        assertThat(metrics.count("table.events.transientFailures")).isEqualTo(2);
+        assertThat(metrics.count("table.events.throttledRequests")).isZero();
+    }
+
+    @Test
+    void onlyServerErrorsAndBrokenConnectionsCountAsTransient() {
+        assertThat(WriteRetry.isTransient(DynamoDbException.builder().message("x").statusCode(503).build())).isTrue();
+        assertThat(WriteRetry.isTransient(SdkClientException.create("reset", new IOException("Connection reset")))).isTrue();
+        assertThat(WriteRetry.isTransient(DynamoDbException.builder().message("x").statusCode(400).build())).isFalse();
+        assertThat(WriteRetry.isTransient(SdkClientException.create("no region"))).isFalse();
+        assertThat(WriteRetry.isTransient(new IllegalStateException("x", new IOException("y")))).isFalse();
     }
 }
