@@ -16,7 +16,9 @@ import java.util.Map;
 
 /**
  * The answer to a submission that passed validation, built from what the stream confirmed. An event is
- * reported accepted only with the shard and sequence number the stream returned for it.
+ * reported accepted only with the shard and sequence number the stream returned for it, and with
+ * {@code acceptedAt}: the {@code ingestedAt} the ingest stamped on it, which the stored event keeps, so a client
+ * can hand it to the read API's {@code GET /submissions/{eventId}} to bound that search.
  *
  * <ul>
  *   <li>202: every event is in the stream.</li>
@@ -29,6 +31,8 @@ import java.util.Map;
 final class AcceptanceResponse {
 
     static final int MULTI_STATUS = 207;
+    /** The member of an accepted event that says when the ingest accepted it (its {@code ingestedAt}). */
+    static final String ACCEPTED_AT = "acceptedAt";
 
     private AcceptanceResponse() {
     }
@@ -46,6 +50,7 @@ final class AcceptanceResponse {
                 body.put("aggregateId", event.getAggregateId());
                 body.put("shardId", outcome.shardId());
                 body.put("sequenceNumber", outcome.sequenceNumber());
+                body.put(ACCEPTED_AT, event.getIngestedAt());
                 return json(202, body, null);
             }
             return ProblemResponse.of(failure, "The event was not written to the events stream."
@@ -86,6 +91,7 @@ final class AcceptanceResponse {
         if (outcome.isWritten()) {
             item.put("shardId", outcome.shardId());
             item.put("sequenceNumber", outcome.sequenceNumber());
+            item.put(ACCEPTED_AT, event.getIngestedAt());
         } else {
             ProblemType type = problemFor(outcome.failure());
             item.put("status", type.status());

@@ -81,7 +81,7 @@ class IngestHandlerITCase {
         assertThat(envelope.getEventId()).isEqualTo(body.get("eventId").asText());
         assertThat(envelope.getType()).isEqualTo("OrderPlaced");
         assertThat(envelope.getData()).isEqualTo("{\"total\":92.30}");
-        assertThat(envelope.getIngestedAt()).isNotNull();
+        assertThat(envelope.getIngestedAt()).isNotNull().isEqualTo(body.get("acceptedAt").asText());
     }
 
     @Test

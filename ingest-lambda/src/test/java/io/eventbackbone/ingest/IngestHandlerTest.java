@@ -50,6 +50,16 @@ class IngestHandlerTest {
     }
 
     @Test
+    void anAcceptedEventSaysWhenItWasAcceptedWithTheIngestedAtItIsStoredWith() {
+        APIGatewayProxyResponseEvent response = handler.handleRestRequest(restEvent("rest-single-event.json"),
+                quietContext());
+
+        String acceptedAt = json(response.getBody()).get("acceptedAt").asText();
+        assertThat(acceptedAt).isEqualTo("2026-01-31T09:30:00.123Z")
+                .isEqualTo(decode(stream.written().get(0)).getIngestedAt());
+    }
+
+    @Test
     void decodesABase64EncodedRestApiBody() {
         APIGatewayProxyResponseEvent response = handler.handleRestRequest(restEvent("rest-base64-single-event.json"),
                 quietContext());
@@ -79,6 +89,7 @@ class IngestHandlerTest {
         for (JsonNode item : body.get("events")) {
             assertThat(item.get("accepted").asBoolean()).isTrue();
             assertThat(item.get("sequenceNumber").asText()).isNotEmpty();
+            assertThat(item.get("acceptedAt").asText()).isEqualTo("2026-01-31T09:30:00.123Z");
             ids.add(item.get("eventId").asText());
         }
         assertThat(ids).containsExactly("evt-1", "evt-2", "evt-3");
@@ -276,6 +287,8 @@ class IngestHandlerTest {
         assertThat(refused.get("status").asInt()).isEqualTo(503);
         assertThat(refused.get("retryable").asBoolean()).isTrue();
         assertThat(refused.has("sequenceNumber")).isFalse();
+        assertThat(refused.has("acceptedAt")).as("an event not in the stream was not accepted").isFalse();
+        assertThat(body.get("events").get(0).get("acceptedAt").asText()).isEqualTo("2026-01-31T09:30:00.123Z");
         assertThat(throttled.written()).extracting(PutRecordsRequestEntry::partitionKey)
                 .containsExactly("order-1001", "order-1001");
     }
