@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.w3c.dom.Document;
 
 /** Paths in the repository, and the template read once. */
 final class Repository {
@@ -31,6 +33,13 @@ final class Repository {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A module's pom.xml, parsed (no DTDs). */
+    static Document pom(String module) throws Exception {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        return factory.newDocumentBuilder().parse(ROOT.resolve(module).resolve("pom.xml").toFile());
     }
 
     /** A module's main Java sources. */

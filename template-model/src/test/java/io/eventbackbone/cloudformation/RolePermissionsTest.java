@@ -11,6 +11,7 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import io.eventbackbone.cloudformation.CloudFormationTemplate.Resource;
+import io.eventbackbone.store.RejectionsTable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -30,14 +32,18 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
  * actions by an explicit table, and compared with the role's statements. A call with no mapping, or a class
  * with calls that no role is said to run, fails here until someone decides what it needs. For DynamoDB the
  * check goes down to the table: each class that reaches a table says which tables, under which role, and
- * each role's DynamoDB grants name exactly those tables.
+ * each role's DynamoDB grants name exactly those tables. The support staff's managed policy is held to the read
+ * function's reads, plus calling the read routes with GET.
  */
 class RolePermissionsTest {
 
     static final String INGEST_ROLE = "IngestFunctionRole";
     static final String EVENT_STORE_ROLE = "EventStoreApplicationRole";
     static final String REPLAY_ROLE = "ReplayApplicationRole";
+    static final String READ_ROLE = "ReadFunctionRole";
+    static final String SUPPORT_POLICY = "SupportReadPolicy";
     private static final String JOB = "io.eventbackbone.job.";
+    private static final String READ = "io.eventbackbone.read.";
 
     /** SDK operation (service.operation) to the IAM action that authorises it. */
     static final Map<String, String> IAM_ACTIONS = Map.ofEntries(
@@ -61,6 +67,7 @@ class RolePermissionsTest {
     /** The compiled code each role runs: the job's classes, the ingest's, and the connector's source. */
     static final JavaClasses FLINK_JOB_CLASSES = SdkOperationCalls.mainClasses("io.eventbackbone.job");
     static final JavaClasses INGEST_CLASSES = SdkOperationCalls.mainClasses("io.eventbackbone.ingest");
+    static final JavaClasses READ_CLASSES = SdkOperationCalls.mainClasses("io.eventbackbone.read");
     static final JavaClasses KINESIS_SOURCE_CLASSES =
             SdkOperationCalls.mainClasses("org.apache.flink.connector.kinesis.source");
 
@@ -137,17 +144,35 @@ class RolePermissionsTest {
             new TableAccess(JOB + "replay.TimeIndexChunkWriter", REPLAY_ROLE, "dynamodb:BatchWriteItem",
                     "time-index"));
 
+    /**
+     * Which tables (or index) the DynamoDB calls of each read-api class reach, all under the read function's role:
+     * events by key and by version range, the projection by key, rejections only through their index by aggregate.
+     */
+    static final List<TableAccess> READ_TABLE_ACCESS = List.of(
+            new TableAccess(READ + "DynamoDbEventLog", READ_ROLE, "dynamodb:GetItem", "events", "projections"),
+            new TableAccess(READ + "DynamoDbEventLog", READ_ROLE, "dynamodb:Query",
+                    "events", "rejections/index/" + RejectionsTable.BY_AGGREGATE_INDEX));
+
+    /** Every IAM action that only reads: what the read role and the support policy may be granted, at most. */
+    static final Set<String> DYNAMODB_READ_ACTIONS = Set.of("dynamodb:GetItem", "dynamodb:BatchGetItem",
+            "dynamodb:Query", "dynamodb:Scan", "dynamodb:DescribeTable", "dynamodb:ConditionCheckItem");
+
     /** What the platform does with a role besides running our code: read the job jar, write logs. */
     static final Set<String> MANAGED_FLINK_PLATFORM_ACTIONS = Set.of("s3:GetObject", "s3:GetObjectVersion",
             "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents");
     static final Set<String> LAMBDA_PLATFORM_ACTIONS = Set.of("logs:CreateLogStream", "logs:PutLogEvents");
+    static final String MANAGED_POLICY = "AWS::IAM::ManagedPolicy";
+    static final String INVOKE = "execute-api:Invoke";
 
     private static final CloudFormationTemplate TEMPLATE = Repository.TEMPLATE;
     private static final String STACK_NAME = "backbone";
     private static final TemplateBindings STACK = TemplateBindings.stack(STACK_NAME, "eu-west-1", "123456789012")
             .withParameter("ArtifactBucket", "artifacts")
             .withParameter("FlinkJarKey", "jobs/flink-job.jar")
-            .withParameter("LambdaJarKey", "jobs/ingest-lambda.jar");
+            .withParameter("LambdaJarKey", "jobs/ingest-lambda.jar")
+            .withParameter("ReadJarKey", "jobs/read-api.jar")
+            .withRef("RestApi", "a1b2c3d4e5")
+            .withRef("ApiStage", "v1");
 
     /** One Allow statement of a role, its resources resolved for a stack named backbone. */
     static final class Grant {
@@ -189,6 +214,7 @@ class RolePermissionsTest {
     static Map<String, Set<String>> actionsTheCodeNeeds() {
         Map<String, Set<String>> needed = new LinkedHashMap<>();
         needed.put(INGEST_ROLE, iamActions(SdkOperationCalls.in(INGEST_CLASSES)));
+        needed.put(READ_ROLE, iamActions(SdkOperationCalls.in(READ_CLASSES)));
         List<SdkOperationCalls.Call> flinkCalls = new ArrayList<>(SdkOperationCalls.in(FLINK_JOB_CLASSES));
         for (String operation : KINESIS_SOURCE_OPERATIONS) {
             flinkCalls.add(new SdkOperationCalls.Call(KINESIS_SOURCE_CLASS, "kinesis", operation));
@@ -239,10 +265,19 @@ class RolePermissionsTest {
         return actions;
     }
 
-    /** Role to DynamoDB action to the table ARNs TABLE_ACCESS says its code reaches. */
-    static Map<String, Map<String, Set<String>>> tableAccessByRole() {
+    /** The DynamoDB actions of each read-api class, from its own SDK calls. */
+    static Map<String, Set<String>> readDynamoDbActionsByClass() {
+        Map<String, Set<String>> actions = new TreeMap<>();
+        for (SdkOperationCalls.Call call : SdkOperationCalls.in(READ_CLASSES)) {
+            actions.computeIfAbsent(call.className, c -> new TreeSet<>()).addAll(iamActions(List.of(call)));
+        }
+        return actions;
+    }
+
+    /** Role to DynamoDB action to the table ARNs these accesses say its code reaches. */
+    static Map<String, Map<String, Set<String>>> tableAccessByRole(List<TableAccess> accesses) {
         Map<String, Map<String, Set<String>>> byRole = new TreeMap<>();
-        for (TableAccess access : TABLE_ACCESS) {
+        for (TableAccess access : accesses) {
             Set<String> arns = byRole.computeIfAbsent(access.role, r -> new TreeMap<>())
                     .computeIfAbsent(access.action, a -> new TreeSet<>());
             access.tables.forEach(table -> arns.add(arn("dynamodb", "table/" + STACK_NAME + "-" + table)));
@@ -259,15 +294,28 @@ class RolePermissionsTest {
                 .doesNotContainKeys("ManagedPolicyArns", "PermissionsBoundary");
         List<Grant> grants = new ArrayList<>();
         for (Object policy : role.list("Policies")) {
-            Map<String, Object> document = CloudFormationTemplate.asMap(
-                    CloudFormationTemplate.asMap(policy, roleId).get("PolicyDocument"), roleId);
-            for (Object statement : CloudFormationTemplate.asList(document.get("Statement"), roleId)) {
-                Map<String, Object> s = CloudFormationTemplate.asMap(statement, roleId);
-                assertThat(s).as(roleId).doesNotContainKeys("NotAction", "NotResource", "NotPrincipal");
-                assertThat(s.get("Effect")).as(roleId).isEqualTo("Allow");
-                grants.add(new Grant(roleId, String.valueOf(s.get("Sid")), strings(s.get("Action")),
-                        strings(TEMPLATE.resolve(s.get("Resource"), STACK))));
-            }
+            grants.addAll(statements(roleId, CloudFormationTemplate.asMap(policy, roleId).get("PolicyDocument")));
+        }
+        return grants;
+    }
+
+    /** The statements of a managed policy of the template. */
+    static List<Grant> policyGrants(String policyId) {
+        Resource policy = TEMPLATE.resource(policyId);
+        assertThat(policy.type()).isEqualTo(MANAGED_POLICY);
+        return statements(policyId, policy.property("PolicyDocument"));
+    }
+
+    /** A policy document's statements, each an Allow without Not* elements, resources resolved. */
+    private static List<Grant> statements(String owner, Object policyDocument) {
+        Map<String, Object> document = CloudFormationTemplate.asMap(policyDocument, owner);
+        List<Grant> grants = new ArrayList<>();
+        for (Object statement : CloudFormationTemplate.asList(document.get("Statement"), owner)) {
+            Map<String, Object> s = CloudFormationTemplate.asMap(statement, owner);
+            assertThat(s).as(owner).doesNotContainKeys("NotAction", "NotResource", "NotPrincipal", "Condition");
+            assertThat(s.get("Effect")).as(owner).isEqualTo("Allow");
+            grants.add(new Grant(owner, String.valueOf(s.get("Sid")), strings(s.get("Action")),
+                    strings(TEMPLATE.resolve(s.get("Resource"), STACK))));
         }
         return grants;
     }
@@ -291,8 +339,12 @@ class RolePermissionsTest {
 
     /** The role's DynamoDB actions and the resources each is granted on. */
     private static Map<String, Set<String>> dynamoDbGrants(String roleId) {
+        return dynamoDbGrants(grants(roleId));
+    }
+
+    private static Map<String, Set<String>> dynamoDbGrants(List<Grant> grants) {
         Map<String, Set<String>> granted = new TreeMap<>();
-        for (Grant grant : grants(roleId)) {
+        for (Grant grant : grants) {
             for (String action : grant.actions) {
                 if (action.startsWith("dynamodb:")) {
                     granted.computeIfAbsent(action, a -> new TreeSet<>()).addAll(grant.resources);
@@ -312,6 +364,24 @@ class RolePermissionsTest {
         return out;
     }
 
+    /** Whether an execute-api ARN pattern of these ({@code *} matching any characters, {@code /} included) matches. */
+    private static boolean invokes(List<String> patterns, String methodArn) {
+        for (String pattern : patterns) {
+            String regex = Arrays.stream(pattern.split("\\*", -1)).map(Pattern::quote)
+                    .collect(Collectors.joining(".*"));
+            if (methodArn.matches(regex)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new TreeSet<>(a);
+        all.addAll(b);
+        return all;
+    }
+
     private static String arn(String service, String resource) {
         return "arn:aws:" + service + ":eu-west-1:123456789012:" + resource;
     }
@@ -324,6 +394,8 @@ class RolePermissionsTest {
                 .collect(Collectors.toSet());
         Set<String> ingest = SdkOperationCalls.in(INGEST_CLASSES).stream().map(SdkOperationCalls.Call::key)
                 .collect(Collectors.toSet());
+        Set<String> read = SdkOperationCalls.in(READ_CLASSES).stream().map(SdkOperationCalls.Call::toString)
+                .collect(Collectors.toSet());
 
         assertThat(flink).contains(
                 "dynamodb.batchWriteItem in io.eventbackbone.job.sink.WriteRequests",
@@ -335,6 +407,8 @@ class RolePermissionsTest {
                 // Through the SDK the Kinesis connector shades under its own package.
                 "kinesis.getRecords in io.eventbackbone.job.source.KinesisShardProxy");
         assertThat(ingest).contains("kinesis.putRecords");
+        assertThat(read).contains("dynamodb.getItem in io.eventbackbone.read.DynamoDbEventLog",
+                "dynamodb.query in io.eventbackbone.read.DynamoDbEventLog");
     }
 
     /** Deletes items, which no role is granted; keeps a cache whose method is named like an operation. */
@@ -396,11 +470,11 @@ class RolePermissionsTest {
     @Test
     void eachRoleGrantsWhatItsCodeCallsAndWhatItsPlatformNeedsAndNothingElse() {
         Map<String, Set<String>> needed = actionsTheCodeNeeds();
-        Map<String, Set<String>> platform = Map.of(INGEST_ROLE, LAMBDA_PLATFORM_ACTIONS,
+        Map<String, Set<String>> platform = Map.of(INGEST_ROLE, LAMBDA_PLATFORM_ACTIONS, READ_ROLE, LAMBDA_PLATFORM_ACTIONS,
                 EVENT_STORE_ROLE, MANAGED_FLINK_PLATFORM_ACTIONS, REPLAY_ROLE, MANAGED_FLINK_PLATFORM_ACTIONS);
 
         assertThat(TEMPLATE.resourcesOfType(CloudFormationTemplate.IAM_ROLE)).extracting(Resource::logicalId)
-                .containsExactlyInAnyOrder(INGEST_ROLE, EVENT_STORE_ROLE, REPLAY_ROLE);
+                .containsExactlyInAnyOrder(INGEST_ROLE, READ_ROLE, EVENT_STORE_ROLE, REPLAY_ROLE);
         for (String role : platform.keySet()) {
             Set<String> expected = new TreeSet<>(needed.getOrDefault(role, Collections.emptySet()));
             expected.addAll(platform.get(role));
@@ -409,6 +483,7 @@ class RolePermissionsTest {
         assertThat(needed.get(EVENT_STORE_ROLE)).contains("kinesis:GetRecords", "dynamodb:BatchWriteItem", "dynamodb:PutItem");
         assertThat(needed.get(REPLAY_ROLE)).contains("dynamodb:Query", "kinesis:PutRecords", "dynamodb:PutItem",
                 "dynamodb:Scan", "dynamodb:BatchWriteItem");
+        assertThat(needed.get(READ_ROLE)).containsExactlyInAnyOrder("dynamodb:GetItem", "dynamodb:Query");
     }
 
     @Test
@@ -445,13 +520,74 @@ class RolePermissionsTest {
 
     @Test
     void eachApplicationRoleGrantsItsDynamoDbActionsOnExactlyTheTablesItsCodeReaches() {
-        Map<String, Map<String, Set<String>>> needed = tableAccessByRole();
+        Map<String, Map<String, Set<String>>> needed = tableAccessByRole(TABLE_ACCESS);
 
         assertThat(needed.keySet()).containsExactlyInAnyOrder(EVENT_STORE_ROLE, REPLAY_ROLE);
         for (String role : List.of(EVENT_STORE_ROLE, REPLAY_ROLE)) {
             assertThat(dynamoDbGrants(role)).as(role).isEqualTo(needed.get(role));
         }
         assertThat(dynamoDbGrants(INGEST_ROLE)).isEmpty();
+    }
+
+    @Test
+    void everyReadApiClassThatReachesATableSaysWhichTablesOrIndex() {
+        Map<String, Set<String>> listed = new TreeMap<>();
+        for (TableAccess access : READ_TABLE_ACCESS) {
+            listed.computeIfAbsent(access.className, c -> new TreeSet<>()).add(access.action);
+        }
+
+        assertThat(listed).isEqualTo(readDynamoDbActionsByClass())
+                .containsEntry(READ + "DynamoDbEventLog", Set.of("dynamodb:GetItem", "dynamodb:Query"));
+    }
+
+    @Test
+    void theReadRoleGrantsItsCodesReadsOnExactlyTheTablesAndIndexItReadsAndCanWriteNothing() {
+        Map<String, Set<String>> granted = dynamoDbGrants(READ_ROLE);
+
+        assertThat(granted).isEqualTo(tableAccessByRole(READ_TABLE_ACCESS).get(READ_ROLE));
+        assertThat(granted.keySet()).allSatisfy(action -> assertThat(action).isIn(DYNAMODB_READ_ACTIONS));
+        assertThat(granted.values().stream().flatMap(Set::stream))
+                .doesNotContain(arn("dynamodb", "table/backbone-rejections"), arn("dynamodb", "table/backbone-time-index"));
+        assertThat(grantedActions(READ_ROLE)).allSatisfy(action ->
+                assertThat(action).isIn(union(DYNAMODB_READ_ACTIONS, LAMBDA_PLATFORM_ACTIONS)));
+        assertThat(resourcesFor(READ_ROLE, "logs:PutLogEvents"))
+                .containsExactly(arn("logs", "log-group:/aws/lambda/backbone-read:*"));
+        assertThat(TEMPLATE.resource("ReadFunction").property("Role"))
+                .isEqualTo(Map.of("Fn::GetAtt", List.of(READ_ROLE, "Arn")));
+    }
+
+    @Test
+    void theSupportPolicyReadsWhatTheReadFunctionReadsAndCallsOnlyTheGetReadRoutesOfTheStage() {
+        List<Grant> grants = policyGrants(SUPPORT_POLICY);
+        Set<String> actions = grants.stream().flatMap(g -> g.actions.stream()).collect(Collectors.toCollection(TreeSet::new));
+        List<String> invocable = grants.stream().filter(g -> g.actions.contains(INVOKE))
+                .flatMap(g -> g.resources.stream()).collect(Collectors.toList());
+        String api = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/";
+
+        assertThat(actions).allSatisfy(action -> assertThat(action).isIn(union(DYNAMODB_READ_ACTIONS, Set.of(INVOKE))));
+        assertThat(dynamoDbGrants(grants)).isEqualTo(dynamoDbGrants(READ_ROLE));
+        assertThat(grants).filteredOn(g -> g.actions.contains(INVOKE))
+                .allSatisfy(g -> assertThat(g.actions).containsExactly(INVOKE));
+        for (String path : ReadFunctionTest.READ_PATHS) {
+            String sample = ReadFunctionTest.sample(path);
+            assertThat(invokes(invocable, api + "v1/GET" + sample)).as("GET " + sample).isTrue();
+            for (String method : List.of("POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")) {
+                assertThat(invokes(invocable, api + "v1/" + method + sample)).as(method + " " + sample).isFalse();
+            }
+            assertThat(invokes(invocable, api + "prod/GET" + sample)).as("another stage").isFalse();
+        }
+        for (String other : List.of("POST/events", "GET/events", "GET/health", "GET/", "GET/orders/7")) {
+            assertThat(invokes(invocable, api + "v1/" + other)).as(other).isFalse();
+        }
+    }
+
+    @Test
+    void theSupportPolicyIsAnOutputOfTheStack() {
+        assertThat(CloudFormationTemplate.asMap(TEMPLATE.outputs().get("SupportReadPolicyArn"), "output").get("Value"))
+                .isEqualTo(Map.of("Ref", SUPPORT_POLICY));
+        assertThat(TEMPLATE.resource(SUPPORT_POLICY).properties())
+                .as("attached by an administrator to the staff who need it, not by the stack")
+                .doesNotContainKeys("Users", "Groups", "Roles");
     }
 
     @Test

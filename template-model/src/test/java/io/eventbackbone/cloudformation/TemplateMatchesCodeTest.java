@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import io.eventbackbone.cloudformation.CloudFormationTemplate.Resource;
 import io.eventbackbone.event.EnvelopeLimits;
+import io.eventbackbone.ingest.IngestHandler;
 import io.eventbackbone.ingest.IngestSettings;
 import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
@@ -19,7 +20,6 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +29,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -49,20 +48,30 @@ class TemplateMatchesCodeTest {
 
     @Test
     void theLambdaHandlerIsAPublicMethodOfTheIngestTakingRestApiProxyEvents() throws Exception {
-        String handler = (String) TEMPLATE.resource("IngestFunction").property("Handler");
-        assertThat(handler).contains("::");
-        String className = handler.substring(0, handler.indexOf("::"));
-        String methodName = handler.substring(handler.indexOf("::") + 2);
-
-        Class<?> type = Class.forName(className, false, getClass().getClassLoader());
-        Method method = type.getMethod(methodName, APIGatewayProxyRequestEvent.class, Context.class);
-
-        assertThat(Modifier.isPublic(type.getModifiers())).isTrue();
-        assertThat(type.getConstructor()).as("Lambda builds the handler with its no-argument constructor").isNotNull();
-        assertThat(method.getReturnType()).isEqualTo(APIGatewayProxyResponseEvent.class);
+        assertThat(restProxyHandler("IngestFunction").getDeclaringClass()).isEqualTo(IngestHandler.class);
         // The API is a REST API with a Lambda proxy integration, whose events are payload format 1.0.
         assertThat(TEMPLATE.resource("EventsMethod").property("Integration", "Type")).isEqualTo("AWS_PROXY");
         assertThat(TEMPLATE.resource("RestApi").type()).isEqualTo("AWS::ApiGateway::RestApi");
+    }
+
+    /**
+     * The method the function's {@code Handler} names, checked to be what Lambda can call with a REST API proxy
+     * event: public, of a public class with a no-argument constructor, taking the event and the context and
+     * returning the proxy response.
+     */
+    static Method restProxyHandler(String functionLogicalId) throws Exception {
+        String handler = (String) TEMPLATE.resource(functionLogicalId).property("Handler");
+        assertThat(handler).as(functionLogicalId).contains("::");
+        String className = handler.substring(0, handler.indexOf("::"));
+        String methodName = handler.substring(handler.indexOf("::") + 2);
+
+        Class<?> type = Class.forName(className, false, TemplateMatchesCodeTest.class.getClassLoader());
+        Method method = type.getMethod(methodName, APIGatewayProxyRequestEvent.class, Context.class);
+
+        assertThat(Modifier.isPublic(type.getModifiers())).as(handler).isTrue();
+        assertThat(type.getConstructor()).as("Lambda builds the handler with its no-argument constructor").isNotNull();
+        assertThat(method.getReturnType()).as(handler).isEqualTo(APIGatewayProxyResponseEvent.class);
+        return method;
     }
 
     @Test
@@ -117,7 +126,7 @@ class TemplateMatchesCodeTest {
 
     @Test
     void theJobJarsMainClassIsTheEventStoreJobWithAMainMethod() throws Exception {
-        Document pom = flinkJobPom();
+        Document pom = Repository.pom("flink-job");
         String mainClass = null;
         NodeList transformers = pom.getElementsByTagName("transformer");
         for (int i = 0; i < transformers.getLength(); i++) {
@@ -135,7 +144,8 @@ class TemplateMatchesCodeTest {
 
     @Test
     void theDeployScriptUploadsTheShadedJobJar() throws Exception {
-        String classifier = flinkJobPom().getElementsByTagName("shadedClassifierName").item(0).getTextContent().trim();
+        String classifier = Repository.pom("flink-job").getElementsByTagName("shadedClassifierName").item(0)
+                .getTextContent().trim();
 
         assertThat(Files.readString(Repository.CLOUDFORMATION.resolve("deploy.sh")))
                 .contains("flink-job/target/flink-job-*-" + classifier + ".jar");
@@ -317,7 +327,8 @@ class TemplateMatchesCodeTest {
         Set<String> needed = TEMPLATE.resources().stream()
                 .filter(r -> Set.of(CloudFormationTemplate.DYNAMODB_TABLE, CloudFormationTemplate.KINESIS_STREAM,
                         CloudFormationTemplate.FLINK_APPLICATION, CloudFormationTemplate.LAMBDA_FUNCTION,
-                        CloudFormationTemplate.IAM_ROLE, "AWS::Logs::LogGroup", "AWS::ApiGateway::RestApi")
+                        CloudFormationTemplate.IAM_ROLE, "AWS::IAM::ManagedPolicy", "AWS::Logs::LogGroup",
+                        "AWS::ApiGateway::RestApi")
                         .contains(r.type()))
                 .map(Resource::logicalId).collect(Collectors.toCollection(TreeSet::new));
 
@@ -393,10 +404,4 @@ class TemplateMatchesCodeTest {
         assertThat(((Number) parameter.get("MaxValue")).longValue()).as(name + " MaxValue").isLessThanOrEqualTo(codeMax);
     }
 
-    private static Document flinkJobPom() throws Exception {
-        Path pom = Repository.ROOT.resolve("flink-job/pom.xml");
-        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-        return factory.newDocumentBuilder().parse(pom.toFile());
-    }
 }
