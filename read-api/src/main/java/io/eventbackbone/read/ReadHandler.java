@@ -19,8 +19,9 @@ import java.util.Map;
 /**
  * The read Lambda, for REST API proxy events (and HTTP API payload format 1.0): handler
  * {@code io.eventbackbone.read.ReadHandler::handleRestRequest}. Read-only: its role needs only
- * {@code dynamodb:GetItem} and {@code dynamodb:Query} on the events, projections and rejections tables and the
- * rejections' {@code byAggregate} index.
+ * {@code dynamodb:GetItem} and {@code dynamodb:Query} on the events table, {@code dynamodb:GetItem} on the
+ * projections table and {@code dynamodb:Query} on the rejections' {@code byAggregate} index (the template's
+ * {@code ReadFunctionRole}, checked against this module's calls by template-model's RolePermissionsTest).
  *
  * <p>Lambda builds one instance per container, so the DynamoDB client is built once, from the environment
  * ({@link ReadSettings}), and reused by every request the container serves. A local server can serve the same
