@@ -15,7 +15,7 @@ import java.util.Set;
  * rows, with each figure's details, to {@code results.json}. A benchmark never fails the run on a number;
  * a figure that breaks is reported as failed and the others still run.
  *
- * <p>Arguments: {@code --smoke} (tiny sizes, to check the wiring), {@code --figures 1,2,3,4,5,6},
+ * <p>Arguments: {@code --smoke} (tiny sizes, to check the wiring), {@code --figures 1,2,3,4,5,6,7,8},
  * {@code --out DIR} (default {@code benchmarks/target}); {@code --legacy-kinesis-source} runs figure 3 with the
  * connector's legacy consumer instead of the job's source, as an experiment.
  */
@@ -26,7 +26,7 @@ public final class BenchmarkMain {
 
     public static void main(String[] args) throws Exception {
         Scale chosenScale = Scale.full();
-        Set<String> figures = new LinkedHashSet<>(Set.of("1", "2", "3", "4", "5", "6", "7"));
+        Set<String> figures = new LinkedHashSet<>(Set.of("1", "2", "3", "4", "5", "6", "7", "8"));
         Path outDir = Paths.get("benchmarks", "target");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -44,7 +44,7 @@ public final class BenchmarkMain {
                     outDir = Paths.get(args[++i]);
                     break;
                 default:
-                    System.err.println("unknown argument " + args[i] + "; use --smoke, --figures 1,2,3,4,5,6, --out DIR");
+                    System.err.println("unknown argument " + args[i] + "; use --smoke, --figures 1,2,3,4,5,6,7,8, --out DIR");
                     System.exit(2);
             }
         }
@@ -94,6 +94,9 @@ public final class BenchmarkMain {
             if (figures.contains("7")) {
                 figure("7", "catching up a backlog over a resharded stream", results,
                         () -> ReshardCatchUpBenchmark.run(scale, local, results));
+            }
+            if (figures.contains("8")) {
+                figure("8", "the read API", results, () -> ReadApiBenchmark.run(scale, local, results));
             }
         } finally {
             if (emulators != null) {

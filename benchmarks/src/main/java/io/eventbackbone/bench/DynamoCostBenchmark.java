@@ -10,6 +10,7 @@ import io.eventbackbone.job.sink.StreamingSinks;
 import io.eventbackbone.job.source.SourceRecord;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
+import java.net.URI;
 import java.util.Map;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -74,9 +75,14 @@ final class DynamoCostBenchmark {
 
     /** The job's configuration against the emulator behind the counting proxy; everything else default. */
     static JobConfig jobConfig(LocalEmulators emulators, CountingAwsProxy proxy, BenchTables tables) {
+        return jobConfig(emulators, proxy.endpoint(), tables);
+    }
+
+    /** The same against this DynamoDB endpoint: the emulator itself, or a proxy in front of it. */
+    static JobConfig jobConfig(LocalEmulators emulators, URI dynamoDbEndpoint, BenchTables tables) {
         return tables.names(new JobConfig(Map.of())
                 .with(JobOptions.AWS_REGION, emulators.region())
-                .with(JobOptions.DYNAMODB_ENDPOINT, proxy.endpoint().toString())
+                .with(JobOptions.DYNAMODB_ENDPOINT, dynamoDbEndpoint.toString())
                 .with(JobOptions.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
                 .with(JobOptions.AWS_SECRET_KEY, AwsClients.DUMMY_KEY));
     }

@@ -434,8 +434,8 @@ final class EndToEndBenchmark {
         synchronized (latencies) {
             sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         }
-        double p50 = percentile(sorted, 0.50) / 1e6;
-        double p99 = percentile(sorted, 0.99) / 1e6;
+        double p50 = Results.percentile(sorted, 0.50) / 1e6;
+        double p99 = Results.percentile(sorted, 0.99) / 1e6;
         double max = sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6;
         ObjectNode out = details.putObject("latency");
         out.put("targetEventsPerSecond", eventsPerSecond);
@@ -444,18 +444,18 @@ final class EndToEndBenchmark {
         out.put("samples", sorted.length);
         out.put("unresolvedProbes", watcher.unresolved());
         out.put("p50Millis", p50);
-        out.put("p90Millis", percentile(sorted, 0.90) / 1e6);
+        out.put("p90Millis", Results.percentile(sorted, 0.90) / 1e6);
         out.put("p99Millis", p99);
         out.put("maxMillis", max);
         // Kinesis arrival -> the projection handed to the projections sink (stream polling, job, network).
-        out.put("arrivalToSinkP50Millis", percentile(sinkLag, 0.50));
-        out.put("arrivalToSinkP99Millis", percentile(sinkLag, 0.99));
+        out.put("arrivalToSinkP50Millis", Results.percentile(sinkLag, 0.50));
+        out.put("arrivalToSinkP99Millis", Results.percentile(sinkLag, 0.99));
         out.put("arrivalToSinkSamples", sinkLag.length);
         System.out.printf("  latency at %,.0f events/s (asked %,.0f): 202 to readable projection p50 %.0f ms,"
                         + " p99 %.0f ms, max %.0f ms over %d samples%n", accepted.sum() / sendSeconds, eventsPerSecond,
                 p50, p99, max, sorted.length);
         System.out.printf("    of which Kinesis arrival -> projection reaches the sink: p50 %.0f ms, p99 %.0f ms%n",
-                percentile(sinkLag, 0.50), percentile(sinkLag, 0.99));
+                Results.percentile(sinkLag, 0.50), Results.percentile(sinkLag, 0.99));
         phase.end(out);
         results.add("3b", "latency 202 -> projection readable, p50, at half the ceiling", p50, "ms",
                 "p99 goal", P99_GOAL_MILLIS);
@@ -463,13 +463,6 @@ final class EndToEndBenchmark {
                 "events/s", "asked: half the ceiling", eventsPerSecond);
         results.add("3c", "latency 202 -> projection readable, p99, at half the ceiling", p99, "ms",
                 "p99 goal", P99_GOAL_MILLIS).goal("< 2,000 ms", p99 < P99_GOAL_MILLIS);
-    }
-
-    private static double percentile(long[] sorted, double p) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
     }
 
     /** The events of one request and, per event, its aggregate and the version it will get. */

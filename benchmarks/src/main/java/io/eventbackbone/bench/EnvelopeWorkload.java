@@ -31,6 +31,7 @@ final class EnvelopeWorkload {
     private final String prefix;
     private final int[] eventsSoFar;
     private final boolean[] closed;
+    private boolean accountsStayOpen;
 
     EnvelopeWorkload(long seed, String prefix, int aggregates, double zipfExponent) {
         this.random = new Random(seed);
@@ -40,6 +41,15 @@ final class EnvelopeWorkload {
         this.closed = new boolean[aggregates];
     }
 
+    /**
+     * No account is ever closed (the workload otherwise closes one in 500 events): a long account history goes on
+     * depositing and withdrawing instead of piling up refusals after its closure.
+     */
+    EnvelopeWorkload accountsStayOpen() {
+        accountsStayOpen = true;
+        return this;
+    }
+
     /** The next submission, as a client sends it (no {@code ingestedAt}); {@code at} is its business time. */
     EventEnvelope next(long at) {
         return next(at, zipf.next(random));
@@ -47,8 +57,8 @@ final class EnvelopeWorkload {
 
     /** The next submission of the aggregate of this rank (an account when the rank is a multiple of 3). */
     EventEnvelope next(long at, int rank) {
-        boolean account = rank % 3 == 0;
-        String aggregateId = prefix + (account ? "acct-" : "item-") + String.format("%06d", rank);
+        boolean account = isAccount(rank);
+        String aggregateId = aggregateId(rank);
         EventEnvelope e = new EventEnvelope();
         e.setEventId(new UUID(random.nextLong(), random.nextLong()).toString());
         e.setAggregateId(aggregateId);
@@ -70,6 +80,15 @@ final class EnvelopeWorkload {
         }
         eventsSoFar[rank]++;
         return e;
+    }
+
+    /** The id of the aggregate of this rank. */
+    String aggregateId(int rank) {
+        return prefix + (isAccount(rank) ? "acct-" : "item-") + String.format("%06d", rank);
+    }
+
+    private static boolean isAccount(int rank) {
+        return rank % 3 == 0;
     }
 
     /** The same envelope as the ingest writes it to the stream: {@code ingestedAt} set. */
@@ -101,7 +120,7 @@ final class EnvelopeWorkload {
             return AccountLogic.OPENED;
         }
         int roll = random.nextInt(1000);
-        if (roll < 2 && !closed[rank]) {
+        if (roll < 2 && !closed[rank] && !accountsStayOpen) {
             closed[rank] = true;
             return AccountLogic.CLOSED;
         }

@@ -82,24 +82,24 @@ final class IngestBenchmark {
         }
         long[] batchNanos = time(handler, many, context, scale.ingestBatchCalls / 3, scale.ingestBatchCalls);
         double codecMicros = codecMicros(single, scale.ingestSingleCalls);
-        double singleP50 = percentile(singleNanos, 0.5) / 1e3;
-        double batchP50 = percentile(batchNanos, 0.5) / 1e6;
+        double singleP50 = Results.percentile(singleNanos, 0.5) / 1e3;
+        double batchP50 = Results.percentile(batchNanos, 0.5) / 1e6;
         ObjectNode s = details.putObject("singleEvent");
         s.put("bodyBytes", single.length);
         s.put("calls", singleNanos.length);
         s.put("p50Micros", singleP50);
-        s.put("p99Micros", percentile(singleNanos, 0.99) / 1e3);
+        s.put("p99Micros", Results.percentile(singleNanos, 0.99) / 1e3);
         s.put("meanMicros", Arrays.stream(singleNanos).average().orElse(0) / 1e3);
         s.put("codecParseSerialiseMicros", codecMicros);
         ObjectNode b = details.putObject("batch500");
         b.put("bodyBytes", batchBody.length);
         b.put("calls", batchNanos.length);
         b.put("p50Millis", batchP50);
-        b.put("p99Millis", percentile(batchNanos, 0.99) / 1e6);
+        b.put("p99Millis", Results.percentile(batchNanos, 0.99) / 1e6);
         b.put("perEventMicros", batchP50 * 1000 / 500);
         System.out.printf("  handler, 1 event: p50 %.1f us, p99 %.1f us; 500 events: p50 %.2f ms, p99 %.2f ms"
                         + " (%.1f us per event); parse+serialise alone %.1f us%n", singleP50,
-                percentile(singleNanos, 0.99) / 1e3, batchP50, percentile(batchNanos, 0.99) / 1e6,
+                Results.percentile(singleNanos, 0.99) / 1e3, batchP50, Results.percentile(batchNanos, 0.99) / 1e6,
                 batchP50 * 1000 / 500, codecMicros);
         results.add("5a", "ingest handler latency in the JVM, 1 event, p50", singleP50, "us",
                 "same envelope: parse+validate+serialise only", codecMicros);
@@ -138,11 +138,11 @@ final class IngestBenchmark {
             Arrays.sort(nanos);
             ObjectNode out = details.putObject("localServerRoundTrip");
             out.put("calls", calls);
-            out.put("p50Millis", percentile(nanos, 0.5) / 1e6);
-            out.put("p99Millis", percentile(nanos, 0.99) / 1e6);
+            out.put("p50Millis", Results.percentile(nanos, 0.5) / 1e6);
+            out.put("p99Millis", Results.percentile(nanos, 0.99) / 1e6);
             System.out.printf("  local ingest server (run-local's), 1 event over HTTP: p50 %.2f ms, p99 %.2f ms%n",
-                    percentile(nanos, 0.5) / 1e6, percentile(nanos, 0.99) / 1e6);
-            return percentile(nanos, 0.5) / 1e6;
+                    Results.percentile(nanos, 0.5) / 1e6, Results.percentile(nanos, 0.99) / 1e6);
+            return Results.percentile(nanos, 0.5) / 1e6;
         } finally {
             server.close();
         }
@@ -320,10 +320,6 @@ final class IngestBenchmark {
             }
         }
         throw new IllegalStateException();
-    }
-
-    private static double percentile(long[] sorted, double p) {
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
     }
 
     private static double median(List<Double> values) {

@@ -147,6 +147,14 @@ final class Results {
         Files.writeString(file, JSON.writeValueAsString(root));
     }
 
+    /** The value at quantile {@code p} (0 to 1) of sorted values: the smallest with at least p of them at or below it. */
+    static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+    }
+
     static String format(double v) {
         if (Double.isNaN(v)) {
             return "n/a";

@@ -31,12 +31,22 @@ final class Scale {
     final int predictionSeconds;
     final int stateAggregates;
     final int fullMemoryAggregates;
+    /**
+     * Figure 8: events of each of the two long aggregates (an account, a generic one), the aggregates of 5 events
+     * beside them, timed and warm-up GET /aggregates/{id} calls, and timed calls of each state as of a version.
+     */
+    final int readLongAggregateEvents;
+    final int readShortAggregates;
+    final int readTimedGets;
+    final int readWarmUpGets;
+    final int readAsOfCalls;
 
     private Scale(String name, int heapPerShard, int rocksDbPerShard, int warmUpPerShard, int referencePerThread,
                   int dynamoPerShard, int ceilingSeconds, int throughputSeconds, int latencySeconds,
                   int replayTableEvents, int batchWriteCeilingSeconds, int ingestSingleCalls, int ingestBatchCalls,
                   int coldStarts, int pacedSeconds, int pacedIdleSeconds, int predictionSeconds, int stateAggregates,
-                  int fullMemoryAggregates) {
+                  int fullMemoryAggregates, int readLongAggregateEvents, int readShortAggregates, int readTimedGets,
+                  int readWarmUpGets, int readAsOfCalls) {
         this.name = name;
         this.heapPerShard = heapPerShard;
         this.rocksDbPerShard = rocksDbPerShard;
@@ -56,6 +66,11 @@ final class Scale {
         this.predictionSeconds = predictionSeconds;
         this.stateAggregates = stateAggregates;
         this.fullMemoryAggregates = fullMemoryAggregates;
+        this.readLongAggregateEvents = readLongAggregateEvents;
+        this.readShortAggregates = readShortAggregates;
+        this.readTimedGets = readTimedGets;
+        this.readWarmUpGets = readWarmUpGets;
+        this.readAsOfCalls = readAsOfCalls;
     }
 
     static Scale full() {
@@ -63,7 +78,8 @@ final class Scale {
                 10_000, 15, 15, 30,
                 100_000, 10,
                 100_000, 2_000, 5,
-                40, 10, 300, 2_000, 10);
+                40, 10, 300, 2_000, 10,
+                10_000, 1_000, 5_000, 2_000, 20);
     }
 
     static Scale smoke() {
@@ -71,6 +87,7 @@ final class Scale {
                 2_000, 4, 4, 6,
                 10_000, 3,
                 5_000, 100, 1,
-                8, 2, 120, 100, 2);
+                8, 2, 120, 100, 2,
+                1_000, 100, 500, 200, 5);
     }
 }
