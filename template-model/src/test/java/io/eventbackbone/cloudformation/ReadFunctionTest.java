@@ -167,7 +167,7 @@ class ReadFunctionTest {
     @Test
     void theReadFunctionsEnvironmentIsExactlyWhatReadSettingsReadsButLambdasOwnRegionAndTheLocalEndpoint() {
         Set<String> read = variablesReadSettingsReads();
-        Map<String, Object> variables = readVariables();
+        Map<String, Object> variables = TemplateMatchesCodeTest.variables(READ_FUNCTION);
 
         assertThat(read).contains(ReadSettings.EVENTS_TABLE_NAME, ReadSettings.DEDUPE_MAX_EVENT_IDS,
                 ReadSettings.AWS_REGION, ReadSettings.DYNAMODB_ENDPOINT);
@@ -185,11 +185,7 @@ class ReadFunctionTest {
 
     @Test
     void theReadApiAcceptsTheEnvironmentTheStackGivesIt() {
-        Map<String, String> environment = new HashMap<>();
-        readVariables().forEach((name, value) -> environment.put(name, TEMPLATE.resolveText(value, STACK)));
-        environment.put(ReadSettings.AWS_REGION, "eu-west-1");
-
-        ReadSettings settings = ReadSettings.from(environment);
+        ReadSettings settings = ReadSettings.from(TemplateMatchesCodeTest.environmentOnLambda(READ_FUNCTION, STACK));
 
         assertThat(settings.eventsTable()).isEqualTo("backbone-events");
         assertThat(settings.projectionsTable()).isEqualTo("backbone-projections");
@@ -209,11 +205,6 @@ class ReadFunctionTest {
     }
 
     // ------------------------------------------------------------------ helpers
-
-    private static Map<String, Object> readVariables() {
-        return CloudFormationTemplate.asMap(TEMPLATE.resource(READ_FUNCTION).property("Environment", "Variables"),
-                READ_FUNCTION + " environment");
-    }
 
     /** The variables ReadSettings.from looks up, found by giving it an environment that records each lookup. */
     private static Set<String> variablesReadSettingsReads() {

@@ -86,7 +86,7 @@ class TemplateMatchesCodeTest {
     @Test
     void theLambdaEnvironmentUsesTheIngestsVariableNames() throws Exception {
         Set<String> known = ingestVariableNames();
-        Map<String, Object> variables = lambdaVariables();
+        Map<String, Object> variables = variables("IngestFunction");
 
         assertThat(known).contains(IngestSettings.EVENTS_STREAM_NAME, IngestSettings.MAX_BODY_BYTES);
         assertThat(variables.keySet()).isSubsetOf(known)
@@ -99,11 +99,7 @@ class TemplateMatchesCodeTest {
 
     @Test
     void theIngestAcceptsTheEnvironmentTheStackGivesIt() {
-        Map<String, String> environment = new HashMap<>();
-        lambdaVariables().forEach((name, value) -> environment.put(name, TEMPLATE.resolveText(value, STACK)));
-        environment.put(IngestSettings.AWS_REGION, "eu-west-1");
-
-        IngestSettings settings = IngestSettings.from(environment);
+        IngestSettings settings = IngestSettings.from(environmentOnLambda("IngestFunction", STACK));
 
         assertThat(settings.streamName()).isEqualTo("backbone-events");
         assertThat(settings.endpoint()).isNull();
@@ -346,9 +342,18 @@ class TemplateMatchesCodeTest {
 
     // ------------------------------------------------------------------ helpers
 
-    private static Map<String, Object> lambdaVariables() {
-        return CloudFormationTemplate.asMap(TEMPLATE.resource("IngestFunction").property("Environment", "Variables"),
-                "IngestFunction environment");
+    /** A function's environment variables as the template writes them. */
+    static Map<String, Object> variables(String functionLogicalId) {
+        return CloudFormationTemplate.asMap(TEMPLATE.resource(functionLogicalId).property("Environment", "Variables"),
+                functionLogicalId + " environment");
+    }
+
+    /** What the function finds in its environment on Lambda: its variables resolved for the stack, and AWS_REGION. */
+    static Map<String, String> environmentOnLambda(String functionLogicalId, TemplateBindings stack) {
+        Map<String, String> environment = new HashMap<>();
+        variables(functionLogicalId).forEach((name, value) -> environment.put(name, TEMPLATE.resolveText(value, stack)));
+        environment.put("AWS_REGION", stack.pseudo("AWS::Region"));
+        return environment;
     }
 
     /** The constants of IngestSettings that name environment variables (their value is their own name). */
