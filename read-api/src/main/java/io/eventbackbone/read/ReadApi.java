@@ -96,6 +96,10 @@ public final class ReadApi {
         String path = request.path();
         List<String> segments;
         String id;
+        if (SupportPage.serves(path)) {
+            requireGet(request);
+            return new Answer(SupportPage.answer(path));
+        }
         if (path.startsWith(AGGREGATES)) {
             segments = segments(path.substring(AGGREGATES.length()));
             id = Parameters.checkId("aggregateId", segments.get(0));
@@ -336,7 +340,8 @@ public final class ReadApi {
     private static ReadProblem noSuchPath(String path) {
         return new ReadProblem(ProblemResponse.of(ProblemType.NOT_FOUND, "There is nothing at "
                 + Parameters.shorten(path) + "; the read API serves " + AGGREGATES + "{aggregateId}, its /events,"
-                + " /events/{version} and /rejections, and " + SUBMISSIONS + "{eventId}."));
+                + " /events/{version} and /rejections, " + SUBMISSIONS + "{eventId}, and the support page at "
+                + SupportPage.ROOT + "."));
     }
 
     private static ReadProblem unknownAggregate(String id) {
