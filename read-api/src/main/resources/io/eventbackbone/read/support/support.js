@@ -502,16 +502,18 @@
       article.append(el('p', { class: 'failure', text: 'The logic failed on this event: '
         + (event.logicFailure.message || event.logicFailure.exception || jsonText(event.logicFailure)) }));
     }
-    article.append(facts(el('dl', { class: 'facts' }), eventFacts(event)));
-    article.append(el('h4', { text: 'Data' }), jsonBlock(event.data, null, 'Data of version ' + v));
+    const what = el('div', { class: 'event-what' },
+      facts(el('dl', { class: 'facts' }), eventFacts(event)),
+      el('h4', { text: 'Data' }), jsonBlock(event.data, null, 'Data of version ' + v));
     if (event.metadata) {
-      article.append(el('details', { class: 'metadata' }, el('summary', { text: 'Metadata' }),
+      what.append(el('details', { class: 'metadata' }, el('summary', { text: 'Metadata' }),
         jsonBlock(event.metadata, null, 'Metadata of version ' + v)));
     }
-    article.append(el('h4', { text: 'What changed' }),
-      changeList(el('ul', { class: 'changes' }), event.change, before));
-    article.append(el('details', { class: 'state-after' }, el('summary', { text: 'State after version ' + v }),
-      jsonBlock(event.stateAfter, marksFor(event.change, 'after'), 'State after version ' + v)));
+    const effect = el('div', { class: 'event-effect' },
+      el('h4', { text: 'What changed' }), changeList(el('ul', { class: 'changes' }), event.change, before),
+      el('details', { class: 'state-after' }, el('summary', { text: 'State after version ' + v }),
+        jsonBlock(event.stateAfter, marksFor(event.change, 'after'), 'State after version ' + v)));
+    article.append(el('div', { class: 'event-body' }, what, effect));
     article.append(el('p', { class: 'actions' },
       el('button', { type: 'button', class: 'open-version', 'data-version': v, text: 'Open version ' + v }), ' ',
       el('a', { href: versionPath(view.id, v), class: 'version-link', text: 'Link to version ' + v })));
