@@ -133,8 +133,9 @@
     return marks;
   }
 
-  function jsonBlock(value, marks, label) {
-    const pre = el('pre', { class: 'json', tabindex: '0', 'aria-label': label });
+  /** JSON as an indented block, the members a change touched marked; a block that scrolls takes the focus by itself. */
+  function jsonBlock(value, marks) {
+    const pre = el('pre', { class: 'json' });
     const all = marks || new Map();
     if (all.has('')) {
       const mark = markElement(all.get(''));
@@ -379,7 +380,7 @@
       ['Last event id', current.lastEventId],
       ['Logic failure', current.logicFailure ? jsonText(current.logicFailure) : null],
     ]);
-    $('current-state').replaceChildren(jsonBlock(current.state, null, 'Current state of ' + current.aggregateId));
+    $('current-state').replaceChildren(jsonBlock(current.state, null));
     setLink($('aggregate-link'), aggregatePath(current.aggregateId));
     $('current').hidden = false;
   }
@@ -504,15 +505,15 @@
     }
     const what = el('div', { class: 'event-what' },
       facts(el('dl', { class: 'facts' }), eventFacts(event)),
-      el('h4', { text: 'Data' }), jsonBlock(event.data, null, 'Data of version ' + v));
+      el('h4', { text: 'Data' }), jsonBlock(event.data, null));
     if (event.metadata) {
       what.append(el('details', { class: 'metadata' }, el('summary', { text: 'Metadata' }),
-        jsonBlock(event.metadata, null, 'Metadata of version ' + v)));
+        jsonBlock(event.metadata, null)));
     }
     const effect = el('div', { class: 'event-effect' },
       el('h4', { text: 'What changed' }), changeList(el('ul', { class: 'changes' }), event.change, before),
       el('details', { class: 'state-after' }, el('summary', { text: 'State after version ' + v }),
-        jsonBlock(event.stateAfter, marksFor(event.change, 'after'), 'State after version ' + v)));
+        jsonBlock(event.stateAfter, marksFor(event.change, 'after'))));
     article.append(el('div', { class: 'event-body' }, what, effect));
     article.append(el('p', { class: 'actions' },
       el('button', { type: 'button', class: 'open-version', 'data-version': v, text: 'Open version ' + v }), ' ',
@@ -535,10 +536,10 @@
       ]));
     if (rejection.payload !== undefined) {
       article.append(el('details', {}, el('summary', { text: 'Submitted payload' }),
-        jsonBlock(rejection.payload, null, 'Payload of the rejected submission')));
+        jsonBlock(rejection.payload, null)));
     } else if (rejection.payloadBase64 !== undefined) {
       article.append(el('details', {}, el('summary', { text: 'Submitted payload (base64)' }),
-        el('pre', { class: 'json', tabindex: '0', text: rejection.payloadBase64 })));
+        el('pre', { class: 'json', text: rejection.payloadBase64 })));
     }
     return el('li', { class: 'rejection' }, article);
   }
@@ -604,10 +605,8 @@
     changeList($('detail-change'), body.change, body.stateBefore);
     $('detail-before-title').textContent = 'State before version ' + event.version;
     $('detail-after-title').textContent = 'State after version ' + event.version;
-    $('detail-before').replaceChildren(jsonBlock(body.stateBefore, marksFor(body.change, 'before'),
-      'State before version ' + event.version));
-    $('detail-after').replaceChildren(jsonBlock(body.stateAfter, marksFor(body.change, 'after'),
-      'State after version ' + event.version));
+    $('detail-before').replaceChildren(jsonBlock(body.stateBefore, marksFor(body.change, 'before')));
+    $('detail-after').replaceChildren(jsonBlock(body.stateAfter, marksFor(body.change, 'after')));
     $('detail').hidden = false;
   }
 
