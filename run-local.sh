@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs the event backbone on this machine: emulators, streams and tables, the ingest API on
-# http://localhost:${INGEST_PORT:-8080} and the streaming job with the Flink web UI on
+# Runs the event backbone on this machine: emulators, streams and tables, the ingest API, the read API and
+# the support page on http://localhost:${INGEST_PORT:-8080} and the streaming job with the Flink web UI on
 # http://localhost:${FLINK_UI_PORT:-8081}. With arguments, runs a command against a running stack:
 #   ./run-local.sh replay --from <instant> --to <instant> [...]
 #   ./run-local.sh events <aggregateId> | state <aggregateId> | rejections <aggregateId>
+#   ./run-local.sh support --stack <name> [--region R]   the support page for a deployed stack, read-only
 # The emulators' data and the job's checkpoints stay in ${LOCAL_DATA_DIR:-.local-data} across restarts;
 #   ./run-local.sh reset [--yes]   deletes them (asks first unless --yes).
 set -euo pipefail

@@ -19,7 +19,8 @@ build_when_changed() {
   local stamp="$root/$module/target/run-classpath.txt"
   [[ "$skip" == "1" ]] && return 0
   if [[ -f "$stamp" && -z "$(find "$root" -path "$root/*/target" -prune -o -path '*/node_modules' -prune -o \
-        \( -name '*.java' -o -name 'pom.xml' -o -name '*.json' -o -name '*.yaml' -o -name '*.properties' \) \
+        \( -name '*.java' -o -name 'pom.xml' -o -name '*.json' -o -name '*.yaml' -o -name '*.properties' \
+        -o -name '*.html' -o -name '*.css' -o -name '*.js' \) \
         -newer "$stamp" -print -quit)" ]]; then
     return 0
   fi

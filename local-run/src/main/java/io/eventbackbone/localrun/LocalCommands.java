@@ -43,6 +43,7 @@ final class LocalCommands {
             "       ./run-local.sh events <aggregateId>     the stored events of an aggregate, oldest first",
             "       ./run-local.sh state <aggregateId>      the projection (latest state) of an aggregate",
             "       ./run-local.sh rejections <aggregateId> what was refused for an aggregate",
+            SupportServer.USAGE,
             "       ./run-local.sh reset [--yes]            delete the local data (asks first unless --yes)");
 
     private static final Map<String, Setting<?>> REPLAY_OPTIONS = new LinkedHashMap<>();
@@ -69,6 +70,17 @@ final class LocalCommands {
     static int run(String[] args, LocalStackSettings settings, InputStream in, PrintStream out, PrintStream err) {
         if (args[0].equals("reset")) {
             return reset(args, settings.dataDirectory, in, out, err);
+        }
+        if (args[0].equals("support")) {
+            try {
+                return SupportServer.runUntilStopped(args, settings, out, err);
+            } catch (IllegalArgumentException e) {
+                err.println("run-local: " + e.getMessage());
+                return 2;
+            } catch (IOException | InterruptedException e) {
+                err.println("run-local: support failed: " + e);
+                return 1;
+            }
         }
         try {
             JobConfig config = LocalStack.jobConfig(settings);

@@ -56,7 +56,12 @@ final class LocalResources {
 
     /** The template's stack as the local resources are named after it. */
     static TemplateBindings localStack(String region) {
-        return TemplateBindings.stack(LOCAL_STACK_NAME, region, NAMING_ACCOUNT);
+        return stack(LOCAL_STACK_NAME, region);
+    }
+
+    /** The template deployed as the stack {@code stackName}, for the names it gives its resources. */
+    static TemplateBindings stack(String stackName, String region) {
+        return TemplateBindings.stack(stackName, region, NAMING_ACCOUNT);
     }
 
     /**
@@ -65,7 +70,13 @@ final class LocalResources {
      */
     static Map<String, Map<String, String>> applicationProperties(Path template, String applicationId, String region)
             throws IOException {
-        return CloudFormationTemplate.read(template).propertyGroups(applicationId, localStack(region));
+        return applicationProperties(template, applicationId, localStack(region));
+    }
+
+    /** As {@link #applicationProperties(Path, String, String)}, for any stack. */
+    static Map<String, Map<String, String>> applicationProperties(Path template, String applicationId,
+                                                                  TemplateBindings stack) throws IOException {
+        return CloudFormationTemplate.read(template).propertyGroups(applicationId, stack);
     }
 
     /** The stream name at the end of a Kinesis stream ARN. */

@@ -40,6 +40,7 @@ public final class LocalStack implements AutoCloseable {
     private LocalEmulators emulators;
     private KinesisClient kinesis;
     private DynamoDbClient dynamo;
+    private LocalReadApi read;
     private LocalIngestServer ingest;
     private LocalStreamingJob job;
     private LocalResources resources;
@@ -115,7 +116,9 @@ public final class LocalStack implements AutoCloseable {
         IngestSettings ingestSettings = IngestSettings.of(
                         LocalResources.streamName(config.require(JobOptions.EVENTS_STREAM_ARN)), settings.region)
                 .withEndpoint(settings.kinesis());
-        ingest = LocalIngestServer.start(ingestSettings, settings.ingestPort, this::notReadyBecause);
+        // The read API and the support page share the ingest's port, as they share the REST API on AWS.
+        read = new LocalReadApi(config, settings.region, settings.dynamoDb());
+        ingest = LocalIngestServer.start(ingestSettings, settings.ingestPort, this::notReadyBecause, read.routes());
     }
 
     /** Where the repository is: run-local.sh says; otherwise the working directory or a parent. */
@@ -156,6 +159,8 @@ public final class LocalStack implements AutoCloseable {
         out.println();
         out.println("Event backbone is running locally.");
         out.println("  ingest API   " + api + "/events   (health: " + api + "/health)");
+        out.println("  read API     " + api + "/aggregates/{aggregateId}   (and /submissions/{eventId})");
+        out.println("  support page " + api + "/support");
         out.println("  Flink web UI http://localhost:" + settings.flinkUiPort);
         out.println("  Kinesis      " + settings.kinesis());
         out.println("  DynamoDB     " + settings.dynamoDb());
@@ -165,7 +170,7 @@ public final class LocalStack implements AutoCloseable {
         out.println("Send an event:");
         out.println("  curl -s -X POST " + api + "/events -H 'Content-Type: application/json' \\");
         out.println("    -d '{\"aggregateId\":\"acct-1\",\"aggregateType\":\"account\",\"type\":\"Opened\",\"data\":{}}'");
-        out.println("Then: ./run-local.sh events acct-1   |   ./run-local.sh state acct-1");
+        out.println("Then read it back: curl -s " + api + "/aggregates/acct-1   |   " + api + "/support/aggregates/acct-1");
         out.println("Stop with Ctrl-C; the data stays in the data folder (./run-local.sh reset deletes it).");
     }
 
@@ -178,6 +183,9 @@ public final class LocalStack implements AutoCloseable {
     public void close() {
         if (ingest != null) {
             ingest.close();
+        }
+        if (read != null) {
+            read.close();
         }
         if (job != null) {
             job.stop();

@@ -22,6 +22,8 @@ public final class LocalStackSettings {
             "port of the ingest API");
     public static final Setting<Integer> FLINK_UI_PORT = port("FLINK_UI_PORT", RestOptions.PORT.defaultValue(),
             "port of the Flink web UI");
+    public static final Setting<Integer> SUPPORT_PORT = port("SUPPORT_PORT", 8082,
+            "port of ./run-local.sh support (the support page for a deployed stack)");
     public static final Setting<Integer> KINESIS_PORT = port("KINESIS_PORT", 4567, "port of the Kinesis emulator");
     public static final Setting<Integer> DYNAMODB_PORT = port("DYNAMODB_PORT", 4568, "port of the DynamoDB emulator");
     public static final Setting<String> AWS_ENDPOINT_URL = endpoint("AWS_ENDPOINT_URL");
@@ -34,12 +36,14 @@ public final class LocalStackSettings {
             key("LOCAL_DATA_DIR").stringType().noDefaultValue(),
             "folder of the emulators' data and the job's checkpoints; a relative path is taken from the working directory");
     /** The variables with a default of their own, as the README's table lists them. */
-    static final List<Setting<?>> WITH_DEFAULTS = List.of(INGEST_PORT, FLINK_UI_PORT, KINESIS_PORT, DYNAMODB_PORT, AWS_REGION);
+    static final List<Setting<?>> WITH_DEFAULTS = List.of(INGEST_PORT, FLINK_UI_PORT, SUPPORT_PORT, KINESIS_PORT,
+            DYNAMODB_PORT, AWS_REGION);
     /** The data folder's name at the repository root unless {@code LOCAL_DATA_DIR} names another. */
     static final String DEFAULT_DATA_DIR = ".local-data";
 
     final int ingestPort;
     final int flinkUiPort;
+    final int supportPort;
     final int kinesisPort;
     final int dynamoDbPort;
     final URI kinesisEndpoint;
@@ -51,6 +55,7 @@ public final class LocalStackSettings {
     private LocalStackSettings(Map<String, String> env) {
         ingestPort = INGEST_PORT.readFrom(env);
         flinkUiPort = FLINK_UI_PORT.readFrom(env);
+        supportPort = SUPPORT_PORT.readFrom(env);
         kinesisPort = KINESIS_PORT.readFrom(env);
         dynamoDbPort = DYNAMODB_PORT.readFrom(env);
         kinesisEndpoint = endpoint(env, AWS_ENDPOINT_URL_KINESIS);

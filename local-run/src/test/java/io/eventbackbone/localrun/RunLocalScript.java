@@ -54,12 +54,33 @@ final class RunLocalScript {
 
     /** Starts the stack with its output going to {@code log}. */
     Process start(Path log) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("run-local.sh").toString())
-                .directory(ROOT.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        builder.environment().putAll(env);
+        return start(log, Map.of());
+    }
+
+    /**
+     * Starts {@code ./run-local.sh ARGS} with {@code moreEnv} besides the script's environment, its output going
+     * to {@code log}: a command that runs until it is stopped.
+     */
+    Process start(Path log, Map<String, String> moreEnv, String... args) throws IOException {
+        ProcessBuilder builder = script(args).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(moreEnv);
         return builder.start();
+    }
+
+    /** {@code ./run-local.sh ARGS} from the repository root, with this script's environment. */
+    private ProcessBuilder script(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(ROOT.resolve("run-local.sh").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile());
+        builder.environment().putAll(env);
+        return builder;
+    }
+
+    /** GET of a path and query on a local port. */
+    HttpResponse<String> get(int port, String pathAndQuery) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + pathAndQuery))
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     void awaitHealthy(Process stack, Path log) throws Exception {
@@ -126,18 +147,12 @@ final class RunLocalScript {
 
     /** Runs {@code ./run-local.sh ARGS} to its end. */
     CommandResult command(String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(ROOT.resolve("run-local.sh").toString());
-        command.addAll(List.of(args));
         File out = File.createTempFile("cmd", ".out");
         File err = File.createTempFile("cmd", ".err");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile())
-                .redirectOutput(out).redirectError(err);
-        builder.environment().putAll(env);
-        Process p = builder.start();
+        Process p = script(args).redirectOutput(out).redirectError(err).start();
         if (!p.waitFor(180, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError("command timed out: " + command);
+            throw new AssertionError("command timed out: " + List.of(args));
         }
         return new CommandResult(p.exitValue(), Files.readString(out.toPath()), Files.readString(err.toPath()));
     }

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -67,6 +68,12 @@ class RunLocalScriptITCase {
             assertThat(state.exitCode).isZero();
             assertThat(EventJson.readTrusted(state.out.substring(state.out.indexOf('{'))).path("state").path("balance").asText())
                     .isEqualTo("25");
+            HttpResponse<String> readBack = script.get(ingestPort, "/aggregates/e2e-acct");
+            assertThat(readBack.statusCode()).as("the read API on the ingest's port").isEqualTo(200);
+            assertThat(EventJson.readTrusted(readBack.body()).path("state").path("balance").asText()).isEqualTo("25");
+            assertThat(script.get(ingestPort, "/support").statusCode()).isEqualTo(200);
+            readsTheStackThroughTheSupportCommand(script, log.resolveSibling(log.getFileName() + ".support"));
+
             RunLocalScript.CommandResult events = script.command("events", "e2e-acct");
             List<JsonNode> listed = events.out.lines().filter(line -> line.startsWith("{"))
                     .map(EventJson::readTrusted).collect(Collectors.toList());
@@ -101,5 +108,21 @@ class RunLocalScriptITCase {
         awaitTrue("every process the stack started to exit", Duration.ofSeconds(15),
                 () -> started.stream().noneMatch(ProcessHandle::isAlive));
         assertThat(RunLocalScript.portOpen(ingestPort)).as("ingest port after stop").isFalse();
+    }
+
+    /** ./run-local.sh support, pointed at the stack's DynamoDB emulator by the SDK's endpoint variable. */
+    private static void readsTheStackThroughTheSupportCommand(RunLocalScript script, Path log) throws Exception {
+        int port = RunLocalScript.freePort();
+        Process support = script.start(log, Map.of("SUPPORT_PORT", Integer.toString(port),
+                "AWS_ENDPOINT_URL_DYNAMODB", script.dynamoDb().toString()), "support", "--stack", "event-backbone");
+        try {
+            RunLocalScript.awaitOutput(log, "support page http://localhost:" + port + "/support");
+            HttpResponse<String> read = script.get(port, "/aggregates/e2e-acct");
+            assertThat(read.statusCode()).as(Files.readString(log)).isEqualTo(200);
+            assertThat(EventJson.readTrusted(read.body()).path("version").asLong()).isEqualTo(2);
+            assertThat(script.get(port, "/support/aggregates/e2e-acct").body()).contains("support.js");
+        } finally {
+            assertThat(RunLocalScript.stop(support)).as("the support command stops on SIGTERM").isTrue();
+        }
     }
 }

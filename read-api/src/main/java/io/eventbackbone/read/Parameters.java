@@ -59,6 +59,18 @@ final class Parameters {
         return text == null ? fallback : number(name, text, min, Long.MAX_VALUE);
     }
 
+    /** {@code true} or {@code false}; false when absent. */
+    boolean flag(String name) {
+        String text = query.get(name);
+        if (text == null || text.equals("false")) {
+            return false;
+        }
+        if (text.equals("true")) {
+            return true;
+        }
+        throw ReadProblem.invalid(name, "boolean", name + " must be true or false; '" + shorten(text) + "' is neither.");
+    }
+
     /** A page size between 1 and {@link #MAX_LIMIT}, {@link #DEFAULT_LIMIT} when absent. */
     int limit(String name) {
         String text = query.get(name);

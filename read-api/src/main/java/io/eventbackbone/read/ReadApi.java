@@ -96,6 +96,10 @@ public final class ReadApi {
         String path = request.path();
         List<String> segments;
         String id;
+        if (SupportPage.serves(path)) {
+            requireGet(request);
+            return new Answer(SupportPage.answer(path));
+        }
         if (path.startsWith(AGGREGATES)) {
             segments = segments(path.substring(AGGREGATES.length()));
             id = Parameters.checkId("aggregateId", segments.get(0));
@@ -180,22 +184,41 @@ public final class ReadApi {
         return answer;
     }
 
-    /** {@code GET /aggregates/{id}/events?fromVersion=&limit=}: a page in version order, up to the first gap. */
+    /**
+     * {@code GET /aggregates/{id}/events?fromVersion=&limit=&states=}: a page in version order, up to the first
+     * gap; with {@code states=true}, each event also carries the state after it and the change, folded onward
+     * from the state as of {@code fromVersion - 1}.
+     */
     private Answer eventsPage(ReadRequest request, EventLog log, String id) {
-        Parameters p = new Parameters(request.query(), "fromVersion", "limit");
+        Parameters p = new Parameters(request.query(), "fromVersion", "limit", "states");
         long from = p.number("fromVersion", 1, 1);
         int limit = p.limit("limit");
+        boolean states = p.flag("states");
+        Projection projection = states ? log.projection(id) : null;
+        Projection[] before = {null};
+        if (states && from > 1) {
+            try {
+                before[0] = new AsOf(log, logics).version(id, projection, from - 1).state;
+            } catch (AsOf.BeyondLog e) {
+                // The page starts past the end of the log: it is empty, as without states.
+            }
+        }
         ArrayNode events = EventJson.MAPPER.createArrayNode();
         long[] next = {from};
         boolean[] cut = {false};
         long[] chars = {0};
         log.events(id, from, from + limit - 1, false, e -> {
-            if (e.getVersion() != next[0]) {
+            if (e.getVersion() != next[0] || (states && from > 1 && before[0] == null)) {
                 // A later version seen before an earlier one is visible: stop here, so the next page has it.
                 cut[0] = true;
                 return false;
             }
             ObjectNode view = Views.event(e);
+            Projection after = null;
+            if (states) {
+                after = fold.next(before[0], e);
+                transition(view, before[0], after, e.getVersion());
+            }
             long size = EventJson.write(view).length();
             if (chars[0] > 0 && chars[0] + size > MAX_PAGE_CHARS) {
                 cut[0] = true;
@@ -204,6 +227,7 @@ public final class ReadApi {
             chars[0] += size;
             events.add(view);
             next[0]++;
+            before[0] = after;
             return true;
         });
         if (events.isEmpty() && !cut[0] && (from == 1 || log.latestVersion(id) == 0) && log.projection(id) == null) {
@@ -238,21 +262,33 @@ public final class ReadApi {
             throw noSuchVersion(id, version, Math.max(latest, log.latestVersion(id)));
         }
         Projection after = fold.next(before == null ? null : before.state, event);
-        ObjectNode stateBefore = before == null ? EventJson.newObject()
-                : (ObjectNode) EventJson.readTrusted(before.state.getState());
-        ObjectNode stateAfter = (ObjectNode) EventJson.readTrusted(after.getState());
         ObjectNode body = EventJson.newObject();
         body.set("event", Views.event(event));
-        body.set("stateBefore", stateBefore);
-        body.set("stateAfter", stateAfter);
-        body.set("change", JsonPatch.diff(stateBefore, stateAfter));
-        if (after.getLogicFailure() != null
-                && EventJson.readTrusted(after.getLogicFailure()).path("version").asLong() == version) {
-            body.set("logicFailure", EventJson.readTrusted(after.getLogicFailure()));
-        }
+        body.set("stateBefore", before == null ? EventJson.newObject() : EventJson.readTrusted(before.state.getState()));
+        transition(body, before == null ? null : before.state, after, version);
         return Answer.json(body, "no-cache").header("ETag", "\"" + version + "\"")
                 .header(WALK_HEADER, before == null ? "none"
                         : before.walk.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    }
+
+    /**
+     * Adds to {@code view} what event {@code version} did: {@code stateAfter}, {@code change} (the JSON Patch from
+     * the state before), {@code refusal} when the logic recorded one for this event, and {@code logicFailure}
+     * when the logic threw on it.
+     */
+    private static void transition(ObjectNode view, Projection before, Projection after, long version) {
+        ObjectNode stateBefore = before == null ? EventJson.newObject() : EventJson.readObject(before.getState());
+        ObjectNode stateAfter = EventJson.readObject(after.getState());
+        view.set("stateAfter", stateAfter);
+        view.set("change", JsonPatch.diff(stateBefore, stateAfter));
+        ObjectNode refusal = Views.refusal(stateAfter, version);
+        if (refusal != null) {
+            view.set("refusal", refusal);
+        }
+        if (after.getLogicFailure() != null
+                && EventJson.readTrusted(after.getLogicFailure()).path("version").asLong() == version) {
+            view.set("logicFailure", EventJson.readTrusted(after.getLogicFailure()));
+        }
     }
 
     /** {@code GET /aggregates/{id}/rejections?limit=&cursor=}: in time order; empty for an id never refused. */
@@ -304,7 +340,8 @@ public final class ReadApi {
     private static ReadProblem noSuchPath(String path) {
         return new ReadProblem(ProblemResponse.of(ProblemType.NOT_FOUND, "There is nothing at "
                 + Parameters.shorten(path) + "; the read API serves " + AGGREGATES + "{aggregateId}, its /events,"
-                + " /events/{version} and /rejections, and " + SUBMISSIONS + "{eventId}."));
+                + " /events/{version} and /rejections, " + SUBMISSIONS + "{eventId}, and the support page at "
+                + SupportPage.ROOT + "."));
     }
 
     private static ReadProblem unknownAggregate(String id) {

@@ -29,6 +29,22 @@ import java.util.Map;
  */
 public final class ReadHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
 
+    /**
+     * The resources of the REST API that this function serves, as path templates: the read routes. A server in
+     * front of the function routes these paths to it (the local stack's server does; on AWS, the template).
+     */
+    public static final List<String> API_RESOURCES = List.of(
+            "/aggregates/{aggregateId}",
+            "/aggregates/{aggregateId}/events",
+            "/aggregates/{aggregateId}/events/{version}",
+            "/aggregates/{aggregateId}/rejections",
+            "/submissions/{eventId}");
+    /** The support page's resources, which this function also serves: the page, its deep links, its assets. */
+    public static final List<String> SUPPORT_PAGE_RESOURCES = List.of(
+            "/support",
+            "/support/aggregates/{aggregateId}",
+            "/support/assets/{asset}");
+
     private final ReadApi api;
 
     /** Used by Lambda: everything from the environment. */

@@ -1,6 +1,8 @@
 package io.eventbackbone.read;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventbackbone.domain.AccountLogic;
 import io.eventbackbone.event.EventJson;
 import io.eventbackbone.event.InstantText;
 import io.eventbackbone.store.EventsTable;
@@ -35,6 +37,17 @@ final class Views {
             out.set("logicFailure", EventJson.readTrusted(p.getLogicFailure()));
         }
         return out;
+    }
+
+    /**
+     * The refusal the logic recorded for event {@code version} in the state after it, or null: a logic records
+     * the refusal of an event's business effect in the state's {@code lastRefusal}, naming the event's version
+     * ({@link AccountLogic} does; a plug-in logic that does the same gets its refusals marked too).
+     */
+    static ObjectNode refusal(ObjectNode stateAfter, long version) {
+        JsonNode refusal = stateAfter.get(AccountLogic.LAST_REFUSAL);
+        return refusal != null && refusal.isObject() && refusal.path("version").asLong(-1) == version
+                ? (ObjectNode) refusal : null;
     }
 
     /** A stored event with the events table's attribute names, {@code recordedAt} as an instant. */

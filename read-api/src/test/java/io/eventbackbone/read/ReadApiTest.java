@@ -142,4 +142,49 @@ class ReadApiTest {
         log.add(h);
         assertThat(json(get("/aggregates/user%3A42%40example")).get("aggregateId").asText()).isEqualTo("user:42@example");
     }
+
+    @Test
+    void aPageWithStatesGivesEachEventTheStateAfterItAndTheChangeAsTheOneEventRouteDoes() {
+        log.add(Histories.account("a", 60, 8));
+        JsonNode page = json(get("/aggregates/a/events", "fromVersion", "21", "limit", "30", "states", "true"));
+
+        assertThat(versions(page)).hasSize(30).startsWith(21L).endsWith(50L);
+        for (JsonNode event : page.get("events")) {
+            long v = event.get("version").asLong();
+            JsonNode one = json(get("/aggregates/a/events/" + v));
+            assertThat(event.get("stateAfter")).as("state after %d", v).isEqualTo(one.get("stateAfter"));
+            assertThat(event.get("change")).as("change of %d", v).isEqualTo(one.get("change"));
+            assertThat(event.has("refusal")).as("refusal of %d", v).isEqualTo(one.has("refusal"));
+        }
+    }
+
+    @Test
+    void anEventTheAccountsRulesRefusedCarriesTheRefusalTheLogicRecordedForIt() {
+        Histories h = new Histories("acct", "account");
+        h.append("e1", "Opened", "{}", null, Histories.START_MILLIS);
+        h.append("e2", "Deposited", "{\"amount\":20}", null, Histories.START_MILLIS + 1000);
+        h.append("e3", "Withdrawn", "{\"amount\":500}", null, Histories.START_MILLIS + 2000);
+        h.append("e4", "Withdrawn", "{\"amount\":5}", null, Histories.START_MILLIS + 3000);
+        log.add(h);
+
+        JsonNode page = json(get("/aggregates/acct/events", "states", "true"));
+        JsonNode refused = page.get("events").get(2);
+        assertThat(refused.get("refusal").get("reason").asText()).isEqualTo("insufficient funds: balance 20, withdrawal 500");
+        assertThat(refused.get("change").toString()).contains("/refusedCount").doesNotContain("/balance");
+        // The refusal stays in the state; only the event that caused it is marked.
+        assertThat(page.get("events").get(3).has("refusal")).isFalse();
+        assertThat(json(get("/aggregates/acct/events/3")).get("refusal").get("type").asText()).isEqualTo("Withdrawn");
+        assertThat(page.get("events").get(0).has("stateAfter")).isTrue();
+        assertThat(json(get("/aggregates/acct/events")).get("events").get(0).has("stateAfter"))
+                .as("without states=true").isFalse();
+    }
+
+    @Test
+    void statesMustBeTrueOrFalse() {
+        log.add(Histories.generic("g", 3, 9, false));
+        ApiResponse r = get("/aggregates/g/events", "states", "yes");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(json(r).get("errors").get(0).get("field").asText()).isEqualTo("states");
+        assertThat(json(r).get("detail").asText()).contains("states must be true or false");
+    }
 }

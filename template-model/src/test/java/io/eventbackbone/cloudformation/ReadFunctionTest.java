@@ -37,10 +37,11 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 class ReadFunctionTest {
 
     static final String READ_FUNCTION = "ReadFunction";
-    /** The read API's routes, as the template's resource paths spell them. */
-    static final Set<String> READ_PATHS = Set.of("/aggregates/{aggregateId}", "/aggregates/{aggregateId}/events",
-            "/aggregates/{aggregateId}/events/{version}", "/aggregates/{aggregateId}/rejections",
-            "/submissions/{eventId}");
+    /**
+     * The read API's routes as the read function declares them, which the local server routes too: the
+     * template must spell exactly these, so what runs locally is what is routed on AWS.
+     */
+    static final Set<String> READ_PATHS = Set.copyOf(ReadHandler.API_RESOURCES);
 
     private static final CloudFormationTemplate TEMPLATE = Repository.TEMPLATE;
     private static final TemplateBindings STACK = TemplateBindings.stack("backbone", "eu-west-1", "123456789012")

@@ -46,6 +46,11 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * 200 when the events stream is ACTIVE and the optional readiness check passes, otherwise 503 with a problem
  * body whose {@code detail} says why; it exists only here, not behind API Gateway.
  *
+ * <p>Other functions of the same API are served on the same port through the routes the server is given
+ * ({@link RestApiRoutes}): each gets the proxy event of the resource its path matched, as behind API Gateway.
+ * The caller that knows those functions passes them, so this module depends on none of them. A server of
+ * given routes alone, without the ingest, serves no {@code /health}.
+ *
  * <p>Run it with {@link #main}; it listens on the loopback interface only.
  */
 public final class LocalIngestServer implements AutoCloseable {
@@ -70,7 +75,9 @@ public final class LocalIngestServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
+    /** The ingest, whose stream {@code /health} checks; null for a server of other functions only. */
     private final IngestHandler handler;
+    private final RestApiRoutes routes;
     private final Readiness readiness;
     private final Consumer<String> logLines;
     private final AutoCloseable ownedClient;
@@ -82,11 +89,12 @@ public final class LocalIngestServer implements AutoCloseable {
         Optional<String> notReadyBecause();
     }
 
-    private LocalIngestServer(HttpServer server, ExecutorService executor, IngestHandler handler,
+    private LocalIngestServer(HttpServer server, ExecutorService executor, IngestHandler handler, RestApiRoutes routes,
                               Readiness readiness, Consumer<String> logLines, AutoCloseable ownedClient) {
         this.server = server;
         this.executor = executor;
         this.handler = handler;
+        this.routes = routes;
         this.readiness = readiness;
         this.logLines = logLines;
         this.ownedClient = ownedClient;
@@ -102,11 +110,20 @@ public final class LocalIngestServer implements AutoCloseable {
 
     /** Like {@link #start(IngestSettings, int, BooleanSupplier)}, with a check that says why it does not pass. */
     public static LocalIngestServer start(IngestSettings settings, int port, Readiness readiness) {
+        return start(settings, port, readiness, RestApiRoutes.none());
+    }
+
+    /**
+     * Like {@link #start(IngestSettings, int, Readiness)}, also serving {@code otherFunctions}' resources on the
+     * same port (the ingest keeps {@code /events} and every path no other resource matches).
+     */
+    public static LocalIngestServer start(IngestSettings settings, int port, Readiness readiness,
+                                          RestApiRoutes otherFunctions) {
         KinesisClient kinesis = KinesisClients.create(settings);
         try {
             IngestHandler handler = new IngestHandler(settings,
                     new EventsStreamWriter(kinesis, settings.streamName()), Clock.systemUTC());
-            return start(handler, port, readiness, System.out::println, kinesis);
+            return start(handler, otherFunctions, port, readiness, System.out::println, kinesis);
         } catch (RuntimeException e) {
             kinesis.close();
             throw e;
@@ -116,15 +133,22 @@ public final class LocalIngestServer implements AutoCloseable {
     /** Starts a server around a handler whose stream client the caller owns and closes. */
     public static LocalIngestServer start(IngestHandler handler, int port, BooleanSupplier readiness,
                                           Consumer<String> logLines) {
-        return start(handler, port, passes(readiness), logLines, null);
+        return start(handler, RestApiRoutes.none(), port, passes(readiness), logLines, null);
+    }
+
+    /** Starts a server of the given routes alone: no ingest, no {@code /health}. */
+    public static LocalIngestServer serve(RestApiRoutes routes, int port, Consumer<String> logLines) {
+        return start(null, routes, port, Optional::empty, logLines, null);
     }
 
     private static Readiness passes(BooleanSupplier check) {
         return () -> check.getAsBoolean() ? Optional.empty() : Optional.of("the readiness check does not pass");
     }
 
-    private static LocalIngestServer start(IngestHandler handler, int port, Readiness readiness,
-                                           Consumer<String> logLines, AutoCloseable ownedClient) {
+    private static LocalIngestServer start(IngestHandler handler, RestApiRoutes otherFunctions, int port,
+                                           Readiness readiness, Consumer<String> logLines, AutoCloseable ownedClient) {
+        RestApiRoutes routes = handler == null ? otherFunctions
+                : otherFunctions.with(RestApiProxy.ingestRoutes(handler::handleRestRequest));
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
@@ -137,7 +161,8 @@ public final class LocalIngestServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        LocalIngestServer local = new LocalIngestServer(server, executor, handler, readiness, logLines, ownedClient);
+        LocalIngestServer local = new LocalIngestServer(server, executor, handler, routes, readiness, logLines,
+                ownedClient);
         server.createContext("/", local::serve);
         server.setExecutor(executor);
         server.start();
@@ -168,7 +193,7 @@ public final class LocalIngestServer implements AutoCloseable {
 
     private void serve(HttpExchange exchange) {
         try {
-            if (HEALTH_PATH.equals(exchange.getRequestURI().getRawPath())) {
+            if (handler != null && HEALTH_PATH.equals(exchange.getRequestURI().getRawPath())) {
                 health(exchange);
                 return;
             }
@@ -178,16 +203,17 @@ public final class LocalIngestServer implements AutoCloseable {
                         "{\"message\":\"Request Entity Too Large\"}".getBytes(StandardCharsets.UTF_8));
                 return;
             }
-            if (!RestApiProxy.servesPath(exchange.getRequestURI().getRawPath())) {
+            Optional<RestApiRoutes.Match> match = routes.match(exchange.getRequestURI().getRawPath());
+            if (match.isEmpty()) {
                 send(exchange, RestApiProxy.NO_METHOD_STATUS, Map.of("Content-Type", ApiResponse.JSON),
                         RestApiProxy.NO_METHOD_BODY.getBytes(StandardCharsets.UTF_8));
                 return;
             }
-            APIGatewayProxyRequestEvent request = RestApiProxy.requestEvent(exchange.getRequestMethod(),
+            APIGatewayProxyRequestEvent request = RestApiProxy.requestEvent(match.get(), exchange.getRequestMethod(),
                     exchange.getRequestURI(), exchange.getRequestHeaders(), exchange.getProtocol(),
                     exchange.getRemoteAddress().getAddress().getHostAddress(), body, UUID.randomUUID().toString(),
                     System.currentTimeMillis());
-            APIGatewayProxyResponseEvent response = handler.handleRestRequest(request,
+            APIGatewayProxyResponseEvent response = match.get().function().handleRestRequest(request,
                     new LocalLambdaContext(GATEWAY_TIMEOUT, logLines));
             boolean base64 = Boolean.TRUE.equals(response.getIsBase64Encoded());
             byte[] out = response.getBody() == null ? new byte[0]

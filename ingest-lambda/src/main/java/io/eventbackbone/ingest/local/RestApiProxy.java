@@ -16,8 +16,9 @@ import java.util.Map;
 
 /**
  * What the template's REST API does with a request before the function sees it: its Lambda proxy integration
- * turns the request into a proxy event (payload format 1.0) for the resource it matched, {@code ANY /events}
- * or {@code ANY /{proxy+}}. The root path has no method, so API Gateway answers it itself.
+ * turns the request into a proxy event (payload format 1.0) for the resource it matched (the ingest's
+ * {@code ANY /events} and {@code ANY /{proxy+}}, and whatever other resources the server was given). The root
+ * path has no method, so API Gateway answers it itself.
  */
 public final class RestApiProxy {
 
@@ -32,23 +33,36 @@ public final class RestApiProxy {
     private RestApiProxy() {
     }
 
-    /** True when a resource method of the API serves the path: every path but the root. */
-    static boolean servesPath(String rawPath) {
-        return rawPath != null && rawPath.length() > 1;
+    /** The ingest's own routes: every method on {@code /events} and on every other path, to its one function. */
+    static RestApiRoutes ingestRoutes(RestApiRoutes.ProxyFunction ingest) {
+        return RestApiRoutes.none().with(EVENTS_RESOURCE, ingest).with(OTHER_PATHS_RESOURCE, ingest);
     }
 
     /**
-     * The proxy event for a request: method, path and the resource it matched (with the {@code proxy} path
-     * parameter for other paths), headers with the last value of each and all values, query parameters the
-     * same way, the request context (request id, stage, the caller's address) and the body: as text when it is
-     * UTF-8, otherwise base64-encoded, as for a binary media type, so the bytes arrive unchanged.
+     * The proxy event for a request to the ingest's resources ({@code /events}, or {@code /{proxy+}} with the
+     * {@code proxy} path parameter for any other path); see {@link #requestEvent(RestApiRoutes.Match, String, URI,
+     * Map, String, String, byte[], String, long)}.
      */
     public static APIGatewayProxyRequestEvent requestEvent(String method, URI uri, Map<String, List<String>> headers,
                                                            String protocol, String sourceIp, byte[] body,
                                                            String requestId, long epochMillis) {
+        RestApiRoutes.Match match = ingestRoutes((event, context) -> null).match(uri.getRawPath())
+                .orElseThrow(() -> new IllegalArgumentException("no resource of the ingest serves " + uri.getRawPath()));
+        return requestEvent(match, method, uri, headers, protocol, sourceIp, body, requestId, epochMillis);
+    }
+
+    /**
+     * The proxy event for a request to the resource it matched: method, path, the resource template and its path
+     * parameters (none: null, as API Gateway sends), headers with the last value of each and all values, query
+     * parameters the same way, the request context (request id, stage, the caller's address) and the body: as
+     * text when it is UTF-8, otherwise base64-encoded, as for a binary media type, so the bytes arrive unchanged.
+     */
+    public static APIGatewayProxyRequestEvent requestEvent(RestApiRoutes.Match match, String method, URI uri,
+                                                           Map<String, List<String>> headers, String protocol,
+                                                           String sourceIp, byte[] body, String requestId,
+                                                           long epochMillis) {
         String path = uri.getRawPath();
-        boolean events = EVENTS_RESOURCE.equals(path);
-        String resource = events ? EVENTS_RESOURCE : OTHER_PATHS_RESOURCE;
+        String resource = match.resource();
         Map<String, String> lastHeaders = new LinkedHashMap<>();
         Map<String, List<String>> allHeaders = new LinkedHashMap<>();
         headers.forEach((name, values) -> {
@@ -83,7 +97,7 @@ public final class RestApiProxy {
                 .withMultiValueHeaders(allHeaders)
                 .withQueryStringParameters(lastParameters.isEmpty() ? null : lastParameters)
                 .withMultiValueQueryStringParameters(allParameters.isEmpty() ? null : allParameters)
-                .withPathParameters(events ? null : Map.of("proxy", path.substring(1)))
+                .withPathParameters(match.pathParameters().isEmpty() ? null : new LinkedHashMap<>(match.pathParameters()))
                 .withRequestContext(context)
                 .withIsBase64Encoded(false);
         if (body.length > 0) {

@@ -2,6 +2,8 @@ package io.eventbackbone.ingest.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eventbackbone.event.EventJson;
 import io.eventbackbone.ingest.IngestSettings;
@@ -16,8 +18,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -144,6 +148,55 @@ class LocalIngestServerITCase {
             assertThat(response.statusCode()).isEqualTo(503);
             assertThat(json(response.body()).get("eventsStream").asText()).isEqualTo("unreachable or not active");
             assertThat(json(response.body()).get("detail").asText()).contains("events stream");
+        }
+    }
+
+    @Test
+    void servesAnotherFunctionsResourcesOnTheSamePortWithTheProxyEventOfTheResourceMatched() throws Exception {
+        List<APIGatewayProxyRequestEvent> received = new CopyOnWriteArrayList<>();
+        RestApiRoutes other = RestApiRoutes.none().with("/aggregates/{aggregateId}", (event, context) -> {
+            received.add(event);
+            return new APIGatewayProxyResponseEvent().withStatusCode(200)
+                    .withHeaders(Map.of("Content-Type", "text/plain")).withBody("read " + event.getPath());
+        });
+        try (LocalIngestServer both = LocalIngestServer.start(settings(stream), 0, () -> Optional.empty(), other)) {
+            HttpResponse<String> read = http.send(HttpRequest.newBuilder(both.baseUri().resolve("/aggregates/a-1?x=2"))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> ingest = http.send(HttpRequest.newBuilder(both.baseUri().resolve("/events"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"aggregateId\":\"a-1\",\"type\":\"T\",\"data\":{}}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> elsewhere = http.send(HttpRequest.newBuilder(both.baseUri().resolve("/aggregates/a-1/x"))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(read.statusCode()).isEqualTo(200);
+            assertThat(read.body()).isEqualTo("read /aggregates/a-1");
+            assertThat(received).singleElement().satisfies(event -> {
+                assertThat(event.getResource()).isEqualTo("/aggregates/{aggregateId}");
+                assertThat(event.getPathParameters()).containsExactly(Map.entry("aggregateId", "a-1"));
+                assertThat(event.getQueryStringParameters()).containsExactly(Map.entry("x", "2"));
+            });
+            assertThat(ingest.statusCode()).as(ingest.body()).isEqualTo(202);
+            assertThat(elsewhere.statusCode()).as("a path no other resource matches goes to the ingest").isEqualTo(404);
+            assertThat(json(elsewhere.body()).get("type").asText()).endsWith("/not-found");
+        }
+    }
+
+    @Test
+    void aServerOfOtherFunctionsAloneAnswersTheirResourcesAndApiGatewaysOwn403ElseWhere() throws Exception {
+        RestApiRoutes only = RestApiRoutes.none().with("/support", (event, context) ->
+                new APIGatewayProxyResponseEvent().withStatusCode(200).withBody("page"));
+        try (LocalIngestServer alone = LocalIngestServer.serve(only, 0, line -> { })) {
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(alone.baseUri().resolve("/support"))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> events = http.send(HttpRequest.newBuilder(alone.baseUri().resolve("/events"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(alone.baseUri().resolve("/health"))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(page.body()).isEqualTo("page");
+            assertThat(events.statusCode()).isEqualTo(403);
+            assertThat(health.statusCode()).isEqualTo(403);
         }
     }
 

@@ -103,10 +103,27 @@ class RestApiProxyTest {
     }
 
     @Test
-    void everyPathButTheRootHasAMethod() {
-        assertThat(RestApiProxy.servesPath("/")).isFalse();
-        assertThat(RestApiProxy.servesPath("")).isFalse();
-        assertThat(RestApiProxy.servesPath("/events")).isTrue();
-        assertThat(RestApiProxy.servesPath("/e")).isTrue();
+    void everyPathButTheRootHasAnIngestResource() {
+        RestApiRoutes ingest = RestApiProxy.ingestRoutes((e, c) -> null);
+        assertThat(ingest.match("/")).isEmpty();
+        assertThat(ingest.match("")).isEmpty();
+        assertThat(ingest.match("/events").map(RestApiRoutes.Match::resource)).contains("/events");
+        assertThat(ingest.match("/e").map(RestApiRoutes.Match::resource)).contains("/{proxy+}");
+    }
+
+    @Test
+    void anEventForAnotherFunctionsResourceCarriesItsTemplateAndPathParameters() {
+        RestApiRoutes.Match match = RestApiRoutes.none().with("/aggregates/{aggregateId}/events/{version}", (e, c) -> null)
+                .match("/aggregates/acct-1/events/7").orElseThrow();
+
+        APIGatewayProxyRequestEvent event = RestApiProxy.requestEvent(match, "GET",
+                URI.create("http://127.0.0.1:8080/aggregates/acct-1/events/7?x=1"), HEADERS, "HTTP/1.1", "127.0.0.1",
+                new byte[0], "req-2", 1L);
+
+        assertThat(event.getResource()).isEqualTo("/aggregates/{aggregateId}/events/{version}");
+        assertThat(event.getRequestContext().getResourcePath()).isEqualTo("/aggregates/{aggregateId}/events/{version}");
+        assertThat(event.getPath()).isEqualTo("/aggregates/acct-1/events/7");
+        assertThat(event.getPathParameters()).containsExactly(Map.entry("aggregateId", "acct-1"), Map.entry("version", "7"));
+        assertThat(event.getQueryStringParameters()).containsExactly(Map.entry("x", "1"));
     }
 }
