@@ -40,11 +40,12 @@ final class JobRestApi {
 
     /**
      * The job's {@code numRestarts} metric: how often it was restarted since it was submitted. The REST
-     * endpoint fetches metrics lazily, so the first answers may hold none yet: polled for up to 30 s.
+     * endpoint fetches metrics lazily, so the first answers may hold none yet: polled for up to 90 s (a loaded
+     * machine can take most of a minute to gather them).
      */
     long restarts(String jobId) {
         JsonNode metrics = Awaitility.await("job " + jobId + " to report its numRestarts metric")
-                .atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(90)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500))
                 .until(() -> get("jobs/" + jobId + "/metrics?get=numRestarts"), answer -> answer.size() > 0);
         return Long.parseLong(metrics.get(0).path("value").asText());
     }

@@ -61,7 +61,7 @@ class ThrottledWritesITCase {
             String job = rest.runningJobId();
             assertThat(rest.restarts(job)).as("restarts of the job").isZero();
             scenario.await("the sinks' per-table throttling metrics and their standard send errors",
-                    Duration.ofSeconds(30), () -> metric(rest, job, ".throttledRequests") > 0
+                    Duration.ofSeconds(90), () -> metric(rest, job, ".throttledRequests") > 0
                             && metric(rest, job, ".throttleBackoffMillis") > 0
                             && metric(rest, job, JobRestApi.sinkWriterMetric("events table", "numRecordsSendErrors")) > 0);
         }
