@@ -23,7 +23,7 @@ import java.util.TreeSet;
  */
 final class FinalValues {
     /** The effect's member holding the undo patch to apply. */
-    static final String UNDO = "undo";
+    static final String UNDO = Reversals.EFFECT_UNDO;
     /** The pointer of the whole state. */
     static final String WHOLE_STATE = "";
 

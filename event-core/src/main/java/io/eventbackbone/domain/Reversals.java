@@ -39,6 +39,8 @@ public final class Reversals {
     public static final String ACTOR = "actor";
     public static final String EFFECT = "effect";
     public static final String STATE = "state";
+    /** The member of a final-values reversal's effect that holds the undo patch it applies. */
+    public static final String EFFECT_UNDO = "undo";
     /** Metadata member naming the event a reversal or reversion acts on. */
     public static final String CAUSATION_ID = "causationId";
 
@@ -109,6 +111,15 @@ public final class Reversals {
             throw new IllegalArgumentException("a reversal's data holds its effect as an object in '" + EFFECT + "'");
         }
         return (ObjectNode) effect;
+    }
+
+    /**
+     * The merge patch a reversal applies by the final-values rule, or null when its effect is of another kind
+     * (an account's difference) or missing.
+     */
+    public static ObjectNode undoApplied(ObjectNode data) {
+        JsonNode undo = data.path(EFFECT).get(EFFECT_UNDO);
+        return undo != null && undo.isObject() ? (ObjectNode) undo : null;
     }
 
     /** The state a reversion sets, a copy; fails when there is none (the fold records the failure). */

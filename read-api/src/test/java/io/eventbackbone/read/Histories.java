@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventbackbone.domain.AccountLogic;
 import io.eventbackbone.domain.AggregateFold;
 import io.eventbackbone.domain.DomainLogics;
+import io.eventbackbone.domain.ReversalPlanner;
+import io.eventbackbone.domain.Reversals;
 import io.eventbackbone.event.EnvelopeLimits;
 import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.event.EventJson;
@@ -29,6 +31,7 @@ final class Histories {
     private final String aggregateId;
     private final String aggregateType;
     private final AggregateFold fold;
+    private final ReversalPlanner planner;
     final List<StoredEvent> events = new ArrayList<>();
     /** The projection after each event: index {@code v - 1} holds version v. */
     final List<Projection> projections = new ArrayList<>();
@@ -41,6 +44,7 @@ final class Histories {
         this.aggregateId = aggregateId;
         this.aggregateType = aggregateType;
         this.fold = new AggregateFold(logics);
+        this.planner = new ReversalPlanner(logics);
     }
 
     /** Decides one more event, arrived at {@code arrivalMillis}. */
@@ -65,6 +69,21 @@ final class Histories {
         events.add(stored);
         projections.add(new Projection(aggregateId, aggregateType, version, step.state(), recordedAt, eventId, failure));
         return stored;
+    }
+
+    /** Plans a reversal of {@code version} from the history as the edge does, and decides it. */
+    StoredEvent reverse(long version, long arrivalMillis) {
+        ObjectNode data = planner.reversal(at(version), events.get((int) version - 1),
+                events.subList((int) version, events.size()), "correction", "support:ada");
+        return append(aggregateId + "-r" + (events.size() + 1), Reversals.REVERSAL, EventJson.write(data),
+                EventJson.write(Reversals.metadata(data)), arrivalMillis);
+    }
+
+    /** Plans a reversion to {@code version} and decides it. */
+    StoredEvent revert(long version, long arrivalMillis) {
+        ObjectNode data = planner.reversion(at(version), "back", null);
+        return append(aggregateId + "-r" + (events.size() + 1), Reversals.REVERSION, EventJson.write(data),
+                EventJson.write(Reversals.metadata(data)), arrivalMillis);
     }
 
     Projection projection() {
