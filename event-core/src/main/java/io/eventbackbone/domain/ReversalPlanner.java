@@ -67,6 +67,49 @@ public final class ReversalPlanner {
                 reason, actor);
     }
 
+    /** What appending a reversal or reversion would do: the state after it, and whether the logic refuses it. */
+    public static final class Preview {
+        private final String state;
+        private final String logicFailure;
+        private final boolean refused;
+
+        Preview(String state, String logicFailure, boolean refused) {
+            this.state = state;
+            this.logicFailure = logicFailure;
+            this.refused = refused;
+        }
+
+        public String state() {
+            return state;
+        }
+
+        /** Null unless the logic would throw on it. */
+        public String logicFailure() {
+            return logicFailure;
+        }
+
+        /** Whether the logic would record its effect as refused (a reversal that would overdraw, say). */
+        public boolean refused() {
+            return refused;
+        }
+    }
+
+    /**
+     * The job's decision of an event of {@code type} with {@code data} appended to {@code current} at {@code at},
+     * as a dry run shows it.
+     */
+    public Preview preview(Projection current, String eventId, String type, ObjectNode data, ObjectNode metadata,
+                           Instant at) {
+        long version = current.getVersion() + 1;
+        long recordedAt = Math.max(at.toEpochMilli(), current.getUpdatedAt() + 1);
+        AggregateFold.Step step = fold.apply(current.getAggregateType(), current.getState(), version, recordedAt,
+                eventId, type, EventJson.write(data), EventJson.write(metadata), InstantText.format(at));
+        boolean refused = step.logicFailure() == null && logics.forType(current.getAggregateType()).refused(
+                EventJson.readObject(step.state()), new DomainEvent(eventId, type, version, data, metadata, at,
+                        Instant.ofEpochMilli(recordedAt)));
+        return new Preview(step.state(), step.logicFailure(), refused);
+    }
+
     private static HistoryEvent historyEvent(DomainLogic logic, StoredEvent e, Projection after) {
         DomainEvent event = DomainEvent.withStoredMetadata(e.getEventId(), e.getType(), e.getVersion(),
                 EventJson.readObject(e.getData()), e.getMetadata(), InstantText.parse(e.getOccurredAt()),

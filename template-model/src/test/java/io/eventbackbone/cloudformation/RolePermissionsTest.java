@@ -60,7 +60,9 @@ class RolePermissionsTest {
 
     /** The compiled code each role runs: the job's classes, the ingest's, and the connector's source. */
     static final JavaClasses FLINK_JOB_CLASSES = SdkOperationCalls.mainClasses("io.eventbackbone.job");
-    static final JavaClasses INGEST_CLASSES = SdkOperationCalls.mainClasses("io.eventbackbone.ingest");
+    /** The ingest's own classes, and the read API's reads, which it runs to read an aggregate's log for a reversal. */
+    static final JavaClasses INGEST_CLASSES = SdkOperationCalls.mainClasses("io.eventbackbone.ingest",
+            "io.eventbackbone.read");
     static final JavaClasses KINESIS_SOURCE_CLASSES =
             SdkOperationCalls.mainClasses("org.apache.flink.connector.kinesis.source");
 
@@ -451,7 +453,10 @@ class RolePermissionsTest {
         for (String role : List.of(EVENT_STORE_ROLE, REPLAY_ROLE)) {
             assertThat(dynamoDbGrants(role)).as(role).isEqualTo(needed.get(role));
         }
-        assertThat(dynamoDbGrants(INGEST_ROLE)).isEmpty();
+        // A reversal reads the aggregate's projection and queries its events (HistoryReader): nothing else.
+        assertThat(dynamoDbGrants(INGEST_ROLE)).isEqualTo(Map.of(
+                "dynamodb:GetItem", Set.of(arn("dynamodb", "table/backbone-projections")),
+                "dynamodb:Query", Set.of(arn("dynamodb", "table/backbone-events"))));
     }
 
     @Test

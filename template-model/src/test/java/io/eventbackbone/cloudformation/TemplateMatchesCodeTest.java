@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import io.eventbackbone.cloudformation.CloudFormationTemplate.Resource;
 import io.eventbackbone.event.EnvelopeLimits;
 import io.eventbackbone.ingest.IngestSettings;
+import io.eventbackbone.read.ReadSettings;
 import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.config.Setting;
@@ -95,9 +96,13 @@ class TemplateMatchesCodeTest {
         environment.put(IngestSettings.AWS_REGION, "eu-west-1");
 
         IngestSettings settings = IngestSettings.from(environment);
+        ReadSettings history = ReadSettings.historyFrom(environment);
 
         assertThat(settings.streamName()).isEqualTo("backbone-events");
         assertThat(settings.endpoint()).isNull();
+        assertThat(history.eventsTable()).isEqualTo("backbone-events");
+        assertThat(history.projectionsTable()).isEqualTo("backbone-projections");
+        assertThat(history.endpoint()).isNull();
     }
 
     @Test
