@@ -8,6 +8,7 @@ import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
+import io.eventbackbone.read.ReadSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -115,7 +116,10 @@ public final class LocalStack implements AutoCloseable {
         IngestSettings ingestSettings = IngestSettings.of(
                         LocalResources.streamName(config.require(JobOptions.EVENTS_STREAM_ARN)), settings.region)
                 .withEndpoint(settings.kinesis());
-        ingest = LocalIngestServer.start(ingestSettings, settings.ingestPort, this::notReadyBecause);
+        // The reversal routes read the aggregate's log from the stack's tables.
+        ReadSettings history = ReadSettings.history(config.require(JobOptions.EVENTS_TABLE),
+                config.require(JobOptions.PROJECTIONS_TABLE), settings.region).withEndpoint(settings.dynamoDb());
+        ingest = LocalIngestServer.start(ingestSettings, history, settings.ingestPort, this::notReadyBecause);
     }
 
     /** Where the repository is: run-local.sh says; otherwise the working directory or a parent. */
