@@ -186,23 +186,9 @@ class FinalValuesReversalTest {
 
     @Test
     void anEventTheLogicFailedOnHasNothingToReverse() {
-        DomainLogic failing = new DomainLogic() {
-            @Override
-            public String aggregateType() {
-                return "fragile";
-            }
-
-            @Override
-            public ObjectNode apply(ObjectNode state, DomainEvent event) {
-                if (event.data().has("boom")) {
-                    throw new IllegalStateException("boom");
-                }
-                return MergePatch.applyInPlace(state, event.data());
-            }
-        };
-        TestLog log = new TestLog("f", "fragile", DomainLogics.of(failing));
+        TestLog log = new TestLog("f", GENERIC, DomainLogics.of(new AggregateFoldTest.FragileLogic()));
         log.append("Set", "{\"a\":1}");
-        log.append("Broke", "{\"boom\":true}");
+        log.append("Broke", "{\"boom\":\"no such rule\"}");
 
         ReversalRefused refused = catchThrowableOfType(ReversalRefused.class, () -> log.planReversal(2));
 

@@ -51,16 +51,8 @@ final class TestLog {
     long append(String type, String data, String metadata, String eventId) {
         long version = version() + 1;
         long recordedAt = START_MILLIS + version * 1000;
-        EventEnvelope e = new EventEnvelope();
-        e.setEventId(eventId);
-        e.setAggregateId(aggregateId);
-        e.setAggregateType(aggregateType);
-        e.setType(type);
-        e.setData(data);
-        e.setMetadata(metadata);
-        e.setExpectedVersion(version - 1);
-        e.setOccurredAt(InstantText.format(Instant.ofEpochMilli(recordedAt - 500)));
-        e.setIngestedAt(InstantText.format(Instant.ofEpochMilli(recordedAt - 20)));
+        EventEnvelope e = EventEnvelope.of(eventId, aggregateId, aggregateType, type, data, metadata, version - 1,
+                InstantText.format(Instant.ofEpochMilli(recordedAt - 20)));
         Projection before = version == 1 ? null : at(version - 1);
         AggregateFold.Step step = fold.apply(aggregateType, before == null ? null : before.getState(), version,
                 recordedAt, eventId, type, data, metadata, e.getOccurredAt());

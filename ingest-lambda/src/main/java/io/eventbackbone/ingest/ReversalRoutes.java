@@ -188,18 +188,9 @@ final class ReversalRoutes {
     }
 
     private EventEnvelope envelope(Projection latest, String eventId, String type, ObjectNode data) {
-        String now = InstantText.format(clock.instant());
-        EventEnvelope e = new EventEnvelope();
-        e.setEventId(eventId);
-        e.setAggregateId(latest.getAggregateId());
-        e.setAggregateType(latest.getAggregateType());
-        e.setType(type);
-        e.setData(EventJson.write(data));
-        e.setMetadata(EventJson.write(Reversals.metadata(data)));
-        e.setExpectedVersion(latest.getVersion());
-        e.setOccurredAt(now);
-        e.setIngestedAt(now);
-        return e;
+        return EventEnvelope.of(eventId, latest.getAggregateId(), latest.getAggregateType(), type,
+                EventJson.write(data), EventJson.write(Reversals.metadata(data)), latest.getVersion(),
+                InstantText.format(clock.instant()));
     }
 
     /** The dry run: the event that would be appended, and the state before and after it with the change. */

@@ -138,15 +138,8 @@ class ReversalRoutesITCase {
         List<Projection> states = fold(id);
         long version = log.size() + 1;
         long recordedAt = NOW.toEpochMilli() - 60_000 + version;
-        EventEnvelope e = new EventEnvelope();
-        e.setEventId(eventId);
-        e.setAggregateId(id);
-        e.setAggregateType(aggregateType);
-        e.setType(type);
-        e.setData(data);
-        e.setMetadata(metadata);
-        e.setOccurredAt(InstantText.format(Instant.ofEpochMilli(recordedAt)));
-        e.setIngestedAt(e.getOccurredAt());
+        EventEnvelope e = EventEnvelope.of(eventId, id, aggregateType, type, data, metadata, version - 1,
+                InstantText.format(Instant.ofEpochMilli(recordedAt)));
         String before = states.isEmpty() ? null : states.get(states.size() - 1).getState();
         String undo = new AggregateFold(LOGICS).apply(aggregateType, before, version, recordedAt, eventId, type, data,
                 metadata, e.getOccurredAt()).undo();

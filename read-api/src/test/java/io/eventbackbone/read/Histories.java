@@ -52,15 +52,9 @@ final class Histories {
         Projection current = projections.isEmpty() ? null : projections.get(projections.size() - 1);
         long version = current == null ? 1 : current.getVersion() + 1;
         long recordedAt = current == null ? arrivalMillis : Math.max(arrivalMillis, current.getUpdatedAt() + 1);
-        EventEnvelope e = new EventEnvelope();
-        e.setEventId(eventId);
-        e.setAggregateId(aggregateId);
-        e.setAggregateType(aggregateType);
-        e.setType(type);
-        e.setData(data);
-        e.setMetadata(metadata);
+        EventEnvelope e = EventEnvelope.of(eventId, aggregateId, aggregateType, type, data, metadata, null,
+                InstantText.format(Instant.ofEpochMilli(arrivalMillis - 20)));
         e.setOccurredAt(InstantText.format(Instant.ofEpochMilli(arrivalMillis - 500)));
-        e.setIngestedAt(InstantText.format(Instant.ofEpochMilli(arrivalMillis - 20)));
         AggregateFold.Step step = fold.apply(aggregateType, current == null ? null : current.getState(), version,
                 recordedAt, eventId, type, data, metadata, e.getOccurredAt());
         String failure = step.logicFailure() != null ? step.logicFailure()
