@@ -4,6 +4,8 @@
 # http://localhost:${FLINK_UI_PORT:-8081}. With arguments, runs a command against a running stack:
 #   ./run-local.sh replay --from <instant> --to <instant> [...]
 #   ./run-local.sh events <aggregateId> | state <aggregateId> | rejections <aggregateId>
+#   ./run-local.sh reverse <aggregateId> <version> --reason <text> [--actor <who>] [--dry-run]
+#   ./run-local.sh revert <aggregateId> <toVersion> --reason <text> [--actor <who>] [--dry-run]
 #   ./run-local.sh support --stack <name> [--region R]   the support page for a deployed stack, read-only
 # The emulators' data and the job's checkpoints stay in ${LOCAL_DATA_DIR:-.local-data} across restarts;
 #   ./run-local.sh reset [--yes]   deletes them (asks first unless --yes).

@@ -11,7 +11,8 @@ import java.time.Instant;
 
 /**
  * Folds one event into an aggregate's state with the logic of its type and computes the undo patch. The
- * live job and a projection rebuild both fold through here, so they produce the same bytes.
+ * live job and a projection rebuild both fold through here, so they produce the same bytes; reversals and
+ * reversions ({@link Reversals}) too, from what they embed.
  */
 public final class AggregateFold implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -71,7 +72,7 @@ public final class AggregateFold implements Serializable {
         DomainEvent event = DomainEvent.withStoredMetadata(eventId, type, version, EventJson.readObject(data),
                 metadata, InstantText.parse(occurredAt), Instant.ofEpochMilli(recordedAt));
         try {
-            ObjectNode after = logics.forType(aggregateType).apply(before.deepCopy(), event);
+            ObjectNode after = decide(logics.forType(aggregateType), before.deepCopy(), event);
             if (after == null) {
                 throw new IllegalStateException("the logic of aggregate type " + aggregateType + " returned no state");
             }
@@ -81,6 +82,20 @@ public final class AggregateFold implements Serializable {
             String unchanged = stateJson == null ? EventJson.write(before) : stateJson;
             return new Step(unchanged, EventJson.write(EventJson.newObject()), logicFailure(version, eventId, e));
         }
+    }
+
+    /**
+     * The state after one event: a reversion sets the state it carries whatever the logic; a reversal applies its
+     * embedded effect with the logic's reversal rule; any other event goes to the logic.
+     */
+    static ObjectNode decide(DomainLogic logic, ObjectNode state, DomainEvent event) {
+        if (Reversals.isReversion(event.type())) {
+            return Reversals.revertedState(event.data());
+        }
+        if (Reversals.isReversal(event.type())) {
+            return logic.applyReversal(state, event, Reversals.effect(event.data()));
+        }
+        return logic.apply(state, event);
     }
 
     /** The failure as stored with the projection: deterministic for a deterministic logic (no stack, no time). */

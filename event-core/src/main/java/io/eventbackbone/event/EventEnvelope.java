@@ -24,6 +24,25 @@ public class EventEnvelope implements Serializable {
     public EventEnvelope() {
     }
 
+    /**
+     * An envelope with every field, taken (and so occurred, unless {@code occurredAt} is set after) at
+     * {@code ingestedAt}; {@code metadata} and {@code expectedVersion} may be null.
+     */
+    public static EventEnvelope of(String eventId, String aggregateId, String aggregateType, String type, String data,
+                                   String metadata, Long expectedVersion, String ingestedAt) {
+        EventEnvelope e = new EventEnvelope();
+        e.setEventId(eventId);
+        e.setAggregateId(aggregateId);
+        e.setAggregateType(aggregateType);
+        e.setType(type);
+        e.setData(data);
+        e.setMetadata(metadata);
+        e.setExpectedVersion(expectedVersion);
+        e.setOccurredAt(ingestedAt);
+        e.setIngestedAt(ingestedAt);
+        return e;
+    }
+
     public String getEventId() {
         return eventId;
     }

@@ -12,6 +12,8 @@ public final class Rule {
     public static final String RANGE = "range";
     public static final String FORMAT = "format";
     public static final String UNKNOWN_FIELD = "unknownField";
+    /** A type name reserved for the store's own events (reversals, reversions). */
+    public static final String RESERVED = "reserved";
 
     private Rule() {
     }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** HTTP headers as API Gateway hands them over, in the shapes the handlers read them. */
+/** HTTP headers and query parameters as API Gateway hands them over, in the shapes the handlers read them. */
 public final class HeaderMaps {
 
     private HeaderMaps() {
@@ -27,6 +27,21 @@ public final class HeaderMaps {
             }
         }
         return headers;
+    }
+
+    /**
+     * The query parameters with all their values: the multi-value map when the gateway gives it, then any name
+     * only the single-value map has.
+     */
+    public static Map<String, List<String>> allValues(Map<String, String> single, Map<String, List<String>> multi) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        if (multi != null) {
+            multi.forEach((name, values) -> out.put(name, values == null ? List.of() : values));
+        }
+        if (single != null) {
+            single.forEach((name, value) -> out.putIfAbsent(name, value == null ? List.of() : List.of(value)));
+        }
+        return out;
     }
 
     /**

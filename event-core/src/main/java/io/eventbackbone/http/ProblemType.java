@@ -16,6 +16,12 @@ public enum ProblemType {
     INVALID_PARAMETER("invalid-parameter", 400, "A parameter of the request is not valid"),
     /** The read API: the tables refused or failed a read (throttled, unavailable), or showed a version gap still settling. */
     STORE_UNAVAILABLE("store-unavailable", 503, "The event store cannot be read right now", 1),
+    /** A reversal: later events changed fields it would restore; the answer lists them. */
+    REVERSAL_CONFLICT("reversal-conflict", 409, "Later events changed what the reversal would restore"),
+    /** A reversal of an event whose effect an earlier reversal (or a reversion) already took back. */
+    ALREADY_REVERSED("already-reversed", 409, "The event is already reversed"),
+    /** A reversal of an event the logic refused or failed on, or that changed nothing. */
+    NOTHING_TO_REVERSE("nothing-to-reverse", 409, "The event had no effect to reverse"),
     STREAM_THROTTLED("stream-throttled", 503, "The events stream is busy", 1),
     STREAM_UNAVAILABLE("stream-unavailable", 503, "The events stream is unavailable", 5),
     /** Only {@code GET /health} of the local server answers it. */

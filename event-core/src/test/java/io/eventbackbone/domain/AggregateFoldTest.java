@@ -326,6 +326,33 @@ class AggregateFoldTest {
     }
 
     @Test
+    void aReversalWithoutAnEffectOrAReversionWithoutAStateIsALogicFailureThatChangesNothing() {
+        AggregateFold fold = builtIn();
+
+        AggregateFold.Step reversal = fold.apply("generic", "{\"a\":1}", 2, RECORDED_AT, "evt-2", Reversals.REVERSAL,
+                "{\"reversedVersion\":1}", null, OCCURRED_AT);
+        AggregateFold.Step reversion = fold.apply("account", "{\"a\":1}", 2, RECORDED_AT, "evt-2",
+                Reversals.REVERSION, "{\"toVersion\":1,\"state\":[]}", null, OCCURRED_AT);
+
+        assertThat(reversal.state()).isEqualTo("{\"a\":1}");
+        assertThat(reversal.logicFailure()).contains("effect");
+        assertThat(reversion.state()).isEqualTo("{\"a\":1}");
+        assertThat(reversion.logicFailure()).contains("state");
+    }
+
+    @Test
+    void aReversionSetsItsStateWhateverTheLogicAndItsUndoRestoresTheOneBefore() {
+        AggregateFold fold = new AggregateFold(DomainLogics.of(new FragileLogic()));
+
+        AggregateFold.Step step = fold.apply("generic", "{\"a\":1,\"b\":{\"c\":2}}", 3, RECORDED_AT, "evt-3",
+                Reversals.REVERSION, "{\"toVersion\":1,\"state\":{\"boom\":\"kept\",\"a\":0}}", null, OCCURRED_AT);
+
+        assertThat(step.logicFailure()).isNull();
+        assertThat(step.state()).isEqualTo("{\"boom\":\"kept\",\"a\":0}");
+        assertThat(step.undo()).isEqualTo("{\"boom\":null,\"a\":1,\"b\":{\"c\":2}}");
+    }
+
+    @Test
     void aLogicFailureKeepsAtMostAThousandCharactersOfItsMessageAndAFirstEventKeepsAnEmptyState() {
         AggregateFold fold = new AggregateFold(DomainLogics.of(new FragileLogic()));
         String longMessage = "x".repeat(AggregateFold.MAX_FAILURE_MESSAGE_CHARS + 500);

@@ -7,6 +7,7 @@ import static io.eventbackbone.http.FunctionEnvironment.wholeNumber;
 
 import io.eventbackbone.event.EnvelopeLimits;
 import io.eventbackbone.http.FunctionEnvironment;
+import io.eventbackbone.read.ReadSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -29,6 +30,13 @@ public final class IngestSettings {
     public static final String MAX_BATCH_EVENTS = "MAX_BATCH_EVENTS";
     /** How long a request may keep retrying writes the stream refused, in milliseconds. */
     public static final String PUT_RETRY_BUDGET_MILLIS = "PUT_RETRY_BUDGET_MILLIS";
+    /**
+     * The events table, which a reversal reads (with {@link ReadSettings#historyFrom}, whose name this is). Required
+     * by the Lambda; a handler built without it serves no reversal routes.
+     */
+    public static final String EVENTS_TABLE_NAME = ReadSettings.EVENTS_TABLE_NAME;
+    /** The projections table, which a reversal reads; as {@link #EVENTS_TABLE_NAME}. */
+    public static final String PROJECTIONS_TABLE_NAME = ReadSettings.PROJECTIONS_TABLE_NAME;
     /** Port of the local ingest server (local stack only); 0 picks a free one. */
     public static final String LOCAL_INGEST_PORT = "LOCAL_INGEST_PORT";
 

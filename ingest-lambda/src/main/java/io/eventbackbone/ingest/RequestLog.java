@@ -41,6 +41,11 @@ final class RequestLog {
         line.put("putRecordsCalls", report.calls());
     }
 
+    /** An answer that wrote nothing and refused nothing: a dry run's preview, a repeated reversal's record. */
+    void answered(String outcome) {
+        line.put("outcome", outcome);
+    }
+
     void failed(RuntimeException e) {
         line.put("outcome", "error");
         line.put("error", e.getClass().getName());

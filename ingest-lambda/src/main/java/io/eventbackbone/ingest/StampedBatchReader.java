@@ -6,8 +6,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import io.eventbackbone.domain.Reversals;
 import io.eventbackbone.event.EnvelopeCodec;
 import io.eventbackbone.event.EnvelopeCodec.Source;
+import io.eventbackbone.event.EnvelopeField;
 import io.eventbackbone.event.EnvelopeLimits;
 import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.event.EventJson;
@@ -68,7 +70,7 @@ final class StampedBatchReader {
     }
 
     StampedBatch read(ApiRequest request) throws ProblemException {
-        byte[] body = withoutBom(bodyBytes(request));
+        byte[] body = withoutBom(bodyBytes(request, settings.maxBodyBytes()));
         int invalidAt = EnvelopeCodec.firstInvalidUtf8Byte(body);
         if (invalidAt >= 0) {
             // The JSON parser lets overlong forms, code points past U+10FFFF and stray bytes in field names
@@ -93,6 +95,9 @@ final class StampedBatchReader {
             event = EnvelopeCodec.decode(body, Source.CLIENT);
         } catch (InvalidEnvelopeException e) {
             throw refusal(false, 1, Map.of(-1, e.violations()));
+        }
+        if (Reversals.isReserved(event.getType())) {
+            throw refusal(false, 1, Map.of(-1, List.of(reservedType(event.getType()))));
         }
         if (event.getEventId() == null && idempotencyKey != null) {
             List<Violation> keyProblems = checkIdempotencyKey(idempotencyKey);
@@ -120,7 +125,11 @@ final class StampedBatchReader {
         Map<Integer, List<Violation>> problems = new LinkedHashMap<>();
         for (int i = 0; i < elements.size(); i++) {
             try {
-                events.add(EnvelopeCodec.decode(elements.get(i), Source.CLIENT));
+                EventEnvelope event = EnvelopeCodec.decode(elements.get(i), Source.CLIENT);
+                if (Reversals.isReserved(event.getType())) {
+                    problems.put(i, List.of(reservedType(event.getType())));
+                }
+                events.add(event);
             } catch (InvalidEnvelopeException e) {
                 problems.put(i, e.violations());
             }
@@ -129,6 +138,16 @@ final class StampedBatchReader {
             throw refusal(true, elements.size(), problems);
         }
         return stamp(true, events);
+    }
+
+    /**
+     * Reversals and reversions are appended only through their routes, which compute their effect from the log
+     * and guard it with expectedVersion: one submitted here would embed an effect nobody checked.
+     */
+    private static Violation reservedType(String type) {
+        return new Violation(EnvelopeField.TYPE, Rule.RESERVED, "type " + PublicText.of(type) + " is reserved: types"
+                + " starting with " + Reversals.RESERVED_TYPE_PREFIX + " are the store's own; reverse an event with POST"
+                + " /aggregates/{aggregateId}/reversals, or go back to a version with .../reversions");
     }
 
     /** Adds what the ingest owns (eventId when absent, ingestedAt) and encodes each event as its record. */
@@ -205,16 +224,16 @@ final class StampedBatchReader {
         }
     }
 
-    private byte[] bodyBytes(ApiRequest request) throws ProblemException {
+    /** The body's bytes, base64 decoded when the gateway encoded it; refused past {@code max} bytes. */
+    static byte[] bodyBytes(ApiRequest request, int max) throws ProblemException {
         String raw = request.body();
         if (raw == null || raw.isEmpty()) {
             return new byte[0];
         }
-        int max = settings.maxBodyBytes();
         if (request.isBase64Encoded()) {
             // Four base64 characters carry three bytes; refuse before decoding what cannot fit.
             if (raw.length() / 4L * 3 - 2 > max) {
-                throw bodyTooLarge("more than " + max);
+                throw bodyTooLarge("more than " + max, max);
             }
             byte[] decoded;
             try {
@@ -225,28 +244,28 @@ final class StampedBatchReader {
                         .error(null, "$", RULE_BASE64, "body is not valid base64"));
             }
             if (decoded.length > max) {
-                throw bodyTooLarge(Integer.toString(decoded.length));
+                throw bodyTooLarge(Integer.toString(decoded.length), max);
             }
             return decoded;
         }
         // A UTF-8 byte count is at least the character count, so a long string is refused before encoding.
         if (raw.length() > max) {
-            throw bodyTooLarge("more than " + max);
+            throw bodyTooLarge("more than " + max, max);
         }
         byte[] bytes = raw.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > max) {
-            throw bodyTooLarge(Integer.toString(bytes.length));
+            throw bodyTooLarge(Integer.toString(bytes.length), max);
         }
         return bytes;
     }
 
-    private ProblemException bodyTooLarge(String size) {
+    private static ProblemException bodyTooLarge(String size, int max) {
         return new ProblemException(ProblemResponse.of(ProblemType.PAYLOAD_TOO_LARGE,
-                "The body has " + size + " bytes; at most " + settings.maxBodyBytes() + " are accepted in one request.")
-                .error(null, "$", Rule.MAX_BYTES, "body may hold at most " + settings.maxBodyBytes() + " bytes"));
+                "The body has " + size + " bytes; at most " + max + " are accepted in one request.")
+                .error(null, "$", Rule.MAX_BYTES, "body may hold at most " + max + " bytes"));
     }
 
-    private static List<Violation> checkIdempotencyKey(String key) {
+    static List<Violation> checkIdempotencyKey(String key) {
         String field = IDEMPOTENCY_KEY;
         if (key.isEmpty()) {
             return List.of(new Violation(field, Rule.MAX_LENGTH, field + " must not be empty"));
@@ -309,7 +328,7 @@ final class StampedBatchReader {
         return factory;
     }
 
-    private static byte[] withoutBom(byte[] body) {
+    static byte[] withoutBom(byte[] body) {
         if (body.length >= 3 && body[0] == UTF8_BOM[0] && body[1] == UTF8_BOM[1] && body[2] == UTF8_BOM[2]) {
             return Arrays.copyOfRange(body, 3, body.length);
         }

@@ -99,6 +99,38 @@ class IngestHandlerTest {
     }
 
     @Test
+    void refusesAReservedTypeOnEventsAloneOrInABatchNamingTheTypeAndWritesNothing() {
+        APIGatewayProxyResponseEvent single = handler.handleRestRequest(postEvents(
+                "{\"aggregateId\":\"a-1\",\"type\":\"backbone.Reversal\",\"data\":{\"reversedVersion\":1}}"),
+                quietContext());
+        APIGatewayProxyResponseEvent batch = handler.handleRestRequest(postEvents("[" + TestData.event("a-1", "Set")
+                + ",{\"aggregateId\":\"a-1\",\"type\":\"backbone.Reversion\",\"data\":{}}]"), quietContext());
+
+        assertProblem(single.getStatusCode(), single.getHeaders().get("Content-Type"), single.getBody(), 422,
+                "invalid-envelope");
+        JsonNode error = json(single.getBody()).get("errors").get(0);
+        assertThat(error.get("field").asText()).isEqualTo("type");
+        assertThat(error.get("rule").asText()).isEqualTo("reserved");
+        assertThat(error.get("message").asText()).contains("/aggregates/{aggregateId}/reversals");
+        JsonNode batchError = json(batch.getBody()).get("errors").get(0);
+        assertThat(batch.getStatusCode()).isEqualTo(422);
+        assertThat(batchError.get("index").asInt()).isEqualTo(1);
+        assertThat(batchError.get("rule").asText()).isEqualTo("reserved");
+        assertThat(stream.written()).isEmpty();
+    }
+
+    @Test
+    void aHandlerBuiltWithoutTheTablesServesNoReversalRoutes() {
+        APIGatewayProxyRequestEvent reversal = postEvents("{\"version\":1,\"reason\":\"r\"}")
+                .withPath("/aggregates/a-1/reversals").withResource("/{proxy+}");
+
+        APIGatewayProxyResponseEvent response = handler.handleRestRequest(reversal, quietContext());
+
+        assertProblem(response.getStatusCode(), response.getHeaders().get("Content-Type"), response.getBody(), 404,
+                "not-found");
+    }
+
+    @Test
     void takesTheEventIdFromTheIdempotencyKeyHeader() {
         APIGatewayProxyResponseEvent response = handler.handleRestRequest(restEvent("rest-idempotency-key.json"),
                 quietContext());

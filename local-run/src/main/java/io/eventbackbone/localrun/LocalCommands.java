@@ -22,7 +22,11 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -33,7 +37,10 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
-/** The commands that work against a running local stack (replay, a look at what happened), and reset. */
+/**
+ * The commands that work against a running local stack (replay, a look at what happened, reversals through the
+ * local API), and reset.
+ */
 final class LocalCommands {
     static final String USAGE = String.join("\n",
             "usage: ./run-local.sh                     start the local stack (foreground; Ctrl-C stops it)",
@@ -43,6 +50,10 @@ final class LocalCommands {
             "       ./run-local.sh events <aggregateId>     the stored events of an aggregate, oldest first",
             "       ./run-local.sh state <aggregateId>      the projection (latest state) of an aggregate",
             "       ./run-local.sh rejections <aggregateId> what was refused for an aggregate",
+            "       ./run-local.sh reverse <aggregateId> <version> --reason <text> [--actor <who>] [--dry-run]",
+            "                 append a reversal of one event (the local API's POST /aggregates/{id}/reversals)",
+            "       ./run-local.sh revert <aggregateId> <toVersion> --reason <text> [--actor <who>] [--dry-run]",
+            "                 set the state back to the state as of a version (POST /aggregates/{id}/reversions)",
             SupportServer.USAGE,
             "       ./run-local.sh reset [--yes]            delete the local data (asks first unless --yes)");
 
@@ -93,6 +104,10 @@ final class LocalCommands {
                     return state(one(args), config, settings, out);
                 case "rejections":
                     return rejections(one(args), config, settings, out);
+                case "reverse":
+                    return reverse(args, ReversalRequest.REVERSALS, settings, out);
+                case "revert":
+                    return reverse(args, ReversalRequest.REVERSIONS, settings, out);
                 default:
                     err.println("run-local: unknown command '" + args[0] + "'");
                     err.println(USAGE);
@@ -179,6 +194,24 @@ final class LocalCommands {
         ReplaySummary summary = ReplaySummary.of(request, env.execute("replay-" + request.runId()));
         out.print(summary);
         return 0;
+    }
+
+    /**
+     * {@code reverse} and {@code revert}: one request to the local API, whose answer is printed as it came (the
+     * reversal's event id, a dry run's preview, or the problem); 0 for a 2xx answer, 1 otherwise.
+     */
+    private static int reverse(String[] args, String route, LocalStackSettings settings, PrintStream out)
+            throws IOException, InterruptedException {
+        ReversalRequest request = ReversalRequest.parse(args, route, System.getProperty("user.name"));
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        request.uri(settings.ingestPort))
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(request.body()))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        out.println(answer.statusCode() + " " + (answer.body().isEmpty() ? ""
+                : EventJson.readTrusted(answer.body()).toPrettyString()));
+        return answer.statusCode() / 100 == 2 ? 0 : 1;
     }
 
     private static int events(String aggregateId, JobConfig config, LocalStackSettings settings, PrintStream out) {

@@ -8,6 +8,7 @@ import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
+import io.eventbackbone.read.ReadSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -116,9 +117,13 @@ public final class LocalStack implements AutoCloseable {
         IngestSettings ingestSettings = IngestSettings.of(
                         LocalResources.streamName(config.require(JobOptions.EVENTS_STREAM_ARN)), settings.region)
                 .withEndpoint(settings.kinesis());
-        // The read API and the support page share the ingest's port, as they share the REST API on AWS.
+        // The read API and the support page share the ingest's port, as they share the REST API on AWS; the ingest's
+        // reversal routes read the aggregate's log from the stack's tables.
         read = new LocalReadApi(config, settings.region, settings.dynamoDb());
-        ingest = LocalIngestServer.start(ingestSettings, settings.ingestPort, this::notReadyBecause, read.routes());
+        ReadSettings history = ReadSettings.history(config.require(JobOptions.EVENTS_TABLE),
+                config.require(JobOptions.PROJECTIONS_TABLE), settings.region).withEndpoint(settings.dynamoDb());
+        ingest = LocalIngestServer.start(ingestSettings, history, settings.ingestPort, this::notReadyBecause,
+                read.routes());
     }
 
     /** Where the repository is: run-local.sh says; otherwise the working directory or a parent. */

@@ -8,6 +8,7 @@ import io.eventbackbone.domain.DomainLogic;
 import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.domain.MergePatch;
 import io.eventbackbone.domain.MergePatchLogic;
+import io.eventbackbone.domain.Reversals;
 import io.eventbackbone.event.EventJson;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.StoredEvent;
@@ -30,9 +31,11 @@ import java.util.Map;
  * <ul>
  *   <li>a member the event removed comes back at the end of its object, where the fold had it elsewhere;</li>
  *   <li>a decimal the event rewrote with the same value (1.5 to 1.50) is left out of the undo, which compares
- *       numbers by value (found from the event's data, for the generic logic; the account logic never does it);</li>
+ *       numbers by value (found from the event's data, for the generic logic, and from the undo a reversal applied;
+ *       the account logic never does it);</li>
  *   <li>past a failure of the logic, the state as of N carries an earlier failure, if any, that only a fold
  *       finds (the projection names only the latest);</li>
+ *   <li>a reversion, which sets the state whole: its undo compares numbers by value, as above;</li>
  *   <li>an event stored without undo; and any plug-in logic, whose patches are not known to be exact.</li>
  * </ul>
  * Account histories never remove a member: they always walk back.
@@ -232,13 +235,21 @@ final class AsOf {
                 obstacle = "version " + e.getVersion() + " was stored without undo";
                 return false;
             }
+            if (Reversals.isReversion(e.getType())) {
+                obstacle = "version " + e.getVersion() + " is a reversion: it set the state whole, and its undo"
+                        + " compares numbers by value, so it may not restore every digit";
+                return false;
+            }
             ObjectNode undo = EventJson.readObject(e.getUndo());
             if (restoresRemovedMember(state, undo)) {
                 obstacle = "version " + e.getVersion() + " removed a member; its undo would put it back at the end"
                         + " of its object, where the fold had it elsewhere";
                 return false;
             }
-            if (mergePatch && setsDecimalOutsideUndo(EventJson.readObject(e.getData()), undo)) {
+            // The patch the event applied: a generic event's data, or the undo a reversal applied.
+            ObjectNode applied = Reversals.isReversal(e.getType()) ? Reversals.undoApplied(EventJson.readObject(e.getData()))
+                    : mergePatch ? EventJson.readObject(e.getData()) : null;
+            if (applied != null && setsDecimalOutsideUndo(applied, undo)) {
                 obstacle = "version " + e.getVersion() + " set a decimal its undo does not restore: the value"
                         + " before it was equal in value, but perhaps not in digits (1.5 and 1.50)";
                 return false;

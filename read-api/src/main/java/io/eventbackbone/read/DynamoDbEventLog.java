@@ -21,9 +21,11 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 
 /**
- * The read API's reads of the events, projections and rejections tables. Every read is eventually consistent
- * (half the capacity of a strongly consistent one): an answer may miss a write of the last moment, never
- * show one twice, and the callers stop at any gap in the versions they see.
+ * The read API's reads of the events, projections and rejections tables. The read API's own reads are eventually
+ * consistent (half the capacity of a strongly consistent one): an answer may miss a write of the last moment,
+ * never show one twice, and the callers stop at any gap in the versions they see. A reversal, which bets on the
+ * newest version with {@code expectedVersion}, reads the events and projections tables strongly consistently (the
+ * rejections' index cannot be read so).
  */
 final class DynamoDbEventLog implements EventLog {
 
@@ -34,17 +36,25 @@ final class DynamoDbEventLog implements EventLog {
 
     private final DynamoDbClient client;
     private final ReadSettings settings;
+    private final boolean consistent;
     private final ReadCount count = new ReadCount();
 
     DynamoDbEventLog(DynamoDbClient client, ReadSettings settings) {
+        this(client, settings, false);
+    }
+
+    /** With {@code consistent}, the events and projections tables are read strongly consistently. */
+    DynamoDbEventLog(DynamoDbClient client, ReadSettings settings, boolean consistent) {
         this.client = client;
         this.settings = settings;
+        this.consistent = consistent;
     }
 
     @Override
     public Projection projection(String aggregateId) {
         GetItemResponse response = client.getItem(b -> b.tableName(settings.projectionsTable())
                 .key(ProjectionsTable.key(aggregateId))
+                .consistentRead(consistent)
                 .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
         count(response.consumedCapacity());
         if (!response.hasItem() || response.item().isEmpty()) {
@@ -59,6 +69,7 @@ final class DynamoDbEventLog implements EventLog {
         GetItemResponse response = client.getItem(b -> b.tableName(settings.eventsTable())
                 .key(Map.of(EventsTable.AGGREGATE_ID, AttributeValue.fromS(aggregateId),
                         EventsTable.VERSION, number(version)))
+                .consistentRead(consistent)
                 .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
         count(response.consumedCapacity());
         if (!response.hasItem() || response.item().isEmpty()) {
@@ -154,6 +165,7 @@ final class DynamoDbEventLog implements EventLog {
         return QueryRequest.builder()
                 .tableName(settings.eventsTable())
                 .keyConditionExpression("#id = :id AND #v BETWEEN :from AND :to")
+                .consistentRead(consistent)
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)
                 .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventbackbone.domain.AggregateFold;
 import io.eventbackbone.domain.DomainLogics;
+import io.eventbackbone.domain.JsonPatch;
 import io.eventbackbone.event.EventJson;
 import io.eventbackbone.event.InstantText;
 import io.eventbackbone.http.ApiResponse;

@@ -14,7 +14,6 @@ import io.eventbackbone.http.ProblemType;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The read Lambda, for REST API proxy events (and HTTP API payload format 1.0): handler
@@ -68,7 +67,7 @@ public final class ReadHandler implements RequestHandler<APIGatewayProxyRequestE
     /** REST API proxy integration (and HTTP API payload format 1.0). */
     public APIGatewayProxyResponseEvent handleRestRequest(APIGatewayProxyRequestEvent event, Context context) {
         ReadRequest request = new ReadRequest(event.getHttpMethod(), event.getPath(),
-                query(event.getQueryStringParameters(), event.getMultiValueQueryStringParameters()),
+                HeaderMaps.allValues(event.getQueryStringParameters(), event.getMultiValueQueryStringParameters()),
                 HeaderMaps.singleValued(event.getHeaders(), event.getMultiValueHeaders()),
                 event.getRequestContext() != null && event.getRequestContext().getRequestId() != null
                         ? event.getRequestContext().getRequestId()
@@ -112,17 +111,5 @@ public final class ReadHandler implements RequestHandler<APIGatewayProxyRequestE
             System.out.println(EventJson.write(line));
         }
         return response;
-    }
-
-    /** The query parameters with all their values: the multi-value map when the gateway gives it. */
-    static Map<String, List<String>> query(Map<String, String> single, Map<String, List<String>> multi) {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        if (multi != null) {
-            multi.forEach((name, values) -> out.put(name, values == null ? List.of() : values));
-        }
-        if (single != null) {
-            single.forEach((name, value) -> out.putIfAbsent(name, value == null ? List.of() : List.of(value)));
-        }
-        return out;
     }
 }

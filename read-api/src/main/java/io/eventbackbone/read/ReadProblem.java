@@ -3,8 +3,11 @@ package io.eventbackbone.read;
 import io.eventbackbone.http.ProblemResponse;
 import io.eventbackbone.http.ProblemType;
 
-/** A request the read API answers with a problem; carries the problem. Never escapes the API. */
-final class ReadProblem extends RuntimeException {
+/**
+ * A request the read API answers with a problem; carries the problem. Never escapes the API's own answers; a
+ * caller of {@link HistoryReader} answers it as it is.
+ */
+public final class ReadProblem extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final transient ProblemResponse problem;
@@ -14,7 +17,7 @@ final class ReadProblem extends RuntimeException {
         this.problem = problem;
     }
 
-    ProblemResponse problem() {
+    public ProblemResponse problem() {
         return problem;
     }
 

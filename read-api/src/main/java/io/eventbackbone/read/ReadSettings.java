@@ -45,9 +45,16 @@ public final class ReadSettings {
 
     private ReadSettings(String eventsTable, String projectionsTable, String rejectionsTable, String region,
                          URI endpoint, long dedupeMaxEventIds) {
+        this(eventsTable, projectionsTable, required(rejectionsTable, REJECTIONS_TABLE_NAME), region, endpoint,
+                dedupeMaxEventIds, true);
+    }
+
+    /** {@code withRejections} false: a reader of the events and projections tables alone, as a reversal is. */
+    private ReadSettings(String eventsTable, String projectionsTable, String rejectionsTable, String region,
+                         URI endpoint, long dedupeMaxEventIds, boolean withRejections) {
         this.eventsTable = required(eventsTable, EVENTS_TABLE_NAME);
         this.projectionsTable = required(projectionsTable, PROJECTIONS_TABLE_NAME);
-        this.rejectionsTable = required(rejectionsTable, REJECTIONS_TABLE_NAME);
+        this.rejectionsTable = withRejections ? rejectionsTable : null;
         this.region = required(region, AWS_REGION);
         this.endpoint = endpoint;
         this.dedupeMaxEventIds = (int) within(dedupeMaxEventIds, 1, MAX_DEDUPE_MAX_EVENT_IDS, DEDUPE_MAX_EVENT_IDS);
@@ -70,12 +77,28 @@ public final class ReadSettings {
                 wholeNumber(env, DEDUPE_MAX_EVENT_IDS, DEFAULT_DEDUPE_MAX_EVENT_IDS));
     }
 
+    /**
+     * The settings of a reader of the events and projections tables alone (a reversal at the ingest, through
+     * {@link HistoryReader}): no rejections table, no dedupe memory.
+     */
+    public static ReadSettings historyFrom(Map<String, String> env) {
+        return new ReadSettings(text(env, EVENTS_TABLE_NAME), text(env, PROJECTIONS_TABLE_NAME), null,
+                text(env, AWS_REGION), uri(env, DYNAMODB_ENDPOINT), DEFAULT_DEDUPE_MAX_EVENT_IDS, false);
+    }
+
+    /** As {@link #historyFrom}, for the given tables and region. */
+    public static ReadSettings history(String eventsTable, String projectionsTable, String region) {
+        return new ReadSettings(eventsTable, projectionsTable, null, region, null, DEFAULT_DEDUPE_MAX_EVENT_IDS, false);
+    }
+
     public ReadSettings withEndpoint(URI endpoint) {
-        return new ReadSettings(eventsTable, projectionsTable, rejectionsTable, region, endpoint, dedupeMaxEventIds);
+        return new ReadSettings(eventsTable, projectionsTable, rejectionsTable, region, endpoint, dedupeMaxEventIds,
+                rejectionsTable != null);
     }
 
     public ReadSettings withDedupeMaxEventIds(int dedupeMaxEventIds) {
-        return new ReadSettings(eventsTable, projectionsTable, rejectionsTable, region, endpoint, dedupeMaxEventIds);
+        return new ReadSettings(eventsTable, projectionsTable, rejectionsTable, region, endpoint, dedupeMaxEventIds,
+                rejectionsTable != null);
     }
 
     public String eventsTable() {
@@ -86,6 +109,7 @@ public final class ReadSettings {
         return projectionsTable;
     }
 
+    /** Null for the settings of a history reader ({@link #historyFrom}). */
     public String rejectionsTable() {
         return rejectionsTable;
     }

@@ -93,6 +93,41 @@ class AsOfTest {
     }
 
     @Test
+    void everyVersionOfHistoriesWithReversalsAndAReversionEqualsTheFoldAndNoWalkBackCrossesTheReversion() {
+        Histories generic = new Histories("g-rev", "generic");
+        Histories account = new Histories("a-rev", "account");
+        account.append("a1", "Opened", "{}", null, Histories.START_MILLIS);
+        for (int i = 1; i <= 30; i++) {
+            generic.append("g" + i, "Set", "{\"k" + (i % 4) + "\":" + i + ".5,\"n" + i + "\":\"x\"}", null,
+                    Histories.START_MILLIS + i);
+            account.append("a" + (i + 1), i % 3 == 0 ? "Withdrawn" : "Deposited", "{\"amount\":" + i + ".25}", null,
+                    Histories.START_MILLIS + i);
+        }
+        for (Histories h : java.util.List.of(generic, account)) {
+            long t = Histories.START_MILLIS + 100;
+            h.reverse(29, t);
+            h.revert(20, t + 1);
+            h.reverse(h.projection().getVersion(), t + 2);
+            for (int i = 0; i < 6; i++) {
+                h.append(h.projection().getAggregateId() + "-tail" + i, "Set", "{\"t\":" + i + "}", null, t + 3 + i);
+            }
+            long last = h.projection().getVersion();
+            int crossing = 0;
+            for (long n = 1; n <= last; n++) {
+                AsOf.Result result = asOf(new MemoryEventLog().add(h), h, n);
+                assertThat(result.state.getState()).as("%s as of %d", h.projection().getAggregateId(), n)
+                        .isEqualTo(h.at(n).getState());
+                assertThat(result.state).isEqualTo(h.at(n));
+                if (result.backwardRefused != null && result.backwardRefused.contains("reversion")) {
+                    crossing++;
+                }
+            }
+            assertThat(crossing).as("walks back that met the reversion").isPositive();
+            assertThat(asOf(new MemoryEventLog().add(h), h, last - 2).walk).isEqualTo(AsOf.Walk.BACKWARD);
+        }
+    }
+
+    @Test
     void aPlugInLogicsStatesAreFoldedForwardSinceItsUndoPatchesAreNotKnownToBeExact() {
         DomainLogic counter = new DomainLogic() {
             private static final long serialVersionUID = 1L;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventbackbone.domain.AccountLogic;
 import io.eventbackbone.domain.AggregateFold;
 import io.eventbackbone.domain.DomainLogics;
+import io.eventbackbone.domain.ReversalPlanner;
+import io.eventbackbone.domain.Reversals;
 import io.eventbackbone.event.EnvelopeLimits;
 import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.event.EventJson;
@@ -29,6 +31,7 @@ final class Histories {
     private final String aggregateId;
     private final String aggregateType;
     private final AggregateFold fold;
+    private final ReversalPlanner planner;
     final List<StoredEvent> events = new ArrayList<>();
     /** The projection after each event: index {@code v - 1} holds version v. */
     final List<Projection> projections = new ArrayList<>();
@@ -41,6 +44,7 @@ final class Histories {
         this.aggregateId = aggregateId;
         this.aggregateType = aggregateType;
         this.fold = new AggregateFold(logics);
+        this.planner = new ReversalPlanner(logics);
     }
 
     /** Decides one more event, arrived at {@code arrivalMillis}. */
@@ -48,15 +52,9 @@ final class Histories {
         Projection current = projections.isEmpty() ? null : projections.get(projections.size() - 1);
         long version = current == null ? 1 : current.getVersion() + 1;
         long recordedAt = current == null ? arrivalMillis : Math.max(arrivalMillis, current.getUpdatedAt() + 1);
-        EventEnvelope e = new EventEnvelope();
-        e.setEventId(eventId);
-        e.setAggregateId(aggregateId);
-        e.setAggregateType(aggregateType);
-        e.setType(type);
-        e.setData(data);
-        e.setMetadata(metadata);
+        EventEnvelope e = EventEnvelope.of(eventId, aggregateId, aggregateType, type, data, metadata, null,
+                InstantText.format(Instant.ofEpochMilli(arrivalMillis - 20)));
         e.setOccurredAt(InstantText.format(Instant.ofEpochMilli(arrivalMillis - 500)));
-        e.setIngestedAt(InstantText.format(Instant.ofEpochMilli(arrivalMillis - 20)));
         AggregateFold.Step step = fold.apply(aggregateType, current == null ? null : current.getState(), version,
                 recordedAt, eventId, type, data, metadata, e.getOccurredAt());
         String failure = step.logicFailure() != null ? step.logicFailure()
@@ -65,6 +63,21 @@ final class Histories {
         events.add(stored);
         projections.add(new Projection(aggregateId, aggregateType, version, step.state(), recordedAt, eventId, failure));
         return stored;
+    }
+
+    /** Plans a reversal of {@code version} from the history as the edge does, and decides it. */
+    StoredEvent reverse(long version, long arrivalMillis) {
+        ObjectNode data = planner.reversal(at(version), events.get((int) version - 1),
+                events.subList((int) version, events.size()), "correction", "support:ada");
+        return append(aggregateId + "-r" + (events.size() + 1), Reversals.REVERSAL, EventJson.write(data),
+                EventJson.write(Reversals.metadata(data)), arrivalMillis);
+    }
+
+    /** Plans a reversion to {@code version} and decides it. */
+    StoredEvent revert(long version, long arrivalMillis) {
+        ObjectNode data = planner.reversion(at(version), "back", null);
+        return append(aggregateId + "-r" + (events.size() + 1), Reversals.REVERSION, EventJson.write(data),
+                EventJson.write(Reversals.metadata(data)), arrivalMillis);
     }
 
     Projection projection() {

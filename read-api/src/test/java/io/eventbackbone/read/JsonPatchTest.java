@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventbackbone.domain.JsonPatch;
 import io.eventbackbone.event.EventJson;
 import io.eventbackbone.store.Projection;
 import java.util.Random;

@@ -58,4 +58,21 @@ class ReadSettingsTest {
         env.put(ReadSettings.DEDUPE_MAX_EVENT_IDS, "many");
         assertThatThrownBy(() -> ReadSettings.from(env)).hasMessageContaining("whole number");
     }
+
+    @Test
+    void aHistoryReadersSettingsNeedOnlyTheEventsAndProjectionsTables() {
+        Map<String, String> env = env();
+        env.remove(ReadSettings.REJECTIONS_TABLE_NAME);
+        env.put(ReadSettings.DYNAMODB_ENDPOINT, "http://127.0.0.1:4567");
+
+        ReadSettings s = ReadSettings.historyFrom(env);
+
+        assertThat(s.eventsTable()).isEqualTo("events");
+        assertThat(s.projectionsTable()).isEqualTo("projections");
+        assertThat(s.rejectionsTable()).isNull();
+        assertThat(s.withEndpoint(null).rejectionsTable()).isNull();
+        assertThat(s.endpoint()).isEqualTo(URI.create("http://127.0.0.1:4567"));
+        env.remove(ReadSettings.PROJECTIONS_TABLE_NAME);
+        assertThatThrownBy(() -> ReadSettings.historyFrom(env)).hasMessageContaining(ReadSettings.PROJECTIONS_TABLE_NAME);
+    }
 }

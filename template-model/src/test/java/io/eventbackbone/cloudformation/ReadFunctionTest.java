@@ -7,6 +7,7 @@ import io.eventbackbone.cloudformation.CloudFormationTemplate.Resource;
 import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.http.ApiResponse;
 import io.eventbackbone.http.ProblemType;
+import io.eventbackbone.ingest.IngestHandler;
 import io.eventbackbone.read.ReadApi;
 import io.eventbackbone.read.ReadHandler;
 import io.eventbackbone.read.ReadRequest;
@@ -86,9 +87,10 @@ class ReadFunctionTest {
                 assertThat(method.functions).as(method.toString()).doesNotContain(READ_FUNCTION);
             }
         }
-        // The ingest keeps its own paths: POST /events and every other path.
+        // The ingest keeps its own paths, every method on each: /events, the reversal routes and every other path.
         assertThat(ApiMethods.reaching(TEMPLATE, "IngestFunction")).extracting(ApiMethod::route)
-                .containsExactlyInAnyOrder("ANY /events", "ANY /{proxy+}");
+                .containsExactlyInAnyOrderElementsOf(IngestHandler.API_RESOURCES.stream().map(path -> "ANY " + path)
+                        .collect(Collectors.toList()));
     }
 
     @Test
@@ -128,6 +130,25 @@ class ReadFunctionTest {
         assertThat(permission.property("Principal")).isEqualTo("apigateway.amazonaws.com");
         assertThat(TEMPLATE.resolveText(permission.property("SourceArn"), STACK))
                 .isEqualTo("arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/*/GET/*");
+    }
+
+    @Test
+    void theResourcesOfBothFunctionsFormOneTreeWithOneVariableChildPerResource() {
+        Map<String, Set<String>> children = new LinkedHashMap<>();
+        Map<String, Set<String>> variableChildren = new LinkedHashMap<>();
+        for (Resource resource : TEMPLATE.resourcesOfType(ApiMethods.RESOURCE)) {
+            String parent = ApiMethods.path(TEMPLATE, resource.property("ParentId"));
+            String part = (String) resource.property("PathPart");
+            assertThat(children.computeIfAbsent(parent, p -> new TreeSet<>()).add(part))
+                    .as("two resources " + part + " under " + parent).isTrue();
+            if (part.startsWith("{")) {
+                variableChildren.computeIfAbsent(parent, p -> new TreeSet<>()).add(part);
+            }
+        }
+
+        // API Gateway refuses sibling path variables: the read routes and the reversal routes share {aggregateId}.
+        assertThat(variableChildren).allSatisfy((parent, variables) -> assertThat(variables).as(parent).hasSize(1));
+        assertThat(children.get("/aggregates/{aggregateId}")).contains("events", "rejections", "reversals", "reversions");
     }
 
     @Test

@@ -66,7 +66,9 @@ class RolePermissionsTest {
 
     /** The compiled code each role runs: the job's classes, the ingest's, and the connector's source. */
     static final JavaClasses FLINK_JOB_CLASSES = SdkOperationCalls.mainClasses("io.eventbackbone.job");
-    static final JavaClasses INGEST_CLASSES = SdkOperationCalls.mainClasses("io.eventbackbone.ingest");
+    /** The ingest's own classes, and the read API's, whose reads it runs to read an aggregate's log for a reversal. */
+    static final JavaClasses INGEST_CLASSES = SdkOperationCalls.mainClasses("io.eventbackbone.ingest",
+            "io.eventbackbone.read");
     static final JavaClasses READ_CLASSES = SdkOperationCalls.mainClasses("io.eventbackbone.read");
     static final JavaClasses KINESIS_SOURCE_CLASSES =
             SdkOperationCalls.mainClasses("org.apache.flink.connector.kinesis.source");
@@ -145,13 +147,21 @@ class RolePermissionsTest {
                     "time-index"));
 
     /**
-     * Which tables (or index) the DynamoDB calls of each read-api class reach, all under the read function's role:
-     * events by key and by version range, the projection by key, rejections only through their index by aggregate.
+     * Which tables (or index) the DynamoDB calls of each read-api class reach, under each role that runs them. The
+     * read function: events by key and by version range, the projection by key, rejections only through their
+     * index by aggregate. The ingest, for a reversal, through HistoryReader alone: the projection by key and events
+     * by version range (the newest version, the walk to a version, events by version); never an event by key (the
+     * search by time) nor rejections (its ReadSettings name no rejections table).
      */
     static final List<TableAccess> READ_TABLE_ACCESS = List.of(
             new TableAccess(READ + "DynamoDbEventLog", READ_ROLE, "dynamodb:GetItem", "events", "projections"),
             new TableAccess(READ + "DynamoDbEventLog", READ_ROLE, "dynamodb:Query",
-                    "events", "rejections/index/" + RejectionsTable.BY_AGGREGATE_INDEX));
+                    "events", "rejections/index/" + RejectionsTable.BY_AGGREGATE_INDEX),
+            new TableAccess(READ + "DynamoDbEventLog", INGEST_ROLE, "dynamodb:GetItem", "projections"),
+            new TableAccess(READ + "DynamoDbEventLog", INGEST_ROLE, "dynamodb:Query", "events"));
+    /** The read-api classes the ingest's own code may use: the reversal's reader, and what builds and feeds it. */
+    static final Set<String> READ_CLASSES_THE_INGEST_USES = Set.of(READ + "HistoryReader", READ + "ReadSettings",
+            READ + "DynamoDbClients", READ + "ReadProblem", READ + "ReadApi");
 
     /** Every IAM action that only reads: what the read role and the support policy may be granted, at most. */
     static final Set<String> DYNAMODB_READ_ACTIONS = Set.of("dynamodb:GetItem", "dynamodb:BatchGetItem",
@@ -406,7 +416,7 @@ class RolePermissionsTest {
                 "kinesis.putRecords in io.eventbackbone.job.replay.PlaybackSink",
                 // Through the SDK the Kinesis connector shades under its own package.
                 "kinesis.getRecords in io.eventbackbone.job.source.KinesisShardProxy");
-        assertThat(ingest).contains("kinesis.putRecords");
+        assertThat(ingest).contains("kinesis.putRecords", "dynamodb.query", "dynamodb.getItem");
         assertThat(read).contains("dynamodb.getItem in io.eventbackbone.read.DynamoDbEventLog",
                 "dynamodb.query in io.eventbackbone.read.DynamoDbEventLog");
     }
@@ -526,18 +536,43 @@ class RolePermissionsTest {
         for (String role : List.of(EVENT_STORE_ROLE, REPLAY_ROLE)) {
             assertThat(dynamoDbGrants(role)).as(role).isEqualTo(needed.get(role));
         }
-        assertThat(dynamoDbGrants(INGEST_ROLE)).isEmpty();
+        // A reversal reads the aggregate's projection and queries its events (HistoryReader): nothing else.
+        assertThat(dynamoDbGrants(INGEST_ROLE)).isEqualTo(tableAccessByRole(READ_TABLE_ACCESS).get(INGEST_ROLE))
+                .isEqualTo(Map.of(
+                        "dynamodb:GetItem", Set.of(arn("dynamodb", "table/backbone-projections")),
+                        "dynamodb:Query", Set.of(arn("dynamodb", "table/backbone-events"))));
     }
 
     @Test
-    void everyReadApiClassThatReachesATableSaysWhichTablesOrIndex() {
-        Map<String, Set<String>> listed = new TreeMap<>();
+    void everyReadApiClassThatReachesATableSaysWhichTablesOrIndexUnderEachRoleThatRunsIt() {
+        Map<String, Map<String, Set<String>>> listed = new TreeMap<>();
         for (TableAccess access : READ_TABLE_ACCESS) {
-            listed.computeIfAbsent(access.className, c -> new TreeSet<>()).add(access.action);
+            listed.computeIfAbsent(access.role, r -> new TreeMap<>())
+                    .computeIfAbsent(access.className, c -> new TreeSet<>()).add(access.action);
         }
 
-        assertThat(listed).isEqualTo(readDynamoDbActionsByClass())
-                .containsEntry(READ + "DynamoDbEventLog", Set.of("dynamodb:GetItem", "dynamodb:Query"));
+        assertThat(listed.keySet()).containsExactlyInAnyOrder(READ_ROLE, INGEST_ROLE);
+        listed.forEach((role, byClass) -> assertThat(byClass).as(role).isEqualTo(readDynamoDbActionsByClass()));
+        assertThat(listed.get(READ_ROLE)).containsEntry(READ + "DynamoDbEventLog", Set.of("dynamodb:GetItem", "dynamodb:Query"));
+    }
+
+    @Test
+    void theIngestUsesTheReadApiOnlyThroughTheReversalsHistoryReader() {
+        Set<String> used = new TreeSet<>();
+        for (JavaClass javaClass : INGEST_CLASSES) {
+            if (!SdkOperationCalls.topLevelName(javaClass).startsWith("io.eventbackbone.ingest.")) {
+                continue;
+            }
+            for (JavaAccess<?> access : SdkOperationCalls.accessesFrom(javaClass)) {
+                String target = SdkOperationCalls.topLevelName(access.getTargetOwner());
+                if (target.startsWith(READ)) {
+                    used.add(target);
+                }
+            }
+        }
+
+        assertThat(used).contains(READ + "HistoryReader").isSubsetOf(READ_CLASSES_THE_INGEST_USES)
+                .doesNotContainAnyElementsOf(readDynamoDbActionsByClass().keySet());
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.eventbackbone.cloudformation.CloudFormationTemplate.Resource;
 import io.eventbackbone.event.EnvelopeLimits;
 import io.eventbackbone.ingest.IngestHandler;
 import io.eventbackbone.ingest.IngestSettings;
+import io.eventbackbone.read.ReadSettings;
 import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.config.Setting;
@@ -99,10 +100,15 @@ class TemplateMatchesCodeTest {
 
     @Test
     void theIngestAcceptsTheEnvironmentTheStackGivesIt() {
-        IngestSettings settings = IngestSettings.from(environmentOnLambda("IngestFunction", STACK));
+        Map<String, String> environment = environmentOnLambda("IngestFunction", STACK);
+        IngestSettings settings = IngestSettings.from(environment);
+        ReadSettings history = ReadSettings.historyFrom(environment);
 
         assertThat(settings.streamName()).isEqualTo("backbone-events");
         assertThat(settings.endpoint()).isNull();
+        assertThat(history.eventsTable()).isEqualTo("backbone-events");
+        assertThat(history.projectionsTable()).isEqualTo("backbone-projections");
+        assertThat(history.endpoint()).isNull();
     }
 
     @Test

@@ -1,7 +1,10 @@
 package io.eventbackbone.job.process;
 
+import io.eventbackbone.domain.Reversals;
 import io.eventbackbone.event.EnvelopeCodec;
+import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.event.InvalidEnvelopeException;
+import io.eventbackbone.event.Violation;
 import io.eventbackbone.job.source.CorruptAggregatedRecordException;
 import io.eventbackbone.job.source.KplAggregatedRecord;
 import io.eventbackbone.job.source.SourceRecord;
@@ -15,7 +18,9 @@ import org.apache.flink.util.Collector;
 
 /**
  * Parses each record against the envelope contract. A record that fails becomes a rejection with its
- * original bytes; nothing is dropped and nothing here can fail the job.
+ * original bytes; nothing is dropped and nothing here can fail the job. A reversal or reversion must also
+ * carry what the decision needs ({@link Reversals#violations}): the ingest builds them whole, another producer
+ * may not.
  *
  * <p>A record in the KPL aggregated format (written by another producer) is split into its user records,
  * each parsed as a submission of its own at position {@code shard/sequence/index}; one that cannot be read
@@ -56,8 +61,17 @@ public final class RecordParser extends ProcessFunction<SourceRecord, ArrivedEve
 
     private void parse(byte[] payload, String position, long arrivalMillis, Context ctx, Collector<ArrivedEvent> out) {
         try {
-            out.collect(new ArrivedEvent(EnvelopeCodec.decode(payload, EnvelopeCodec.Source.STREAM), arrivalMillis,
-                    position));
+            EventEnvelope envelope = EnvelopeCodec.decode(payload, EnvelopeCodec.Source.STREAM);
+            List<Violation> reversal = Reversals.violations(envelope);
+            if (!reversal.isEmpty()) {
+                // Its effect was computed for one version of the aggregate; applying a part of it, or at another
+                // version, would give a state nobody decided. Refused with its ids, so /submissions finds it.
+                RejectionReason reason = RejectionReason.INVALID_ENVELOPE;
+                reject(reason, Rejection.of(position, reason, new InvalidEnvelopeException(reversal).getMessage(),
+                        envelope.getAggregateId(), envelope.getEventId(), payload, arrivalMillis, position), ctx);
+                return;
+            }
+            out.collect(new ArrivedEvent(envelope, arrivalMillis, position));
         } catch (InvalidEnvelopeException e) {
             RejectionReason reason = e.isTooLarge() ? RejectionReason.TOO_LARGE
                     : e.isMalformed() ? RejectionReason.MALFORMED : RejectionReason.INVALID_ENVELOPE;

@@ -89,6 +89,22 @@ class RecordParserTest {
         assertThat(r.getPayloadBytes()).isEqualTo(record.length);
     }
 
+    @Test
+    void refusesAReversalWithoutExpectedVersionNamingItsAggregateAndEventAndTakesAWellFormedOne() throws Exception {
+        String reversal = "{\"aggregateId\":\"r-1\",\"eventId\":\"rev-1\",\"type\":\"backbone.Reversal\","
+                + "\"ingestedAt\":\"2026-01-01T00:00:00Z\",\"data\":{\"reversedVersion\":1,\"reversedEventId\":\"e-1\","
+                + "\"reason\":\"typo\",\"effect\":{\"undo\":{}}}";
+        parse((reversal + "}").getBytes(StandardCharsets.UTF_8));
+        parse((reversal.replace("rev-1", "rev-2") + ",\"expectedVersion\":1}").getBytes(StandardCharsets.UTF_8));
+
+        assertThat(submissions()).extracting(s -> s.getEnvelope().getEventId()).containsExactly("rev-2");
+        Rejection r = rejections().get(0);
+        assertThat(r.getReason()).isEqualTo(RejectionReason.INVALID_ENVELOPE.name());
+        assertThat(r.getDetail()).contains("expectedVersion");
+        assertThat(r.getAggregateId()).isEqualTo("r-1");
+        assertThat(r.getEventId()).isEqualTo("rev-1");
+    }
+
     private void parse(byte[] payload) throws Exception {
         harness.processElement(new StreamRecord<>(new SourceRecord(payload, 1_700_000_000_000L, SHARD, SEQUENCE)));
     }

@@ -10,8 +10,8 @@ import java.util.Map;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** Configuration and a runner for replays against the emulators, on the test's MiniCluster. */
-final class ReplayFixture {
-    static final int SLICES = 8;
+public final class ReplayFixture {
+    public static final int SLICES = 8;
     static final long BUCKET_MILLIS = 60_000L;
 
     private ReplayFixture() {
@@ -21,7 +21,7 @@ final class ReplayFixture {
         return new TimeIndexSettings(timeIndexTable, SLICES, BUCKET_MILLIS);
     }
 
-    static JobConfig config(LocalEmulators emulators, String eventsTable, String timeIndexTable) {
+    public static JobConfig config(LocalEmulators emulators, String eventsTable, String timeIndexTable) {
         return new JobConfig(Map.of())
                 .with(JobOptions.MODE, "replay")
                 .with(JobOptions.AWS_REGION, emulators.region())
@@ -36,7 +36,7 @@ final class ReplayFixture {
                 .with(JobOptions.WRITE_FLUSH_MILLIS, "50");
     }
 
-    static ReplaySummary run(JobConfig config, DomainLogics logics) throws Exception {
+    public static ReplaySummary run(JobConfig config, DomainLogics logics) throws Exception {
         ReplayRequest request = ReplayRequest.from(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);

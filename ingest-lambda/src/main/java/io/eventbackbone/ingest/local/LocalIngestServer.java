@@ -13,6 +13,8 @@ import io.eventbackbone.ingest.EventsStreamWriter;
 import io.eventbackbone.ingest.KinesisClients;
 import io.eventbackbone.http.ProblemResponse;
 import io.eventbackbone.http.ProblemType;
+import io.eventbackbone.read.DynamoDbClients;
+import io.eventbackbone.read.ReadSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,6 +38,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
@@ -126,6 +129,29 @@ public final class LocalIngestServer implements AutoCloseable {
             return start(handler, otherFunctions, port, readiness, System.out::println, kinesis);
         } catch (RuntimeException e) {
             kinesis.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Like {@link #start(IngestSettings, int, Readiness, RestApiRoutes)}, serving the reversal routes too: they read
+     * the tables of {@code history} with a DynamoDB client of the server's own.
+     */
+    public static LocalIngestServer start(IngestSettings settings, ReadSettings history, int port, Readiness readiness,
+                                          RestApiRoutes otherFunctions) {
+        KinesisClient kinesis = KinesisClients.create(settings);
+        DynamoDbClient dynamo = DynamoDbClients.create(history);
+        AutoCloseable clients = () -> {
+            kinesis.close();
+            dynamo.close();
+        };
+        try {
+            IngestHandler handler = new IngestHandler(settings, new EventsStreamWriter(kinesis, settings.streamName()),
+                    Clock.systemUTC(), IngestHandler.history(() -> dynamo, history));
+            return start(handler, otherFunctions, port, readiness, System.out::println, clients);
+        } catch (RuntimeException e) {
+            kinesis.close();
+            dynamo.close();
             throw e;
         }
     }

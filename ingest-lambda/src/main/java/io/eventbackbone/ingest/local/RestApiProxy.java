@@ -17,13 +17,11 @@ import java.util.Map;
 /**
  * What the template's REST API does with a request before the function sees it: its Lambda proxy integration
  * turns the request into a proxy event (payload format 1.0) for the resource it matched (the ingest's
- * {@code ANY /events} and {@code ANY /{proxy+}}, and whatever other resources the server was given). The root
+ * {@link IngestHandler#API_RESOURCES}, and whatever other resources the server was given). The root
  * path has no method, so API Gateway answers it itself.
  */
 public final class RestApiProxy {
 
-    static final String EVENTS_RESOURCE = IngestHandler.EVENTS_PATH;
-    static final String OTHER_PATHS_RESOURCE = "/{proxy+}";
     /** The stage the local server stands for; on AWS the template's StageName. */
     static final String STAGE = "local";
     /** API Gateway's own answer to a path no resource method matches. */
@@ -33,9 +31,16 @@ public final class RestApiProxy {
     private RestApiProxy() {
     }
 
-    /** The ingest's own routes: every method on {@code /events} and on every other path, to its one function. */
+    /**
+     * The ingest's own routes, every method on each of its resources to its one function: {@code /events}, the
+     * reversal routes and every path no other resource matches.
+     */
     static RestApiRoutes ingestRoutes(RestApiRoutes.ProxyFunction ingest) {
-        return RestApiRoutes.none().with(EVENTS_RESOURCE, ingest).with(OTHER_PATHS_RESOURCE, ingest);
+        RestApiRoutes routes = RestApiRoutes.none();
+        for (String resource : IngestHandler.API_RESOURCES) {
+            routes = routes.with(resource, ingest);
+        }
+        return routes;
     }
 
     /**

@@ -112,6 +112,25 @@ class RestApiProxyTest {
     }
 
     @Test
+    void theReversalRoutesAreIngestResourcesBesideAnotherFunctionsUnderTheSameAggregate() {
+        RestApiRoutes.ProxyFunction ingest = (e, c) -> null;
+        RestApiRoutes.ProxyFunction read = (e, c) -> null;
+        RestApiRoutes routes = RestApiRoutes.none().with("/aggregates/{aggregateId}", read)
+                .with("/aggregates/{aggregateId}/events", read).with(RestApiProxy.ingestRoutes(ingest));
+
+        RestApiRoutes.Match reversal = routes.match("/aggregates/acct-1/reversals").orElseThrow();
+        RestApiRoutes.Match reversion = routes.match("/aggregates/acct-1/reversions").orElseThrow();
+
+        assertThat(reversal.resource()).isEqualTo("/aggregates/{aggregateId}/reversals");
+        assertThat(reversal.pathParameters()).containsExactly(Map.entry("aggregateId", "acct-1"));
+        assertThat(reversal.function()).isSameAs(ingest);
+        assertThat(reversion.resource()).isEqualTo("/aggregates/{aggregateId}/reversions");
+        assertThat(reversion.function()).isSameAs(ingest);
+        assertThat(routes.match("/aggregates/acct-1/events").orElseThrow().function()).isSameAs(read);
+        assertThat(routes.match("/aggregates/acct-1/states").map(RestApiRoutes.Match::resource)).contains("/{proxy+}");
+    }
+
+    @Test
     void anEventForAnotherFunctionsResourceCarriesItsTemplateAndPathParameters() {
         RestApiRoutes.Match match = RestApiRoutes.none().with("/aggregates/{aggregateId}/events/{version}", (e, c) -> null)
                 .match("/aggregates/acct-1/events/7").orElseThrow();

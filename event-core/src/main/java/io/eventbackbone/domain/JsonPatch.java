@@ -1,4 +1,4 @@
-package io.eventbackbone.read;
+package io.eventbackbone.domain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -13,13 +13,13 @@ import java.util.Map;
  * anything else that differs (arrays included) is replaced whole, which is what a reader of a state change wants
  * to see for the small arrays states hold.
  */
-final class JsonPatch {
+public final class JsonPatch {
 
     private JsonPatch() {
     }
 
     /** The patch that turns {@code before} into {@code after}; empty when they are equal. */
-    static ArrayNode diff(JsonNode before, JsonNode after) {
+    public static ArrayNode diff(JsonNode before, JsonNode after) {
         ArrayNode ops = EventJson.MAPPER.createArrayNode();
         diff("", before, after, ops);
         return ops;
@@ -59,7 +59,7 @@ final class JsonPatch {
     }
 
     /** An RFC 6901 reference token: {@code ~} as {@code ~0}, {@code /} as {@code ~1}. */
-    static String escape(String name) {
+    public static String escape(String name) {
         if (name.indexOf('~') < 0 && name.indexOf('/') < 0) {
             return name;
         }
