@@ -167,15 +167,8 @@ class EventDeciderTablesTest {
 
     private void submit(String aggregateId, String aggregateType, String type, String eventId, String data, long arrival,
                         Long expectedVersion) throws Exception {
-        EventEnvelope e = new EventEnvelope();
-        e.setEventId(eventId);
-        e.setAggregateId(aggregateId);
-        e.setAggregateType(aggregateType);
-        e.setType(type);
-        e.setData(data);
-        e.setExpectedVersion(expectedVersion);
-        e.setOccurredAt(EnvelopeCodec.formatInstant(Instant.ofEpochMilli(arrival)));
-        e.setIngestedAt(e.getOccurredAt());
+        EventEnvelope e = EventEnvelope.of(eventId, aggregateId, aggregateType, type, data, null, expectedVersion,
+                EnvelopeCodec.formatInstant(Instant.ofEpochMilli(arrival)));
         harness.processElement(new StreamRecord<>(new ArrivedEvent(e, arrival, "shard/" + (position++))));
     }
 
