@@ -7,6 +7,7 @@ import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.http.ApiResponse;
 import io.eventbackbone.http.HeaderMaps;
 import io.eventbackbone.http.ProblemResponse;
+import io.eventbackbone.http.ProxyResponses;
 import io.eventbackbone.http.ProblemType;
 import io.eventbackbone.ingest.EventsStreamWriter.StreamRecord;
 import io.eventbackbone.ingest.EventsStreamWriter.WriteReport;
@@ -102,12 +103,7 @@ public final class IngestHandler {
                 HeaderMaps.allValues(event.getQueryStringParameters(), event.getMultiValueQueryStringParameters()),
                 event.getBody(), Boolean.TRUE.equals(event.getIsBase64Encoded()),
                 event.getRequestContext() == null ? null : event.getRequestContext().getRequestId());
-        ApiResponse response = handle(request, context);
-        return new APIGatewayProxyResponseEvent()
-                .withStatusCode(response.status())
-                .withHeaders(new LinkedHashMap<>(response.headers()))
-                .withBody(response.body())
-                .withIsBase64Encoded(false);
+        return ProxyResponses.of(handle(request, context));
     }
 
     /** Serves one request and writes its log line. */

@@ -10,9 +10,9 @@ import io.eventbackbone.event.EventJson;
 import io.eventbackbone.http.ApiResponse;
 import io.eventbackbone.http.HeaderMaps;
 import io.eventbackbone.http.ProblemResponse;
+import io.eventbackbone.http.ProxyResponses;
 import io.eventbackbone.http.ProblemType;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
@@ -72,12 +72,7 @@ public final class ReadHandler implements RequestHandler<APIGatewayProxyRequestE
                 event.getRequestContext() != null && event.getRequestContext().getRequestId() != null
                         ? event.getRequestContext().getRequestId()
                         : context == null ? null : context.getAwsRequestId());
-        ApiResponse response = handle(request, context);
-        return new APIGatewayProxyResponseEvent()
-                .withStatusCode(response.status())
-                .withHeaders(new LinkedHashMap<>(response.headers()))
-                .withBody(response.body())
-                .withIsBase64Encoded(false);
+        return ProxyResponses.of(handle(request, context));
     }
 
     /** Serves one request and writes its log line: what was asked, the status, and what it read. */
