@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntPredicate;
@@ -53,6 +54,7 @@ public final class AwsFaultProxy implements AutoCloseable {
     private final LoopbackHttpProxy proxy;
     private volatile Set<String> throttled = Set.of();
     private final AtomicLong throttledAnswers = new AtomicLong();
+    private final Map<String, AtomicLong> throttledByTable = new ConcurrentHashMap<>();
     private volatile IntPredicate unprocessedPosition;
     private final AtomicLong unprocessedKeys = new AtomicLong();
     private final AtomicLong clock = new AtomicLong();
@@ -79,6 +81,12 @@ public final class AwsFaultProxy implements AutoCloseable {
         return throttledAnswers.get();
     }
 
+    /** Throttled answers to DynamoDB requests that write to or read from this table. */
+    public long throttledAnswersFor(String table) {
+        AtomicLong count = throttledByTable.get(table);
+        return count == null ? 0 : count.get();
+    }
+
     /**
      * Answers each BatchGetItem with the keys at the positions {@code unprocessed} accepts (0 for the first key of
      * a table's list) returned as UnprocessedKeys, and only the others passed to the emulator; null stops it.
@@ -102,6 +110,9 @@ public final class AwsFaultProxy implements AutoCloseable {
         String operation = target == null ? "" : target.substring(target.indexOf('.') + 1);
         if (throttled.contains(operation)) {
             throttledAnswers.incrementAndGet();
+            for (String table : tablesNamedIn(request)) {
+                throttledByTable.computeIfAbsent(table, t -> new AtomicLong()).incrementAndGet();
+            }
             return throttledAnswer(request.header("content-type"), target.startsWith("DynamoDB"));
         }
         IntPredicate unprocessed = unprocessedPosition;
@@ -109,6 +120,21 @@ public final class AwsFaultProxy implements AutoCloseable {
             return withUnprocessedKeys(request, emulator, unprocessed);
         }
         return relay(operation, request, emulator);
+    }
+
+    /** A DynamoDB request names its table in TableName, a batch request its tables as RequestItems' fields. */
+    private static List<String> tablesNamedIn(HttpMessage request) {
+        List<String> tables = new ArrayList<>();
+        try {
+            JsonNode body = JSON.readTree(request.body());
+            if (body.hasNonNull("TableName")) {
+                tables.add(body.get("TableName").asText());
+            }
+            body.path("RequestItems").fieldNames().forEachRemaining(tables::add);
+        } catch (IOException notJson) {
+            // A Kinesis request in CBOR: it names a stream, not a table.
+        }
+        return tables;
     }
 
     private HttpMessage relay(String operation, HttpMessage request, LoopbackHttpProxy.Upstream emulator)
