@@ -1,13 +1,12 @@
 package io.eventbackbone.bench;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.event.EventJson;
-import io.eventbackbone.ingest.local.LocalLambdaContext;
+import io.eventbackbone.ingest.local.LocalIngestServer;
+import io.eventbackbone.ingest.local.RestApiRoutes;
 import io.eventbackbone.job.EventStoreJob;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.process.DeciderSettings;
@@ -19,6 +18,11 @@ import io.eventbackbone.read.ReadApi;
 import io.eventbackbone.read.ReadHandler;
 import io.eventbackbone.read.ReadSettings;
 import io.eventbackbone.store.ProjectionsTable;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +31,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -39,11 +42,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * Figure 8: the read API. The tables are filled by the real streaming topology (decider and the DynamoDB sinks:
  * events, time index, projections) with two aggregates of 10,000 events (an account, a generic merge-patch one)
- * among a thousand of 5 events. Then the read Lambda's handler, {@code ReadHandler::handleRestRequest} with REST
- * API proxy events as API Gateway sends them, is called in this JVM against dynalite: {@code GET /aggregates/{id}}
- * over every aggregate (p50, p99, next to a bare GetItem of the same projection with the same client), and the
- * state as of a version 100 from either end of each long aggregate: the events it read, the read units, the
- * walk, and the time (p50).
+ * among a thousand of 5 events. Then the read function is served as the local stack serves it (the local HTTP
+ * server, which hands {@code ReadHandler::handleRestRequest} REST API proxy events as API Gateway does) over
+ * dynalite, and called over HTTP with a keep-alive client: {@code GET /aggregates/{id}} over every aggregate (p50,
+ * p99, next to a bare GetItem of the same projection with the function's client), and the state as of a version
+ * 100 from either end of each long aggregate: the events it read, the read units, the walk, and the time (p50).
  */
 final class ReadApiBenchmark {
     private static final int SHORT_AGGREGATE_EVENTS = 5;
@@ -75,30 +78,30 @@ final class ReadApiBenchmark {
 
             ReadSettings settings = ReadSettings.of(tables.events, tables.projections, tables.rejections,
                     emulators.region()).withEndpoint(emulators.dynamoDbEndpoint());
-            try (DynamoDbClient dynamo = DynamoDbClients.create(settings)) {
-                ReadHandler handler = new ReadHandler(new ReadApi(dynamo, settings, DomainLogics.discover(),
-                        Clock.systemUTC()));
-                LocalLambdaContext context = new LocalLambdaContext(Duration.ofSeconds(25), line -> { });
+            try (DynamoDbClient dynamo = DynamoDbClients.create(settings);
+                 LocalStackReads handler = LocalStackReads.serve(new ReadHandler(new ReadApi(dynamo, settings,
+                         DomainLogics.discover(), Clock.systemUTC())))) {
+                details.put("servedAt", "the local stack's HTTP server, " + handler.base);
                 for (String id : List.of(account, generic)) {
-                    long version = EventJson.readTrusted(get(handler, context, "/aggregates/" + id, null).getBody())
+                    long version = EventJson.readTrusted(handler.get("/aggregates/" + id).body())
                             .path("version").asLong();
                     if (version != scale.readLongAggregateEvents) {
                         details.put("warning", id + " is at version " + version + ", not "
                                 + scale.readLongAggregateEvents);
                     }
                 }
-                latestStates(scale, handler, context, dynamo, tables.projections, aggregates, results,
+                latestStates(scale, handler, dynamo, tables.projections, aggregates, results,
                         details.putObject("getAggregate"));
                 double getP50 = details.path("getAggregate").path("p50Millis").asDouble();
                 int p = scale.readLongAggregateEvents;
-                asOf(scale, handler, context, account, NEAR, p, "8c", "8d", label("account", NEAR, p),
+                asOf(scale, handler, account, NEAR, p, "8c", "8d", label("account", NEAR, p),
                         getP50, results, details.putObject("accountNearStart"));
-                asOf(scale, handler, context, account, p - NEAR, p, "8e", "8f", label("account", p - NEAR, p),
+                asOf(scale, handler, account, p - NEAR, p, "8e", "8f", label("account", p - NEAR, p),
                         getP50, results, details.putObject("accountNearEnd"));
-                asOf(scale, handler, context, generic, p - NEAR, p, "8g", "8h",
+                asOf(scale, handler, generic, p - NEAR, p, "8g", "8h",
                         label("generic aggregate", p - NEAR, p), getP50, results, details.putObject("genericNearEnd"));
                 // The generic aggregate near its start, for the details only: the forward fold, as for the account.
-                asOf(scale, handler, context, generic, NEAR, p, null, null, null, getP50, results,
+                asOf(scale, handler, generic, NEAR, p, null, null, null, getP50, results,
                         details.putObject("genericNearStart"));
             }
         } finally {
@@ -160,7 +163,7 @@ final class ReadApiBenchmark {
      * GET /aggregates/{id} of aggregates drawn uniformly, one call at a time: warm-up calls, then timed ones; and
      * as many GetItems of the same projections with the same client, the reference.
      */
-    private static void latestStates(Scale scale, ReadHandler handler, LocalLambdaContext context,
+    private static void latestStates(Scale scale, LocalStackReads handler,
                                      DynamoDbClient dynamo, String projections, List<String> aggregates,
                                      Results results, ObjectNode out) {
         Random random = new Random(SEED);
@@ -174,11 +177,11 @@ final class ReadApiBenchmark {
         for (int i = 0; i < drawn.length; i++) {
             int timed = i - scale.readWarmUpGets;
             long started = System.nanoTime();
-            APIGatewayProxyResponseEvent response = get(handler, context, "/aggregates/" + drawn[i], null);
+            HttpResponse<String> response = handler.get("/aggregates/" + drawn[i]);
             long took = System.nanoTime() - started;
-            if (response.getStatusCode() != 200) {
-                throw new IllegalStateException("GET /aggregates/" + drawn[i] + ": " + response.getStatusCode()
-                        + " " + response.getBody());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("GET /aggregates/" + drawn[i] + ": " + response.statusCode()
+                        + " " + response.body());
             }
             String id = drawn[i];
             started = System.nanoTime();
@@ -187,7 +190,7 @@ final class ReadApiBenchmark {
             if (timed >= 0) {
                 handled[timed] = took;
                 bare[timed] = bareTook;
-                eventsRead += Long.parseLong(response.getHeaders().get(ReadApi.EVENTS_READ_HEADER));
+                eventsRead += Long.parseLong(header(response, ReadApi.EVENTS_READ_HEADER));
             }
         }
         Arrays.sort(handled);
@@ -208,9 +211,9 @@ final class ReadApiBenchmark {
         System.out.printf("  GET /aggregates/{id}, %,d calls over %,d aggregates: p50 %.2f ms, p99 %.2f ms"
                         + " (a bare GetItem of the projection: p50 %.2f ms, p99 %.2f ms)%n", handled.length,
                 aggregates.size(), p50, p99, bareP50, bareP99);
-        results.add("8a", "read API: GET /aggregates/{id} through ReadHandler over dynalite, p50", p50, "ms",
+        results.add("8a", "read API: GET /aggregates/{id} over HTTP on the local stack (dynalite), p50", p50, "ms",
                 "GetItem of the projection alone, p50", bareP50);
-        results.add("8b", "read API: GET /aggregates/{id} through ReadHandler over dynalite, p99", p99, "ms",
+        results.add("8b", "read API: GET /aggregates/{id} over HTTP on the local stack (dynalite), p99", p99, "ms",
                 "GetItem of the projection alone, p99", bareP99);
     }
 
@@ -218,28 +221,27 @@ final class ReadApiBenchmark {
      * The state of {@code id} as of {@code version}: what one call reads (the answer's headers) and its time, p50
      * of the timed calls after a few untimed ones. Rows only when ids are given.
      */
-    private static void asOf(Scale scale, ReadHandler handler, LocalLambdaContext context, String id, int version,
+    private static void asOf(Scale scale, LocalStackReads handler, String id, int version,
                              int current, String readId, String timeId, String what, double getP50,
                              Results results, ObjectNode out) {
         long[] nanos = new long[scale.readAsOfCalls];
-        APIGatewayProxyResponseEvent last = null;
+        HttpResponse<String> last = null;
         for (int i = -3; i < nanos.length; i++) {
             long started = System.nanoTime();
-            last = get(handler, context, "/aggregates/" + id, Map.of("version", Integer.toString(version)));
+            last = handler.get("/aggregates/" + id + "?version=" + version);
             if (i >= 0) {
                 nanos[i] = System.nanoTime() - started;
             }
         }
-        JsonNode body = EventJson.readTrusted(last.getBody());
-        if (last.getStatusCode() != 200 || body.path("version").asLong() != version) {
-            throw new IllegalStateException(id + " as of " + version + ": " + last.getStatusCode() + " " + last.getBody());
+        JsonNode body = EventJson.readTrusted(last.body());
+        if (last.statusCode() != 200 || body.path("version").asLong() != version) {
+            throw new IllegalStateException(id + " as of " + version + ": " + last.statusCode() + " " + last.body());
         }
         Arrays.sort(nanos);
-        Map<String, String> headers = last.getHeaders();
-        long eventsRead = Long.parseLong(headers.get(ReadApi.EVENTS_READ_HEADER));
-        long otherItems = Long.parseLong(headers.get(ReadApi.OTHER_ITEMS_READ_HEADER));
-        double units = Double.parseDouble(headers.get(ReadApi.READ_UNITS_HEADER));
-        String walk = headers.get(ReadApi.WALK_HEADER);
+        long eventsRead = Long.parseLong(header(last, ReadApi.EVENTS_READ_HEADER));
+        long otherItems = Long.parseLong(header(last, ReadApi.OTHER_ITEMS_READ_HEADER));
+        double units = Double.parseDouble(header(last, ReadApi.READ_UNITS_HEADER));
+        String walk = header(last, ReadApi.WALK_HEADER);
         long shortest = Math.min(version, current - version + 1);
         double p50 = Results.percentile(nanos, 0.50) / 1e6;
         out.put("aggregateId", id);
@@ -267,14 +269,49 @@ final class ReadApiBenchmark {
         return String.format(Locale.ROOT, "a %,d-event %s as of version %,d", current, aggregate, version);
     }
 
-    /** One REST API proxy event, as API Gateway sends it to the function. */
-    private static APIGatewayProxyResponseEvent get(ReadHandler handler, LocalLambdaContext context, String path,
-                                                    Map<String, String> query) {
-        APIGatewayProxyRequestEvent event = new APIGatewayProxyRequestEvent()
-                .withHttpMethod("GET")
-                .withPath(path)
-                .withQueryStringParameters(query)
-                .withHeaders(Map.of("Accept", "application/json"));
-        return handler.handleRestRequest(event, context);
+    private static String header(HttpResponse<String> response, String name) {
+        return response.headers().firstValue(name).orElseThrow(() -> new IllegalStateException(
+                "the answer has no " + name + " header: " + response.statusCode() + " " + response.body()));
+    }
+
+    /**
+     * The read function behind the local stack's HTTP server (the server {@code ./run-local.sh} runs, entering the
+     * function through {@code handleRestRequest} as API Gateway does), and a keep-alive HTTP client of it.
+     */
+    private static final class LocalStackReads implements AutoCloseable {
+        private final LocalIngestServer server;
+        private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        final URI base;
+
+        private LocalStackReads(LocalIngestServer server) {
+            this.server = server;
+            this.base = server.baseUri();
+        }
+
+        static LocalStackReads serve(ReadHandler handler) {
+            RestApiRoutes routes = RestApiRoutes.none();
+            for (String resource : ReadHandler.API_RESOURCES) {
+                routes = routes.with(resource, handler::handleRestRequest);
+            }
+            return new LocalStackReads(LocalIngestServer.serve(routes, 0, line -> { }));
+        }
+
+        HttpResponse<String> get(String pathAndQuery) {
+            try {
+                return http.send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofSeconds(30))
+                        .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                throw new IllegalStateException("GET " + pathAndQuery + ": " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            server.close();
+        }
     }
 }

@@ -4,10 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.eventbackbone.event.EventJson;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.TreeMap;
 
-/** JSON Merge Patch (RFC 7386): applying a patch, and computing the patch between two documents. */
+/**
+ * JSON Merge Patch (RFC 7386): applying a patch, and computing the patch between two documents.
+ *
+ * <p>Two choices the RFC leaves open are fixed here, so that applying the undo patches of a history backwards
+ * gives the states a fold forwards gave, byte for byte: a member a patch adds to an object takes its place in
+ * name order (an object whose members were in name order stays so, whatever order patches add and remove them
+ * in), and {@link #diff} compares numbers digit for digit ({@code 1.5} and {@code 1.50} differ).
+ */
 public final class MergePatch {
 
     private MergePatch() {
@@ -26,6 +35,7 @@ public final class MergePatch {
 
     /** Applies an object patch by changing {@code result}, for callers that own it; returns {@code result}. */
     public static ObjectNode applyInPlace(ObjectNode result, ObjectNode patch) {
+        boolean added = false;
         for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             if (field.getValue().isNull()) {
@@ -35,12 +45,69 @@ public final class MergePatch {
                 if (current != null && current.isObject() && field.getValue().isObject()) {
                     applyInPlace((ObjectNode) current, (ObjectNode) field.getValue());
                 } else {
+                    added |= current == null;
                     result.set(field.getKey(), apply(current, field.getValue()));
                 }
             }
         }
+        if (added && !inNameOrder(result)) {
+            Map<String, JsonNode> sorted = new TreeMap<>();
+            result.fields().forEachRemaining(member -> sorted.put(member.getKey(), member.getValue()));
+            result.removeAll();
+            result.setAll(sorted);
+        }
         return result;
     }
+
+    /** Whether the object's own members (not those of the objects it holds) are in name order. */
+    static boolean inNameOrder(ObjectNode object) {
+        String previous = null;
+        for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (previous != null && previous.compareTo(name) > 0) {
+                return false;
+            }
+            previous = name;
+        }
+        return true;
+    }
+
+    /**
+     * Whether every object in {@code value}, at any depth outside arrays, has its members in name order: the
+     * shape {@link #applyInPlace} keeps, and a state folded from the empty object has.
+     */
+    public static boolean canonical(JsonNode value) {
+        if (!value.isObject()) {
+            return true;
+        }
+        if (!inNameOrder((ObjectNode) value)) {
+            return false;
+        }
+        for (JsonNode member : value) {
+            if (!canonical(member)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Equal in every byte a write would give: numbers of the same kind and digits ({@code 1.5} is not
+     * {@code 1.50}, nor {@code 1} {@code 1.0}), objects and arrays member for member.
+     */
+    public static boolean identical(JsonNode a, JsonNode b) {
+        return a.equals(DIGIT_FOR_DIGIT, b);
+    }
+
+    private static final Comparator<JsonNode> DIGIT_FOR_DIGIT = (a, b) -> {
+        if (a.getClass() != b.getClass()) {
+            return 1;
+        }
+        if (a.isBigDecimal()) {
+            return a.decimalValue().equals(b.decimalValue()) ? 0 : 1;
+        }
+        return a.equals(b) ? 0 : 1;
+    };
 
     /**
      * The patch that turns {@code from} into {@code to}: {@code apply(from, diff(from, to))} equals {@code to}
@@ -61,7 +128,7 @@ public final class MergePatch {
             Map.Entry<String, JsonNode> field = it.next();
             JsonNode before = from.get(field.getKey());
             JsonNode after = field.getValue();
-            if (before == null || !before.equals(after)) {
+            if (before == null || !identical(before, after)) {
                 if (before != null && before.isObject() && after.isObject()) {
                     patch.set(field.getKey(), diff(before, after));
                 } else {

@@ -113,17 +113,8 @@ public final class Reversals {
         return (ObjectNode) effect;
     }
 
-    /**
-     * The merge patch a reversal applies by the final-values rule, or null when its effect is of another kind
-     * (an account's difference) or missing.
-     */
-    public static ObjectNode undoApplied(ObjectNode data) {
-        JsonNode undo = data.path(EFFECT).get(EFFECT_UNDO);
-        return undo != null && undo.isObject() ? (ObjectNode) undo : null;
-    }
-
     /** The state a reversion sets, a copy; fails when there is none (the fold records the failure). */
-    static ObjectNode revertedState(ObjectNode data) {
+    public static ObjectNode revertedState(ObjectNode data) {
         JsonNode state = data.get(STATE);
         if (state == null || !state.isObject()) {
             throw new IllegalArgumentException("a reversion's data holds the state it sets as an object in '" + STATE + "'");

@@ -90,6 +90,16 @@ public final class IngestHandler {
         this.reversals = history == null ? null : new ReversalRoutes(history, DomainLogics.discover(), clock);
     }
 
+    /** The stream accepted events are written to. */
+    public String streamName() {
+        return settings.streamName();
+    }
+
+    /** Whether the reversal routes are served (the handler was given the tables a reversal reads). */
+    public boolean servesReversals() {
+        return reversals != null;
+    }
+
     /** A reader per request of the tables of {@code history}, through the one client {@code client} gives. */
     public static Supplier<HistoryReader> history(Supplier<DynamoDbClient> client, ReadSettings history) {
         DomainLogics logics = DomainLogics.discover();

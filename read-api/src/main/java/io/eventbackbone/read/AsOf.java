@@ -26,19 +26,19 @@ import java.util.Map;
  * patches of versions P down to N+1 and reading event N for its time and id (P - N + 1 events). Events past
  * the projection (a projection write still to land) are folded forward from it.
  *
- * <p>Walking back gives the fold's bytes only where the undo patches restore every byte, and a walk that
- * meets a patch that may not is abandoned for the forward fold (reading up to P events in all):
+ * <p>Walking back gives the fold's bytes because the undo patches are exact: a merge patch compares numbers
+ * digit for digit and puts a member it adds in name order ({@link MergePatch}), so a generic state, whose
+ * objects the fold keeps in name order, comes back member for member and digit for digit. The walk is not
+ * taken, or is abandoned for the forward fold, only where that does not hold:
  * <ul>
- *   <li>a member the event removed comes back at the end of its object, where the fold had it elsewhere;</li>
- *   <li>a decimal the event rewrote with the same value (1.5 to 1.50) is left out of the undo, which compares
- *       numbers by value (found from the event's data, for the generic logic, and from the undo a reversal applied;
- *       the account logic never does it);</li>
+ *   <li>a generic projection whose objects are not in name order (written before the fold kept that order: a
+ *       projection rebuild puts it right), or a reversion whose carried state is not;</li>
+ *   <li>for the account logic, whose states keep the order the logic builds them in, an undo that adds a member
+ *       and a reversion (which may set the state whole);</li>
  *   <li>past a failure of the logic, the state as of N carries an earlier failure, if any, that only a fold
  *       finds (the projection names only the latest);</li>
- *   <li>a reversion, which sets the state whole: its undo compares numbers by value, as above;</li>
  *   <li>an event stored without undo; and any plug-in logic, whose patches are not known to be exact.</li>
  * </ul>
- * Account histories never remove a member: they always walk back.
  */
 final class AsOf {
 
@@ -108,6 +108,11 @@ final class AsOf {
             refused = logic instanceof MergePatchLogic || logic instanceof AccountLogic ? failureAfter(projection, n)
                     : "the logic of aggregate type " + projection.getAggregateType() + " is a plug-in, whose undo"
                     + " patches are not known to restore every byte";
+            if (refused == null && logic instanceof MergePatchLogic
+                    && !MergePatch.canonical(EventJson.readObject(projection.getState()))) {
+                refused = "the projection's members are not in name order (it was written before the fold kept"
+                        + " that order; a projection rebuild puts it right)";
+            }
             if (refused == null) {
                 Map<Long, StoredEvent> read = new LinkedHashMap<>();
                 Backward walk = new Backward(projection, n, read, logic instanceof MergePatchLogic);
@@ -205,7 +210,7 @@ final class AsOf {
         final ObjectNode state;
         final long n;
         final Map<Long, StoredEvent> read;
-        /** The generic logic: the event's data is the change, and tells which decimals it set. */
+        /** The generic logic: its states keep every object in name order, so any exact undo restores them. */
         final boolean mergePatch;
         long expected;
         StoredEvent atN;
@@ -235,23 +240,20 @@ final class AsOf {
                 obstacle = "version " + e.getVersion() + " was stored without undo";
                 return false;
             }
-            if (Reversals.isReversion(e.getType())) {
-                obstacle = "version " + e.getVersion() + " is a reversion: it set the state whole, and its undo"
-                        + " compares numbers by value, so it may not restore every digit";
-                return false;
-            }
             ObjectNode undo = EventJson.readObject(e.getUndo());
-            if (restoresRemovedMember(state, undo)) {
-                obstacle = "version " + e.getVersion() + " removed a member; its undo would put it back at the end"
-                        + " of its object, where the fold had it elsewhere";
-                return false;
-            }
-            // The patch the event applied: a generic event's data, or the undo a reversal applied.
-            ObjectNode applied = Reversals.isReversal(e.getType()) ? Reversals.undoApplied(EventJson.readObject(e.getData()))
-                    : mergePatch ? EventJson.readObject(e.getData()) : null;
-            if (applied != null && setsDecimalOutsideUndo(applied, undo)) {
-                obstacle = "version " + e.getVersion() + " set a decimal its undo does not restore: the value"
-                        + " before it was equal in value, but perhaps not in digits (1.5 and 1.50)";
+            if (Reversals.isReversion(e.getType())) {
+                if (!mergePatch) {
+                    obstacle = "version " + e.getVersion() + " is a reversion: it set the state whole, and its undo"
+                            + " may add members where the logic orders them otherwise";
+                    return false;
+                }
+                if (!carriesCanonicalState(e)) {
+                    obstacle = "version " + e.getVersion() + " is a reversion whose state is not in name order";
+                    return false;
+                }
+            } else if (!mergePatch && addsMember(state, undo)) {
+                obstacle = "version " + e.getVersion() + " removed a member; its undo would put it back in name"
+                        + " order, where the logic had it elsewhere";
                 return false;
             }
             MergePatch.applyInPlace(state, undo);
@@ -259,48 +261,21 @@ final class AsOf {
         }
     }
 
-    /**
-     * Whether a merge patch ({@code data}) sets a decimal where its undo restores nothing. The undo is a merge
-     * patch diff, which compares numbers by value: a member that went from 1.5 to 1.50 is left out of it, and the
-     * walk back would keep the later digits.
-     */
-    static boolean setsDecimalOutsideUndo(ObjectNode data, ObjectNode undo) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> member = it.next();
-            JsonNode value = member.getValue();
-            JsonNode restored = undo == null ? null : undo.get(member.getKey());
-            if (value.isNull() || (restored != null && !restored.isObject())) {
-                continue;
-            }
-            if (value.isObject()) {
-                if (setsDecimalOutsideUndo((ObjectNode) value, (ObjectNode) restored)) {
-                    return true;
-                }
-            } else if (restored == null && holdsDecimal(value)) {
-                return true;
-            }
+    /** Whether a reversion carries a state in name order; one without a state failed in the fold and is not. */
+    private static boolean carriesCanonicalState(StoredEvent reversion) {
+        try {
+            return MergePatch.canonical(Reversals.revertedState(EventJson.readObject(reversion.getData())));
+        } catch (IllegalArgumentException malformed) {
+            return false;
         }
-        return false;
-    }
-
-    private static boolean holdsDecimal(JsonNode value) {
-        if (value.isBigDecimal() || value.isFloatingPointNumber()) {
-            return true;
-        }
-        for (JsonNode element : value) {
-            if (holdsDecimal(element)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
      * Whether the merge patch would add a member to an object that lacks it (at any depth): such a member lands
-     * last, wherever the object had it before. Members it replaces or removes keep the order of the rest, and
-     * an object it sets whole comes in the patch's order, which is the order the undo was taken in.
+     * in name order, wherever a logic that orders its own members had it. Members it replaces or removes keep
+     * the order of the rest.
      */
-    static boolean restoresRemovedMember(ObjectNode target, ObjectNode patch) {
+    static boolean addsMember(ObjectNode target, ObjectNode patch) {
         for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> member = it.next();
             if (member.getValue().isNull()) {
@@ -311,7 +286,7 @@ final class AsOf {
                 return true;
             }
             if (current.isObject() && member.getValue().isObject()
-                    && restoresRemovedMember((ObjectNode) current, (ObjectNode) member.getValue())) {
+                    && addsMember((ObjectNode) current, (ObjectNode) member.getValue())) {
                 return true;
             }
         }

@@ -31,6 +31,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -329,16 +330,43 @@ public final class LocalIngestServer implements AutoCloseable {
 
     /**
      * Runs the local ingest until the process is stopped. Settings come from the environment variables
-     * named in {@link IngestSettings}; arguments {@code --port=N --stream=NAME --region=R --endpoint=URL}
-     * override them. Prints {@code ingest=http://127.0.0.1:PORT} once it listens.
+     * named in {@link IngestSettings} and, for the reversal routes, the tables {@link ReadSettings#historyFrom}
+     * reads (as the deployed function gets them); arguments {@code --port=N --stream=NAME --region=R
+     * --endpoint=URL --events-table=NAME --projections-table=NAME --dynamodb-endpoint=URL} override them. Without
+     * an events table the reversal routes answer 404. Prints {@code ingest=http://127.0.0.1:PORT} once it listens.
      */
     public static void main(String[] args) {
-        Map<String, String> env = new HashMap<>(System.getenv());
+        LocalIngestServer server;
+        try {
+            server = fromArguments(args, System.getenv());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "local-ingest-shutdown"));
+        System.out.println("ingest=" + server.baseUri());
+        System.out.println("stream=" + server.handler.streamName());
+        System.out.println("reversals=" + (server.handler.servesReversals() ? "on" : "off (no "
+                + ReadSettings.EVENTS_TABLE_NAME + ")"));
+        System.out.flush();
+        // The server's dispatcher thread keeps the JVM running until it is stopped.
+    }
+
+    /**
+     * The server {@link #main} starts: {@code environment} overridden by {@code args}. Throws naming the argument
+     * or variable that is wrong.
+     */
+    static LocalIngestServer fromArguments(String[] args, Map<String, String> environment) {
+        Map<String, String> env = new HashMap<>(environment);
         Map<String, String> options = Map.of(
                 "--port", IngestSettings.LOCAL_INGEST_PORT,
                 "--stream", IngestSettings.EVENTS_STREAM_NAME,
                 "--region", IngestSettings.AWS_REGION,
-                "--endpoint", IngestSettings.EVENTS_STREAM_ENDPOINT);
+                "--endpoint", IngestSettings.EVENTS_STREAM_ENDPOINT,
+                "--events-table", ReadSettings.EVENTS_TABLE_NAME,
+                "--projections-table", ReadSettings.PROJECTIONS_TABLE_NAME,
+                "--dynamodb-endpoint", ReadSettings.DYNAMODB_ENDPOINT);
         List<String> unknown = new ArrayList<>();
         for (String arg : args) {
             int eq = arg.indexOf('=');
@@ -349,10 +377,9 @@ public final class LocalIngestServer implements AutoCloseable {
                 env.put(variable, arg.substring(eq + 1));
             }
         }
-        PrintStream err = System.err;
         if (!unknown.isEmpty()) {
-            err.println("Unknown arguments " + unknown + "; use --port=N --stream=NAME --region=R --endpoint=URL");
-            System.exit(2);
+            throw new IllegalArgumentException("Unknown arguments " + unknown + "; use "
+                    + String.join(" ", new TreeSet<>(options.keySet())) + ", each as --option=value");
         }
         String portText = env.getOrDefault(IngestSettings.LOCAL_INGEST_PORT,
                 Integer.toString(IngestSettings.DEFAULT_LOCAL_INGEST_PORT));
@@ -360,23 +387,12 @@ public final class LocalIngestServer implements AutoCloseable {
         try {
             port = Integer.parseInt(portText.trim());
         } catch (NumberFormatException e) {
-            err.println(IngestSettings.LOCAL_INGEST_PORT + " must be a port number, not '" + portText + "'");
-            System.exit(2);
-            return;
+            throw new IllegalArgumentException(IngestSettings.LOCAL_INGEST_PORT + " must be a port number, not '"
+                    + portText + "'", e);
         }
-        IngestSettings settings;
-        try {
-            settings = IngestSettings.from(env);
-        } catch (IllegalStateException e) {
-            err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
-        LocalIngestServer server = start(settings, port, () -> true);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "local-ingest-shutdown"));
-        System.out.println("ingest=" + server.baseUri());
-        System.out.println("stream=" + settings.streamName());
-        System.out.flush();
-        // The server's dispatcher thread keeps the JVM running until it is stopped.
+        IngestSettings settings = IngestSettings.from(env);
+        // The deployed function serves reversals when the template gives it the tables: so does this server.
+        return env.get(ReadSettings.EVENTS_TABLE_NAME) == null ? start(settings, port, () -> true)
+                : start(settings, ReadSettings.historyFrom(env), port, passes(() -> true), RestApiRoutes.none());
     }
 }

@@ -1,15 +1,19 @@
 package io.eventbackbone.ingest.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eventbackbone.event.EventJson;
 import io.eventbackbone.ingest.IngestSettings;
+import io.eventbackbone.store.EventsTable;
+import io.eventbackbone.store.ProjectionsTable;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
 import io.eventbackbone.local.LocalStreams;
+import io.eventbackbone.local.LocalTables;
 import io.eventbackbone.local.SharedEmulators;
 import io.eventbackbone.local.ShardRecord;
 import java.net.URI;
@@ -27,6 +31,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /** The local server in front of the handler, over real HTTP, against kinesis-mock. */
@@ -198,6 +203,42 @@ class LocalIngestServerITCase {
             assertThat(events.statusCode()).isEqualTo(403);
             assertThat(health.statusCode()).isEqualTo(403);
         }
+    }
+
+    @Test
+    void theStandaloneServerServesReversalsWhenItsArgumentsNameTheTablesAndOnlyThen() throws Exception {
+        String prefix = "standalone-" + UUID.randomUUID().toString().substring(0, 8);
+        try (DynamoDbClient dynamo = AwsClients.dynamoDb(emulators.dynamoDbEndpoint(), emulators.region())) {
+            LocalTables.createTable(dynamo, EventsTable.createTableRequest(prefix + "-events"));
+            LocalTables.createTable(dynamo, ProjectionsTable.createTableRequest(prefix + "-projections"));
+        }
+        String[] streamArgs = {"--port=0", "--stream=" + stream, "--region=" + emulators.region(),
+                "--endpoint=" + emulators.kinesisEndpoint()};
+        String reversal = "{\"version\":1,\"reason\":\"wrong amount\"}";
+
+        server.close();
+        server = LocalIngestServer.fromArguments(streamArgs, Map.of());
+        HttpResponse<String> withoutTables = post("/aggregates/nobody/reversals?dryRun=true", "application/json",
+                reversal.getBytes());
+        assertThat(withoutTables.statusCode()).as(withoutTables.body()).isEqualTo(404);
+        assertThat(json(withoutTables.body()).path("detail").asText()).startsWith("There is nothing at this path");
+
+        server.close();
+        List<String> withTables = new java.util.ArrayList<>(List.of(streamArgs));
+        withTables.addAll(List.of("--events-table=" + prefix + "-events", "--projections-table=" + prefix
+                + "-projections", "--dynamodb-endpoint=" + emulators.dynamoDbEndpoint()));
+        server = LocalIngestServer.fromArguments(withTables.toArray(new String[0]), Map.of());
+        HttpResponse<String> answered = post("/aggregates/nobody/reversals?dryRun=true", "application/json",
+                reversal.getBytes());
+        // The route read the (empty) tables: the aggregate is unknown, said about the path's own parameter.
+        assertThat(answered.statusCode()).as(answered.body()).isEqualTo(404);
+        assertThat(json(answered.body()).path("detail").asText()).contains("No aggregate nobody");
+    }
+
+    @Test
+    void theStandaloneServerRefusesAnUnknownArgumentNamingTheOptions() {
+        assertThatThrownBy(() -> LocalIngestServer.fromArguments(new String[] {"--tables=x"}, Map.of()))
+                .hasMessageContaining("--tables=x").hasMessageContaining("--events-table");
     }
 
     private IngestSettings settings(String streamName) {
