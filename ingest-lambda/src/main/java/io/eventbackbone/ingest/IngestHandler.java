@@ -50,6 +50,9 @@ public final class IngestHandler {
      */
     public static final List<String> API_RESOURCES = List.of(EVENTS_PATH, ReversalRoutes.REVERSALS_RESOURCE,
             ReversalRoutes.REVERSIONS_RESOURCE, OTHER_PATHS_RESOURCE);
+    /** The reversal routes alone, for a server that offers reversals without taking events. */
+    public static final List<String> REVERSAL_RESOURCES = List.of(ReversalRoutes.REVERSALS_RESOURCE,
+            ReversalRoutes.REVERSIONS_RESOURCE);
     /** Time kept back from the Lambda deadline to build and return the answer after the last write. */
     private static final long RESPONSE_MARGIN_MILLIS = 1_000;
 

@@ -1,35 +1,53 @@
 package io.eventbackbone.localrun;
 
 import io.eventbackbone.cloudformation.CloudFormationTemplate;
+import io.eventbackbone.ingest.EventsStreamWriter;
+import io.eventbackbone.ingest.IngestHandler;
+import io.eventbackbone.ingest.IngestSettings;
+import io.eventbackbone.ingest.KinesisClients;
 import io.eventbackbone.ingest.local.LocalIngestServer;
+import io.eventbackbone.ingest.local.RestApiRoutes;
 import io.eventbackbone.job.config.JobConfig;
+import io.eventbackbone.job.config.JobOptions;
+import io.eventbackbone.read.DynamoDbClients;
+import io.eventbackbone.read.ReadSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
- * {@code ./run-local.sh support --stack <name> [--region <region>]}: the support page and the read API on
- * localhost, reading a deployed stack's tables, named as the template names them for that stack, with the
- * user's own AWS credentials (the SDK's default chain). Read-only: the read API only reads, nothing is created,
- * and the check at start-up reads each table once as the API does (GetItem, Query). The DynamoDB endpoint
- * variables of the local stack point it elsewhere than AWS (an emulator).
+ * {@code ./run-local.sh support --stack <name> [--region <region>] [--reversals]}: the support page and the read
+ * API on localhost, reading a deployed stack's tables, named as the template names them for that stack, with the
+ * user's own AWS credentials (the SDK's default chain). Read-only unless {@code --reversals} is given: the read
+ * API only reads, nothing is created, and the check at start-up reads each table once as the API does (GetItem,
+ * Query). With {@code --reversals} it also serves the ingest's reversal routes, so the page's reverse action
+ * works: the same handler code as the deployed function, reading the log and writing the reversal to the stack's
+ * events stream with the user's credentials (the template's support reversal policy grants exactly that); it
+ * takes no other event. The endpoint variables of the local stack point it elsewhere than AWS (the emulators).
  */
 final class SupportServer implements AutoCloseable {
 
-    static final String USAGE = "       ./run-local.sh support --stack <name> [--region <region>]"
-            + "   the support page for a deployed stack, on localhost";
+    static final String USAGE = "       ./run-local.sh support --stack <name> [--region <region>] [--reversals]"
+            + "   the support page for a deployed stack, on localhost (--reversals: its reverse action too)";
+    static final String REVERSALS_OPTION = "--reversals";
     /** CloudFormation's rule for stack names. */
     private static final Pattern STACK_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,127}");
 
     private final LocalReadApi read;
     private final LocalIngestServer server;
+    /** The clients of the reversal routes, when served. */
+    private final AutoCloseable reversalClients;
 
-    private SupportServer(LocalReadApi read, LocalIngestServer server) {
+    private SupportServer(LocalReadApi read, LocalIngestServer server, AutoCloseable reversalClients) {
         this.read = read;
         this.server = server;
+        this.reversalClients = reversalClients;
     }
 
     /**
@@ -39,7 +57,12 @@ final class SupportServer implements AutoCloseable {
     static SupportServer start(String[] args, LocalStackSettings settings, PrintStream out) throws IOException {
         String stack = null;
         String region = settings.region;
+        boolean reversals = false;
         for (int i = 1; i < args.length; i++) {
+            if (args[i].equals(REVERSALS_OPTION)) {
+                reversals = true;
+                continue;
+            }
             if (i + 1 >= args.length || !(args[i].equals("--stack") || args[i].equals("--region"))) {
                 throw new IllegalArgumentException("unknown or incomplete support option '" + args[i] + "'\n" + USAGE);
             }
@@ -68,19 +91,75 @@ final class SupportServer implements AutoCloseable {
                 throw new IllegalStateException(String.join("; ", unreadable) + " (is the stack name " + stack
                         + " and the region " + region + " right, and do your AWS credentials allow reading it?)");
             }
-            LocalIngestServer server = LocalIngestServer.serve(read.routes(), settings.supportPort, out::println);
-            out.println("Support page for stack " + stack + " in " + region
-                    + (endpoint == null ? "" : " (DynamoDB at " + endpoint + ")") + ", read-only:");
-            out.println("  support page " + "http://localhost:" + server.port() + "/support");
-            out.println("  read API     " + "http://localhost:" + server.port() + "/aggregates/{aggregateId}");
-            out.println("  tables       " + read.settings().eventsTable() + ", " + read.settings().projectionsTable()
-                    + ", " + read.settings().rejectionsTable());
-            out.println("Stop with Ctrl-C.");
-            out.flush();
-            return new SupportServer(read, server);
+            SupportReversals reversalRoutes = reversals ? SupportReversals.of(config, region, settings) : null;
+            try {
+                RestApiRoutes routes = reversalRoutes == null ? read.routes() : read.routes().with(reversalRoutes.routes);
+                LocalIngestServer server = LocalIngestServer.serve(routes, settings.supportPort, out::println);
+                out.println("Support page for stack " + stack + " in " + region
+                        + (endpoint == null ? "" : " (DynamoDB at " + endpoint + ")")
+                        + (reversalRoutes == null ? ", read-only:" : ", with reversals:"));
+                out.println("  support page " + "http://localhost:" + server.port() + "/support");
+                out.println("  read API     " + "http://localhost:" + server.port() + "/aggregates/{aggregateId}");
+                out.println("  tables       " + read.settings().eventsTable() + ", " + read.settings().projectionsTable()
+                        + ", " + read.settings().rejectionsTable());
+                out.println(reversalRoutes == null ? "  reversals    off (give " + REVERSALS_OPTION + " to reverse from the page)"
+                        : "  reversals    POST /aggregates/{aggregateId}/reversals and /reversions, written to stream "
+                        + reversalRoutes.stream + " with your credentials");
+                out.println("Stop with Ctrl-C.");
+                out.flush();
+                return new SupportServer(read, server, reversalRoutes == null ? () -> { } : reversalRoutes.clients);
+            } catch (RuntimeException e) {
+                if (reversalRoutes != null) {
+                    closeQuietly(reversalRoutes.clients);
+                }
+                throw e;
+            }
         } catch (RuntimeException e) {
             read.close();
             throw e;
+        }
+    }
+
+    /**
+     * The ingest's reversal routes for a deployed stack: its handler, reading the events and projections tables
+     * and writing to the events stream, and no route that takes other events.
+     */
+    private static final class SupportReversals {
+        final RestApiRoutes routes;
+        final String stream;
+        final AutoCloseable clients;
+
+        private SupportReversals(RestApiRoutes routes, String stream, AutoCloseable clients) {
+            this.routes = routes;
+            this.stream = stream;
+            this.clients = clients;
+        }
+
+        static SupportReversals of(JobConfig config, String region, LocalStackSettings settings) {
+            String stream = LocalResources.streamName(config.require(JobOptions.EVENTS_STREAM_ARN));
+            IngestSettings ingest = IngestSettings.of(stream, region).withEndpoint(settings.kinesisEndpoint);
+            ReadSettings history = ReadSettings.history(config.require(JobOptions.EVENTS_TABLE),
+                    config.require(JobOptions.PROJECTIONS_TABLE), region).withEndpoint(settings.dynamoDbEndpoint);
+            KinesisClient kinesis = KinesisClients.create(ingest);
+            DynamoDbClient dynamo = DynamoDbClients.create(history);
+            IngestHandler handler = new IngestHandler(ingest, new EventsStreamWriter(kinesis, stream), Clock.systemUTC(),
+                    IngestHandler.history(() -> dynamo, history));
+            RestApiRoutes routes = RestApiRoutes.none();
+            for (String resource : IngestHandler.REVERSAL_RESOURCES) {
+                routes = routes.with(resource, handler::handleRestRequest);
+            }
+            return new SupportReversals(routes, stream, () -> {
+                kinesis.close();
+                dynamo.close();
+            });
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            // Closing clients that were never used: nothing to report.
         }
     }
 
@@ -111,5 +190,6 @@ final class SupportServer implements AutoCloseable {
     public void close() {
         server.close();
         read.close();
+        closeQuietly(reversalClients);
     }
 }

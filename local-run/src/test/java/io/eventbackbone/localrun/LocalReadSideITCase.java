@@ -5,6 +5,7 @@ import static io.eventbackbone.localrun.SupportCase.ACCOUNT_OPENED;
 import static io.eventbackbone.localrun.SupportCase.BUSY;
 import static io.eventbackbone.localrun.SupportCase.ITEM;
 import static io.eventbackbone.localrun.SupportCase.LATE_DEPOSIT;
+import static io.eventbackbone.localrun.SupportCase.MISPRICED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -153,6 +154,36 @@ class LocalReadSideITCase {
             }
             assertThat(printed.toString(StandardCharsets.UTF_8))
                     .contains("/support", "event-backbone-events, event-backbone-projections, event-backbone-rejections");
+        }
+
+        @Test
+        void theSupportCommandServesTheReversalRoutesOnlyWhenAskedAndNeverTakesOtherEvents() throws Exception {
+            String dryRun = "/aggregates/" + ITEM + "/reversals?dryRun=true";
+            String body = "{\"version\":2,\"reason\":\"checking\"}";
+            ByteArrayOutputStream printed = new ByteArrayOutputStream();
+            try (SupportServer readOnly = SupportServer.start(new String[] {"support", "--stack", "event-backbone"},
+                    pointedAtTheEmulators(), new PrintStream(printed, true, StandardCharsets.UTF_8))) {
+                URI base = URI.create("http://localhost:" + readOnly.port());
+                assertThat(support.post(base, dryRun, body).statusCode()).as("no reversal route").isEqualTo(403);
+            }
+            assertThat(printed.toString(StandardCharsets.UTF_8)).contains("reversals    off (give --reversals");
+
+            printed.reset();
+            try (SupportServer server = SupportServer.start(new String[] {"support", "--stack", "event-backbone",
+                    "--reversals"}, pointedAtTheEmulators(), new PrintStream(printed, true, StandardCharsets.UTF_8))) {
+                URI base = URI.create("http://localhost:" + server.port());
+                HttpResponse<String> preview = support.post(base, dryRun, body);
+                assertThat(preview.statusCode()).as(preview.body()).isEqualTo(200);
+                JsonNode answer = EventJson.readTrusted(preview.body());
+                assertThat(answer.path("dryRun").asBoolean()).isTrue();
+                assertThat(answer.path("version").asLong()).isEqualTo(4);
+                // Version 2 recoloured the lamp and stocked it; version 3 only untagged it: both taken back.
+                assertThat(answer.path("state")).isEqualTo(EventJson.readTrusted("{\"colour\":\"red\",\"name\":\"lamp\"}"));
+                assertThat(support.post(base, "/events", "{\"aggregateId\":\"x\",\"type\":\"T\",\"data\":{}}")
+                        .statusCode()).as("no ingest of other events").isEqualTo(403);
+            }
+            assertThat(printed.toString(StandardCharsets.UTF_8)).contains("with reversals:",
+                    "written to stream event-backbone-events");
         }
 
         @Test
@@ -313,6 +344,64 @@ class LocalReadSideITCase {
             assertThat(browser.findElement(By.id("earlier-page")).isEnabled()).isFalse();
             assertThat(text(browser.findElement(By.id("version-1")))).contains("added /count = 1");
             screenshot("busy-oldest-page.png");
+        }
+
+        @Test
+        void anEventIsReversedFromItsVersionAfterAPreviewAndTheTimeLineLinksTheReversalBothWays() throws Exception {
+            browser.get(api + "/support/aggregates/" + MISPRICED + "?version=2");
+            awaitText(By.id("detail-title"), "State as of version 2");
+            awaitFocusOnTheVersionOpened();
+            assertThat(text(browser.findElement(By.id("reverse-title")))).isEqualTo("Reverse version 2");
+
+            browser.findElement(By.id("reverse-reason")).sendKeys("price entered in the wrong currency");
+            browser.findElement(By.id("reverse-actor")).sendKeys("support:ada");
+            browser.findElement(By.id("reverse-preview")).click();
+            awaitText(By.id("reverse-summary"), "Appending the reversal as version 4 (after version 3, the latest)");
+            assertThat(browser.findElements(By.cssSelector("#reverse-change li"))).extracting(this::text)
+                    .containsExactly("changed /price: 12.50 → 10");
+            assertThat(text(browser.findElement(By.id("reverse-state"))))
+                    .contains("\"price\": 10", "\"note\": \"oak\"");
+            assertThat(support.json("/aggregates/" + MISPRICED).path("version").asLong())
+                    .as("the preview wrote nothing").isEqualTo(3);
+            screenshot("reverse-preview.png");
+
+            browser.findElement(By.id("reverse-confirm")).click();
+            awaitText(By.id("reverse-summary"), "Stored: version 2 is reversed by version 4.");
+            awaitText(By.id("page-range"), "Versions 1–4 of 4");
+            WebElement reversal = browser.findElement(By.id("version-4"));
+            assertThat(reversal.getAttribute("class")).contains("reversal");
+            assertThat(text(reversal)).contains("Version 4 · backbone.Reversal",
+                    "Reverses version 2 (Repriced) · reason: price entered in the wrong currency",
+                    "changed /price: 12.50 → 10", "support:ada");
+            assertThat(text(browser.findElement(By.cssSelector("#version-2 .reversal-links"))))
+                    .isEqualTo("Reversed by version 4");
+            assertThat(text(browser.findElement(By.id("detail-reversals")))).isEqualTo("Reversed by version 4");
+            assertThat(text(browser.findElement(By.id("current-state")))).contains("\"price\": 10");
+            JsonNode stored = support.json("/aggregates/" + MISPRICED + "/events/4").path("event");
+            assertThat(stored.path("type").asText()).isEqualTo("backbone.Reversal");
+            assertThat(stored.path("data").path("reversedVersion").asLong()).isEqualTo(2);
+            screenshot("reverse-stored.png");
+
+            // The link from the reversal opens the version it took back, and reversing it again is refused.
+            browser.findElement(By.cssSelector("#version-4 .reversal-links a")).click();
+            awaitText(By.id("detail-title"), "State as of version 2");
+            browser.findElement(By.id("reverse-reason")).sendKeys("again");
+            browser.findElement(By.id("reverse-preview")).click();
+            awaitText(By.id("reverse-summary"), "Nothing was written.");
+            assertThat(browser.findElements(By.cssSelector("#reverse-conflicts a"))).extracting(this::text)
+                    .containsExactly("Reversed already by version 4 (backbone.Reversal)");
+            assertThat(browser.findElement(By.id("reverse-preview-detail")).isDisplayed()).isFalse();
+
+            // Version 1 set the price that versions 2 and 4 changed after it: a conflict, each version linked.
+            browser.findElement(By.cssSelector("button.open-version[data-version='1']")).click();
+            awaitText(By.id("detail-title"), "State as of version 1");
+            browser.findElement(By.id("reverse-reason")).sendKeys("listed by mistake");
+            browser.findElement(By.id("reverse-preview")).click();
+            awaitText(By.id("reverse-summary"), "Nothing was written.");
+            assertThat(browser.findElements(By.cssSelector("#reverse-conflicts li"))).extracting(this::text)
+                    .containsExactly("Version 2 changed /price", "Version 4 changed /price");
+            screenshot("reverse-conflict.png");
+            assertThat(support.json("/aggregates/" + MISPRICED).path("version").asLong()).isEqualTo(4);
         }
 
         /** Focus moves to the version's heading once the version and its page of the time line are shown. */

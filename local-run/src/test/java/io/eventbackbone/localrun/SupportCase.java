@@ -13,13 +13,15 @@ import java.time.Duration;
 /**
  * What a support case looks like in the log, sent through the ingest of a running local stack and waited for
  * through its read API: an account with a refused withdrawal and a submission rejected for a version conflict
- * between its events, a generic item whose members change, are added and removed, and a busy aggregate of
- * more events than a page of the support page's time line holds.
+ * between its events, a generic item whose members change, are added and removed, a busy aggregate of
+ * more events than a page of the support page's time line holds, and a priced item whose price was set wrongly
+ * (for the reverse action).
  */
 final class SupportCase {
     static final String ACCOUNT = "acct-support-1";
     static final String ITEM = "item-support-1";
     static final String BUSY = "busy-support-1";
+    static final String MISPRICED = "item-support-2";
     static final int BUSY_EVENTS = 120;
     /** The event id of the submission refused as a version conflict. */
     static final String LATE_DEPOSIT = "late-deposit-1";
@@ -60,8 +62,13 @@ final class SupportCase {
         }
         post(busy.append("]").toString());
 
+        post("[{\"aggregateId\":\"" + MISPRICED + "\",\"type\":\"Listed\",\"data\":{\"name\":\"chair\",\"price\":10}},"
+                + "{\"aggregateId\":\"" + MISPRICED + "\",\"type\":\"Repriced\",\"data\":{\"price\":12.50}},"
+                + "{\"aggregateId\":\"" + MISPRICED + "\",\"type\":\"Described\",\"data\":{\"note\":\"oak\"}}]");
+
         awaitVersion(ACCOUNT, 4);
         awaitVersion(ITEM, 3);
+        awaitVersion(MISPRICED, 3);
         awaitVersion(BUSY, BUSY_EVENTS);
     }
 
@@ -98,6 +105,13 @@ final class SupportCase {
 
     HttpResponse<String> get(URI base, String pathAndQuery) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofSeconds(20)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(URI base, String pathAndQuery, String json) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

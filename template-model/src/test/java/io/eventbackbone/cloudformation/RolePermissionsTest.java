@@ -42,6 +42,7 @@ class RolePermissionsTest {
     static final String REPLAY_ROLE = "ReplayApplicationRole";
     static final String READ_ROLE = "ReadFunctionRole";
     static final String SUPPORT_POLICY = "SupportReadPolicy";
+    static final String SUPPORT_REVERSAL_POLICY = "SupportReversalPolicy";
     private static final String JOB = "io.eventbackbone.job.";
     private static final String READ = "io.eventbackbone.read.";
 
@@ -614,6 +615,44 @@ class RolePermissionsTest {
         for (String other : List.of("POST/events", "GET/events", "GET/health", "GET/", "GET/orders/7")) {
             assertThat(invokes(invocable, api + "v1/" + other)).as(other).isFalse();
         }
+    }
+
+    @Test
+    void theSupportReversalPolicyReadsTheLogAsTheIngestDoesAppendsToTheEventsStreamAndCallsOnlyTheReversalRoutes() {
+        List<Grant> grants = policyGrants(SUPPORT_REVERSAL_POLICY);
+        List<String> invocable = grants.stream().filter(g -> g.actions.contains(INVOKE))
+                .flatMap(g -> g.resources.stream()).collect(Collectors.toList());
+        String api = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/";
+
+        // The reversal routes run the ingest's own code (HistoryReader, EventsStreamWriter): its reads, its write.
+        assertThat(dynamoDbGrants(grants)).isEqualTo(dynamoDbGrants(INGEST_ROLE));
+        Map<String, Set<String>> kinesis = new TreeMap<>();
+        for (Grant grant : grants) {
+            grant.actions.stream().filter(a -> a.startsWith("kinesis:"))
+                    .forEach(a -> kinesis.computeIfAbsent(a, k -> new TreeSet<>()).addAll(grant.resources));
+        }
+        assertThat(kinesis).isEqualTo(Map.of("kinesis:PutRecords", Set.of(arn("kinesis", "stream/backbone-events"))));
+        assertThat(iamActions(SdkOperationCalls.in(SdkOperationCalls.mainClasses("io.eventbackbone.ingest"))))
+                .as("what the ingest's code calls on Kinesis").contains("kinesis:PutRecords");
+        assertThat(grants.stream().flatMap(g -> g.actions.stream()))
+                .allSatisfy(a -> assertThat(a).isIn("kinesis:PutRecords", "dynamodb:Query", "dynamodb:GetItem", INVOKE));
+        for (String route : List.of("reversals", "reversions")) {
+            assertThat(invokes(invocable, api + "v1/POST/aggregates/acct-1/" + route)).as("POST " + route).isTrue();
+            assertThat(invokes(invocable, api + "prod/POST/aggregates/acct-1/" + route)).as("another stage").isFalse();
+            for (String method : List.of("GET", "PUT", "DELETE")) {
+                assertThat(invokes(invocable, api + "v1/" + method + "/aggregates/acct-1/" + route)).as(method).isFalse();
+            }
+        }
+        for (String other : List.of("POST/events", "POST/orders/7", "GET/aggregates/acct-1")) {
+            assertThat(invokes(invocable, api + "v1/" + other)).as(other).isFalse();
+        }
+    }
+
+    @Test
+    void theSupportReversalPolicyIsAnOutputAttachedByAnAdministrator() {
+        assertThat(CloudFormationTemplate.asMap(TEMPLATE.outputs().get("SupportReversalPolicyArn"), "output").get("Value"))
+                .isEqualTo(Map.of("Ref", SUPPORT_REVERSAL_POLICY));
+        assertThat(TEMPLATE.resource(SUPPORT_REVERSAL_POLICY).properties()).doesNotContainKeys("Users", "Groups", "Roles");
     }
 
     @Test

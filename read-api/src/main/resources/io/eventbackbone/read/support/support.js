@@ -4,12 +4,19 @@
  * The support page. It reads one aggregate through the read API of its own origin: the current state, a time
  * line of its events a page at a time (each with the state after it and the change, from the events route with
  * states=true), its rejected submissions placed where they happened, and the state as of any version or instant.
- * No framework and no network but the read API, so it works offline.
+ * From an opened version it reverses that event through the ingest's reversal route of the same origin: a dry
+ * run first, then the reversal, followed through the read API until the job has stored or refused it.
+ * No framework and no network but the API of its own origin, so it works offline.
  */
 (function () {
   const PAGE_SIZE = 50;
   /** Rejections come in time order; they are fetched only as far as the page shown needs. */
   const REJECTIONS_PER_REQUEST = 1000;
+  const REVERSAL = 'backbone.Reversal';
+  const REVERSION = 'backbone.Reversion';
+  /** How long a confirmed reversal is followed through /submissions before the page stops waiting. */
+  const FOLLOW_MILLIS = 60000;
+  const FOLLOW_EVERY_MILLIS = 400;
   /** Whatever stands before /support in the address (an API stage) stands before the API's routes too. */
   const PREFIX = (/^(.*?)\/support(?:\/|$)/.exec(window.location.pathname) || [null, ''])[1];
 
@@ -87,6 +94,34 @@
       throw error;
     }
     return body;
+  }
+
+  /** A POST to the ingest's routes: the answer's status and body, whatever the status (409 is an answer too). */
+  async function post(path, body, key) {
+    const response = await fetch(PREFIX + path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Idempotency-Key': key },
+      body: JSON.stringify(body),
+      cache: 'no-store',
+    });
+    const text = await response.text();
+    let parsed = null;
+    try {
+      parsed = text ? parseJson(text) : null;
+    } catch (e) {
+      parsed = null;
+    }
+    return { status: response.status, body: parsed || {} };
+  }
+
+  /** A fresh Idempotency-Key: one per previewed reversal, so that a confirmation sent twice appends it once. */
+  function newKey() {
+    if (window.crypto && typeof window.crypto.randomUUID === 'function') {
+      return window.crypto.randomUUID();
+    }
+    const bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
   }
 
   const enc = encodeURIComponent;
@@ -282,6 +317,12 @@
       pageFrom: null,
       atEnd: false,
       openVersion: null,
+      /** The opened version's event: what the reverse form reverses. */
+      openEvent: null,
+      /** Reversed version to the reversal that took it back, for every reversal on a page seen so far. */
+      reversedBy: new Map(),
+      /** The previewed reversal: its request and Idempotency-Key, until confirmed or cancelled. */
+      reversal: null,
       rejections: [],
       rejectionsNext: null,
       rejectionsDone: false,
@@ -456,7 +497,39 @@
     }
   }
 
+  /** Remembers which versions the reversals among {@code events} take back, for links both ways. */
+  function noteReversals(events) {
+    for (const event of events) {
+      if (event.type === REVERSAL && event.data && event.data.reversedVersion !== undefined) {
+        view.reversedBy.set(Number(String(event.data.reversedVersion)),
+          { version: event.version, eventId: event.eventId, type: event.type });
+      }
+    }
+  }
+
+  /** The lines linking a reversal or reversion to the version it acts on, and an event to its reversal. */
+  function reversalLinks(event) {
+    const lines = [];
+    if (event.type === REVERSAL && event.data && event.data.reversedVersion !== undefined) {
+      const target = String(event.data.reversedVersion);
+      lines.push(['Reverses version ' + target + (event.data.reversedType ? ' (' + event.data.reversedType + ')' : ''),
+        target, event.data.reason]);
+    }
+    if (event.type === REVERSION && event.data && event.data.toVersion !== undefined) {
+      const target = String(event.data.toVersion);
+      lines.push(['Sets the state back to version ' + target, target, event.data.reason]);
+    }
+    const by = view.reversedBy.get(Number(event.version));
+    if (by) {
+      lines.push(['Reversed by version ' + by.version, String(by.version), null]);
+    }
+    return lines.map(([text, version, reason]) => el('span', { class: 'reversal-link' },
+      el('a', { href: versionPath(view.id, version), 'data-open-version': version, text: text }),
+      reason ? ' · reason: ' + reason : null));
+  }
+
   function renderTimeline(events, rejections, first, stateBeforePage) {
+    noteReversals(events);
     const list = $('events');
     list.replaceChildren();
     let r = 0;
@@ -503,6 +576,10 @@
       article.append(el('p', { class: 'failure', text: 'The logic failed on this event: '
         + (event.logicFailure.message || event.logicFailure.exception || jsonText(event.logicFailure)) }));
     }
+    const links = reversalLinks(event);
+    if (links.length > 0) {
+      article.append(el('p', { class: 'reversal-links' }, ...links));
+    }
     const what = el('div', { class: 'event-what' },
       facts(el('dl', { class: 'facts' }), eventFacts(event)),
       el('h4', { text: 'Data' }), jsonBlock(event.data, null));
@@ -518,7 +595,8 @@
     article.append(el('p', { class: 'actions' },
       el('button', { type: 'button', class: 'open-version', 'data-version': v, text: 'Open version ' + v }), ' ',
       el('a', { href: versionPath(view.id, v), class: 'version-link', text: 'Link to version ' + v })));
-    return el('li', { class: 'event' + (event.refusal ? ' refused' : '') + (event.logicFailure ? ' failed' : ''),
+    const kind = event.type === REVERSAL || event.type === REVERSION ? ' reversal' : '';
+    return el('li', { class: 'event' + kind + (event.refusal ? ' refused' : '') + (event.logicFailure ? ' failed' : ''),
       id: 'version-' + v, 'data-version': v }, article);
   }
 
@@ -607,7 +685,164 @@
     $('detail-after-title').textContent = 'State after version ' + event.version;
     $('detail-before').replaceChildren(jsonBlock(body.stateBefore, marksFor(body.change, 'before')));
     $('detail-after').replaceChildren(jsonBlock(body.stateAfter, marksFor(body.change, 'after')));
+    if (!view.openEvent || view.openEvent.version !== event.version) {
+      resetReversal();
+    }
+    view.openEvent = event;
+    $('reverse-title').textContent = 'Reverse version ' + event.version;
+    renderDetailLinks();
     $('detail').hidden = false;
+  }
+
+  function renderDetailLinks() {
+    const links = view.openEvent ? reversalLinks(view.openEvent) : [];
+    $('detail-reversals').replaceChildren(...links);
+    $('detail-reversals').hidden = links.length === 0;
+  }
+
+  // ------------------------------------------------------------------ reversing the opened version
+
+  function resetReversal() {
+    view.reversal = null;
+    $('reverse-result').hidden = true;
+    $('reverse-preview-detail').hidden = true;
+    $('reverse-conflicts').hidden = true;
+    $('reverse-summary').textContent = '';
+    $('reverse-preview').disabled = false;
+  }
+
+  function reversalsPath() {
+    return '/aggregates/' + enc(view.id) + '/reversals';
+  }
+
+  function reversalSummary(text) {
+    $('reverse-summary').textContent = text;
+    $('reverse-result').hidden = false;
+  }
+
+  /** The dry run: what appending the reversal would change, or why it cannot be appended. */
+  async function previewReversal() {
+    const event = view.openEvent;
+    const reason = $('reverse-reason').value.trim();
+    if (!event || !reason) {
+      return;
+    }
+    const actor = $('reverse-actor').value.trim();
+    const request = { version: event.version, reason: reason };
+    if (actor) {
+      request.actor = actor;
+    }
+    const reversal = { request: request, key: newKey(), target: event.version };
+    view.reversal = reversal;
+    $('reverse-preview-detail').hidden = true;
+    $('reverse-conflicts').hidden = true;
+    reversalSummary('Previewing the reversal of version ' + event.version + '…');
+    const answer = await post(reversalsPath() + '?dryRun=true', request, reversal.key);
+    if (view.reversal !== reversal) {
+      return;
+    }
+    if (answer.status !== 200) {
+      refusedReversal(answer);
+      return;
+    }
+    const preview = answer.body;
+    reversalSummary('Appending the reversal as version ' + preview.version + ' (after version '
+      + preview.expectedVersion + ', the latest) would change the state as shown.'
+      + (preview.refused ? ' The rules of ' + preview.aggregateType + ' would refuse its effect: it would be stored'
+        + ' and recorded as refused, and the state would not change.' : '')
+      + (preview.logicFailure ? ' The logic would fail on it: ' + (preview.logicFailure.message || '') : ''));
+    changeList($('reverse-change'), preview.change, preview.stateBefore);
+    $('reverse-state-title').textContent = 'State after the reversal (version ' + preview.version + ')';
+    $('reverse-state').replaceChildren(jsonBlock(preview.state, marksFor(preview.change, 'after')));
+    $('reverse-confirm').disabled = false;
+    $('reverse-preview-detail').hidden = false;
+    $('reverse-confirm').focus();
+  }
+
+  /** A 409 (conflict, already reversed, nothing to reverse) or any other problem, said with its links. */
+  function refusedReversal(answer) {
+    const body = answer.body;
+    if (answer.status === 403 || answer.status === 405
+        || (answer.status === 404 && !body.aggregateId && !/No aggregate/.test(body.detail || ''))) {
+      reversalSummary('Reversals are not served here (the answer was ' + answer.status + '): start the page with'
+        + ' ./run-local.sh support --stack NAME --reversals, or use POST ' + reversalsPath() + ' on the API.');
+      return;
+    }
+    reversalSummary((body.detail || body.title || 'The ingest answered ' + answer.status + '.') + ' Nothing was written.');
+    const items = [];
+    if (body.reversedBy) {
+      items.push(el('li', {}, el('a', { href: versionPath(view.id, String(body.reversedBy.version)),
+        'data-open-version': String(body.reversedBy.version),
+        text: 'Reversed already by version ' + body.reversedBy.version + ' (' + body.reversedBy.type + ')' })));
+    }
+    for (const conflict of body.conflicts || []) {
+      items.push(el('li', {}, el('a', { href: versionPath(view.id, String(conflict.version)),
+        'data-open-version': String(conflict.version), text: 'Version ' + conflict.version }),
+        ' changed ' + (conflict.fields || []).join(', ')));
+    }
+    $('reverse-conflicts').replaceChildren(...items);
+    $('reverse-conflicts').hidden = items.length === 0;
+  }
+
+  /** Appends the previewed reversal, then follows it until the job has stored or refused it. */
+  async function confirmReversal() {
+    const reversal = view.reversal;
+    if (!reversal) {
+      return;
+    }
+    $('reverse-confirm').disabled = true;
+    reversalSummary('Appending the reversal…');
+    const answer = await post(reversalsPath(), reversal.request, reversal.key);
+    if (view.reversal !== reversal) {
+      return;
+    }
+    if (answer.status === 200 && answer.body.status === 'stored') {
+      await reversalStored(reversal, Number(answer.body.version));
+      return;
+    }
+    if (answer.status !== 202) {
+      $('reverse-preview-detail').hidden = true;
+      refusedReversal(answer);
+      return;
+    }
+    const eventId = answer.body.eventId;
+    reversalSummary('The reversal is in the stream as event ' + eventId + '; waiting for the job to store it…');
+    const query = '?aggregateId=' + enc(view.id) + (answer.body.acceptedAt ? '&acceptedAt=' + enc(answer.body.acceptedAt) : '');
+    const until = Date.now() + FOLLOW_MILLIS;
+    while (Date.now() < until) {
+      const fate = await api('/submissions/' + enc(eventId) + query);
+      if (view.reversal !== reversal) {
+        return;
+      }
+      if (fate.status === 'stored' || fate.status === 'duplicate') {
+        await reversalStored(reversal, Number(fate.status === 'stored' ? fate.version : fate.duplicateOf.version));
+        return;
+      }
+      if (fate.status === 'rejected') {
+        $('reverse-preview-detail').hidden = true;
+        reversalSummary('The job refused the reversal (' + fate.reason + '): ' + fate.detail
+          + (fate.reason === 'VERSION_CONFLICT' ? ' Another event of the aggregate came first; preview again.' : ''));
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, FOLLOW_EVERY_MILLIS));
+    }
+    reversalSummary('The reversal (event ' + eventId + ') is not stored yet after ' + FOLLOW_MILLIS / 1000
+      + ' s; follow it with GET /submissions/' + eventId + query + '.');
+  }
+
+  async function reversalStored(reversal, version) {
+    $('reverse-preview-detail').hidden = true;
+    view.reversal = null;
+    view.current = await api('/aggregates/' + enc(view.id));
+    renderCurrent(view.current);
+    $('as-of-version').max = view.current.version;
+    await showPage(pageAround(version), version);
+    renderDetailLinks();
+    const summary = $('reverse-summary');
+    summary.replaceChildren('Stored: version ' + reversal.target + ' is reversed by ',
+      el('a', { href: versionPath(view.id, String(version)), 'data-open-version': String(version),
+        id: 'reverse-stored-link', text: 'version ' + version }), '.');
+    $('reverse-result').hidden = false;
   }
 
   // ------------------------------------------------------------------ addresses in, controls
@@ -674,6 +909,8 @@
     $('newest-page').addEventListener('click', guarded(() => showPage(newestFrom(), null)));
     $('close-detail').addEventListener('click', () => {
       view.openVersion = null;
+      view.openEvent = null;
+      resetReversal();
       $('detail').hidden = true;
       markOpenVersion();
       history.pushState(null, '', aggregatePath(view.id));
@@ -684,6 +921,21 @@
       if (button) {
         guarded(() => openVersion(button.dataset.version, true))();
       }
+    });
+    // Links between a reversal and the version it takes back open that version in place (a plain link still
+    // works in a new tab, or for a ticket).
+    document.addEventListener('click', (event) => {
+      const link = event.target.closest('a[data-open-version]');
+      if (link && !event.ctrlKey && !event.metaKey && !event.shiftKey && event.button === 0) {
+        event.preventDefault();
+        guarded(() => openVersion(link.dataset.openVersion, true))();
+      }
+    });
+    $('reverse-form').addEventListener('submit', guarded(previewReversal));
+    $('reverse-confirm').addEventListener('click', guarded(confirmReversal));
+    $('reverse-cancel').addEventListener('click', () => {
+      resetReversal();
+      $('reverse-reason').focus();
     });
     window.addEventListener('popstate', route);
     route();
