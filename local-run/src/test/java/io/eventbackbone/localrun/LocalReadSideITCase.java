@@ -387,7 +387,8 @@ class LocalReadSideITCase {
             awaitText(By.id("detail-title"), "State as of version 2");
             browser.findElement(By.id("reverse-reason")).sendKeys("again");
             browser.findElement(By.id("reverse-preview")).click();
-            awaitText(By.id("reverse-summary"), "Nothing was written.");
+            awaitText(By.id("reverse-conflicts"), "Reversed already by version 4");
+            assertThat(text(browser.findElement(By.id("reverse-summary")))).containsIgnoringCase("nothing was written");
             assertThat(browser.findElements(By.cssSelector("#reverse-conflicts a"))).extracting(this::text)
                     .containsExactly("Reversed already by version 4 (backbone.Reversal)");
             assertThat(browser.findElement(By.id("reverse-preview-detail")).isDisplayed()).isFalse();
@@ -395,9 +396,12 @@ class LocalReadSideITCase {
             // Version 1 set the price that versions 2 and 4 changed after it: a conflict, each version linked.
             browser.findElement(By.cssSelector("button.open-version[data-version='1']")).click();
             awaitText(By.id("detail-title"), "State as of version 1");
+            assertThat(browser.findElement(By.id("reverse-reason")).getAttribute("value"))
+                    .as("a reason is given for one event").isEmpty();
             browser.findElement(By.id("reverse-reason")).sendKeys("listed by mistake");
             browser.findElement(By.id("reverse-preview")).click();
-            awaitText(By.id("reverse-summary"), "Nothing was written.");
+            awaitText(By.id("reverse-summary"), "versions [2, 4]; nothing was written.");
+            assertThat(text(browser.findElement(By.id("reverse-summary")))).containsOnlyOnce("othing was written");
             assertThat(browser.findElements(By.cssSelector("#reverse-conflicts li"))).extracting(this::text)
                     .containsExactly("Version 2 changed /price", "Version 4 changed /price");
             screenshot("reverse-conflict.png");

@@ -687,6 +687,8 @@
     $('detail-after').replaceChildren(jsonBlock(body.stateAfter, marksFor(body.change, 'after')));
     if (!view.openEvent || view.openEvent.version !== event.version) {
       resetReversal();
+      // A reason is given for one event: opening another starts the form afresh (who asks stays).
+      $('reverse-reason').value = '';
     }
     view.openEvent = event;
     $('reverse-title').textContent = 'Reverse version ' + event.version;
@@ -768,7 +770,8 @@
         + ' ./run-local.sh support --stack NAME --reversals, or use POST ' + reversalsPath() + ' on the API.');
       return;
     }
-    reversalSummary((body.detail || body.title || 'The ingest answered ' + answer.status + '.') + ' Nothing was written.');
+    const said = body.detail || body.title || 'The ingest answered ' + answer.status + '.';
+    reversalSummary(/nothing was written/i.test(said) ? said : said + ' Nothing was written.');
     const items = [];
     if (body.reversedBy) {
       items.push(el('li', {}, el('a', { href: versionPath(view.id, String(body.reversedBy.version)),
@@ -832,6 +835,7 @@
 
   async function reversalStored(reversal, version) {
     $('reverse-preview-detail').hidden = true;
+    $('reverse-reason').value = '';
     view.reversal = null;
     view.current = await api('/aggregates/' + enc(view.id));
     renderCurrent(view.current);
