@@ -88,12 +88,12 @@ class SupportPageTest {
         String html = get("/support").body();
         Set<String> ids = matches(html, "\\bid=\"([^\"]+)\"");
         Set<String> lookedUp = matches(get("/support/assets/support.js").body(), "\\$\\('([^']+)'\\)");
-        Set<String> inputs = matches(html, "<input id=\"([^\"]+)\"");
+        Set<String> inputs = matches(html, "<(?:input|textarea) id=\"([^\"]+)\"");
         Set<String> labelled = matches(html, "<label for=\"([^\"]+)\"");
 
         assertThat(lookedUp).isNotEmpty();
         assertThat(ids).containsAll(lookedUp);
-        assertThat(inputs).hasSize(3);
+        assertThat(inputs).containsExactly("aggregate-id", "as-of-version", "as-of-at", "reverse-reason", "reverse-actor");
         assertThat(labelled).containsAll(inputs);
         assertThat(html).doesNotContain("onclick").doesNotContain("<div role=\"button\"");
     }
