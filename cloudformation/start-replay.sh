@@ -143,6 +143,9 @@ if [[ "$TARGET" == projection ]]; then
             || fail "--projection-table must be $STACK-projections or $STACK-rebuild-<name> (the replay role may write only those); got '$PROJECTION_TABLE'"
         [[ ${#PROJECTION_TABLE} -le 255 ]] || fail "--projection-table is longer than 255 characters"
     fi
+    # The streaming job writes the live table too; a logic fix corrects it through logic.generation instead.
+    [[ "$OVERWRITE" == false || ( -n "$PROJECTION_TABLE" && "$PROJECTION_TABLE" != "$STACK-projections" ) ]] \
+        || fail "--overwrite cannot write the live projections table $STACK-projections: raise the stack's LogicGeneration with the fix and rebuild (a higher generation replaces a state at its version), or overwrite a $STACK-rebuild-<name> table"
 else
     [[ -z "$PROJECTION_TABLE" && "$OVERWRITE" == false ]] \
         || fail "--projection-table and --overwrite apply only to --target projection"

@@ -174,9 +174,8 @@ final class UnsentStreamingSinks implements StreamingSinks {
             SdkRequest last = null;
             for (Projection p : records) {
                 last = PutItemRequest.builder().tableName(table).item(ProjectionsTable.toItem(p))
-                        .conditionExpression(ProjectionsTable.ONLY_FORWARD_CONDITION)
-                        .expressionAttributeValues(Map.of(ProjectionsTable.VERSION_PLACEHOLDER,
-                                AttributeValue.builder().n(Long.toString(p.getVersion())).build()))
+                        .conditionExpression(ProjectionsTable.writeCondition(p))
+                        .expressionAttributeValues(ProjectionsTable.writeConditionValues(p))
                         .build();
             }
             RunProbe.REQUESTS_BUILT.add(records.size());

@@ -26,6 +26,8 @@ public final class EventsTable {
     public static final String INGESTED_AT = "ingestedAt";
     public static final String RECORDED_AT = "recordedAt";
     public static final String UNDO = "undo";
+    /** Written only when above 0, so that a store whose logic was never fixed pays nothing for it. */
+    public static final String GENERATION = "generation";
 
     private EventsTable() {
     }
@@ -50,6 +52,9 @@ public final class EventsTable {
         if (e.getUndo() != null) {
             item.put(UNDO, s(e.getUndo()));
         }
+        if (e.getGeneration() > 0) {
+            item.put(GENERATION, n(e.getGeneration()));
+        }
         return item;
     }
 
@@ -69,7 +74,8 @@ public final class EventsTable {
                 + ItemSize.string(OCCURRED_AT, e.getOccurredAt())
                 + ItemSize.string(INGESTED_AT, e.getIngestedAt())
                 + ItemSize.number(RECORDED_AT, e.getRecordedAt())
-                + ItemSize.string(UNDO, e.getUndo());
+                + ItemSize.string(UNDO, e.getUndo())
+                + ItemSize.number(GENERATION, e.getGeneration() > 0 ? e.getGeneration() : null);
     }
 
     public static StoredEvent fromItem(Map<String, AttributeValue> item) {
@@ -86,6 +92,7 @@ public final class EventsTable {
         e.setIngestedAt(item.get(INGESTED_AT).s());
         e.setRecordedAt(Long.parseLong(item.get(RECORDED_AT).n()));
         e.setUndo(optS(item, UNDO));
+        e.setGeneration(item.containsKey(GENERATION) ? Long.parseLong(item.get(GENERATION).n()) : 0);
         return e;
     }
 

@@ -14,6 +14,8 @@ public class Projection implements Serializable {
     private long updatedAt;
     private String lastEventId;
     private String logicFailure;
+    /** The logic generation that wrote the state; 0 before any raise. */
+    private long generation;
 
     public Projection() {
     }
@@ -96,6 +98,26 @@ public class Projection implements Serializable {
         this.logicFailure = logicFailure;
     }
 
+    /**
+     * The logic generation (job setting {@code logic.generation}) that decided this state. At the same version,
+     * a state of a higher generation replaces one of a lower: a logic fix corrects a projection without moving
+     * it backwards.
+     */
+    public long getGeneration() {
+        return generation;
+    }
+
+    public void setGeneration(long generation) {
+        this.generation = generation;
+    }
+
+    /** This projection as decided by logic generation {@code g}. */
+    public Projection withGeneration(long g) {
+        Projection p = new Projection(aggregateId, aggregateType, version, state, updatedAt, lastEventId, logicFailure);
+        p.generation = g;
+        return p;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof Projection)) {
@@ -104,7 +126,8 @@ public class Projection implements Serializable {
         Projection p = (Projection) o;
         return version == p.version && updatedAt == p.updatedAt && Objects.equals(aggregateId, p.aggregateId)
                 && Objects.equals(aggregateType, p.aggregateType) && Objects.equals(state, p.state)
-                && Objects.equals(lastEventId, p.lastEventId) && Objects.equals(logicFailure, p.logicFailure);
+                && Objects.equals(lastEventId, p.lastEventId) && Objects.equals(logicFailure, p.logicFailure)
+                && generation == p.generation;
     }
 
     @Override

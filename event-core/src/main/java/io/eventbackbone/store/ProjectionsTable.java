@@ -22,11 +22,20 @@ public final class ProjectionsTable {
     public static final String UPDATED_AT = "updatedAt";
     public static final String LAST_EVENT_ID = "lastEventId";
     public static final String LOGIC_FAILURE = "logicFailure";
+    /** Written only when above 0, like the events table's. */
+    public static final String GENERATION = "generation";
 
     /** A write lands only on an absent item or one at a lower version. */
     public static final String ONLY_FORWARD_CONDITION =
             "attribute_not_exists(" + AGGREGATE_ID + ") OR " + VERSION + " < :version";
     public static final String VERSION_PLACEHOLDER = ":version";
+    public static final String GENERATION_PLACEHOLDER = ":generation";
+    /**
+     * For a state of a raised logic generation: also replaces the same version written by a lower generation
+     * (an item without the attribute is generation 0). Never a lower version, whatever its generation.
+     */
+    public static final String FORWARD_OR_NEWER_GENERATION_CONDITION = ONLY_FORWARD_CONDITION + " OR (" + VERSION
+            + " = :version AND (attribute_not_exists(" + GENERATION + ") OR " + GENERATION + " < :generation))";
 
     private ProjectionsTable() {
     }
@@ -42,6 +51,9 @@ public final class ProjectionsTable {
         if (p.getLogicFailure() != null) {
             item.put(LOGIC_FAILURE, s(p.getLogicFailure()));
         }
+        if (p.getGeneration() > 0) {
+            item.put(GENERATION, n(p.getGeneration()));
+        }
         return item;
     }
 
@@ -53,11 +65,12 @@ public final class ProjectionsTable {
                 + ItemSize.string(STATE, p.getState())
                 + ItemSize.number(UPDATED_AT, p.getUpdatedAt())
                 + ItemSize.string(LAST_EVENT_ID, p.getLastEventId())
-                + ItemSize.string(LOGIC_FAILURE, p.getLogicFailure());
+                + ItemSize.string(LOGIC_FAILURE, p.getLogicFailure())
+                + ItemSize.number(GENERATION, p.getGeneration() > 0 ? p.getGeneration() : null);
     }
 
     public static Projection fromItem(Map<String, AttributeValue> item) {
-        return new Projection(
+        Projection p = new Projection(
                 item.get(AGGREGATE_ID).s(),
                 item.get(AGGREGATE_TYPE).s(),
                 Long.parseLong(item.get(VERSION).n()),
@@ -65,6 +78,20 @@ public final class ProjectionsTable {
                 Long.parseLong(item.get(UPDATED_AT).n()),
                 item.get(LAST_EVENT_ID).s(),
                 EventsTable.optS(item, LOGIC_FAILURE));
+        p.setGeneration(item.containsKey(GENERATION) ? Long.parseLong(item.get(GENERATION).n()) : 0);
+        return p;
+    }
+
+    /** The condition a write of {@code p} lands under: only forwards, and at its version over a lower generation. */
+    public static String writeCondition(Projection p) {
+        return p.getGeneration() > 0 ? FORWARD_OR_NEWER_GENERATION_CONDITION : ONLY_FORWARD_CONDITION;
+    }
+
+    /** The values {@link #writeCondition} names. */
+    public static Map<String, AttributeValue> writeConditionValues(Projection p) {
+        return p.getGeneration() > 0
+                ? Map.of(VERSION_PLACEHOLDER, n(p.getVersion()), GENERATION_PLACEHOLDER, n(p.getGeneration()))
+                : Map.of(VERSION_PLACEHOLDER, n(p.getVersion()));
     }
 
     public static Map<String, AttributeValue> key(String aggregateId) {

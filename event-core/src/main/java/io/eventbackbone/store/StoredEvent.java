@@ -23,6 +23,8 @@ public class StoredEvent implements Serializable {
     private String ingestedAt;
     private long recordedAt;
     private String undo;
+    /** The logic generation that decided the event (job setting {@code logic.generation}); 0 before any raise. */
+    private long generation;
 
     public StoredEvent() {
     }
@@ -142,6 +144,14 @@ public class StoredEvent implements Serializable {
         this.undo = undo;
     }
 
+    public long getGeneration() {
+        return generation;
+    }
+
+    public void setGeneration(long generation) {
+        this.generation = generation;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof StoredEvent)) {
@@ -153,7 +163,7 @@ public class StoredEvent implements Serializable {
                 && Objects.equals(type, s.type) && Objects.equals(data, s.data)
                 && Objects.equals(metadata, s.metadata) && Objects.equals(expectedVersion, s.expectedVersion)
                 && Objects.equals(occurredAt, s.occurredAt) && Objects.equals(ingestedAt, s.ingestedAt)
-                && Objects.equals(undo, s.undo);
+                && Objects.equals(undo, s.undo) && generation == s.generation;
     }
 
     @Override

@@ -124,6 +124,18 @@ class EventsTableTest {
     }
 
     @Test
+    void theLogicGenerationThatDecidedAnEventIsKeptWhenAboveZeroAndCountsInTheItemSize() {
+        StoredEvent e = full();
+        assertThat(EventsTable.toItem(e)).doesNotContainKey(EventsTable.GENERATION);
+        e.setGeneration(7);
+        Map<String, AttributeValue> item = EventsTable.toItem(e);
+
+        assertThat(item.get("generation").n()).isEqualTo("7");
+        assertThat(EventsTable.fromItem(item)).isEqualTo(e).isNotEqualTo(full());
+        assertThat(EventsTable.itemSize(e)).isEqualTo(ItemSize.of(item));
+    }
+
+    @Test
     void theTableIsKeyedByAggregateIdAndVersion() {
         CreateTableRequest request = EventsTable.createTableRequest("events");
 

@@ -60,6 +60,29 @@ class ProjectionsTableTest {
     }
 
     @Test
+    void aLogicGenerationIsWrittenOnlyAboveZeroAndCountsInTheItemSize() {
+        assertThat(ProjectionsTable.toItem(projection())).doesNotContainKey(ProjectionsTable.GENERATION);
+        Projection fixed = projection().withGeneration(3);
+        Map<String, AttributeValue> item = ProjectionsTable.toItem(fixed);
+
+        assertThat(item.get("generation").n()).isEqualTo("3");
+        assertThat(ProjectionsTable.fromItem(item)).isEqualTo(fixed).isNotEqualTo(projection());
+        assertThat(ProjectionsTable.itemSize(fixed)).isEqualTo(ItemSize.of(item));
+    }
+
+    @Test
+    void aStateOfARaisedGenerationIsWrittenUnderTheConditionThatAlsoReplacesALowerGenerationAtItsVersion() {
+        assertThat(ProjectionsTable.writeCondition(projection())).isEqualTo(ProjectionsTable.ONLY_FORWARD_CONDITION);
+        assertThat(ProjectionsTable.writeConditionValues(projection())).containsOnlyKeys(":version");
+        Projection fixed = projection().withGeneration(2);
+        assertThat(ProjectionsTable.writeCondition(fixed)).isEqualTo("attribute_not_exists(aggregateId) OR version"
+                + " < :version OR (version = :version AND (attribute_not_exists(generation) OR generation < :generation))");
+        assertThat(ProjectionsTable.writeConditionValues(fixed)).containsOnlyKeys(":version", ":generation");
+        assertThat(ProjectionsTable.writeConditionValues(fixed).get(":generation").n()).isEqualTo("2");
+        assertThat(ProjectionsTable.writeConditionValues(fixed).get(":version").n()).isEqualTo("12");
+    }
+
+    @Test
     void theTableIsKeyedByAggregateId() {
         CreateTableRequest request = ProjectionsTable.createTableRequest("projections");
 

@@ -174,6 +174,27 @@ class StartReplayScriptTest {
     }
 
     @Test
+    void anOverwriteOfTheLiveProjectionsTableIsRefusedLikeTheJobRefusesIt() {
+        for (List<String> table : List.of(List.<String>of(), List.of("--projection-table", "demo-projections"))) {
+            List<String> args = new java.util.ArrayList<>(List.of("--stack", "demo", "--target", "projection",
+                    "--to", "2026-01-02T00:00:00Z", "--overwrite"));
+            args.addAll(table);
+            ProcessRun run = dryRun(args.toArray(new String[0]));
+
+            assertThat(run.exitCode).as(String.join(" ", args) + "\n" + run).isEqualTo(2);
+            assertThat(run.stderr).contains("--overwrite cannot write the live projections table demo-projections")
+                    .contains("LogicGeneration");
+        }
+        Map<String, String> replay = Map.of(JobOptions.REPLAY_TARGET.key(), "projection",
+                JobOptions.REPLAY_TO.key(), "2026-01-02T00:00:00Z", JobOptions.REPLAY_OVERWRITE.key(), "true");
+        assertThatThrownBy(() -> ReplayRequest.from(JobConfig.fromGroups(Map.of(JobOptions.GROUP,
+                Repository.TEMPLATE.propertyGroups("ReplayApplication", STACK).get(JobOptions.GROUP), "Replay", replay))))
+                .as("the job refuses it too").isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("replay.overwrite cannot write the live projections table");
+        assertThat(sandbox.calls()).isEmpty();
+    }
+
+    @Test
     void aReversedOrEmptyWindowIsRefusedBeforeAnyCall() {
         for (String[] window : List.of(new String[] {"2026-01-02T00:00:00Z", "2026-01-01T00:00:00Z"},
                 new String[] {"2026-01-01T01:00:00+01:00", "2026-01-01T00:00:00Z"})) {

@@ -125,6 +125,10 @@ public final class JobOptions {
             key("dedupe.retention.millis").longType().defaultValue(7L * 24 * 3600 * 1000),
             "How long (in recordedAt time, not wall-clock) an event id is remembered; 7 days by default.")
             .within(1000L, LONGEST_MILLIS);
+    public static final Setting<Long> LOGIC_GENERATION = eventStore(
+            key("logic.generation").longType().defaultValue(0L),
+            "The generation of the deployed domain logic: raise it with each deployed logic fix, in both applications. Stored events and projections record it; at the same version a projection of a higher generation replaces one of a lower, never a lower version; an aggregate whose kept state a lower generation decided is decided again from its log before its next event.")
+            .within(0L, 1_000_000_000L);
     public static final Setting<Long> IDLE_EVICTION_MILLIS = eventStore(
             key("state.idle.eviction.millis").longType().defaultValue(7L * 24 * 3600 * 1000),
             "Processing time after which an aggregate with no new event leaves the job's keyed state (once its events are in the tables); its next event reads it back from the tables. 7 days by default; 0 evicts at the first completed checkpoint.")

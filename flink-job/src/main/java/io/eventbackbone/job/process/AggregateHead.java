@@ -27,6 +27,8 @@ public class AggregateHead {
      * every event decided so far is in the tables: only then may the head be evicted and read back from them.
      */
     private long durableWithCheckpoint;
+    /** The logic generation that decided {@link #state}: a lower one than the job's is decided again from the log. */
+    private long generation;
 
     public AggregateHead() {
     }
@@ -109,5 +111,13 @@ public class AggregateHead {
 
     public void setDurableWithCheckpoint(long durableWithCheckpoint) {
         this.durableWithCheckpoint = durableWithCheckpoint;
+    }
+
+    public long getGeneration() {
+        return generation;
+    }
+
+    public void setGeneration(long generation) {
+        this.generation = generation;
     }
 }

@@ -11,12 +11,13 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Writes the decider's {@link AggregateHead}, read and written once per event. Formats: 1, the stream's place
- * and state with the dedupe bounds; 2 adds the logic failure and what eviction needs.
+ * and state with the dedupe bounds; 2 adds the logic failure and what eviction needs; 3 the logic generation
+ * (0 in older formats: they were decided before any raise).
  */
 public final class AggregateHeadSerializer extends CompactSerializer<AggregateHead> {
     private static final long serialVersionUID = 1L;
 
-    static final int CURRENT_FORMAT = 2;
+    static final int CURRENT_FORMAT = 3;
     static final AggregateHeadSerializer INSTANCE = new AggregateHeadSerializer(CURRENT_FORMAT);
 
     /** The format {@link #deserialize} reads; writing is always in the current one. */
@@ -44,6 +45,7 @@ public final class AggregateHeadSerializer extends CompactSerializer<AggregateHe
         h.setLastTouchedMillis(from.getLastTouchedMillis());
         h.setEvictionTimer(from.getEvictionTimer());
         h.setDurableWithCheckpoint(from.getDurableWithCheckpoint());
+        h.setGeneration(from.getGeneration());
         return h;
     }
 
@@ -59,6 +61,7 @@ public final class AggregateHeadSerializer extends CompactSerializer<AggregateHe
         out.writeLong(h.getLastTouchedMillis());
         out.writeLong(h.getEvictionTimer());
         out.writeLong(h.getDurableWithCheckpoint());
+        out.writeLong(h.getGeneration());
     }
 
     @Override
@@ -75,6 +78,9 @@ public final class AggregateHeadSerializer extends CompactSerializer<AggregateHe
             h.setLastTouchedMillis(in.readLong());
             h.setEvictionTimer(in.readLong());
             h.setDurableWithCheckpoint(in.readLong());
+        }
+        if (readFormat >= 3) {
+            h.setGeneration(in.readLong());
         }
         return h;
     }

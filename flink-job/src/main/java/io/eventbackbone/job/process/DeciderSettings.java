@@ -20,14 +20,17 @@ public final class DeciderSettings implements Serializable {
     final DomainLogics logics;
     final AggregateHistory history;
     final long idleEvictionMillis;
+    /** The deployed logic's generation ({@code logic.generation}), stamped on what the decider emits. */
+    final long generation;
 
     private DeciderSettings(int dedupeMaxEventIds, long dedupeRetentionMillis, DomainLogics logics,
-                            AggregateHistory history, long idleEvictionMillis) {
+                            AggregateHistory history, long idleEvictionMillis, long generation) {
         this.dedupeMaxEventIds = dedupeMaxEventIds;
         this.dedupeRetentionMillis = dedupeRetentionMillis;
         this.logics = logics;
         this.history = history;
         this.idleEvictionMillis = idleEvictionMillis;
+        this.generation = generation;
     }
 
     /**
@@ -35,12 +38,17 @@ public final class DeciderSettings implements Serializable {
      * is new, and nothing is evicted, since nothing could be read back.
      */
     public DeciderSettings(int dedupeMaxEventIds, long dedupeRetentionMillis, DomainLogics logics) {
-        this(dedupeMaxEventIds, dedupeRetentionMillis, logics, AggregateHistory.NONE, NEVER);
+        this(dedupeMaxEventIds, dedupeRetentionMillis, logics, AggregateHistory.NONE, NEVER, 0);
     }
 
     /** The same settings reading aggregates without state from {@code history}, evicting after {@code idleMillis}. */
     public DeciderSettings withHistory(AggregateHistory history, long idleMillis) {
-        return new DeciderSettings(dedupeMaxEventIds, dedupeRetentionMillis, logics, history, idleMillis);
+        return new DeciderSettings(dedupeMaxEventIds, dedupeRetentionMillis, logics, history, idleMillis, generation);
+    }
+
+    /** The same settings deciding as logic generation {@code g}. */
+    public DeciderSettings withGeneration(long g) {
+        return new DeciderSettings(dedupeMaxEventIds, dedupeRetentionMillis, logics, history, idleEvictionMillis, g);
     }
 
     /** The same settings with no tables behind the decider (see the three-argument constructor). */
@@ -56,7 +64,8 @@ public final class DeciderSettings implements Serializable {
                 logics)
                 .withHistory(new DynamoDbAggregateHistory(AwsClientSettings.dynamoDb(config),
                                 config.require(JobOptions.EVENTS_TABLE), config.require(JobOptions.PROJECTIONS_TABLE)),
-                        config.require(JobOptions.IDLE_EVICTION_MILLIS));
+                        config.require(JobOptions.IDLE_EVICTION_MILLIS))
+                .withGeneration(config.require(JobOptions.LOGIC_GENERATION));
     }
 
     /**

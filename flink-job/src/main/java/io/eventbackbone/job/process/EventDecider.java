@@ -40,6 +40,12 @@ import org.apache.flink.util.Collector;
  * decision, so that versions continue and re-sent ids are still duplicates; the decisions that follow are
  * the ones the kept state would have made. An aggregate is evicted only once a completed checkpoint
  * guarantees that its events are in the tables.
+ *
+ * <p>Everything it emits carries the deployed logic's generation ({@code logic.generation}). Kept state decided
+ * by a lower generation (restored from a savepoint taken before a logic fix) is dropped before the aggregate's
+ * next event and read back from the log, folded with the deployed logic: a projection of a lower generation is
+ * not trusted, and the corrected one is written at its version, which the projection write rule lets replace
+ * the lower generation's.
  */
 public final class EventDecider extends KeyedProcessFunction<String, ArrivedEvent, StoredEvent>
         implements CheckpointedFunction, CheckpointListener {
@@ -67,6 +73,7 @@ public final class EventDecider extends KeyedProcessFunction<String, ArrivedEven
     private transient Counter eventsRewritten;
     private transient Counter logicFailures;
     private transient Counter staleHeads;
+    private transient Counter redecided;
     private transient Histogram stateBytes;
     private transient RejectionCounters rejections;
 
@@ -101,6 +108,7 @@ public final class EventDecider extends KeyedProcessFunction<String, ArrivedEven
         eventsRewritten = metrics.counter("eventsRewritten");
         logicFailures = metrics.counter("logicFailures");
         staleHeads = metrics.counter("staleHeadsReplaced");
+        redecided = metrics.counter("aggregatesRedecidedForGeneration");
         metrics.gauge("hydrationReadUnits", () -> history.readUnits());
         stateBytes = metrics.histogram("aggregateStateBytes", new DescriptiveStatisticsHistogram(1000));
         rejections = new RejectionCounters(metrics);
@@ -128,6 +136,14 @@ public final class EventDecider extends KeyedProcessFunction<String, ArrivedEven
         EventEnvelope e = submission.getEnvelope();
         AggregateHead current = head.value();
         boolean readBack = false;
+        if (current != null && current.getGeneration() < settings.generation) {
+            // Decided by the logic before a fix: the log is the truth, folded again with the deployed logic.
+            redecided.inc();
+            head.clear();
+            versionByEventId.clear();
+            rememberedByVersion.clear();
+            current = null;
+        }
         if (current == null) {
             current = hydrate(e.getAggregateId(), ctx);
             readBack = current != null;
@@ -177,8 +193,9 @@ public final class EventDecider extends KeyedProcessFunction<String, ArrivedEven
         String logicFailure = step.logicFailure() != null ? step.logicFailure()
                 : current == null ? null : current.getLogicFailure();
         StoredEvent event = StoredEvent.of(e, version, recordedAt, step.undo());
+        event.setGeneration(settings.generation);
         Projection projection = new Projection(e.getAggregateId(), e.getAggregateType(), version, step.state(),
-                recordedAt, e.getEventId(), logicFailure);
+                recordedAt, e.getEventId(), logicFailure).withGeneration(settings.generation);
 
         int eventBytes = EventsTable.itemSize(event);
         if (eventBytes > ItemSize.MAX_ITEM_BYTES) {
@@ -201,6 +218,7 @@ public final class EventDecider extends KeyedProcessFunction<String, ArrivedEven
         next.setLastRecordedAt(recordedAt);
         next.setState(step.state());
         next.setLogicFailure(logicFailure);
+        next.setGeneration(settings.generation);
         remember(next, version, e.getEventId(), recordedAt);
         touch(next, ctx.timerService());
         head.update(next);
@@ -227,12 +245,14 @@ public final class EventDecider extends KeyedProcessFunction<String, ArrivedEven
         }
         StoredEvent newest = latest.get(0);
         Projection projection = history.projection(aggregateId);
+        // A projection a lower logic generation wrote is not the deployed logic's state: fold the whole log.
+        boolean trusted = projection != null && projection.getGeneration() >= settings.generation;
         Projection at;
-        if (projection != null && projection.getVersion() == newest.getVersion()) {
+        if (trusted && projection.getVersion() == newest.getVersion()) {
             at = projection;
         } else {
             // The log is the truth: fold what the projection lacks (or everything, if it is ahead of the log).
-            at = projection != null && projection.getVersion() < newest.getVersion() ? projection : null;
+            at = trusted && projection.getVersion() < newest.getVersion() ? projection : null;
             for (StoredEvent e : history.events(aggregateId, at == null ? 1 : at.getVersion() + 1, newest.getVersion())) {
                 at = fold.next(at, e);
             }
@@ -241,6 +261,7 @@ public final class EventDecider extends KeyedProcessFunction<String, ArrivedEven
                         + newest.getVersion() + " but its events read back end at "
                         + (at == null ? "none" : at.getVersion()));
             }
+            at = at.withGeneration(settings.generation);
             ctx.output(SideOutputTags.PROJECTIONS, at);
             projectionsRepaired.inc();
         }
@@ -250,6 +271,7 @@ public final class EventDecider extends KeyedProcessFunction<String, ArrivedEven
         h.setLastRecordedAt(newest.getRecordedAt());
         h.setState(at.getState());
         h.setLogicFailure(at.getLogicFailure());
+        h.setGeneration(settings.generation);
         // Oldest first, so that an id stored twice maps to its newest version, as in the live memory.
         for (int i = latest.size() - 1; i >= 0; i--) {
             StoredEvent e = latest.get(i);

@@ -24,8 +24,7 @@ public final class ProjectionSerializer extends CompactSerializer<Projection> {
 
     @Override
     public Projection copy(Projection from) {
-        return new Projection(from.getAggregateId(), from.getAggregateType(), from.getVersion(), from.getState(),
-                from.getUpdatedAt(), from.getLastEventId(), from.getLogicFailure());
+        return from.withGeneration(from.getGeneration());
     }
 
     @Override
@@ -37,6 +36,7 @@ public final class ProjectionSerializer extends CompactSerializer<Projection> {
         out.writeLong(p.getUpdatedAt());
         writeString(p.getLastEventId(), out);
         writeString(p.getLogicFailure(), out);
+        out.writeLong(p.getGeneration());
     }
 
     @Override
@@ -47,7 +47,9 @@ public final class ProjectionSerializer extends CompactSerializer<Projection> {
         String state = readString(in);
         long updatedAt = in.readLong();
         String lastEventId = readString(in);
-        return new Projection(aggregateId, aggregateType, version, state, updatedAt, lastEventId, readString(in));
+        String logicFailure = readString(in);
+        return new Projection(aggregateId, aggregateType, version, state, updatedAt, lastEventId, logicFailure)
+                .withGeneration(in.readLong());
     }
 
     @Override

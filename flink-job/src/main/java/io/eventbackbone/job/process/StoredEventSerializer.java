@@ -40,6 +40,7 @@ public final class StoredEventSerializer extends CompactSerializer<StoredEvent> 
         s.setIngestedAt(from.getIngestedAt());
         s.setRecordedAt(from.getRecordedAt());
         s.setUndo(from.getUndo());
+        s.setGeneration(from.getGeneration());
         return s;
     }
 
@@ -61,6 +62,7 @@ public final class StoredEventSerializer extends CompactSerializer<StoredEvent> 
         writeString(s.getIngestedAt(), out);
         out.writeLong(s.getRecordedAt());
         writeString(s.getUndo(), out);
+        out.writeLong(s.getGeneration());
     }
 
     @Override
@@ -78,6 +80,7 @@ public final class StoredEventSerializer extends CompactSerializer<StoredEvent> 
         s.setIngestedAt(readString(in));
         s.setRecordedAt(in.readLong());
         s.setUndo(readString(in));
+        s.setGeneration(in.readLong());
         return s;
     }
 

@@ -10,16 +10,20 @@ import org.apache.flink.util.Collector;
 
 /**
  * Folds each selected aggregate of a slice from its first event up to the window's end with the current
- * domain logic, and emits one projection per aggregate: the state it had at {@code to}.
+ * domain logic, and emits one projection per aggregate: the state it had at {@code to}, marked with the
+ * deployed logic's generation.
  */
 final class RebuildSlice extends SliceFunction<Projection> {
     private static final long serialVersionUID = 1L;
 
     private final DomainLogics logics;
+    private final long generation;
 
-    RebuildSlice(ReplayRequest request, AwsClientSettings aws, String eventsTable, TimeIndexSettings index, DomainLogics logics) {
+    RebuildSlice(ReplayRequest request, AwsClientSettings aws, String eventsTable, TimeIndexSettings index, DomainLogics logics,
+                 long generation) {
         super(request, aws, eventsTable, index);
         this.logics = logics;
+        this.generation = generation;
     }
 
     @Override
@@ -47,7 +51,7 @@ final class RebuildSlice extends SliceFunction<Projection> {
     private void emit(Projection[] current, Collector<Projection> out) {
         if (current[0] != null) {
             countAggregate();
-            out.collect(current[0]);
+            out.collect(current[0].withGeneration(generation));
             current[0] = null;
         }
     }

@@ -85,7 +85,8 @@ public final class ReplayJob {
             LOG.info("{}: {} writes to table {}", request.runId(), mode.name().toLowerCase(java.util.Locale.ROOT),
                     request.projectionTable());
             sliceNumbers
-                    .flatMap(new RebuildSlice(request, dynamo, eventsTable, index, logics),
+                    .flatMap(new RebuildSlice(request, dynamo, eventsTable, index, logics,
+                                    config.require(JobOptions.LOGIC_GENERATION)),
                             TypeInformation.of(Projection.class))
                     .setParallelism(readers).uid("replay-rebuild").name("fold aggregates by slice")
                     .sinkTo(new RebuildSink(request.projectionTable(), dynamo, mode,

@@ -103,6 +103,13 @@ public final class ReplayRequest implements Serializable {
         // Only a projection rebuild writes a table; the live one unless another is named.
         String table = target != Target.PROJECTION ? null : config.has(JobOptions.REPLAY_PROJECTION_TABLE)
                 ? config.get(JobOptions.REPLAY_PROJECTION_TABLE) : config.require(JobOptions.PROJECTIONS_TABLE);
+        if (table != null && config.require(JobOptions.REPLAY_OVERWRITE)
+                && table.equals(config.require(JobOptions.PROJECTIONS_TABLE))) {
+            throw new IllegalArgumentException("replay.overwrite cannot write the live projections table " + table
+                    + ": the streaming job writes it too, and a projection never moves backwards. To correct its states"
+                    + " after a logic fix, raise logic.generation and rebuild: at the same version a higher generation"
+                    + " replaces a lower one. Overwrite a table of its own (replay.projection.table) instead.");
+        }
         return new ReplayRequest(runId, target, from, to,
                 list(config, JobOptions.REPLAY_AGGREGATE_IDS, EnvelopeLimits.ID_PATTERN),
                 list(config, JobOptions.REPLAY_AGGREGATE_TYPES, EnvelopeLimits.TYPE_PATTERN),

@@ -75,9 +75,8 @@ public final class WriteRequests {
 
     private static CompletableFuture<Boolean> putIfNewer(DynamoDbAsyncClient client, String table, Projection p) {
         PutItemRequest request = PutItemRequest.builder().tableName(table).item(ProjectionsTable.toItem(p))
-                .conditionExpression(ProjectionsTable.ONLY_FORWARD_CONDITION)
-                .expressionAttributeValues(Map.of(ProjectionsTable.VERSION_PLACEHOLDER,
-                        AttributeValue.builder().n(Long.toString(p.getVersion())).build()))
+                .conditionExpression(ProjectionsTable.writeCondition(p))
+                .expressionAttributeValues(ProjectionsTable.writeConditionValues(p))
                 .build();
         return client.putItem(request).handle((response, error) -> {
             if (error == null) {

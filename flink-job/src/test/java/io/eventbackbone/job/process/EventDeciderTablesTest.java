@@ -3,6 +3,9 @@ package io.eventbackbone.job.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventbackbone.domain.DomainEvent;
+import io.eventbackbone.domain.DomainLogic;
 import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.domain.MergePatchLogic;
 import io.eventbackbone.event.EnvelopeCodec;
@@ -271,6 +274,103 @@ class EventDeciderTablesTest {
                 .containsExactly(4L, "{\"keep\":\"k\",\"n\":4}");
         assertThat(describe(stored().subList(1, stored().size()), projections().subList(1, projections().size())))
                 .isEqualTo(kept);
+    }
+
+    /** A logic whose rule a setting changes, as a fix would: each event adds {@code n} times the factor. */
+    static final class Tally implements DomainLogic {
+        private static final long serialVersionUID = 1L;
+        private final int factor;
+
+        Tally(int factor) {
+            this.factor = factor;
+        }
+
+        @Override
+        public String aggregateType() {
+            return "tally";
+        }
+
+        @Override
+        public ObjectNode apply(ObjectNode state, DomainEvent event) {
+            return state.put("total", state.path("total").asLong() + event.data().path("n").asLong() * factor);
+        }
+    }
+
+    private void openTally(int factor, long generation, OperatorSubtaskState snapshot) throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new EventDecider(new DeciderSettings(3, 60_000,
+                        DomainLogics.of(new MergePatchLogic(), new Tally(factor)))
+                        .withHistory(tables, IDLE).withGeneration(generation))),
+                s -> s.getEnvelope().getAggregateId(), Types.STRING);
+        if (snapshot == null) {
+            harness.initializeEmptyState();
+        } else {
+            harness.setRestoredCheckpointId(1);
+            harness.initializeState(snapshot);
+        }
+        harness.open();
+    }
+
+    private void tally(String eventId, int n, long arrival) throws Exception {
+        submit("t-1", "tally", "Counted", eventId, "{\"n\":" + n + "}", arrival, null);
+    }
+
+    private static List<String> generations(List<Projection> projections) {
+        return projections.stream().map(p -> "v" + p.getVersion() + " " + p.getState() + " generation " + p.getGeneration())
+                .collect(Collectors.toList());
+    }
+
+    @Test
+    void stateKeptByALowerLogicGenerationIsDecidedAgainFromTheLogBeforeTheNextEvent() throws Exception {
+        openTally(1, 0, null);
+        tally("e1", 1, 1_000);
+        tally("e2", 2, 2_000);
+        tally("e3", 3, 3_000);
+        tables.store(stored(), projections());
+        assertThat(stored()).allSatisfy(e -> assertThat(e.getGeneration()).isZero());
+        OperatorSubtaskState savepoint = harness.snapshot(1, 1);
+
+        // The fix: ten times the rule, deployed as generation 1 from the savepoint.
+        int readsBefore = tables.reads;
+        openTally(10, 1, savepoint);
+        tally("e4", 4, 4_000);
+
+        assertThat(generations(projections())).containsExactly(
+                "v3 {\"total\":60} generation 1", "v4 {\"total\":100} generation 1");
+        assertThat(stored()).singleElement().satisfies(e -> {
+            assertThat(e.getVersion()).isEqualTo(4);
+            assertThat(e.getGeneration()).isEqualTo(1);
+        });
+        assertThat(tables.reads - readsBefore).as("the log read back once").isEqualTo(1);
+
+        // Decided by the deployed generation now: kept, not read again.
+        tally("e5", 5, 5_000);
+        assertThat(tables.reads - readsBefore).isEqualTo(1);
+        assertThat(generations(projections())).last().isEqualTo("v5 {\"total\":150} generation 1");
+    }
+
+    @Test
+    void aProjectionOfALowerLogicGenerationIsFoldedAgainWhenTheAggregateIsReadBackAndOneOfItsOwnIsTrusted()
+            throws Exception {
+        openTally(1, 0, null);
+        tally("e1", 1, 1_000);
+        tally("e2", 2, 2_000);
+        tally("e3", 3, 3_000);
+        tables.store(stored(), projections());
+
+        openTally(10, 1, null);
+        tally("e4", 4, 4_000);
+        assertThat(generations(projections())).containsExactly(
+                "v3 {\"total\":60} generation 1", "v4 {\"total\":100} generation 1");
+
+        // A projection the new generation wrote (an applied preview, say) is the state to go on from.
+        tables.projections.put("t-1", new Projection("t-1", "tally", 3, "{\"total\":7}", 3_000, "e3").withGeneration(1));
+        openTally(10, 1, null);
+        tally("e4", 4, 4_000);
+        assertThat(generations(projections())).containsExactly("v4 {\"total\":47} generation 1");
     }
 
     @Test

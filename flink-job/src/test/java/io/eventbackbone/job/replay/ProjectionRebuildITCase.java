@@ -1,6 +1,7 @@
 package io.eventbackbone.job.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventbackbone.domain.AccountLogic;
@@ -202,6 +203,37 @@ class ProjectionRebuildITCase {
         assertThat(mode(table, true, live.tables.projections)).isEqualTo(RebuildSink.Mode.UNCONDITIONAL);
         rebuild(table, Instant.ofEpochMilli(medianRecordedAt()), false, DomainLogics.discover());
         assertThat(read(table)).isEqualTo(liveProjections);
+    }
+
+    @Test
+    void aRaisedLogicGenerationReplacesEveryStateAtItsVersionAndALowerOneReplacesNone() throws Exception {
+        // A table standing in for the live one, filled by a rebuild of the logic as it was (generation 0).
+        String standIn = freshTable();
+        rebuild(standIn, afterLastEvent(), false, DomainLogics.discover());
+        DomainLogics corrected = DomainLogics.of(new OverdraftAccount());
+        JobConfig fix = config(standIn, afterLastEvent(), false)
+                .with(JobOptions.PROJECTIONS_TABLE, standIn)
+                .with(JobOptions.LOGIC_GENERATION, "1");
+        assertThat(mode(standIn, false, standIn)).isEqualTo(RebuildSink.Mode.CONDITIONAL);
+
+        ReplayFixture.run(fix, corrected);
+        Map<String, Projection> expected = new TreeMap<>();
+        foldBefore(Long.MAX_VALUE, corrected).forEach((id, p) -> expected.put(id, p.withGeneration(1)));
+        assertThat(read(standIn)).as("every state at its own version, decided again").isEqualTo(expected);
+        assertThat(expected.values().stream().filter(p -> !p.withGeneration(0).equals(liveProjections.get(p.getAggregateId()))))
+                .as("states the fix changed").isNotEmpty();
+
+        // The logic before the fix, still at generation 0, cannot put its states back over generation 1.
+        ReplayFixture.run(fix.with(JobOptions.LOGIC_GENERATION, "0"), DomainLogics.discover());
+        assertThat(read(standIn)).isEqualTo(expected);
+    }
+
+    @Test
+    void refusesToOverwriteTheLiveProjectionsTable() {
+        JobConfig config = config(live.tables.projections, afterLastEvent(), true);
+        assertThatThrownBy(() -> ReplayRequest.from(config)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("replay.overwrite cannot write the live projections table")
+                .hasMessageContaining("logic.generation");
     }
 
     /** The account rules with a corrected withdrawal rule: an overdraft of up to 100 is allowed. */

@@ -61,4 +61,37 @@ class ProjectionSinkITCase {
                     .singleElement().isEqualTo(at("a", 5));
         }
     }
+
+    /** A projection of aggregate {@code id} at {@code version}, its state naming the generation that decided it. */
+    private static Projection decidedBy(String id, long version, long generation) {
+        return new Projection(id, "generic", version, "{\"v\":" + version + ",\"by\":" + generation + "}",
+                1_780_000_000_000L + version, "e" + version).withGeneration(generation);
+    }
+
+    @Test
+    void aHigherLogicGenerationReplacesAStateAtTheSameVersionAndNothingMovesBackwards(LocalEmulators emulators)
+            throws Exception {
+        try (DynamoDbClient dynamo = AwsClients.dynamoDb(emulators.dynamoDbEndpoint(), emulators.region())) {
+            String table = StoreTables.createProjectionsTable(dynamo,
+                    "pg" + UUID.randomUUID().toString().substring(0, 8) + "-projections");
+            runSink(emulators, table, List.of(decidedBy("same", 4, 0), decidedBy("older", 4, 0),
+                    decidedBy("newer", 4, 2), decidedBy("ahead", 6, 0), decidedBy("behind", 2, 1)));
+
+            // Generation 1 decides again: at the same version it replaces generation 0 only; a lower version
+            // never lands, whatever its generation; a higher version lands, whatever the stored generation.
+            runSink(emulators, table, List.of(decidedBy("same", 4, 1), decidedBy("older", 3, 1),
+                    decidedBy("newer", 4, 1), decidedBy("ahead", 5, 1), decidedBy("behind", 3, 0)));
+            // The job before the fix, late: generation 0 cannot put its state back at the same version.
+            runSink(emulators, table, List.of(decidedBy("same", 4, 0)));
+
+            Map<String, Projection> stored = StoreTables.projections(dynamo, table).stream()
+                    .collect(Collectors.toMap(Projection::getAggregateId, p -> p));
+            assertThat(stored).isEqualTo(Map.of(
+                    "same", decidedBy("same", 4, 1),
+                    "older", decidedBy("older", 4, 0),
+                    "newer", decidedBy("newer", 4, 2),
+                    "ahead", decidedBy("ahead", 6, 0),
+                    "behind", decidedBy("behind", 3, 0)));
+        }
+    }
 }
