@@ -2,6 +2,7 @@ package io.eventbackbone.bench;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -230,7 +231,7 @@ final class CostModel {
         double price = prices.usd(PriceTable.API_GATEWAY_REST_PER_MILLION_REQUESTS);
         return new Line(API_GATEWAY, requests / 1e6 * price,
                 num(events) + " events / " + num(figures.eventsPerIngestRequest) + " per request = " + num(requests)
-                        + " requests x " + usd(price) + " per million",
+                        + " requests x " + price(price) + " per million",
                 true, "batching at the client: the line falls in proportion to the events per request ("
                         + num(figures.eventsPerIngestRequest) + " now, at most 500)");
     }
@@ -272,9 +273,9 @@ final class CostModel {
         double perRequest = prices.usd(PriceTable.LAMBDA_PER_MILLION_REQUESTS);
         double perGbSecond = prices.usd(PriceTable.LAMBDA_ARM_PER_GB_SECOND);
         return new Line(service, invocations / 1e6 * perRequest + gbSeconds * perGbSecond,
-                num(invocations) + " invocations x " + usd(perRequest) + " per million + " + num(invocations) + " x "
+                num(invocations) + " invocations x " + price(perRequest) + " per million + " + num(invocations) + " x "
                         + millisFormula + " = " + num(billedMillis) + " ms x " + num(DeployedSizes.ingestMemoryGb())
-                        + " GB = " + num(gbSeconds) + " GB-s x " + usd(perGbSecond),
+                        + " GB = " + num(gbSeconds) + " GB-s x " + price(perGbSecond),
                 true, lever);
     }
 
@@ -298,11 +299,11 @@ final class CostModel {
         double cost = DeployedSizes.STREAMS * HOURS_PER_MONTH * streamHour + gbPerMonth * in + gbPerMonth * out
                 + retainedGb * retention;
         return new Line(KINESIS_ON_DEMAND, cost,
-                DeployedSizes.STREAMS + " streams x " + num(HOURS_PER_MONTH) + " h x " + usd(streamHour) + " + "
+                DeployedSizes.STREAMS + " streams x " + num(HOURS_PER_MONTH) + " h x " + price(streamHour) + " + "
                         + num(gbPerMonth) + " GB in (" + num(records) + " records/s of " + num(recordBytes())
-                        + " B, billed as " + num(billedKb) + " KB) x " + usd(in) + " + the same read once x " + usd(out)
+                        + " B, billed as " + num(billedKb) + " KB) x " + price(in) + " + the same read once x " + price(out)
                         + " + " + num(retainedGb) + " GB kept " + (DeployedSizes.EVENTS_RETENTION_HOURS - INCLUDED_RETENTION_HOURS)
-                        + " h beyond 24 h x " + usd(retention) + " per GB-month",
+                        + " h beyond 24 h x " + price(retention) + " per GB-month",
                 "ON_DEMAND".equals(DeployedSizes.STREAM_MODE), null);
     }
 
@@ -324,10 +325,10 @@ final class CostModel {
         double cost = (shards + DeployedSizes.PLAYBACK_SHARDS) * HOURS_PER_MONTH * shardHour + units / 1e6 * perMillionUnits
                 + (extended ? shards * HOURS_PER_MONTH * retentionShardHour : 0);
         return new Line(KINESIS_PROVISIONED, cost,
-                "(" + shards + " events shards + " + DeployedSizes.PLAYBACK_SHARDS + " playback) x " + num(HOURS_PER_MONTH)
-                        + " h x " + usd(shardHour) + " + " + num(units) + " PUT payload units x " + usd(perMillionUnits)
-                        + " per million" + (extended ? " + " + shards + " shards x " + num(HOURS_PER_MONTH) + " h x "
-                        + usd(retentionShardHour) + " retention beyond 24 h" : "") + "; reads included",
+                "(" + shards + " events stream shards + " + DeployedSizes.PLAYBACK_SHARDS + " playback) x " + num(HOURS_PER_MONTH)
+                        + " h x " + price(shardHour) + " + " + num(units) + " PUT payload units x " + price(perMillionUnits)
+                        + " per million" + (extended ? " + " + shards + " events stream shards x " + num(HOURS_PER_MONTH) + " h x "
+                        + price(retentionShardHour) + " retention beyond 24 h" : "") + "; reads included",
                 "PROVISIONED".equals(DeployedSizes.STREAM_MODE),
                 "on-demand costs " + usd(onDemandCost) + " at this load");
     }
@@ -347,8 +348,8 @@ final class CostModel {
         return new Line(FLINK, cost,
                 "max(ceil(" + num(eventsPerSecond) + " / " + num(figures.jobEventsPerSecondPerCore)
                         + " events/s per core) = " + needed + ", deployed " + deployed + ") = " + kpus + " KPUs + 1 for the"
-                        + " application = " + (kpus + 1) + " x " + num(HOURS_PER_MONTH) + " h x " + usd(kpuHour) + " + "
-                        + kpus + " x " + num(FLINK_STORAGE_GB_PER_KPU) + " GB x " + usd(storage) + " running storage",
+                        + " application = " + (kpus + 1) + " x " + num(HOURS_PER_MONTH) + " h x " + price(kpuHour) + " + "
+                        + kpus + " x " + num(FLINK_STORAGE_GB_PER_KPU) + " GB x " + price(storage) + " running storage",
                 true, lever);
     }
 
@@ -360,11 +361,11 @@ final class CostModel {
         double provisionedCost = provisionedWcu * HOURS_PER_MONTH * wcuHour;
         return new Line(DYNAMODB_WRITES, units / 1e6 * perMillion,
                 num(events) + " events x " + num(wcuPerEvent) + " " + what + " = " + num(units) + " WCU x "
-                        + usd(perMillion) + " per million",
+                        + price(perMillion) + " per million",
                 true, "provisioned capacity: " + num(provisionedWcu) + " WCU (" + num(eventsPerSecond) + " x "
                         + num(wcuPerEvent) + " / " + num(assumptions.provisionedWriteUtilisation) + " utilisation) x "
-                        + num(HOURS_PER_MONTH) + " h x " + usd(wcuHour) + " = " + usd(provisionedCost)
-                        + "; fewer WCU per event");
+                        + num(HOURS_PER_MONTH) + " h x " + price(wcuHour) + " = " + usd(provisionedCost)
+                        + "; or fewer WCU per event (a longer sink flush coalesces more projection writes: figure 2e/2f)");
     }
 
     private Line storage(double events, double bytesPerEvent, String bytesFormula) {
@@ -373,7 +374,7 @@ final class CostModel {
         double pitr = prices.usd(PriceTable.DYNAMODB_PITR_PER_GB_MONTH);
         return new Line(DYNAMODB_STORAGE, gb * (storage + pitr),
                 num(events) + " events x " + num(bytesPerEvent) + " B " + bytesFormula + " = " + num(gb) + " GB x ("
-                        + usd(storage) + " storage + " + usd(pitr) + " point-in-time recovery) per GB-month; every month"
+                        + price(storage) + " storage + " + price(pitr) + " point-in-time recovery) per GB-month; every month"
                         + " adds as much again",
                 true, "retention: the log only grows; moving old events out of the table (an archive) caps this line");
     }
@@ -453,9 +454,15 @@ final class CostModel {
         return value;
     }
 
+    /** An amount in dollars and cents. */
     static String usd(double value) {
-        return value < 0.1 && value > 0 ? String.format(Locale.ROOT, "$%.10f", value).replaceAll("0+$", "")
-                : String.format(Locale.ROOT, "$%,.2f", value);
+        return String.format(Locale.ROOT, "$%,.2f", value);
+    }
+
+    /** A unit price as the table states it, every digit kept (at least cents). */
+    static String price(double value) {
+        BigDecimal exact = BigDecimal.valueOf(value).stripTrailingZeros();
+        return "$" + (exact.scale() < 2 ? exact.setScale(2) : exact).toPlainString();
     }
 
     static String num(double value) {
