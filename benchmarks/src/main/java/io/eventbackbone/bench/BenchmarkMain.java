@@ -1,5 +1,6 @@
 package io.eventbackbone.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventbackbone.local.LocalEmulators;
 import java.lang.management.ManagementFactory;
@@ -7,12 +8,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Runs every benchmark and prints one table: figure, value, unit, reference, ratio and goal. Writes the same
- * rows, with each figure's details, to {@code results.json}. A benchmark never fails the run on a number;
+ * rows, with each figure's details, to {@code results.json}, and after the table the monthly cost of steady loads on
+ * AWS computed from this run's figures ({@link CostModel}; figures 1, 2 and 5). A benchmark never fails the run on a number;
  * a figure that breaks is reported as failed and the others still run.
  *
  * <p>Arguments: {@code --smoke} (tiny sizes, to check the wiring), {@code --figures 1,2,3,4,5,6,7,8},
@@ -111,12 +117,74 @@ public final class BenchmarkMain {
         System.out.println("Benchmarks (" + scale.name + " run, " + run.get("cores").asInt() + " cores, "
                 + run.get("elapsedSeconds").asDouble() + " s)");
         System.out.print(table);
+        String cost = costModel(results, figures);
+        if (cost != null) {
+            System.out.println();
+            System.out.print(cost);
+            Files.writeString(out.resolve("results-cost.md"), cost);
+        }
         Path json = out.resolve("results.json");
         results.writeJson(json, run);
         Files.writeString(out.resolve("results-table.md"), table);
         System.out.println("written: " + json.toAbsolutePath());
         // The MiniClusters and SDK clients leave non-daemon threads behind; the run is over.
         System.exit(0);
+    }
+
+    /** The figures the cost model is computed from: the job's rate, DynamoDB's units, the ingest handler's time. */
+    static final List<String> COST_MODEL_FIGURES = List.of("1", "2", "5");
+
+    /**
+     * The monthly cost of a steady load from this run's figures (docs/cost.md), added to the details; null, with a
+     * line saying why, when the run did not measure what it needs.
+     */
+    static String costModel(Results results, Set<String> figures) {
+        ObjectNode details = results.details("cost-model");
+        List<String> notRun = COST_MODEL_FIGURES.stream().filter(f -> !figures.contains(f)).collect(Collectors.toList());
+        if (!notRun.isEmpty()) {
+            String why = "the cost model needs figures " + String.join(", ", COST_MODEL_FIGURES)
+                    + " measured in the same run; not run: " + String.join(", ", notRun);
+            System.out.println();
+            System.out.println(why);
+            details.put("notComputed", why);
+            return null;
+        }
+        Map<String, Double> measured = new LinkedHashMap<>();
+        // RocksDB (1b): the job's default state backend, and the one Managed Flink runs.
+        Double rocksDb = results.value("1b");
+        measured.put(CostModel.Figures.JOB_EVENTS_PER_SECOND_PER_CORE,
+                rocksDb == null ? null : rocksDb / JobCostBenchmark.PARALLELISM);
+        measured.put(CostModel.Figures.WRITE_REQUESTS_PER_EVENT, results.value("2a"));
+        measured.put(CostModel.Figures.WCU_PER_EVENT, results.value("2b"));
+        measured.put(CostModel.Figures.NAIVE_WRITE_REQUESTS_PER_EVENT, results.referenceValue("2a"));
+        measured.put(CostModel.Figures.NAIVE_WCU_PER_EVENT, results.referenceValue("2b"));
+        measured.put(CostModel.Figures.INGEST_MILLIS_PER_REQUEST, results.value("5c"));
+        measured.put(CostModel.Figures.EVENTS_PER_INGEST_REQUEST, (double) IngestBenchmark.BATCH_EVENTS);
+        measured.put(CostModel.Figures.RECORD_BYTES_PER_EVENT, detail(results, "1-job-cost", "meanEnvelopeBytes"));
+        measured.put(CostModel.Figures.EVENT_ITEM_BYTES, detail(results, "2-dynamodb-cost", "perEvent", "events", "bytes"));
+        measured.put(CostModel.Figures.TIME_INDEX_BYTES_PER_EVENT,
+                detail(results, "2-dynamodb-cost", "perEvent", "timeIndex", "bytes"));
+        try {
+            CostModel model = new CostModel(new CostModel.Figures(measured), PriceTable.usEast1(),
+                    CostModel.Assumptions.standard());
+            List<CostModel.LoadCost> loads = model.standardLoads();
+            model.writeJson(loads, details);
+            return CostModel.table(loads, model.prices);
+        } catch (IllegalArgumentException e) {
+            // A figure that failed in this run leaves the model without it: the message names it.
+            System.out.println();
+            System.out.println("cost model not computed: " + e.getMessage());
+            details.put("notComputed", e.getMessage());
+            return null;
+        }
+    }
+
+    private static Double detail(Results results, String figure, String... path) {
+        JsonNode node = results.details.path(figure);
+        for (String step : path) {
+            node = node.path(step);
+        }
+        return node.isNumber() ? node.asDouble() : null;
     }
 
     interface Figure {

@@ -128,6 +128,7 @@ final class DynamoCostBenchmark {
             ObjectNode table = perEvent.putObject(part[0]);
             table.put("writeRequests", (double) proxy.writeRequests(part[1]) / events);
             table.put("wcu", (double) proxy.units(part[1]) / events);
+            table.put("bytes", (double) proxy.bytesWritten(part[1]) / events);
         }
         if (proxy.indexEntries(tables.timeIndex) != events) {
             details.put("warning", "the time index chunks written list " + proxy.indexEntries(tables.timeIndex)

@@ -66,6 +66,18 @@ final class Results {
         rows.add(row);
     }
 
+    /** The value of row {@code id} measured in this run, or null when the row is absent or failed. */
+    Double value(String id) {
+        return rows.stream().filter(r -> r.id.equals(id) && !Double.isNaN(r.value)).map(r -> r.value).findFirst()
+                .orElse(null);
+    }
+
+    /** The reference value of row {@code id} in this run, or null when there is none. */
+    Double referenceValue(String id) {
+        return rows.stream().filter(r -> r.id.equals(id)).map(r -> r.referenceValue).filter(v -> v != null)
+                .findFirst().orElse(null);
+    }
+
     ObjectNode details(String figure) {
         return details.has(figure) ? (ObjectNode) details.get(figure) : details.putObject(figure);
     }
