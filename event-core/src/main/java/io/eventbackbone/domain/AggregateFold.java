@@ -23,6 +23,9 @@ public final class AggregateFold implements Serializable {
         this.logics = logics;
     }
 
+    /** The empty state, and the undo patch that changes nothing. */
+    private static final String EMPTY_OBJECT = "{}";
+
     /** Longest exception message a logic failure keeps, in characters. */
     public static final int MAX_FAILURE_MESSAGE_CHARS = 1_000;
     static final String FAILURE_VERSION = "version";
@@ -71,8 +74,20 @@ public final class AggregateFold implements Serializable {
         ObjectNode before = stateJson == null ? EventJson.newObject() : EventJson.readObject(stateJson);
         DomainEvent event = DomainEvent.withStoredMetadata(eventId, type, version, EventJson.readObject(data),
                 metadata, InstantText.parse(occurredAt), Instant.ofEpochMilli(recordedAt));
+        DomainLogic logic = logics.forType(aggregateType);
+        if (logic instanceof MergePatchLogic && !Reversals.isReserved(type)) {
+            // The generic logic's undo is read off the patch as it applies: no copy of the state, no diff of it.
+            ObjectNode undo = EventJson.newObject();
+            try {
+                MergePatch.applyInPlace(before, event.data(), undo);
+                return new Step(EventJson.write(before), EventJson.write(undo), null);
+            } catch (RuntimeException | StackOverflowError e) {
+                return new Step(stateJson == null ? EMPTY_OBJECT : stateJson, EMPTY_OBJECT,
+                        logicFailure(version, eventId, e));
+            }
+        }
         try {
-            ObjectNode after = decide(logics.forType(aggregateType), before.deepCopy(), event);
+            ObjectNode after = decide(logic, before.deepCopy(), event);
             if (after == null) {
                 throw new IllegalStateException("the logic of aggregate type " + aggregateType + " returned no state");
             }
@@ -80,7 +95,7 @@ public final class AggregateFold implements Serializable {
             return new Step(EventJson.write(after), EventJson.write(undo), null);
         } catch (RuntimeException | StackOverflowError e) {
             String unchanged = stateJson == null ? EventJson.write(before) : stateJson;
-            return new Step(unchanged, EventJson.write(EventJson.newObject()), logicFailure(version, eventId, e));
+            return new Step(unchanged, EMPTY_OBJECT, logicFailure(version, eventId, e));
         }
     }
 

@@ -50,13 +50,61 @@ public final class MergePatch {
                 }
             }
         }
-        if (added && !inNameOrder(result)) {
-            Map<String, JsonNode> sorted = new TreeMap<>();
-            result.fields().forEachRemaining(member -> sorted.put(member.getKey(), member.getValue()));
-            result.removeAll();
-            result.setAll(sorted);
+        if (added) {
+            putInNameOrder(result);
         }
         return result;
+    }
+
+    /**
+     * Applies an object patch by changing {@code result}, and puts into {@code undo} the patch that takes it back:
+     * the same members {@link #diff}{@code (after, before)} holds (a member the patch left as it was, digit for
+     * digit, is not in it), read off the members the patch touches instead of compared across the whole state.
+     * The nodes the patch replaces or removes move into {@code undo}; returns {@code result}.
+     */
+    public static ObjectNode applyInPlace(ObjectNode result, ObjectNode patch, ObjectNode undo) {
+        boolean added = false;
+        for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            String name = field.getKey();
+            JsonNode value = field.getValue();
+            JsonNode current = result.get(name);
+            if (value.isNull()) {
+                if (current != null) {
+                    undo.set(name, current);
+                    result.remove(name);
+                }
+            } else if (current != null && current.isObject() && value.isObject()) {
+                ObjectNode nested = EventJson.MAPPER.getNodeFactory().objectNode();
+                applyInPlace((ObjectNode) current, (ObjectNode) value, nested);
+                if (nested.size() > 0) {
+                    undo.set(name, nested);
+                }
+            } else {
+                JsonNode next = apply(current, value);
+                if (current == null) {
+                    added = true;
+                    undo.putNull(name);
+                } else if (!identical(current, next)) {
+                    undo.set(name, current);
+                }
+                result.set(name, next);
+            }
+        }
+        if (added) {
+            putInNameOrder(result);
+        }
+        return result;
+    }
+
+    /** Puts the object's own members in name order, when they are not already. */
+    private static void putInNameOrder(ObjectNode object) {
+        if (!inNameOrder(object)) {
+            Map<String, JsonNode> sorted = new TreeMap<>();
+            object.fields().forEachRemaining(member -> sorted.put(member.getKey(), member.getValue()));
+            object.removeAll();
+            object.setAll(sorted);
+        }
     }
 
     /** Whether the object's own members (not those of the objects it holds) are in name order. */

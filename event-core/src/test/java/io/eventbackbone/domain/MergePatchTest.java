@@ -321,6 +321,37 @@ class MergePatchTest {
     }
 
     @Test
+    void theUndoReadOffAPatchAsItAppliesHoldsWhatTheDiffOfTheWholeStatesHolds() {
+        RandomJson gen = new RandomJson(2027);
+        for (int i = 0; i < CASES; i++) {
+            ObjectNode s = (ObjectNode) MergePatch.apply(EventJson.newObject(), gen.document(3));
+            ObjectNode p = gen.patch(3);
+            ObjectNode before = s.deepCopy();
+            ObjectNode expectedAfter = MergePatch.applyInPlace(s.deepCopy(), p);
+
+            ObjectNode undo = EventJson.newObject();
+            ObjectNode after = MergePatch.applyInPlace(s, p, undo);
+
+            assertThat(EventJson.write(after)).as("case %d state: s=%s p=%s", i, before, p)
+                    .isEqualTo(EventJson.write(expectedAfter));
+            assertThat(MergePatch.identical(undo, MergePatch.diff(expectedAfter, before)))
+                    .as("case %d undo %s, diff %s", i, undo, MergePatch.diff(expectedAfter, before)).isTrue();
+            assertThat(EventJson.write(MergePatch.applyInPlace(after.deepCopy(), undo)))
+                    .as("case %d undone", i).isEqualTo(EventJson.write(before));
+        }
+    }
+
+    @Test
+    void aPatchThatChangesNothingLeavesAnEmptyUndo() {
+        ObjectNode state = (ObjectNode) json("{\"a\":1.50,\"o\":{\"x\":[1]}}");
+        ObjectNode undo = EventJson.newObject();
+        MergePatch.applyInPlace(state, (ObjectNode) json("{\"a\":1.50,\"o\":{\"x\":[1],\"gone\":null},\"z\":null}"), undo);
+        assertThat(EventJson.write(undo)).isEqualTo("{}");
+        MergePatch.applyInPlace(state, (ObjectNode) json("{\"a\":1.5}"), undo);
+        assertThat(EventJson.write(undo)).isEqualTo("{\"a\":1.50}");
+    }
+
+    @Test
     void theRandomDocumentsExerciseDeletionsAndNesting() {
         // Guards the properties above against a generator that silently stopped producing interesting input.
         RandomJson gen = new RandomJson(7386);
