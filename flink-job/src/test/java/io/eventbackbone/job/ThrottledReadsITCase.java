@@ -56,7 +56,7 @@ class ThrottledReadsITCase {
             JobRestApi rest = new JobRestApi(cluster.getWebInterfaceURL());
             String job = rest.runningJobId();
             assertThat(rest.restarts(job)).as("restarts of the job").isZero();
-            scenario.await("the source's per-shard throttling metrics", Duration.ofSeconds(30),
+            scenario.await("the source's per-shard throttling metrics", Duration.ofSeconds(90),
                     () -> metric(rest, job, ".readsThrottled") > 0 && metric(rest, job, ".throttleBackoffMillis") > 0);
         }
     }
