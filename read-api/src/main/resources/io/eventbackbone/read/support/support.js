@@ -78,15 +78,19 @@
 
   // ------------------------------------------------------------------ the read API
 
+  /** The answer's JSON body, or null when it has none or it is not JSON (a gateway's own page, say). */
+  async function bodyOf(response) {
+    const text = await response.text();
+    try {
+      return text ? parseJson(text) : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
   async function api(path) {
     const response = await fetch(PREFIX + path, { headers: { Accept: 'application/json' }, cache: 'no-store' });
-    const text = await response.text();
-    let body = null;
-    try {
-      body = text ? parseJson(text) : null;
-    } catch (e) {
-      body = null;
-    }
+    const body = await bodyOf(response);
     if (!response.ok) {
       const detail = body && (body.detail || body.title);
       const error = new Error(detail || 'The read API answered ' + response.status + '.');
@@ -104,14 +108,7 @@
       body: JSON.stringify(body),
       cache: 'no-store',
     });
-    const text = await response.text();
-    let parsed = null;
-    try {
-      parsed = text ? parseJson(text) : null;
-    } catch (e) {
-      parsed = null;
-    }
-    return { status: response.status, body: parsed || {} };
+    return { status: response.status, body: (await bodyOf(response)) || {} };
   }
 
   /** A fresh Idempotency-Key: one per previewed reversal, so that a confirmation sent twice appends it once. */
