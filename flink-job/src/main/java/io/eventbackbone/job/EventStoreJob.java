@@ -16,9 +16,6 @@ import io.eventbackbone.job.source.SourceRecord;
 import io.eventbackbone.store.StoredEvent;
 import io.eventbackbone.job.replay.ReplayJob;
 import io.eventbackbone.job.replay.ReplayRequest;
-import io.eventbackbone.job.replay.ReplaySummary;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -35,7 +32,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * into the playback stream or a rebuilt projections table, and ends.
  */
 public final class EventStoreJob {
-    private static final Logger LOG = LoggerFactory.getLogger(EventStoreJob.class);
+    /** Changed aggregates a preview's summary shows in full; its JSON report in the log holds them all. */
+    public static final int PREVIEW_CHANGES_SHOWN = 20;
 
     private EventStoreJob() {
     }
@@ -52,10 +50,7 @@ public final class EventStoreJob {
             defineStreamingJob(env, config, StreamingSinks.dynamoDb(config), DomainLogics.discover(), UnaryOperator.identity());
             env.execute("event-store");
         } else {
-            ReplayJob.define(env, config, replay, DomainLogics.discover());
-            ReplaySummary summary = ReplaySummary.of(replay, env.execute("event-store-" + replay.runId()));
-            LOG.info("{}", summary.toJson());
-            System.out.println(summary);
+            System.out.println(ReplayJob.run(env, config, replay, DomainLogics.discover(), PREVIEW_CHANGES_SHOWN).told());
         }
     }
 

@@ -101,6 +101,11 @@ public final class StoreTables {
         return scan(dynamo, table, ProjectionsTable::fromItem);
     }
 
+    /** Every item of a table, as stored. */
+    public static List<Map<String, AttributeValue>> items(DynamoDbClient dynamo, String table) {
+        return scan(dynamo, table, i -> i);
+    }
+
     /** Every item of one of these tables, as stored, keyed by its key attributes' values. */
     public Map<String, Map<String, AttributeValue>> items(String table) {
         Map<String, Map<String, AttributeValue>> byKey = new java.util.TreeMap<>();

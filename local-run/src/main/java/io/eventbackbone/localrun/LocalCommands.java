@@ -6,10 +6,11 @@ import io.eventbackbone.event.EventJson;
 import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.Setting;
 import io.eventbackbone.job.config.JobConfig;
+import io.eventbackbone.job.EventStoreJob;
 import io.eventbackbone.job.replay.ReplayJob;
 import io.eventbackbone.job.replay.ReplayRequest;
-import io.eventbackbone.job.replay.ReplaySummary;
 import io.eventbackbone.local.AwsClients;
+import io.eventbackbone.local.LocalTables;
 import io.eventbackbone.store.EventsTable;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.ProjectionsTable;
@@ -25,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -47,6 +49,10 @@ final class LocalCommands {
             "       ./run-local.sh replay --from <instant> --to <instant> [--target playback|projection|time-index]",
             "                 [--aggregate-ids a,b] [--aggregate-types t,u] [--event-types x,y]",
             "                 [--projection-table <name>] [--overwrite] [--run-id <id>]",
+            "       ./run-local.sh replay --target preview --to <instant> [--run-id <id>] [--aggregate-types t,u] ...",
+            "                 fold with the deployed logic into event-backbone-rebuild-<id> and report what it changes",
+            "       ./run-local.sh replay --target apply --preview <id>",
+            "                 write the states preview <id> changed to the live projections (generation rule)",
             "       ./run-local.sh events <aggregateId>     the stored events of an aggregate, oldest first",
             "       ./run-local.sh state <aggregateId>      the projection (latest state) of an aggregate",
             "       ./run-local.sh rejections <aggregateId> what was refused for an aggregate",
@@ -181,19 +187,46 @@ final class LocalCommands {
                 replay = replay.with(JobOptions.REPLAY_OVERWRITE, "true");
                 continue;
             }
+            if (args[i].equals("--preview") && i + 1 < args.length) {
+                replay = replay.with(JobOptions.REPLAY_PREVIEW_TABLE, previewTable(args[++i]));
+                continue;
+            }
             Setting<?> key = REPLAY_OPTIONS.get(args[i]);
             if (key == null || i + 1 >= args.length) {
                 throw new IllegalArgumentException("unknown or incomplete replay option '" + args[i] + "'\n" + USAGE);
             }
             replay = replay.with(key, args[++i]);
         }
+        if (replay.require(JobOptions.REPLAY_TARGET) == ReplayRequest.Target.PREVIEW
+                && !replay.has(JobOptions.REPLAY_PROJECTION_TABLE)) {
+            // A preview's table is named after its run, so that apply --preview <id> finds it; made here.
+            String runId = replay.has(JobOptions.REPLAY_RUN_ID) ? replay.get(JobOptions.REPLAY_RUN_ID).trim()
+                    : "preview-" + System.currentTimeMillis();
+            String table = previewTable(runId);
+            try (DynamoDbClient dynamo = AwsClients.dynamoDb(settings.dynamoDb(), settings.region)) {
+                LocalTables.createTable(dynamo, ProjectionsTable.createTableRequest(table));
+            }
+            replay = replay.with(JobOptions.REPLAY_RUN_ID, runId).with(JobOptions.REPLAY_PROJECTION_TABLE, table);
+        }
         ReplayRequest request = ReplayRequest.from(replay);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment();
         env.setParallelism(replay.require(JobOptions.PARALLELISM));
-        ReplayJob.define(env, replay, request, DomainLogics.discover());
-        ReplaySummary summary = ReplaySummary.of(request, env.execute("replay-" + request.runId()));
-        out.print(summary);
+        ReplayJob.Outcome outcome = ReplayJob.run(env, replay, request, DomainLogics.discover(),
+                EventStoreJob.PREVIEW_CHANGES_SHOWN);
+        out.print(outcome.told());
+        if (outcome.preview() != null) {
+            Path report = settings.dataDirectory.resolve("previews").resolve(request.runId() + ".json");
+            Files.createDirectories(report.getParent());
+            Files.writeString(report, outcome.preview().toJson().toPrettyString());
+            out.println("Report: " + report + "; apply it with ./run-local.sh replay --target apply --preview "
+                    + request.runId());
+        }
         return 0;
+    }
+
+    /** The table a preview of run {@code runId} writes, one the replay may write on AWS too. */
+    static String previewTable(String runId) {
+        return LocalResources.LOCAL_STACK_NAME + "-rebuild-" + runId;
     }
 
     /**

@@ -56,11 +56,13 @@ class LocalReadSideITCase {
     private static LocalStack stack;
     private static URI api;
     private static SupportCase support;
+    private static LocalStackSettings settings;
 
     @BeforeAll
     static void startTheStackAndSendTheCase() throws Exception {
         emulators = LocalEmulators.start();
         StackInThisJvm under = new StackInThisJvm(emulators, data);
+        settings = under.settings;
         stack = LocalStack.start(under.settings);
         under.awaitHealth("the local stack healthy", h -> h.statusCode() == 200);
         api = URI.create("http://localhost:" + under.ingestPort);
@@ -184,6 +186,28 @@ class LocalReadSideITCase {
             }
             assertThat(printed.toString(StandardCharsets.UTF_8)).contains("with reversals:",
                     "written to stream event-backbone-events");
+        }
+
+        @Test
+        void aPreviewOfTheDeployedLogicFindsNothingToChangeAndItsApplyWritesNothing() throws Exception {
+            ByteArrayOutputStream printed = new ByteArrayOutputStream();
+            PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+            String to = java.time.Instant.now().plusSeconds(1).toString();
+            String before = support.json("/aggregates/" + ITEM).toString();
+
+            int previewed = LocalCommands.run(new String[] {"replay", "--target", "preview", "--to", to, "--run-id",
+                    "same-logic", "--aggregate-types", "generic"}, settings, System.in, out, out);
+            assertThat(previewed).as(printed.toString(StandardCharsets.UTF_8)).isZero();
+            assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Preview same-logic", " 0 changed",
+                    "event-backbone-rebuild-same-logic", "--preview same-logic");
+            assertThat(settings.dataDirectory.resolve("previews").resolve("same-logic.json")).exists();
+
+            printed.reset();
+            int applied = LocalCommands.run(new String[] {"replay", "--target", "apply", "--preview", "same-logic"},
+                    settings, System.in, out, out);
+            assertThat(applied).as(printed.toString(StandardCharsets.UTF_8)).isZero();
+            assertThat(printed.toString(StandardCharsets.UTF_8)).contains("0 states applied");
+            assertThat(support.json("/aggregates/" + ITEM).toString()).isEqualTo(before);
         }
 
         @Test

@@ -53,6 +53,7 @@ class RolePermissionsTest {
             entry("dynamodb.scan", "dynamodb:Scan"),
             entry("dynamodb.putItem", "dynamodb:PutItem"),
             entry("dynamodb.getItem", "dynamodb:GetItem"),
+            entry("dynamodb.updateItem", "dynamodb:UpdateItem"),
             entry("dynamodb.query", "dynamodb:Query"),
             entry("dynamodb.queryPaginator", "dynamodb:Query"),
             entry("kinesis.putRecords", "kinesis:PutRecords"),
@@ -85,7 +86,8 @@ class RolePermissionsTest {
             JOB + "replay.SliceReader", Set.of(REPLAY_ROLE),
             JOB + "replay.PlaybackSink", Set.of(REPLAY_ROLE),
             JOB + "replay.RebuildTarget", Set.of(REPLAY_ROLE),
-            JOB + "replay.ScanEventsSegment", Set.of(REPLAY_ROLE));
+            JOB + "replay.ScanEventsSegment", Set.of(REPLAY_ROLE),
+            JOB + "replay.BugFixPreview", Set.of(REPLAY_ROLE));
 
     static final String TABLE_WRITES_CLASS = JOB + "sink.WriteRequests";
     /** WriteRequests' helpers, by the IAM action of the one call each makes: the class calling one names the table. */
@@ -145,7 +147,13 @@ class RolePermissionsTest {
             new TableAccess(JOB + "replay.ScanEventsSegment", REPLAY_ROLE, "dynamodb:Scan",
                     "events"),
             new TableAccess(JOB + "replay.TimeIndexChunkWriter", REPLAY_ROLE, "dynamodb:BatchWriteItem",
-                    "time-index"));
+                    "time-index"),
+            // A preview reads back the states it folded, compares them with the live ones (and the log behind
+            // those), and marks the changed ones; an apply reads the marked ones (its writes are RebuildSink's).
+            new TableAccess(JOB + "replay.BugFixPreview", REPLAY_ROLE, "dynamodb:Scan", "rebuild-*"),
+            new TableAccess(JOB + "replay.BugFixPreview", REPLAY_ROLE, "dynamodb:BatchGetItem", "projections"),
+            new TableAccess(JOB + "replay.BugFixPreview", REPLAY_ROLE, "dynamodb:Query", "events"),
+            new TableAccess(JOB + "replay.BugFixPreview", REPLAY_ROLE, "dynamodb:UpdateItem", "rebuild-*"));
 
     /**
      * Which tables (or index) the DynamoDB calls of each read-api class reach, under each role that runs them. The
@@ -684,7 +692,9 @@ class RolePermissionsTest {
         String index = arn("dynamodb", "table/backbone-time-index");
 
         assertThat(resourcesFor(REPLAY_ROLE, "dynamodb:Query")).containsExactlyInAnyOrder(index, table);
-        assertThat(resourcesFor(REPLAY_ROLE, "dynamodb:BatchGetItem")).containsExactly(table);
+        // Events by key; and, for a preview, the live projections it compares with.
+        assertThat(resourcesFor(REPLAY_ROLE, "dynamodb:BatchGetItem"))
+                .containsExactlyInAnyOrder(table, arn("dynamodb", "table/backbone-projections"));
         assertThat(grants(REPLAY_ROLE).stream().flatMap(g -> g.resources.stream())).noneMatch(r -> r.contains("/index/"));
         assertThat(resourcesFor(REPLAY_ROLE, "kinesis:PutRecords")).containsExactly(arn("kinesis", "stream/backbone-playback"));
         assertThat(resourcesFor(REPLAY_ROLE, "dynamodb:PutItem"))

@@ -180,7 +180,7 @@ public final class JobOptions {
             "End of the window, exclusive, as an ISO-8601 instant. Required.");
     public static final Setting<ReplayRequest.Target> REPLAY_TARGET = replay(
             key("replay.target").enumType(ReplayRequest.Target.class).defaultValue(ReplayRequest.Target.PLAYBACK),
-            "playback: write the selected events to the playback stream; projection: rebuild projections as of replay.to; time-index: list the events of the window (replay.from optional) in the time index again, from a scan of the events table.");
+            "playback: write the selected events to the playback stream; projection: rebuild projections as of replay.to; time-index: list the events of the window (replay.from optional) in the time index again, from a scan of the events table; preview: fold the selected aggregates with the deployed logic into replay.projection.table (never the live table) and report what a logic fix changes; apply: write the states a preview changed (replay.preview.table) to the live projections table under the generation rule.");
     public static final Setting<String> REPLAY_AGGREGATE_IDS = replay(key("replay.aggregate.ids").stringType().noDefaultValue(),
             "Only these aggregates (comma-separated).");
     public static final Setting<String> REPLAY_AGGREGATE_TYPES = replay(
@@ -191,6 +191,9 @@ public final class JobOptions {
     public static final Setting<String> REPLAY_PROJECTION_TABLE = replay(
             key("replay.projection.table").stringType().noDefaultValue(),
             "Table a projection rebuild writes to; the live projections table when unset.");
+    public static final Setting<String> REPLAY_PREVIEW_TABLE = replay(
+            key("replay.preview.table").stringType().noDefaultValue(),
+            "Target apply: the table a preview wrote (its replay.projection.table). Required for target apply.");
     public static final Setting<Boolean> REPLAY_OVERWRITE = replay(key("replay.overwrite").booleanType().defaultValue(false),
             "true lets a projection rebuild replace newer items (for a rebuild as of an earlier time into a used table).");
     public static final Setting<String> REPLAY_RUN_ID = replay(key("replay.run.id").stringType().noDefaultValue(),

@@ -9,8 +9,11 @@ import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.StoredEvent;
 import java.time.Duration;
 import java.time.Instant;
+import io.eventbackbone.event.EventJson;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -19,6 +22,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /**
  * The bounded mode of the job. For playback and projection rebuilds the slices of the time index are the
@@ -76,12 +80,27 @@ public final class ReplayJob {
                     .setParallelism(readers).uid("replay-read-window").name("read window by slice")
                     .sinkTo(new PlaybackSink(playbackArn, AwsClientSettings.kinesis(config), request))
                     .setParallelism(readers).uid("replay-playback-sink").name("playback stream");
+        } else if (request.target() == ReplayRequest.Target.APPLY) {
+            // The preview's changed states: few next to the log (a fix touches some aggregates), read here.
+            List<Projection> changed = changedStates(config, request, logics);
+            LOG.info("{}: applying {} changed states of {} to {}", request.runId(), changed.size(),
+                    request.previewTable(), request.projectionTable());
+            env.fromData(changed.isEmpty() ? List.of(NOTHING) : changed, TypeInformation.of(Projection.class))
+                    .name("changed states of the preview").uid("replay-apply-read")
+                    .filter(p -> !p.getAggregateId().isEmpty()).name("changed").uid("replay-apply-changed")
+                    .sinkTo(new RebuildSink(request.projectionTable(), dynamo, RebuildSink.Mode.CONDITIONAL,
+                            config.require(JobOptions.WRITE_MAX_IN_FLIGHT)))
+                    .uid("replay-apply-sink").name("live projections table");
         } else {
             if (request.requestedFrom() != null) {
-                LOG.warn("replay.from {} is ignored for target projection: each aggregate is folded from its first event",
-                        request.requestedFrom());
+                LOG.warn("replay.from {} is ignored for target {}: each aggregate is folded from its first event",
+                        request.requestedFrom(), request.target());
             }
             RebuildSink.Mode mode = RebuildTarget.mode(request, config.get(JobOptions.PROJECTIONS_TABLE), dynamo);
+            if (request.target() == ReplayRequest.Target.PREVIEW && mode != RebuildSink.Mode.UNCONDITIONAL) {
+                throw new IllegalArgumentException("a preview writes a table of its own that is empty when it starts;"
+                        + " table " + request.projectionTable() + " holds items (name another, or give replay.overwrite)");
+            }
             LOG.info("{}: {} writes to table {}", request.runId(), mode.name().toLowerCase(java.util.Locale.ROOT),
                     request.projectionTable());
             sliceNumbers
@@ -96,6 +115,65 @@ public final class ReplayJob {
         LOG.info("defined {}", request);
     }
 
+    /** Stands for "nothing to apply": a bounded source cannot be given no elements, so it gets this, filtered out. */
+    private static final Projection NOTHING = new Projection("", "", 0, "{}", 0, "");
+
+    /** What a replay run tells its caller: the summary for people, and a preview's report. */
+    public static final class Outcome {
+        private final String told;
+        private final PreviewReport preview;
+
+        Outcome(String told, PreviewReport preview) {
+            this.told = told;
+            this.preview = preview;
+        }
+
+        /** The summary, and for a preview or an apply what it found, as text for people. */
+        public String told() {
+            return told;
+        }
+
+        /** The preview's report; null for the other targets. */
+        public PreviewReport preview() {
+            return preview;
+        }
+    }
+
+    /**
+     * Defines and runs the replay, then what the target does after its job: a preview compares the states it
+     * folded with the live ones and marks the changed ones; an apply says which aggregates moved on meanwhile.
+     */
+    public static Outcome run(StreamExecutionEnvironment env, JobConfig config, ReplayRequest request,
+                              DomainLogics logics, int shownChanges) throws Exception {
+        define(env, config, request, logics);
+        ReplaySummary summary = ReplaySummary.of(request, env.execute("replay-" + request.runId()));
+        LOG.info("{}", summary.toJson());
+        StringBuilder told = new StringBuilder(summary.toString());
+        PreviewReport report = null;
+        if (request.target() == ReplayRequest.Target.PREVIEW) {
+            report = preview(config, logics, p -> p.compare(request.runId(), request.projectionTable()));
+            LOG.info("{}: preview report {}", request.runId(), EventJson.write(report.toJson()));
+            told.append(report.summary(shownChanges));
+        } else if (request.target() == ReplayRequest.Target.APPLY) {
+            List<Projection> changed = changedStates(config, request, logics);
+            BugFixPreview.ApplyOutcome outcome = preview(config, logics, p -> p.outcome(changed));
+            LOG.info("{}: {}", request.runId(), outcome);
+            told.append(outcome).append('\n');
+        }
+        return new Outcome(told.toString(), report);
+    }
+
+    private static List<Projection> changedStates(JobConfig config, ReplayRequest request, DomainLogics logics) {
+        return preview(config, logics, p -> p.changedStates(request.previewTable()));
+    }
+
+    private static <T> T preview(JobConfig config, DomainLogics logics, Function<BugFixPreview, T> work) {
+        try (DynamoDbAsyncClient dynamo = AwsClientSettings.dynamoDb(config).dynamoDbAsyncClient(4)) {
+            return work.apply(new BugFixPreview(dynamo, config.require(JobOptions.EVENTS_TABLE),
+                    config.require(JobOptions.PROJECTIONS_TABLE), logics));
+        }
+    }
+
     /** The split numbers 0 to n - 1. */
     private static Integer[] upTo(int n) {
         Integer[] numbers = new Integer[n];
@@ -105,7 +183,8 @@ public final class ReplayJob {
 
     /** A warning when the window ends so recently that the time index may not list all of its events yet. */
     static Optional<String> indexLagWarning(ReplayRequest request, Instant now) {
-        if (request.target() == ReplayRequest.Target.TIME_INDEX || !request.to().isAfter(now.minus(INDEX_LAG))) {
+        if (request.target() == ReplayRequest.Target.TIME_INDEX || request.to() == null
+                || !request.to().isAfter(now.minus(INDEX_LAG))) {
             return Optional.empty();
         }
         return Optional.of(request.runId() + ": replay.to " + request.to() + " is less than " + INDEX_LAG.toMinutes()

@@ -23,9 +23,13 @@ import java.util.stream.Collectors;
 public final class ReplayRequest implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** Where replayed events go: the playback stream, rebuilt projections, or a rebuilt time index. */
+    /**
+     * Where replayed events go: the playback stream, rebuilt projections, a rebuilt time index, a preview of a
+     * logic fix (projections folded into a table of their own, compared with the live ones), or the states such
+     * a preview changed, applied to the live projections.
+     */
     public enum Target {
-        PLAYBACK, PROJECTION, TIME_INDEX;
+        PLAYBACK, PROJECTION, TIME_INDEX, PREVIEW, APPLY;
 
         /** The name in {@code replay.target}. */
         public String configName() {
@@ -47,12 +51,13 @@ public final class ReplayRequest implements Serializable {
     private final Set<String> aggregateTypes;
     private final Set<String> eventTypes;
     private final String projectionTable;
+    private final String previewTable;
     private final boolean overwrite;
     private final long playbackDeadlineMillis;
 
     private ReplayRequest(String runId, Target target, Instant from, Instant to, Set<String> aggregateIds,
-                          Set<String> aggregateTypes, Set<String> eventTypes, String projectionTable, boolean overwrite,
-                          long playbackDeadlineMillis) {
+                          Set<String> aggregateTypes, Set<String> eventTypes, String projectionTable,
+                          String previewTable, boolean overwrite, long playbackDeadlineMillis) {
         this.runId = runId;
         this.target = target;
         this.from = from;
@@ -61,6 +66,7 @@ public final class ReplayRequest implements Serializable {
         this.aggregateTypes = aggregateTypes;
         this.eventTypes = eventTypes;
         this.projectionTable = projectionTable;
+        this.previewTable = previewTable;
         this.overwrite = overwrite;
         this.playbackDeadlineMillis = playbackDeadlineMillis;
     }
@@ -68,6 +74,12 @@ public final class ReplayRequest implements Serializable {
     /** Reads and checks the Replay property group; every problem names its key. */
     public static ReplayRequest from(JobConfig config) {
         Target target = config.require(JobOptions.REPLAY_TARGET);
+        if (target == Target.APPLY) {
+            return applyRequest(config);
+        }
+        if (config.has(JobOptions.REPLAY_PREVIEW_TABLE)) {
+            throw new IllegalArgumentException("replay.preview.table applies only to target apply");
+        }
         Instant to = instant(config, JobOptions.REPLAY_TO, true);
         Instant from = target == Target.PLAYBACK ? instant(config, JobOptions.REPLAY_FROM, true)
                 : instant(config, JobOptions.REPLAY_FROM, false);
@@ -76,14 +88,21 @@ public final class ReplayRequest implements Serializable {
                     + " must be before replay.to " + to);
         }
         Set<String> eventTypes = list(config, JobOptions.REPLAY_EVENT_TYPES, EnvelopeLimits.TYPE_PATTERN);
-        if (target == Target.PROJECTION && !eventTypes.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "replay.event.types cannot be used with target projection: a projection folds every event");
+        boolean folds = target == Target.PROJECTION || target == Target.PREVIEW;
+        if (folds && !eventTypes.isEmpty()) {
+            throw new IllegalArgumentException("replay.event.types cannot be used with target " + target
+                    + ": a projection folds every event");
         }
-        if (target != Target.PROJECTION && (config.has(JobOptions.REPLAY_PROJECTION_TABLE)
+        if (!folds && (config.has(JobOptions.REPLAY_PROJECTION_TABLE)
                 || config.require(JobOptions.REPLAY_OVERWRITE))) {
             throw new IllegalArgumentException(
-                    "replay.projection.table and replay.overwrite apply only to target projection");
+                    "replay.projection.table and replay.overwrite apply only to targets projection and preview");
+        }
+        if (target == Target.PREVIEW && (!config.has(JobOptions.REPLAY_PROJECTION_TABLE)
+                || config.get(JobOptions.REPLAY_PROJECTION_TABLE).equals(config.require(JobOptions.PROJECTIONS_TABLE)))) {
+            throw new IllegalArgumentException("target preview needs replay.projection.table naming a table of its"
+                    + " own: a preview never writes the live projections table ("
+                    + config.require(JobOptions.PROJECTIONS_TABLE) + ")");
         }
         if (target == Target.TIME_INDEX) {
             for (Setting<String> filter : List.of(JobOptions.REPLAY_AGGREGATE_IDS, JobOptions.REPLAY_AGGREGATE_TYPES,
@@ -94,14 +113,9 @@ public final class ReplayRequest implements Serializable {
                 }
             }
         }
-        String runId = config.has(JobOptions.REPLAY_RUN_ID) ? config.get(JobOptions.REPLAY_RUN_ID).trim()
-                : "replay-" + UUID.randomUUID();
-        if (!EnvelopeLimits.ID_PATTERN.matcher(runId).matches() || runId.length() > EnvelopeLimits.MAX_ID_LENGTH) {
-            throw new IllegalArgumentException("replay.run.id may contain only " + EnvelopeLimits.ID_CHARACTERS
-                    + " and have at most " + EnvelopeLimits.MAX_ID_LENGTH + " characters");
-        }
-        // Only a projection rebuild writes a table; the live one unless another is named.
-        String table = target != Target.PROJECTION ? null : config.has(JobOptions.REPLAY_PROJECTION_TABLE)
+        String runId = runId(config);
+        // Only a projection rebuild or a preview writes a table; the live one unless another is named.
+        String table = !folds ? null : config.has(JobOptions.REPLAY_PROJECTION_TABLE)
                 ? config.get(JobOptions.REPLAY_PROJECTION_TABLE) : config.require(JobOptions.PROJECTIONS_TABLE);
         if (table != null && config.require(JobOptions.REPLAY_OVERWRITE)
                 && table.equals(config.require(JobOptions.PROJECTIONS_TABLE))) {
@@ -113,8 +127,45 @@ public final class ReplayRequest implements Serializable {
         return new ReplayRequest(runId, target, from, to,
                 list(config, JobOptions.REPLAY_AGGREGATE_IDS, EnvelopeLimits.ID_PATTERN),
                 list(config, JobOptions.REPLAY_AGGREGATE_TYPES, EnvelopeLimits.TYPE_PATTERN),
-                eventTypes, table, config.require(JobOptions.REPLAY_OVERWRITE),
+                eventTypes, table, null, config.require(JobOptions.REPLAY_OVERWRITE),
                 config.require(JobOptions.REPLAY_PLAYBACK_DEADLINE_MILLIS));
+    }
+
+    /** Target apply: the preview's table, read whole; no window or filter (the preview made its selection). */
+    private static ReplayRequest applyRequest(JobConfig config) {
+        for (Setting<?> other : List.of(JobOptions.REPLAY_FROM, JobOptions.REPLAY_TO, JobOptions.REPLAY_AGGREGATE_IDS,
+                JobOptions.REPLAY_AGGREGATE_TYPES, JobOptions.REPLAY_EVENT_TYPES, JobOptions.REPLAY_PROJECTION_TABLE)) {
+            if (config.has(other)) {
+                throw new IllegalArgumentException(other.key() + " cannot be used with target apply: the preview"
+                        + " (replay.preview.table) made the selection");
+            }
+        }
+        if (config.require(JobOptions.REPLAY_OVERWRITE)) {
+            throw new IllegalArgumentException("replay.overwrite cannot be used with target apply: it writes under"
+                    + " the generation rule only");
+        }
+        if (!config.has(JobOptions.REPLAY_PREVIEW_TABLE)) {
+            throw new IllegalArgumentException(JobOptions.REPLAY_PREVIEW_TABLE.key() + " is required: "
+                    + JobOptions.REPLAY_PREVIEW_TABLE.description());
+        }
+        String preview = config.get(JobOptions.REPLAY_PREVIEW_TABLE).trim();
+        if (preview.equals(config.require(JobOptions.PROJECTIONS_TABLE))) {
+            throw new IllegalArgumentException("replay.preview.table names the live projections table " + preview
+                    + "; it names the table a preview wrote");
+        }
+        return new ReplayRequest(runId(config), Target.APPLY, null, null, Collections.emptySet(),
+                Collections.emptySet(), Collections.emptySet(), config.require(JobOptions.PROJECTIONS_TABLE), preview,
+                false, config.require(JobOptions.REPLAY_PLAYBACK_DEADLINE_MILLIS));
+    }
+
+    private static String runId(JobConfig config) {
+        String runId = config.has(JobOptions.REPLAY_RUN_ID) ? config.get(JobOptions.REPLAY_RUN_ID).trim()
+                : "replay-" + UUID.randomUUID();
+        if (!EnvelopeLimits.ID_PATTERN.matcher(runId).matches() || runId.length() > EnvelopeLimits.MAX_ID_LENGTH) {
+            throw new IllegalArgumentException("replay.run.id may contain only " + EnvelopeLimits.ID_CHARACTERS
+                    + " and have at most " + EnvelopeLimits.MAX_ID_LENGTH + " characters");
+        }
+        return runId;
     }
 
     private static Instant instant(JobConfig config, Setting<String> key, boolean required) {
@@ -160,9 +211,9 @@ public final class ReplayRequest implements Serializable {
         return target;
     }
 
-    /** The inclusive start; null for a projection rebuild, which always folds from the first event. */
+    /** The inclusive start; null for a projection rebuild or preview, which fold from the first event. */
     public Instant from() {
-        return target == Target.PROJECTION ? null : from;
+        return target == Target.PROJECTION || target == Target.PREVIEW ? null : from;
     }
 
     /** The start as given, even where it is ignored. */
@@ -186,9 +237,14 @@ public final class ReplayRequest implements Serializable {
         return eventTypes;
     }
 
-    /** The table a projection rebuild writes to; null for the other targets. */
+    /** The table a projection rebuild or preview writes to (for apply: the live table); null for the others. */
     public String projectionTable() {
         return projectionTable;
+    }
+
+    /** Target apply: the table the preview wrote; null for the other targets. */
+    public String previewTable() {
+        return previewTable;
     }
 
     public boolean overwrite() {

@@ -103,7 +103,7 @@ public final class ReplaySummary {
         json.put("runId", request.runId());
         json.put("target", request.target().configName());
         json.put("from", request.from() == null ? null : request.from().toString());
-        json.put("to", request.to().toString());
+        json.put("to", request.to() == null ? null : request.to().toString());
         json.put("eventsRead", events);
         json.put("written", written());
         json.put("aggregates", aggregates);
@@ -125,10 +125,15 @@ public final class ReplaySummary {
         StringBuilder out = new StringBuilder();
         out.append("Replay ").append(request.runId()).append(" finished in ").append(elapsedMillis).append(" ms\n");
         out.append("  target:          ").append(request.target().configName())
-                .append(request.target() == ReplayRequest.Target.PROJECTION ? " (" + request.projectionTable() + ")" : "")
+                .append(request.target() == ReplayRequest.Target.PROJECTION || request.target() == ReplayRequest.Target.PREVIEW
+                        ? " (" + request.projectionTable() + ")" : "")
+                .append(request.target() == ReplayRequest.Target.APPLY
+                        ? " (" + request.previewTable() + " to " + request.projectionTable() + ")" : "")
                 .append('\n');
-        out.append("  window:          [").append(request.from() == null ? "first event" : request.from().toString())
-                .append(", ").append(request.to()).append(")\n");
+        if (request.to() != null) {
+            out.append("  window:          [").append(request.from() == null ? "first event" : request.from().toString())
+                    .append(", ").append(request.to()).append(")\n");
+        }
         out.append("  events read:     ").append(events).append('\n');
         out.append("  written:         ").append(written()).append('\n');
         if (request.target() == ReplayRequest.Target.TIME_INDEX) {

@@ -13,6 +13,9 @@ import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.job.StoreTables;
 import io.eventbackbone.job.StreamingScenario;
 import io.eventbackbone.job.Workload;
+import io.eventbackbone.event.EventJson;
+import io.eventbackbone.store.ProjectionsTable;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.aws.AwsClientSettings;
@@ -234,6 +237,99 @@ class ProjectionRebuildITCase {
         assertThatThrownBy(() -> ReplayRequest.from(config)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("replay.overwrite cannot write the live projections table")
                 .hasMessageContaining("logic.generation");
+    }
+
+    /** The live states folded again: for each aggregate, the first version at which {@code fixed} decides otherwise. */
+    private Map<String, Long> firstVersionsDecidedOtherwise(DomainLogics fixed) {
+        AggregateFold before = new AggregateFold(DomainLogics.discover());
+        AggregateFold after = new AggregateFold(fixed);
+        Map<String, Projection[]> at = new TreeMap<>();
+        Map<String, Long> first = new TreeMap<>();
+        stored.stream().sorted(Comparator.comparing(StoredEvent::getAggregateId).thenComparingLong(StoredEvent::getVersion))
+                .forEach(e -> {
+                    Projection[] both = at.computeIfAbsent(e.getAggregateId(), id -> new Projection[2]);
+                    both[0] = before.next(both[0], e);
+                    both[1] = after.next(both[1], e);
+                    if (!EventJson.readTrusted(both[0].getState()).equals(EventJson.readTrusted(both[1].getState()))) {
+                        first.putIfAbsent(e.getAggregateId(), e.getVersion());
+                    }
+                });
+        // Only aggregates whose final states differ are changed; one that differed and came back is not.
+        first.keySet().removeIf(id -> EventJson.readTrusted(at.get(id)[0].getState())
+                .equals(EventJson.readTrusted(at.get(id)[1].getState())));
+        return first;
+    }
+
+    private ReplayJob.Outcome run(JobConfig config, DomainLogics logics) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        return ReplayJob.run(env, config, ReplayRequest.from(config), logics, 5);
+    }
+
+    private JobConfig previewConfig(String liveTable, String previewTable) {
+        return ReplayFixture.config(emulators, live.tables.events, live.tables.timeIndex)
+                .with(JobOptions.TIME_INDEX_BUCKET_MILLIS, "1000")
+                .with(JobOptions.PROJECTIONS_TABLE, liveTable)
+                .with(JobOptions.REPLAY_TARGET, "preview")
+                .with(JobOptions.REPLAY_TO, afterLastEvent().toString())
+                .with(JobOptions.REPLAY_PROJECTION_TABLE, previewTable)
+                .with(JobOptions.REPLAY_RUN_ID, "fix-overdraft")
+                .with(JobOptions.LOGIC_GENERATION, "1");
+    }
+
+    @Test
+    void aPreviewOfAFixReportsExactlyTheAggregatesItChangesFromTheFirstVersionDecidedOtherwiseAndWritesNoLiveState()
+            throws Exception {
+        DomainLogics corrected = DomainLogics.of(new OverdraftAccount());
+        Map<String, Long> expected = firstVersionsDecidedOtherwise(corrected);
+        assertThat(expected).as("the fix changes some aggregates, not all").isNotEmpty().hasSizeLessThan(liveProjections.size());
+        String previewTable = freshTable();
+
+        ReplayJob.Outcome outcome = run(previewConfig(live.tables.projections, previewTable), corrected);
+
+        PreviewReport report = outcome.preview();
+        assertThat(report.firstDifferentVersions()).isEqualTo(expected);
+        assertThat(report.compared()).isEqualTo(liveProjections.size());
+        assertThat(report.unchangedCount()).isEqualTo(liveProjections.size() - expected.size());
+        assertThat(report.notCompared()).isEmpty();
+        assertThat(report.aggregatesByPath()).containsEntry("/balance", (long) expected.size());
+        assertThat(read(live.tables.projections)).as("the live table, untouched").isEqualTo(liveProjections);
+        assertThat(StoreTables.items(dynamo, previewTable)).filteredOn(item -> item.containsKey(BugFixPreview.FIRST_DIFFERENT_VERSION))
+                .extracting(item -> item.get("aggregateId").s()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        assertThat(outcome.told()).contains(expected.size() + " changed", "/balance", "decided differently from version");
+        assertThat(report.toJson().path("changedAggregates")).hasSize(expected.size());
+    }
+
+    @Test
+    void applyingAPreviewCorrectsTheChangedStatesAtTheirVersionsAndListsAnAggregateThatMovedOn() throws Exception {
+        String standIn = freshTable();
+        rebuild(standIn, afterLastEvent(), false, DomainLogics.discover());
+        DomainLogics corrected = DomainLogics.of(new OverdraftAccount());
+        String previewTable = freshTable();
+        PreviewReport report = run(previewConfig(standIn, previewTable), corrected).preview();
+        List<String> changed = report.changedAggregates();
+        assertThat(changed).hasSizeGreaterThan(1);
+
+        // Meanwhile the live job stores another event of one changed aggregate, deciding it with the fix.
+        String movedOn = changed.get(0);
+        Projection was = liveProjections.get(movedOn);
+        Projection next = new Projection(movedOn, was.getAggregateType(), was.getVersion() + 1, "{\"moved\":true}",
+                was.getUpdatedAt() + 1, "later").withGeneration(1);
+        dynamo.putItem(b -> b.tableName(standIn).item(ProjectionsTable.toItem(next)));
+
+        JobConfig apply = ReplayFixture.config(emulators, live.tables.events, live.tables.timeIndex)
+                .with(JobOptions.PROJECTIONS_TABLE, standIn)
+                .with(JobOptions.REPLAY_TARGET, "apply")
+                .with(JobOptions.REPLAY_PREVIEW_TABLE, previewTable)
+                .with(JobOptions.LOGIC_GENERATION, "1");
+        ReplayJob.Outcome outcome = run(apply, corrected);
+
+        Map<String, Projection> fixed = foldBefore(Long.MAX_VALUE, corrected);
+        Map<String, Projection> expected = new TreeMap<>(liveProjections);
+        changed.forEach(id -> expected.put(id, fixed.get(id).withGeneration(1)));
+        expected.put(movedOn, next);
+        assertThat(read(standIn)).isEqualTo(expected);
+        assertThat(outcome.told()).contains((changed.size() - 1) + " states applied", "1 aggregates moved on", movedOn);
     }
 
     /** The account rules with a corrected withdrawal rule: an overdraft of up to 100 is allowed. */

@@ -75,7 +75,39 @@ class ReplayRequestTest {
     void refusesAnUnknownTarget() {
         assertThatThrownBy(() -> ReplayRequest.from(window("2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z")
                 .with(JobOptions.REPLAY_TARGET, "s3")))
-                .hasMessageContaining("configuration key 'replay.target' (property group Replay) must be one of playback, projection, time-index, not 's3'");
+                .hasMessageContaining("configuration key 'replay.target' (property group Replay) must be one of playback, projection, time-index, preview, apply, not 's3'");
+    }
+
+    @Test
+    void aPreviewWritesATableOfItsOwnNeverTheLiveOne() {
+        JobConfig preview = window("2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z").with(JobOptions.REPLAY_TARGET, "preview");
+        assertThatThrownBy(() -> ReplayRequest.from(preview)).hasMessageContaining("target preview needs replay.projection.table");
+        assertThatThrownBy(() -> ReplayRequest.from(preview.with(JobOptions.REPLAY_PROJECTION_TABLE, LIVE_PROJECTIONS)))
+                .hasMessageContaining("a preview never writes the live projections table (" + LIVE_PROJECTIONS + ")");
+        ReplayRequest r = ReplayRequest.from(preview.with(JobOptions.REPLAY_PROJECTION_TABLE, "backbone-rebuild-fix-1"));
+        assertThat(r.target()).isEqualTo(ReplayRequest.Target.PREVIEW);
+        assertThat(r.projectionTable()).isEqualTo("backbone-rebuild-fix-1");
+        assertThat(r.from()).as("a preview folds each aggregate from its first event").isNull();
+    }
+
+    @Test
+    void anApplyTakesThePreviewsTableAndNothingThatSelects() {
+        JobConfig base = window("2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z");
+        JobConfig apply = new JobConfig(Map.of()).with(JobOptions.PROJECTIONS_TABLE, LIVE_PROJECTIONS)
+                .with(JobOptions.REPLAY_TARGET, "apply");
+        assertThatThrownBy(() -> ReplayRequest.from(apply)).hasMessageContaining("replay.preview.table is required");
+        assertThatThrownBy(() -> ReplayRequest.from(apply.with(JobOptions.REPLAY_PREVIEW_TABLE, LIVE_PROJECTIONS)))
+                .hasMessageContaining("names the live projections table");
+        assertThatThrownBy(() -> ReplayRequest.from(apply.with(JobOptions.REPLAY_PREVIEW_TABLE, "p")
+                .with(JobOptions.REPLAY_TO, "2026-01-02T00:00:00Z"))).hasMessageContaining("replay.to cannot be used with target apply");
+        assertThatThrownBy(() -> ReplayRequest.from(apply.with(JobOptions.REPLAY_PREVIEW_TABLE, "p")
+                .with(JobOptions.REPLAY_AGGREGATE_TYPES, "account"))).hasMessageContaining("replay.aggregate.types cannot be used");
+        assertThatThrownBy(() -> ReplayRequest.from(base.with(JobOptions.REPLAY_PREVIEW_TABLE, "p")))
+                .hasMessageContaining("replay.preview.table applies only to target apply");
+        ReplayRequest r = ReplayRequest.from(apply.with(JobOptions.REPLAY_PREVIEW_TABLE, "backbone-rebuild-fix-1"));
+        assertThat(r.previewTable()).isEqualTo("backbone-rebuild-fix-1");
+        assertThat(r.projectionTable()).as("an apply writes the live table").isEqualTo(LIVE_PROJECTIONS);
+        assertThat(r.to()).isNull();
     }
 
     @Test
@@ -104,7 +136,7 @@ class ReplayRequestTest {
     void refusesProjectionOptionsForATimeIndexRebuild() {
         assertThatThrownBy(() -> ReplayRequest.from(window(null, "2026-01-02T00:00:00Z")
                 .with(JobOptions.REPLAY_TARGET, "time-index").with(JobOptions.REPLAY_PROJECTION_TABLE, "t")))
-                .hasMessageContaining("apply only to target projection");
+                .hasMessageContaining("apply only to targets projection and preview");
     }
 
     @Test
