@@ -8,6 +8,8 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 usage() {
     cat <<'EOF'
 usage: cloudformation/start-replay.sh --stack NAME --to INSTANT [--from INSTANT] [options]
+       cloudformation/start-replay.sh --stack NAME --target preview --to INSTANT [--run-id ID] [filters]
+       cloudformation/start-replay.sh --stack NAME --target apply --preview ID
 
 Replays the events recorded in [from, to) into the playback stream, rebuilds projections as of `to`, or
 lists the events of [from, to) in the time index again from a scan of the events table, with the stack's
@@ -23,7 +25,11 @@ required:
 options:
   --target T               playback (default), projection, or time-index: list the window's events in
                            STACK-time-index again (after an upgrade from a stack without it, or to repair it;
-                           scans the whole events table)
+                           scans the whole events table); preview: fold the selected aggregates with the
+                           deployed logic into STACK-rebuild-<run id> (created here) and report, in the log,
+                           what a logic fix changes; apply: write the states preview --preview ID changed to
+                           STACK-projections under the generation rule (no window, no filter)
+  --preview ID             the run id of the preview to apply (target apply only)
   --aggregate-ids A,B      only these aggregates (not with target time-index: the index lists every event)
   --aggregate-types A,B    only aggregates of these types (not with target time-index)
   --event-types A,B        only these event types (target playback only)
@@ -50,6 +56,7 @@ EVENT_TYPES=""
 PROJECTION_TABLE=""
 OVERWRITE=false
 RUN_ID=""
+PREVIEW=""
 REGION=""
 DRY_RUN=false
 
@@ -65,6 +72,7 @@ while [[ $# -gt 0 ]]; do
         --projection-table) need_value "$@"; PROJECTION_TABLE="$2"; shift 2 ;;
         --overwrite) OVERWRITE=true; shift ;;
         --run-id) need_value "$@"; RUN_ID="$2"; shift 2 ;;
+        --preview) need_value "$@"; PREVIEW="$2"; shift 2 ;;
         --region) need_value "$@"; REGION="$2"; shift 2 ;;
         --dry-run) DRY_RUN=true; shift ;;
         -h|--help) usage; exit 0 ;;
@@ -78,10 +86,24 @@ done
 [[ "$STACK" =~ ^[A-Za-z][A-Za-z0-9-]{0,49}$ ]] || fail "--stack '$STACK' is not a stack name deploy.sh accepts"
 [[ -z "$REGION" || "$REGION" =~ ^[a-z]{2}(-[a-z]+)+-[0-9]+$ ]] || fail "--region '$REGION' is not a region name such as eu-west-1"
 case "$TARGET" in
-    playback|projection|time-index) ;;
-    *) fail "--target must be playback, projection or time-index, not '$TARGET'" ;;
+    playback|projection|time-index|preview|apply) ;;
+    *) fail "--target must be playback, projection, time-index, preview or apply, not '$TARGET'" ;;
 esac
-[[ -n "$TO" ]] || fail "--to is required: the end of the window (exclusive), e.g. 2026-01-31T09:30:00Z"
+# A preview's table is named after its run: the replay role may write STACK-rebuild-* tables.
+PREVIEW_ID='^[A-Za-z0-9._-]{1,100}$'
+if [[ "$TARGET" == apply ]]; then
+    [[ -n "$PREVIEW" ]] || fail "--preview is required for target apply: the run id of the preview to apply"
+    [[ "$PREVIEW" =~ $PREVIEW_ID ]] || fail "--preview '$PREVIEW' is not a preview's run id (letters, digits and . _ -, at most 100)"
+    for given in "--from:$FROM" "--to:$TO" "--aggregate-ids:$AGGREGATE_IDS" "--aggregate-types:$AGGREGATE_TYPES" \
+                 "--event-types:$EVENT_TYPES" "--projection-table:$PROJECTION_TABLE"; do
+        [[ -z "${given#*:}" ]] || fail "${given%%:*} cannot be used with target apply: the preview made the selection"
+    done
+    [[ "$OVERWRITE" == false ]] || fail "--overwrite cannot be used with target apply: it writes under the generation rule only"
+fi
+if [[ -n "$PREVIEW" && "$TARGET" != apply ]]; then
+    fail "--preview applies only to --target apply"
+fi
+[[ "$TARGET" == apply || -n "$TO" ]] || fail "--to is required: the end of the window (exclusive), e.g. 2026-01-31T09:30:00Z"
 
 ISO_INSTANT='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}:[0-9]{2})$'
 DATE="date"
@@ -100,7 +122,10 @@ epoch_nanos() {
     echo "$nanos"
 }
 
-TO_NANOS="$(epoch_nanos --to "$TO")"
+TO_NANOS=""
+if [[ -n "$TO" ]]; then
+    TO_NANOS="$(epoch_nanos --to "$TO")"
+fi
 if [[ "$TARGET" == playback ]]; then
     [[ -n "$FROM" ]] || fail "--from is required for target playback: the start of the window (inclusive)"
 fi
@@ -108,8 +133,8 @@ if [[ -n "$FROM" ]]; then
     FROM_NANOS="$(epoch_nanos --from "$FROM")"
     [[ "$FROM_NANOS" -lt "$TO_NANOS" ]] \
         || fail "the window is empty or reversed: --from $FROM must be before --to $TO"
-    if [[ "$TARGET" == projection ]]; then
-        echo "start-replay.sh: --from is ignored for target projection: each aggregate is folded from its first event" >&2
+    if [[ "$TARGET" == projection || "$TARGET" == preview ]]; then
+        echo "start-replay.sh: --from is ignored for target $TARGET: each aggregate is folded from its first event" >&2
         FROM=""
     fi
 fi
@@ -146,7 +171,7 @@ if [[ "$TARGET" == projection ]]; then
     # The streaming job writes the live table too; a logic fix corrects it through logic.generation instead.
     [[ "$OVERWRITE" == false || ( -n "$PROJECTION_TABLE" && "$PROJECTION_TABLE" != "$STACK-projections" ) ]] \
         || fail "--overwrite cannot write the live projections table $STACK-projections: raise the stack's LogicGeneration with the fix and rebuild (a higher generation replaces a state at its version), or overwrite a $STACK-rebuild-<name> table"
-else
+elif [[ "$TARGET" != preview ]]; then
     [[ -z "$PROJECTION_TABLE" && "$OVERWRITE" == false ]] \
         || fail "--projection-table and --overwrite apply only to --target projection"
 fi
@@ -155,6 +180,16 @@ if [[ "$TARGET" == time-index ]]; then
     [[ -z "$AGGREGATE_TYPES" ]] || fail "--aggregate-types cannot be used with target time-index: the index lists every event"
     [[ -z "$EVENT_TYPES" ]] || fail "--event-types cannot be used with target time-index: the index lists every event"
 fi
+if [[ "$TARGET" == preview ]]; then
+    [[ -z "$EVENT_TYPES" ]] || fail "--event-types cannot be used with target preview: a projection folds every event"
+    [[ -n "$RUN_ID" ]] || RUN_ID="preview-$(date -u +%Y%m%dT%H%M%SZ)"
+    [[ "$RUN_ID" =~ $PREVIEW_ID ]] || fail "--run-id of a preview names its table: letters, digits and . _ - (at most 100)"
+    [[ -z "$PROJECTION_TABLE" || "$PROJECTION_TABLE" == "$STACK-rebuild-$RUN_ID" ]] \
+        || fail "--projection-table of a preview is $STACK-rebuild-<run id>, a table of its own; leave it out"
+    [[ "$OVERWRITE" == false ]] || fail "--overwrite cannot be used with target preview: it writes a fresh table"
+    PROJECTION_TABLE="$STACK-rebuild-$RUN_ID"
+fi
+[[ "$TARGET" == apply && -z "$RUN_ID" ]] && RUN_ID="apply-$PREVIEW-$(date -u +%Y%m%dT%H%M%SZ)"
 [[ -n "$RUN_ID" ]] || RUN_ID="replay-$(date -u +%Y%m%dT%H%M%SZ)"
 [[ "$RUN_ID" =~ $ID_LIST ]] || fail "--run-id may contain only letters, digits and . _ : @ - (at most 128)"
 
@@ -163,6 +198,8 @@ case "$TARGET" in
     playback) WRITES="the stream $STACK-playback" ;;
     projection) WRITES="the table ${PROJECTION_TABLE:-$STACK-projections}" ;;
     time-index) WRITES="the table $STACK-time-index, from a scan of the whole table $STACK-events" ;;
+    preview) WRITES="the table $PROJECTION_TABLE (never $STACK-projections), and its report in the log" ;;
+    apply) WRITES="the table $STACK-projections, the states preview $PREVIEW changed ($STACK-rebuild-$PREVIEW)" ;;
 esac
 
 # ------------------------------------------------------------------ the Replay property group
@@ -175,7 +212,8 @@ json_string() {
 
 REPLAY_MAP="$(json_string replay.target):$(json_string "$TARGET")"
 [[ -n "$FROM" ]] && REPLAY_MAP+=",$(json_string replay.from):$(json_string "$FROM")"
-REPLAY_MAP+=",$(json_string replay.to):$(json_string "$TO")"
+[[ -n "$TO" ]] && REPLAY_MAP+=",$(json_string replay.to):$(json_string "$TO")"
+[[ -n "$PREVIEW" ]] && REPLAY_MAP+=",$(json_string replay.preview.table):$(json_string "$STACK-rebuild-$PREVIEW")"
 REPLAY_MAP+=",$(json_string replay.run.id):$(json_string "$RUN_ID")"
 [[ -n "$AGGREGATE_IDS" ]] && REPLAY_MAP+=",$(json_string replay.aggregate.ids):$(json_string "$AGGREGATE_IDS")"
 [[ -n "$AGGREGATE_TYPES" ]] && REPLAY_MAP+=",$(json_string replay.aggregate.types):$(json_string "$AGGREGATE_TYPES")"
@@ -201,9 +239,17 @@ configuration_update() {
     echo "{\"EnvironmentPropertyUpdates\":{\"PropertyGroups\":[$1,$REPLAY_GROUP]}}"
 }
 
+# A preview's table: the projections table's key, billed per request like every table of the stack.
+PREVIEW_TABLE_ARGS=(--table-name "$PROJECTION_TABLE" --attribute-definitions AttributeName=aggregateId,AttributeType=S
+    --key-schema AttributeName=aggregateId,KeyType=HASH --billing-mode PAY_PER_REQUEST)
+
 if [[ "$DRY_RUN" == true ]]; then
     APPLICATION="$STACK-replay"
-    echo "# replay $RUN_ID: target $TARGET, window [${FROM:-first event}, $TO), writes $WRITES"
+    echo "# replay $RUN_ID: target $TARGET, window [${FROM:-first event}, ${TO:-none}), writes $WRITES"
+    if [[ "$TARGET" == preview ]]; then
+        aws_call dynamodb create-table "${REGION_ARGS[@]+"${REGION_ARGS[@]}"}" "${PREVIEW_TABLE_ARGS[@]}"
+        echo "# refused first when the table exists; then waits for it (aws dynamodb wait table-exists)"
+    fi
     aws_call cloudformation describe-stacks "${REGION_ARGS[@]+"${REGION_ARGS[@]}"}" --stack-name "$STACK" --query "$OUTPUT_QUERY" --output text
     echo "# the name CloudFormation gives it is $APPLICATION; the calls below use that"
     aws_call kinesisanalyticsv2 describe-application "${REGION_ARGS[@]+"${REGION_ARGS[@]}"}" --application-name "$APPLICATION" --query "$STATE_QUERY" --output text
@@ -235,6 +281,14 @@ if [[ "$STATUS" != READY ]]; then
     exit 1
 fi
 
+if [[ "$TARGET" == preview ]]; then
+    if aws dynamodb describe-table "${REGION_ARGS[@]+"${REGION_ARGS[@]}"}" --table-name "$PROJECTION_TABLE" >/dev/null 2>&1; then
+        fail "table $PROJECTION_TABLE exists: a preview writes a table of its own; give another --run-id"
+    fi
+    aws dynamodb create-table "${REGION_ARGS[@]+"${REGION_ARGS[@]}"}" "${PREVIEW_TABLE_ARGS[@]}" >/dev/null
+    aws dynamodb wait table-exists "${REGION_ARGS[@]+"${REGION_ARGS[@]}"}" --table-name "$PROJECTION_TABLE"
+fi
+
 EVENTSTORE_GROUP="$(aws kinesisanalyticsv2 describe-application "${REGION_ARGS[@]+"${REGION_ARGS[@]}"}" --application-name "$APPLICATION" \
     --query "$GROUP_QUERY" --output json | tr -d '\n')"
 [[ "$EVENTSTORE_GROUP" == \{* ]] || fail "$APPLICATION has no EventStore property group: redeploy the stack"
@@ -254,7 +308,7 @@ aws kinesisanalyticsv2 start-application "${REGION_ARGS[@]+"${REGION_ARGS[@]}"}"
     --run-configuration "$RUN_CONFIGURATION" >/dev/null
 
 cat <<EOF
-Started replay $RUN_ID on $APPLICATION: target $TARGET, window [${FROM:-first event}, $TO), writes $WRITES.
+Started replay $RUN_ID on $APPLICATION: target $TARGET, window [${FROM:-first event}, ${TO:-none}), writes $WRITES.
 Its summary is logged at the end (log group /aws/kinesis-analytics/$STACK-replay):
   $(print_command aws logs tail "${REGION_ARGS[@]+"${REGION_ARGS[@]}"}" "/aws/kinesis-analytics/$STACK-replay" --follow)
 When the job has finished, stop the application so the next replay can start:

@@ -174,6 +174,45 @@ class StartReplayScriptTest {
     }
 
     @Test
+    void aPreviewMakesATableNamedAfterItsRunAndTheJobFoldsIntoItNeverIntoTheLiveTable() throws IOException {
+        ProcessRun run = dryRun("--stack", "demo", "--target", "preview", "--to", "2026-02-01T00:00:00Z",
+                "--run-id", "fix-7", "--aggregate-types", "account");
+
+        assertThat(run.exitCode).as(run.toString()).isZero();
+        assertThat(run.command("aws dynamodb create-table")).contains("--table-name demo-rebuild-fix-7",
+                "AttributeName=aggregateId,KeyType=HASH", "PAY_PER_REQUEST");
+        ReplayRequest request = requestFrom(run);
+        assertThat(request.target()).isEqualTo(ReplayRequest.Target.PREVIEW);
+        assertThat(request.projectionTable()).isEqualTo("demo-rebuild-fix-7");
+        assertThat(request.aggregateTypes()).containsExactly("account");
+        assertThat(request.runId()).isEqualTo("fix-7");
+        assertThat(sandbox.calls()).isEmpty();
+    }
+
+    @Test
+    void anApplyNamesThePreviewsTableAndTakesNoWindowNorFilter() throws IOException {
+        ProcessRun run = dryRun("--stack", "demo", "--target", "apply", "--preview", "fix-7");
+
+        assertThat(run.exitCode).as(run.toString()).isZero();
+        ReplayRequest request = requestFrom(run);
+        assertThat(request.target()).isEqualTo(ReplayRequest.Target.APPLY);
+        assertThat(request.previewTable()).isEqualTo("demo-rebuild-fix-7");
+        assertThat(request.projectionTable()).isEqualTo("demo-projections");
+
+        for (List<String> refused : List.of(List.of("--to", "2026-02-01T00:00:00Z"), List.of("--aggregate-ids", "a"),
+                List.of("--overwrite"))) {
+            List<String> args = new java.util.ArrayList<>(List.of("--stack", "demo", "--target", "apply", "--preview", "fix-7"));
+            args.addAll(refused);
+            ProcessRun bad = dryRun(args.toArray(new String[0]));
+            assertThat(bad.exitCode).as(String.join(" ", args) + "\n" + bad).isEqualTo(2);
+            assertThat(bad.stderr).contains(refused.get(0) + " cannot be used with target apply");
+        }
+        ProcessRun missing = dryRun("--stack", "demo", "--target", "apply");
+        assertThat(missing.stderr).contains("--preview is required for target apply");
+        assertThat(sandbox.calls()).isEmpty();
+    }
+
+    @Test
     void anOverwriteOfTheLiveProjectionsTableIsRefusedLikeTheJobRefusesIt() {
         for (List<String> table : List.of(List.<String>of(), List.of("--projection-table", "demo-projections"))) {
             List<String> args = new java.util.ArrayList<>(List.of("--stack", "demo", "--target", "projection",
@@ -221,7 +260,7 @@ class StartReplayScriptTest {
         cases.put(new String[] {"--stack", "demo", "--from", "2026-02-30T00:00:00Z", "--to", "2026-03-02T00:00:00Z"},
                 "--from '2026-02-30T00:00:00Z' is not a valid date and time");
         cases.put(new String[] {"--stack", "demo", "--from", "2026-01-01T00:00:00Z", "--to", "2026-01-02T00:00:00Z",
-                "--target", "kafka"}, "--target must be playback, projection or time-index, not 'kafka'");
+                "--target", "kafka"}, "--target must be playback, projection, time-index, preview or apply, not 'kafka'");
         cases.put(new String[] {"--stack", "demo", "--from", "2026-01-01T00:00:00Z", "--to", "2026-01-02T00:00:00Z",
                 "--aggregate-ids", "a b"}, "--aggregate-ids: 'a b' is not a valid aggregate id");
         cases.put(new String[] {"--stack", "demo", "--to", "2026-01-02T00:00:00Z", "--target", "projection",
