@@ -3,11 +3,8 @@ package io.eventbackbone.job.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventbackbone.domain.AccountLogic;
 import io.eventbackbone.domain.AggregateFold;
-import io.eventbackbone.domain.DomainEvent;
-import io.eventbackbone.domain.DomainLogic;
 import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.job.StoreTables;
@@ -16,6 +13,7 @@ import io.eventbackbone.job.Workload;
 import io.eventbackbone.event.EventJson;
 import io.eventbackbone.store.ProjectionsTable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import io.eventbackbone.job.OverdraftAccount;
 import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.aws.AwsClientSettings;
@@ -24,7 +22,6 @@ import io.eventbackbone.local.LocalEmulators;
 import io.eventbackbone.local.SharedEmulators;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.StoredEvent;
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -330,32 +327,5 @@ class ProjectionRebuildITCase {
         expected.put(movedOn, next);
         assertThat(read(standIn)).isEqualTo(expected);
         assertThat(outcome.told()).contains((changed.size() - 1) + " states applied", "1 aggregates moved on", movedOn);
-    }
-
-    /** The account rules with a corrected withdrawal rule: an overdraft of up to 100 is allowed. */
-    static final class OverdraftAccount implements DomainLogic {
-        private static final long serialVersionUID = 1L;
-        private static final BigDecimal OVERDRAFT = new BigDecimal(100);
-        private final AccountLogic rules = new AccountLogic();
-
-        @Override
-        public String aggregateType() {
-            return AccountLogic.AGGREGATE_TYPE;
-        }
-
-        @Override
-        public ObjectNode apply(ObjectNode state, DomainEvent event) {
-            if (event.type().equals(AccountLogic.WITHDRAWN)
-                    && AccountLogic.STATUS_OPEN.equals(state.path(AccountLogic.STATUS).asText(null))
-                    && event.data().path(AccountLogic.AMOUNT).isNumber()) {
-                BigDecimal amount = event.data().path(AccountLogic.AMOUNT).decimalValue();
-                BigDecimal balance = state.path(AccountLogic.BALANCE).decimalValue();
-                if (amount.signum() > 0 && amount.compareTo(balance) > 0 && amount.compareTo(balance.add(OVERDRAFT)) <= 0) {
-                    state.put(AccountLogic.BALANCE, balance.subtract(amount));
-                    return state;
-                }
-            }
-            return rules.apply(state, event);
-        }
     }
 }
