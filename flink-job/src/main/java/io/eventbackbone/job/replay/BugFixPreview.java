@@ -156,7 +156,8 @@ public final class BugFixPreview {
             report.unchanged();
             return;
         }
-        long first = firstDifferentVersion(p.getAggregateId(), p.getVersion(), old);
+        // The walk back changes the state it is given: it gets a copy, and the change is taken from the original.
+        long first = firstDifferentVersion(p.getAggregateId(), p.getVersion(), old.deepCopy());
         ArrayNode patch = JsonPatch.diff(old, previewedState);
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":first", n(first));
