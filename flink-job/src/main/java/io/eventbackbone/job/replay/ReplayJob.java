@@ -120,12 +120,19 @@ public final class ReplayJob {
 
     /** What a replay run tells its caller: the summary for people, and a preview's report. */
     public static final class Outcome {
+        private final ReplaySummary summary;
         private final String told;
         private final PreviewReport preview;
 
-        Outcome(String told, PreviewReport preview) {
+        Outcome(ReplaySummary summary, String told, PreviewReport preview) {
+            this.summary = summary;
             this.told = told;
             this.preview = preview;
+        }
+
+        /** What the replay's job read and wrote. */
+        public ReplaySummary summary() {
+            return summary;
         }
 
         /** The summary, and for a preview or an apply what it found, as text for people. */
@@ -160,7 +167,7 @@ public final class ReplayJob {
             LOG.info("{}: {}", request.runId(), outcome);
             told.append(outcome).append('\n');
         }
-        return new Outcome(told.toString(), report);
+        return new Outcome(summary, told.toString(), report);
     }
 
     private static List<Projection> changedStates(JobConfig config, ReplayRequest request, DomainLogics logics) {
