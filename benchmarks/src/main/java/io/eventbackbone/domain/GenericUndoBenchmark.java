@@ -16,11 +16,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One generic (merge-patch) decision as the fold makes it, parse of the stored state to written state and undo,
- * two ways: the undo read off the patch as it applies ({@code readOff}, what {@link AggregateFold} does) against a
- * copy of the state kept for a diff of the whole states afterwards ({@code diffed}). The state has {@code members}
- * members (a tenth of them objects of four), and the event changes two of them and adds a third. Run with
- * {@code ./benchmarks/run.sh --jmh GenericUndoBenchmark} (benchmarks/README.md).
+ * One generic (merge-patch) decision as the fold makes it, to the written state and undo, three ways: from the
+ * stored state's text with the undo read off the patch as it applies ({@code readOff}, what {@link AggregateFold}
+ * does for a head read from RocksDB); the same from the tree the previous decision kept ({@code readOffKeptTree},
+ * what it does on the heap backend: no parse); and from the text with a copy of the state kept for a diff of the
+ * whole states afterwards ({@code diffed}, how it was done before). The state has {@code members} members (a tenth
+ * of them objects of four), and each event changes two of them (the kept tree alternates two such events).
+ * Run with {@code ./benchmarks/run.sh --jmh GenericUndoBenchmark} (benchmarks/README.md).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -35,6 +37,9 @@ public class GenericUndoBenchmark {
 
     private String stateJson;
     private ObjectNode patch;
+    private ObjectNode[] alternating;
+    private ObjectNode kept;
+    private int turn;
 
     @Setup
     public void state() {
@@ -55,6 +60,10 @@ public class GenericUndoBenchmark {
         }
         stateJson = EventJson.write(MergePatch.apply(EventJson.newObject(), state));
         patch = EventJson.readObject("{\"m1\":\"changed\",\"m" + (members / 2) + "\":42.50,\"added\":true}");
+        alternating = new ObjectNode[] {
+                EventJson.readObject("{\"m1\":\"changed\",\"m" + (members / 2) + "\":42.50}"),
+                EventJson.readObject("{\"m1\":\"back\",\"m" + (members / 2) + "\":7.25}")};
+        kept = EventJson.readObject(stateJson);
     }
 
     @Benchmark
@@ -63,6 +72,13 @@ public class GenericUndoBenchmark {
         ObjectNode undo = EventJson.newObject();
         MergePatch.applyInPlace(before, patch, undo);
         return EventJson.write(before) + EventJson.write(undo);
+    }
+
+    @Benchmark
+    public String readOffKeptTree() {
+        ObjectNode undo = EventJson.newObject();
+        MergePatch.applyInPlace(kept, alternating[turn ^= 1], undo);
+        return EventJson.write(kept) + EventJson.write(undo);
     }
 
     @Benchmark

@@ -39,17 +39,27 @@ public final class AggregateFold implements Serializable {
      */
     public static final class Step {
         private final String state;
+        private final ObjectNode stateNode;
         private final String undo;
         private final String logicFailure;
 
-        Step(String state, String undo, String logicFailure) {
+        Step(String state, ObjectNode stateNode, String undo, String logicFailure) {
             this.state = state;
+            this.stateNode = stateNode;
             this.undo = undo;
             this.logicFailure = logicFailure;
         }
 
         public String state() {
             return state;
+        }
+
+        /**
+         * The new state as the tree {@link #state} was written from, for a caller that keeps it to fold the next
+         * event without parsing the text again; null when the step failed. The caller owns it from here on.
+         */
+        public ObjectNode stateNode() {
+            return stateNode;
         }
 
         public String undo() {
@@ -71,7 +81,18 @@ public final class AggregateFold implements Serializable {
      */
     public Step apply(String aggregateType, String stateJson, long version, long recordedAt, String eventId,
                       String type, String data, String metadata, String occurredAt) {
-        ObjectNode before = stateJson == null ? EventJson.newObject() : EventJson.readObject(stateJson);
+        return apply(aggregateType, stateJson, null, version, recordedAt, eventId, type, data, metadata, occurredAt);
+    }
+
+    /**
+     * As {@link #apply(String, String, long, long, String, String, String, String, String)}, from {@code parsed},
+     * the tree of {@code stateJson} that an earlier step returned ({@link Step#stateNode}), when the caller kept
+     * it: the state is then not parsed again. {@code parsed} is the caller's no more: the step may change it.
+     */
+    public Step apply(String aggregateType, String stateJson, ObjectNode parsed, long version, long recordedAt,
+                      String eventId, String type, String data, String metadata, String occurredAt) {
+        ObjectNode before = parsed != null ? parsed
+                : stateJson == null ? EventJson.newObject() : EventJson.readObject(stateJson);
         DomainEvent event = DomainEvent.withStoredMetadata(eventId, type, version, EventJson.readObject(data),
                 metadata, InstantText.parse(occurredAt), Instant.ofEpochMilli(recordedAt));
         DomainLogic logic = logics.forType(aggregateType);
@@ -80,9 +101,10 @@ public final class AggregateFold implements Serializable {
             ObjectNode undo = EventJson.newObject();
             try {
                 MergePatch.applyInPlace(before, event.data(), undo);
-                return new Step(EventJson.write(before), EventJson.write(undo), null);
+                return new Step(EventJson.write(before), before, EventJson.write(undo), null);
             } catch (RuntimeException | StackOverflowError e) {
-                return new Step(stateJson == null ? EMPTY_OBJECT : stateJson, EMPTY_OBJECT,
+                // The state may be half changed: the step keeps the text, and no tree.
+                return new Step(stateJson == null ? EMPTY_OBJECT : stateJson, null, EMPTY_OBJECT,
                         logicFailure(version, eventId, e));
             }
         }
@@ -92,10 +114,10 @@ public final class AggregateFold implements Serializable {
                 throw new IllegalStateException("the logic of aggregate type " + aggregateType + " returned no state");
             }
             JsonNode undo = MergePatch.diff(after, before);
-            return new Step(EventJson.write(after), EventJson.write(undo), null);
+            return new Step(EventJson.write(after), after, EventJson.write(undo), null);
         } catch (RuntimeException | StackOverflowError e) {
             String unchanged = stateJson == null ? EventJson.write(before) : stateJson;
-            return new Step(unchanged, EMPTY_OBJECT, logicFailure(version, eventId, e));
+            return new Step(unchanged, null, EMPTY_OBJECT, logicFailure(version, eventId, e));
         }
     }
 

@@ -86,6 +86,30 @@ class AggregateFoldTest {
             in("Deposited", "{\"amount\":1}"));
 
     @Test
+    void foldingFromTheTreeAStepReturnedGivesWhatFoldingFromItsTextGives() {
+        AggregateFold fold = builtIn();
+        RandomJson gen = new RandomJson(404);
+        for (String type : List.of("generic", "account")) {
+            String text = null;
+            com.fasterxml.jackson.databind.node.ObjectNode tree = null;
+            for (int v = 1; v <= 200; v++) {
+                String data = type.equals("generic") ? EventJson.write(gen.patch(3))
+                        : v == 1 ? "{}" : "{\"amount\":" + (v % 5 + 1) + ".5" + v % 3 + "}";
+                String eventType = type.equals("generic") ? "Changed" : v == 1 ? "Opened" : v % 4 == 0 ? "Withdrawn" : "Deposited";
+                AggregateFold.Step fromText = fold.apply(type, text, v, RECORDED_AT + v, "e" + v, eventType, data, null,
+                        OCCURRED_AT);
+                AggregateFold.Step fromTree = fold.apply(type, text, tree, v, RECORDED_AT + v, "e" + v, eventType, data,
+                        null, OCCURRED_AT);
+                assertThat(fromTree.state()).as("%s step %d", type, v).isEqualTo(fromText.state());
+                assertThat(fromTree.undo()).as("%s undo %d", type, v).isEqualTo(fromText.undo());
+                assertThat(EventJson.write(fromTree.stateNode())).isEqualTo(fromTree.state());
+                text = fromTree.state();
+                tree = fromTree.stateNode();
+            }
+        }
+    }
+
+    @Test
     void undoOfEachGenericStepRestoresThePreviousState() {
         assertEachUndoRestoresThePreviousState(foldAll(builtIn(), "generic", GENERIC));
     }

@@ -1,5 +1,6 @@
 package io.eventbackbone.job.process;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /** What the decider keeps per aggregate: where its stream stands and its current state. */
@@ -29,6 +30,12 @@ public class AggregateHead {
     private long durableWithCheckpoint;
     /** The logic generation that decided {@link #state}: a lower one than the job's is decided again from the log. */
     private long generation;
+    /**
+     * {@link #state} as the tree it was written from, kept between events where the state backend hands back the
+     * same object (the heap backend), so the next event is folded without parsing the state again. Never
+     * serialized: a head read back from a snapshot or from RocksDB has none and parses its text.
+     */
+    private transient ObjectNode parsedState;
 
     public AggregateHead() {
     }
@@ -63,6 +70,20 @@ public class AggregateHead {
 
     public void setState(String state) {
         this.state = state;
+        this.parsedState = null;
+    }
+
+    /** The state's tree, or null when only the text is at hand. The fold may change it: it is taken, not lent. */
+    public ObjectNode takeParsedState() {
+        ObjectNode taken = parsedState;
+        parsedState = null;
+        return taken;
+    }
+
+    /** Sets the state's text and the tree it was written from (null when there is none). */
+    public void setState(String state, ObjectNode parsed) {
+        this.state = state;
+        this.parsedState = parsed;
     }
 
     public long getOldestRemembered() {

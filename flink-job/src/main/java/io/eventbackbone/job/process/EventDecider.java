@@ -188,7 +188,9 @@ public final class EventDecider extends KeyedProcessFunction<String, ArrivedEven
         long recordedAt = current == null
                 ? submission.getArrivalMillis()
                 : Math.max(submission.getArrivalMillis(), previousRecordedAt + 1);
+        // The kept tree is taken: a decision refused below leaves the head to parse its text next time.
         AggregateFold.Step step = fold.apply(e.getAggregateType(), current == null ? null : current.getState(),
+                current == null ? null : current.takeParsedState(),
                 version, recordedAt, e.getEventId(), e.getType(), e.getData(), e.getMetadata(), e.getOccurredAt());
         String logicFailure = step.logicFailure() != null ? step.logicFailure()
                 : current == null ? null : current.getLogicFailure();
@@ -216,7 +218,7 @@ public final class EventDecider extends KeyedProcessFunction<String, ArrivedEven
         next.setAggregateType(e.getAggregateType());
         next.setVersion(version);
         next.setLastRecordedAt(recordedAt);
-        next.setState(step.state());
+        next.setState(step.state(), step.stateNode());
         next.setLogicFailure(logicFailure);
         next.setGeneration(settings.generation);
         remember(next, version, e.getEventId(), recordedAt);

@@ -3,6 +3,9 @@ package io.eventbackbone.job.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventbackbone.domain.DomainLogics;
+import io.eventbackbone.store.ItemSize;
+import io.eventbackbone.domain.MergePatchLogic;
+import io.eventbackbone.domain.AggregateFold;
 import io.eventbackbone.event.EnvelopeCodec;
 import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.store.Projection;
@@ -187,6 +190,54 @@ class EventDeciderTest {
         assertThat(stored()).extracting(StoredEvent::getVersion, StoredEvent::getUndo)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, "{\"n\":null}"),
                         org.assertj.core.groups.Tuple.tuple(2L, "{\"n\":\"e1\"}"));
+    }
+
+    @Test
+    void theStateKeptAsATreeOnHeapDecidesWhatTheTextDecidesAlsoAfterARefusalOrAFailure() throws Exception {
+        DomainLogics logics = DomainLogics.of(new MergePatchLogic(), new io.eventbackbone.job.FragileLogic());
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new EventDecider(new DeciderSettings(100, Long.MAX_VALUE / 8, logics)),
+                s -> s.getEnvelope().getAggregateId(), Types.STRING);
+        AggregateFold textOnly = new AggregateFold(logics);
+        java.util.Random random = new java.util.Random(33);
+        Map<String, String> state = new HashMap<>();
+        Map<String, Long> version = new HashMap<>();
+        Map<String, List<String>> expected = new java.util.TreeMap<>();
+        for (int i = 1; i <= 120; i++) {
+            // A generic aggregate (an oversized event now and then, refused) and a fragile one (a throw now and then).
+            boolean generic = i % 2 == 0;
+            String id = generic ? "tree-generic" : "tree-fragile";
+            String type = generic ? "generic" : "fragile";
+            // Two large members together would make the state larger than an item holds: the second is refused.
+            boolean oversized = i == 44;
+            String data = i == 22 || i == 44 ? "{\"big" + i + "\":\"" + "x".repeat(ItemSize.MAX_ITEM_BYTES / 2) + "\"}"
+                    : i == 46 ? "{\"big22\":null}"
+                    : !generic && i % 7 == 0 ? "{\"boom\":true}"
+                    : "{\"m" + random.nextInt(5) + "\":" + (random.nextBoolean() ? "null" : random.nextInt(100) + ".50")
+                    + ",\"o\":{\"k" + random.nextInt(3) + "\":" + random.nextInt(9) + "}}";
+            EventEnvelope e = EventEnvelope.of("t" + i, id, type, "Changed", data, null, null,
+                    EnvelopeCodec.formatInstant(Instant.ofEpochMilli(1000L * i)));
+            harness.processElement(new StreamRecord<>(new ArrivedEvent(e, 1000L * i, "shard/" + (position++))));
+            if (oversized) {
+                continue;
+            }
+            long v = version.merge(id, 1L, Long::sum);
+            AggregateFold.Step step = textOnly.apply(type, state.get(id), v, 1000L * i, "t" + i, "Changed", data,
+                    null, e.getOccurredAt());
+            expected.computeIfAbsent(id, k -> new java.util.ArrayList<>()).add(v + " " + step.state() + " undo " + step.undo());
+            state.put(id, step.state());
+        }
+        Map<String, List<String>> decided = new java.util.TreeMap<>();
+        List<Projection> projections = harness.getSideOutput(SideOutputTags.PROJECTIONS).stream()
+                .map(StreamRecord::getValue).collect(Collectors.toList());
+        for (int k = 0; k < stored().size(); k++) {
+            StoredEvent e = stored().get(k);
+            decided.computeIfAbsent(e.getAggregateId(), id -> new java.util.ArrayList<>())
+                    .add(e.getVersion() + " " + projections.get(k).getState() + " undo " + e.getUndo());
+        }
+        assertThat(rejections()).as("the event that would make the state too large").hasSize(1);
+        assertThat(projections).as("the fragile logic threw").anyMatch(p -> p.getLogicFailure() != null);
+        assertThat(decided).isEqualTo(expected);
     }
 
     /** The documented dedupe bounds, kept naively: every remembered id in version order, oldest first. */
