@@ -84,6 +84,13 @@ class BugFixApplyITCase {
             scenario.send(before);
             sent.addAll(before);
             scenario.awaitStoredEvents(sent.size());
+            Map<String, Long> previewed = new TreeMap<>();
+            report.toJson().path("changedAggregates").forEach(a -> previewed.put(a.path("aggregateId").asText(),
+                    a.path("version").asLong()));
+            Set<String> movedBefore = before.stream().map(EventEnvelope::getAggregateId).collect(Collectors.toSet());
+            scenario.await("the projections of the aggregates that moved on", java.time.Duration.ofSeconds(60),
+                    () -> scenario.tables.projections().stream().filter(p -> movedBefore.contains(p.getAggregateId()))
+                            .allMatch(p -> p.getVersion() > previewed.get(p.getAggregateId())));
             CompletableFuture<Void> traffic = CompletableFuture.runAsync(() -> {
                 for (EventEnvelope e : during) {
                     scenario.send(List.of(e));
