@@ -81,10 +81,11 @@ public final class AwsFaultProxy implements AutoCloseable {
         return throttledAnswers.get();
     }
 
-    /** Throttled answers to DynamoDB requests that write to or read from this table. */
-    public long throttledAnswersFor(String table) {
-        AtomicLong count = throttledByTable.get(table);
-        return count == null ? 0 : count.get();
+    /** Throttled answers so far, by the table each request named. */
+    public Map<String, Long> throttledAnswersByTable() {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        throttledByTable.forEach((table, count) -> counts.put(table, count.get()));
+        return counts;
     }
 
     /**
