@@ -36,6 +36,9 @@ public final class StoredEventJson {
         if (e.getUndo() != null) {
             out.set(EventsTable.UNDO, EventJson.readTrusted(e.getUndo()));
         }
+        if (e.getGeneration() > 0) {
+            out.put(EventsTable.GENERATION, e.getGeneration());
+        }
         return out;
     }
 
@@ -54,6 +57,7 @@ public final class StoredEventJson {
         e.setIngestedAt(json.path(EventsTable.INGESTED_AT).asText());
         e.setRecordedAt(json.path(EventsTable.RECORDED_AT).asLong());
         e.setUndo(json.hasNonNull(EventsTable.UNDO) ? EventJson.write(json.get(EventsTable.UNDO)) : null);
+        e.setGeneration(json.path(EventsTable.GENERATION).asLong(0));
         return e;
     }
 }

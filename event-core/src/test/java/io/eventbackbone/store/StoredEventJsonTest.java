@@ -55,6 +55,17 @@ class StoredEventJsonTest {
     }
 
     @Test
+    void theLogicGenerationIsWrittenAndReadBackOnlyWhenRaised() {
+        assertThat(EventJson.write(StoredEventJson.toJson(full()))).doesNotContain("generation");
+        StoredEvent fixed = full();
+        fixed.setGeneration(3);
+        String json = EventJson.write(StoredEventJson.toJson(fixed));
+
+        assertThat(json).endsWith(",\"generation\":3}");
+        assertThat(StoredEventJson.fromJson(EventJson.readTrusted(json))).isEqualTo(fixed);
+    }
+
+    @Test
     void aStoredEventReadBackFromItsJsonHasEveryField() {
         StoredEvent back = StoredEventJson.fromJson(StoredEventJson.toJson(full()));
 

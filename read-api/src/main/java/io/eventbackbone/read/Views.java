@@ -7,6 +7,7 @@ import io.eventbackbone.event.EventJson;
 import io.eventbackbone.event.InstantText;
 import io.eventbackbone.store.EventsTable;
 import io.eventbackbone.store.Projection;
+import io.eventbackbone.store.ProjectionsTable;
 import io.eventbackbone.store.Rejection;
 import io.eventbackbone.store.StoredEvent;
 import io.eventbackbone.store.StoredEventJson;
@@ -35,6 +36,9 @@ final class Views {
         out.put("lastEventId", p.getLastEventId());
         if (p.getLogicFailure() != null) {
             out.set("logicFailure", EventJson.readTrusted(p.getLogicFailure()));
+        }
+        if (p.getGeneration() > 0) {
+            out.put(ProjectionsTable.GENERATION, p.getGeneration());
         }
         return out;
     }

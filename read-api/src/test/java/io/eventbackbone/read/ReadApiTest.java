@@ -41,6 +41,18 @@ class ReadApiTest {
     }
 
     @Test
+    void theLatestStateSaysWhichLogicGenerationWroteItOnceOneWasRaised() {
+        Histories h = Histories.generic("g-gen", 3, 12, false);
+        log.add(h);
+        assertThat(json(get("/aggregates/g-gen")).has("generation")).isFalse();
+
+        log.projections.put("g-gen", h.projection().withGeneration(2));
+        assertThat(json(get("/aggregates/g-gen")).path("generation").asLong()).isEqualTo(2);
+        assertThat(json(get("/aggregates/g-gen", "version", "2")).has("generation"))
+                .as("a state as of a version is the deployed logic's fold, of no stored generation").isFalse();
+    }
+
+    @Test
     void aPageHoldsLimitEventsInVersionOrderAndLinksToTheNextUntilTheEnd() {
         log.add(Histories.generic("g", 25, 1, true));
         JsonNode first = json(get("/aggregates/g/events", "limit", "10"));

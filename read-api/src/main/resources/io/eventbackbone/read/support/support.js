@@ -416,6 +416,7 @@
       ['Version', current.version],
       ['Updated at', current.updatedAt],
       ['Last event id', current.lastEventId],
+      ['Logic generation', current.generation],
       ['Logic failure', current.logicFailure ? jsonText(current.logicFailure) : null],
     ]);
     $('current-state').replaceChildren(jsonBlock(current.state, null));
