@@ -448,7 +448,8 @@ class LocalReadSideITCase {
         }
 
         private void awaitText(By locator, String expected) {
-            RunLocalScript.polling("'" + expected + "' in " + locator, Duration.ofSeconds(30))
+            // Long enough for a reversal to go through the stream and the job on a loaded machine.
+            RunLocalScript.polling("'" + expected + "' in " + locator, Duration.ofSeconds(90))
                     .ignoreExceptions()
                     .until(() -> text(browser.findElement(locator)).contains(expected));
         }
