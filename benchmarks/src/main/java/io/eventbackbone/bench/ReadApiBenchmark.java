@@ -290,11 +290,8 @@ final class ReadApiBenchmark {
         }
 
         static LocalStackReads serve(ReadHandler handler) {
-            RestApiRoutes routes = RestApiRoutes.none();
-            for (String resource : ReadHandler.API_RESOURCES) {
-                routes = routes.with(resource, handler::handleRestRequest);
-            }
-            return new LocalStackReads(LocalIngestServer.serve(routes, 0, line -> { }));
+            return new LocalStackReads(LocalIngestServer.serve(
+                    RestApiRoutes.none().with(ReadHandler.API_RESOURCES, handler::handleRestRequest), 0, line -> { }));
         }
 
         HttpResponse<String> get(String pathAndQuery) {

@@ -35,32 +35,14 @@ public final class MergePatch {
 
     /** Applies an object patch by changing {@code result}, for callers that own it; returns {@code result}. */
     public static ObjectNode applyInPlace(ObjectNode result, ObjectNode patch) {
-        boolean added = false;
-        for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
-            if (field.getValue().isNull()) {
-                result.remove(field.getKey());
-            } else {
-                JsonNode current = result.get(field.getKey());
-                if (current != null && current.isObject() && field.getValue().isObject()) {
-                    applyInPlace((ObjectNode) current, (ObjectNode) field.getValue());
-                } else {
-                    added |= current == null;
-                    result.set(field.getKey(), apply(current, field.getValue()));
-                }
-            }
-        }
-        if (added) {
-            putInNameOrder(result);
-        }
-        return result;
+        return applyInPlace(result, patch, null);
     }
 
     /**
-     * Applies an object patch by changing {@code result}, and puts into {@code undo} the patch that takes it back:
-     * the same members {@link #diff}{@code (after, before)} holds (a member the patch left as it was, digit for
-     * digit, is not in it), read off the members the patch touches instead of compared across the whole state.
-     * The nodes the patch replaces or removes move into {@code undo}; returns {@code result}.
+     * Applies an object patch by changing {@code result}, and puts into {@code undo} (unless null) the patch that
+     * takes it back: the same members {@link #diff}{@code (after, before)} holds (a member the patch left as it
+     * was, digit for digit, is not in it), read off the members the patch touches instead of compared across the
+     * whole state. The nodes the patch replaces or removes move into {@code undo}; returns {@code result}.
      */
     public static ObjectNode applyInPlace(ObjectNode result, ObjectNode patch, ObjectNode undo) {
         boolean added = false;
@@ -70,22 +52,22 @@ public final class MergePatch {
             JsonNode value = field.getValue();
             JsonNode current = result.get(name);
             if (value.isNull()) {
-                if (current != null) {
+                if (current != null && undo != null) {
                     undo.set(name, current);
-                    result.remove(name);
                 }
+                result.remove(name);
             } else if (current != null && current.isObject() && value.isObject()) {
-                ObjectNode nested = EventJson.MAPPER.getNodeFactory().objectNode();
+                ObjectNode nested = undo == null ? null : EventJson.MAPPER.getNodeFactory().objectNode();
                 applyInPlace((ObjectNode) current, (ObjectNode) value, nested);
-                if (nested.size() > 0) {
+                if (nested != null && nested.size() > 0) {
                     undo.set(name, nested);
                 }
             } else {
                 JsonNode next = apply(current, value);
-                if (current == null) {
-                    added = true;
+                added |= current == null;
+                if (undo != null && current == null) {
                     undo.putNull(name);
-                } else if (!identical(current, next)) {
+                } else if (undo != null && !identical(current, next)) {
                     undo.set(name, current);
                 }
                 result.set(name, next);

@@ -9,6 +9,7 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /** The events table, the system of record: every attribute name and the item mapping live here. */
@@ -94,6 +95,19 @@ public final class EventsTable {
         e.setUndo(optS(item, UNDO));
         e.setGeneration(item.containsKey(GENERATION) ? Long.parseLong(item.get(GENERATION).n()) : 0);
         return e;
+    }
+
+    /**
+     * A strongly consistent Query of one aggregate's versions {@code first} to {@code last}, in version order, for
+     * the caller to page through (and to add a limit or consumed capacity to).
+     */
+    public static QueryRequest.Builder versionRange(String table, String aggregateId, long first, long last) {
+        return QueryRequest.builder()
+                .tableName(table)
+                .keyConditionExpression("#id = :id AND #version BETWEEN :first AND :last")
+                .expressionAttributeNames(Map.of("#id", AGGREGATE_ID, "#version", VERSION))
+                .expressionAttributeValues(Map.of(":id", s(aggregateId), ":first", n(first), ":last", n(last)))
+                .consistentRead(true);
     }
 
     /** The table as the template defines it, for emulators and tests. */

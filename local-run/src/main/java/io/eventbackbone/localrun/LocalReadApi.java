@@ -48,13 +48,8 @@ final class LocalReadApi implements AutoCloseable {
 
     /** The function's resources, each to its REST entry point. */
     static RestApiRoutes routes(ReadHandler handler) {
-        List<String> resources = new ArrayList<>(ReadHandler.API_RESOURCES);
-        resources.addAll(ReadHandler.SUPPORT_PAGE_RESOURCES);
-        RestApiRoutes routes = RestApiRoutes.none();
-        for (String resource : resources) {
-            routes = routes.with(resource, handler::handleRestRequest);
-        }
-        return routes;
+        return RestApiRoutes.none().with(ReadHandler.API_RESOURCES, handler::handleRestRequest)
+                .with(ReadHandler.SUPPORT_PAGE_RESOURCES, handler::handleRestRequest);
     }
 
     RestApiRoutes routes() {

@@ -144,10 +144,7 @@ final class SupportServer implements AutoCloseable {
             DynamoDbClient dynamo = DynamoDbClients.create(history);
             IngestHandler handler = new IngestHandler(ingest, new EventsStreamWriter(kinesis, stream), Clock.systemUTC(),
                     IngestHandler.history(() -> dynamo, history));
-            RestApiRoutes routes = RestApiRoutes.none();
-            for (String resource : IngestHandler.REVERSAL_RESOURCES) {
-                routes = routes.with(resource, handler::handleRestRequest);
-            }
+            RestApiRoutes routes = RestApiRoutes.none().with(IngestHandler.REVERSAL_RESOURCES, handler::handleRestRequest);
             return new SupportReversals(routes, stream, () -> {
                 kinesis.close();
                 dynamo.close();

@@ -108,14 +108,14 @@ final class AsOf {
             refused = logic instanceof MergePatchLogic || logic instanceof AccountLogic ? failureAfter(projection, n)
                     : "the logic of aggregate type " + projection.getAggregateType() + " is a plug-in, whose undo"
                     + " patches are not known to restore every byte";
-            if (refused == null && logic instanceof MergePatchLogic
-                    && !MergePatch.canonical(EventJson.readObject(projection.getState()))) {
+            ObjectNode projected = refused == null ? EventJson.readObject(projection.getState()) : null;
+            if (refused == null && logic instanceof MergePatchLogic && !MergePatch.canonical(projected)) {
                 refused = "the projection's members are not in name order (it was written before the fold kept"
                         + " that order; a projection rebuild puts it right)";
             }
             if (refused == null) {
                 Map<Long, StoredEvent> read = new LinkedHashMap<>();
-                Backward walk = new Backward(projection, n, read, logic instanceof MergePatchLogic);
+                Backward walk = new Backward(projection, projected, n, read, logic instanceof MergePatchLogic);
                 log.events(aggregateId, n, p, true, walk);
                 if (walk.obstacle == null && walk.atN != null) {
                     Projection state = new Projection(aggregateId, projection.getAggregateType(), n,
@@ -216,8 +216,9 @@ final class AsOf {
         StoredEvent atN;
         String obstacle;
 
-        Backward(Projection projection, long n, Map<Long, StoredEvent> read, boolean mergePatch) {
-            this.state = EventJson.readObject(projection.getState());
+        /** {@code state}: the projection's state, parsed, which the walk changes. */
+        Backward(Projection projection, ObjectNode state, long n, Map<Long, StoredEvent> read, boolean mergePatch) {
+            this.state = state;
             this.n = n;
             this.read = read;
             this.mergePatch = mergePatch;

@@ -117,14 +117,7 @@ public final class DynamoDbAggregateHistory implements AggregateHistory {
             List<StoredEvent> events = new ArrayList<>();
             Map<String, AttributeValue> start = null;
             do {
-                QueryResponse page = query(QueryRequest.builder()
-                        .tableName(eventsTable)
-                        .keyConditionExpression("#id = :id AND #v BETWEEN :from AND :to")
-                        .expressionAttributeNames(Map.of("#id", EventsTable.AGGREGATE_ID, "#v", EventsTable.VERSION))
-                        .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(aggregateId),
-                                ":from", AttributeValue.fromN(Long.toString(fromVersion)),
-                                ":to", AttributeValue.fromN(Long.toString(toVersion))))
-                        .consistentRead(true)
+                QueryResponse page = query(EventsTable.versionRange(eventsTable, aggregateId, fromVersion, toVersion)
                         .exclusiveStartKey(start)
                         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
                         .build());

@@ -7,10 +7,12 @@ import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.domain.JsonPatch;
 import io.eventbackbone.domain.MergePatch;
 import io.eventbackbone.event.EventJson;
+import io.eventbackbone.retry.Backoff;
 import io.eventbackbone.store.EventsTable;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.ProjectionsTable;
 import io.eventbackbone.store.StoredEvent;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -42,6 +44,8 @@ public final class BugFixPreview {
     public static final String PATCH = "previewPatch";
 
     private static final int MAX_KEYS_PER_BATCH_GET = 100;
+    private static final Backoff UNPROCESSED_BACKOFF =
+            Backoff.exponentialHalfJitter(Duration.ofMillis(25), Duration.ofSeconds(2));
 
     private final DynamoDbAsyncClient dynamo;
     private final String eventsTable;
@@ -203,7 +207,9 @@ public final class BugFixPreview {
         Map<String, Projection> found = new HashMap<>();
         Map<String, KeysAndAttributes> asked = Map.of(liveTable, KeysAndAttributes.builder().keys(keys)
                 .consistentRead(true).build());
-        while (!asked.isEmpty()) {
+        for (int attempt = 1; !asked.isEmpty(); attempt++) {
+            // Keys left unprocessed (throttled) are asked again after a growing pause; the first ask waits nothing.
+            pause(UNPROCESSED_BACKOFF.delayBefore(attempt));
             Map<String, KeysAndAttributes> request = asked;
             BatchGetItemResponse page = dynamo.batchGetItem(b -> b.requestItems(request)).join();
             page.responses().getOrDefault(liveTable, List.of())
@@ -218,12 +224,8 @@ public final class BugFixPreview {
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamo.query(b -> b.tableName(eventsTable)
-                    .keyConditionExpression("#id = :id AND #version BETWEEN :first AND :last")
-                    .expressionAttributeNames(Map.of("#id", EventsTable.AGGREGATE_ID, "#version", EventsTable.VERSION))
-                    .expressionAttributeValues(Map.of(":id", AttributeValue.builder().s(aggregateId).build(),
-                            ":first", n(first), ":last", n(last)))
-                    .consistentRead(true).exclusiveStartKey(from)).join();
+            QueryResponse page = dynamo.query(EventsTable.versionRange(eventsTable, aggregateId, first, last)
+                    .exclusiveStartKey(from).build()).join();
             page.items().forEach(item -> events.add(EventsTable.fromItem(item)));
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
@@ -241,6 +243,15 @@ public final class BugFixPreview {
             page.items().forEach(item);
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
+    }
+
+    private static void pause(Duration wait) {
+        try {
+            UNPROCESSED_BACKOFF.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the live projections", e);
+        }
     }
 
     private static AttributeValue n(long value) {

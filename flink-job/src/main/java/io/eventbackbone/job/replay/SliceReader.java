@@ -315,13 +315,7 @@ final class SliceReader {
 
     /** An aggregate's versions from first to last, one page of up to 1 MB from {@code start}. */
     private QueryRequest rangeQuery(Aggregate aggregate, Map<String, AttributeValue> start) {
-        return QueryRequest.builder()
-                .tableName(eventsTable)
-                .keyConditionExpression("#id = :id AND #version BETWEEN :first AND :last")
-                .expressionAttributeNames(Map.of("#id", EventsTable.AGGREGATE_ID, "#version", EventsTable.VERSION))
-                .expressionAttributeValues(Map.of(":id", s(aggregate.id), ":first", n(aggregate.first),
-                        ":last", n(aggregate.last)))
-                .consistentRead(true)
+        return EventsTable.versionRange(eventsTable, aggregate.id, aggregate.first, aggregate.last)
                 .limit(pageLimit)
                 .exclusiveStartKey(start)
                 .build();

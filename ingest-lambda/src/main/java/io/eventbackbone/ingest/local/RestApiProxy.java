@@ -36,11 +36,7 @@ public final class RestApiProxy {
      * reversal routes and every path no other resource matches.
      */
     static RestApiRoutes ingestRoutes(RestApiRoutes.ProxyFunction ingest) {
-        RestApiRoutes routes = RestApiRoutes.none();
-        for (String resource : IngestHandler.API_RESOURCES) {
-            routes = routes.with(resource, ingest);
-        }
-        return routes;
+        return RestApiRoutes.none().with(IngestHandler.API_RESOURCES, ingest);
     }
 
     /**

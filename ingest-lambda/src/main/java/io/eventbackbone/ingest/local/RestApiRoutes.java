@@ -85,6 +85,15 @@ public final class RestApiRoutes {
         return new RestApiRoutes(List.copyOf(more));
     }
 
+    /** These routes and each of {@code resources} to one function, as a function's list of resources is deployed. */
+    public RestApiRoutes with(List<String> resources, ProxyFunction function) {
+        RestApiRoutes all = this;
+        for (String resource : resources) {
+            all = all.with(resource, function);
+        }
+        return all;
+    }
+
     /** All the routes of both, these first; fails when both route a resource. */
     public RestApiRoutes with(RestApiRoutes others) {
         RestApiRoutes all = this;
