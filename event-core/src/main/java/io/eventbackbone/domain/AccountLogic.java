@@ -3,7 +3,11 @@ package io.eventbackbone.domain;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventbackbone.event.EventJson;
+import io.eventbackbone.event.InstantText;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * A bank account whose events are differences: {@code Opened}, {@code Deposited}, {@code Withdrawn},
@@ -15,6 +19,14 @@ import java.math.BigDecimal;
  * withdraws the amount, under the same rules, so a reversal that would overdraw, or that comes after the
  * account was closed, is stored and recorded as refused. Reversing such a reversal applies the difference
  * again. Opening and closing are reversed by the final-values rule.
+ *
+ * <p>Currencies: {@code Opened} may name the account's {@code data.currency} (default {@code EUR}). A
+ * {@code Deposited} in another {@code data.currency} is converted into the account's currency at the rate the
+ * {@code fx} target gives for the deposit's {@code occurredAt} ({@code GET /rates/{from}/{to}?at=...}, answer
+ * {@code {"rate": "1.0832"}}), rounded half-even to cents; the rate is recorded with the stored event. The rate
+ * is asked before the account's state is known, so a deposit into an account not in {@code EUR} names the
+ * account's currency as {@code data.accountCurrency}; a deposit that names another one than the account's is
+ * refused. A withdrawal of at least the large-withdrawal amount tells the {@code notifications} target.
  */
 public final class AccountLogic implements DomainLogic {
     private static final long serialVersionUID = 1L;
@@ -36,12 +48,46 @@ public final class AccountLogic implements DomainLogic {
     /** A reversal's effect: the difference it applies ({@code Deposited} or {@code Withdrawn}) and its amount. */
     public static final String DIFFERENCE = "difference";
 
+    public static final String CURRENCY = "currency";
+    /** A foreign-currency deposit's naming of the account's currency, which its rate query needs. */
+    public static final String ACCOUNT_CURRENCY = "accountCurrency";
+    public static final String DEFAULT_CURRENCY = "EUR";
+    public static final String RATE = "rate";
+    private static final Pattern CURRENCY_CODE = Pattern.compile("[A-Z]{3}");
+
+    /** The target that gives exchange rates. */
+    public static final String FX_TARGET = "fx";
+    /** The target told of large withdrawals. */
+    public static final String NOTIFICATIONS_TARGET = "notifications";
+    /** The large-withdrawal amount unless configured ({@code account.large.withdrawal}). */
+    public static final BigDecimal DEFAULT_LARGE_WITHDRAWAL = new BigDecimal("10000");
+
     public static final String STATUS_OPEN = "open";
     public static final String STATUS_CLOSED = "closed";
 
     /** Amounts are bounded so balances stay exact and small. */
     public static final int MAX_AMOUNT_DIGITS = 18;
     public static final int MAX_AMOUNT_SCALE = 6;
+    /** Converted amounts are credited in cents. */
+    static final int CONVERTED_SCALE = 2;
+
+    private final BigDecimal largeWithdrawal;
+
+    public AccountLogic() {
+        this(DEFAULT_LARGE_WITHDRAWAL);
+    }
+
+    /** The logic that notifies of withdrawals of at least {@code largeWithdrawal}. */
+    public AccountLogic(BigDecimal largeWithdrawal) {
+        if (largeWithdrawal == null || largeWithdrawal.signum() <= 0) {
+            throw new IllegalArgumentException("the large-withdrawal amount must be positive, got " + largeWithdrawal);
+        }
+        this.largeWithdrawal = largeWithdrawal;
+    }
+
+    public BigDecimal largeWithdrawal() {
+        return largeWithdrawal;
+    }
 
     @Override
     public String aggregateType() {
@@ -56,13 +102,26 @@ public final class AccountLogic implements DomainLogic {
                 if (status != null) {
                     return refuse(state, event, "account is already " + status);
                 }
+                JsonNode currency = event.data().get(CURRENCY);
+                if (currency != null && !isCurrency(currency)) {
+                    return refuse(state, event, currencyRule(CURRENCY, currency));
+                }
                 state.put(STATUS, STATUS_OPEN);
                 state.put(BALANCE, BigDecimal.ZERO);
                 state.put(OPENED_AT, event.occurredAt().toString());
+                if (currency != null) {
+                    state.put(CURRENCY, currency.textValue());
+                }
                 return state;
             case DEPOSITED:
+                return deposit(state, event);
             case WITHDRAWN:
-                return applyDifference(state, event, event.type(), amount(event.data()));
+                JsonNode in = event.data().get(CURRENCY);
+                if (in != null && !in.asText().equals(currencyOf(state))) {
+                    return refuse(state, event, "a withdrawal is in the account's currency " + currencyOf(state)
+                            + ", data.currency is " + in);
+                }
+                return applyDifference(state, event, WITHDRAWN, amount(event.data()));
             case CLOSED:
                 if (!STATUS_OPEN.equals(status)) {
                     return refuse(state, event, status == null ? "account is not opened" : "account is " + status);
@@ -101,6 +160,113 @@ public final class AccountLogic implements DomainLogic {
         return state;
     }
 
+    /** A deposit in the account's currency, or converted into it at the recorded rate. */
+    private static ObjectNode deposit(ObjectNode state, DomainEvent event) {
+        JsonNode currency = event.data().get(CURRENCY);
+        if (currency == null || currency.asText().equals(currencyOf(state))) {
+            return applyDifference(state, event, DEPOSITED, amount(event.data()));
+        }
+        if (!isCurrency(currency)) {
+            return refuse(state, event, currencyRule(CURRENCY, currency));
+        }
+        JsonNode into = event.data().get(ACCOUNT_CURRENCY);
+        if (into != null && !isCurrency(into)) {
+            return refuse(state, event, currencyRule(ACCOUNT_CURRENCY, into));
+        }
+        if (!intoCurrency(event.data()).equals(currencyOf(state))) {
+            return refuse(state, event, "the deposit converts " + currency.textValue() + " into "
+                    + intoCurrency(event.data()) + " but the account is in " + currencyOf(state)
+                    + ": name the account's currency as data." + ACCOUNT_CURRENCY);
+        }
+        BigDecimal amount = amount(event.data());
+        if (amount == null) {
+            return applyDifference(state, event, DEPOSITED, null);
+        }
+        ExternalQuery query = rateQuery(event);
+        ExternalResponse answer = event.answer(query);
+        if (answer == null) {
+            return refuse(state, event, "no " + FX_TARGET + " rate was recorded for " + query.request());
+        }
+        BigDecimal rate = answer.ok() && answer.response() != null ? positiveDecimal(answer.response().get(RATE)) : null;
+        if (rate == null) {
+            return refuse(state, event, FX_TARGET + " answered " + answer.status() + " without a positive decimal "
+                    + RATE + " for " + query.request());
+        }
+        BigDecimal credited = amount.multiply(rate).setScale(CONVERTED_SCALE, RoundingMode.HALF_EVEN);
+        if (credited.signum() <= 0) {
+            return refuse(state, event, "the deposit converts to " + credited.toPlainString() + " "
+                    + currencyOf(state));
+        }
+        return applyDifference(state, event, DEPOSITED, credited);
+    }
+
+    /** The amount a deposit credited, in the account's currency: converted when it was in another one. */
+    private static BigDecimal credited(DomainEvent deposit, ObjectNode stateAfter) {
+        BigDecimal amount = amount(deposit.data());
+        JsonNode currency = deposit.data().get(CURRENCY);
+        if (amount == null || currency == null || currency.asText().equals(currencyOf(stateAfter))) {
+            return amount;
+        }
+        ExternalResponse answer = deposit.answer(rateQuery(deposit));
+        BigDecimal rate = answer == null || answer.response() == null ? null
+                : positiveDecimal(answer.response().get(RATE));
+        return rate == null ? null : amount.multiply(rate).setScale(CONVERTED_SCALE, RoundingMode.HALF_EVEN);
+    }
+
+    /** A deposit in a currency other than the one it names for the account asks for the rate. */
+    @Override
+    public List<ExternalQuery> queries(DomainEvent event) {
+        if (!DEPOSITED.equals(event.type())) {
+            return List.of();
+        }
+        JsonNode currency = event.data().get(CURRENCY);
+        JsonNode into = event.data().get(ACCOUNT_CURRENCY);
+        if (currency == null || !isCurrency(currency) || (into != null && !isCurrency(into))
+                || currency.textValue().equals(intoCurrency(event.data()))) {
+            return List.of();
+        }
+        return List.of(rateQuery(event));
+    }
+
+    private static ExternalQuery rateQuery(DomainEvent deposit) {
+        return new ExternalQuery(FX_TARGET, "/rates/" + deposit.data().get(CURRENCY).asText() + "/"
+                + intoCurrency(deposit.data()) + "?at=" + InstantText.format(deposit.occurredAt()));
+    }
+
+    /** A withdrawal of at least the large-withdrawal amount that took effect tells the notifications target. */
+    @Override
+    public List<Effect> effects(ObjectNode before, ObjectNode after, DomainEvent event) {
+        if (!WITHDRAWN.equals(event.type()) || refused(after, event)) {
+            return List.of();
+        }
+        BigDecimal amount = amount(event.data());
+        if (amount == null || amount.compareTo(largeWithdrawal) < 0) {
+            return List.of();
+        }
+        ObjectNode message = EventJson.newObject();
+        message.put("eventId", event.eventId());
+        message.put("aggregateId", event.aggregateId());
+        message.put(AMOUNT, amount);
+        message.put(BALANCE, after.path(BALANCE).decimalValue());
+        return List.of(new Effect(NOTIFICATIONS_TARGET, message));
+    }
+
+    private static String currencyOf(ObjectNode state) {
+        return state.path(CURRENCY).asText(DEFAULT_CURRENCY);
+    }
+
+    private static String intoCurrency(JsonNode data) {
+        return data.path(ACCOUNT_CURRENCY).asText(DEFAULT_CURRENCY);
+    }
+
+    private static boolean isCurrency(JsonNode code) {
+        return code.isTextual() && CURRENCY_CODE.matcher(code.textValue()).matches();
+    }
+
+    private static String currencyRule(String field, JsonNode got) {
+        return "data." + field + " must be a three-letter currency code (ISO 4217, upper case), got " + got;
+    }
+
     /** The logic refused the event when the state's last refusal is this very event. */
     @Override
     public boolean refused(ObjectNode stateAfter, DomainEvent event) {
@@ -117,18 +283,21 @@ public final class AccountLogic implements DomainLogic {
     public ObjectNode reversalEffect(ReversalContext context) {
         HistoryEvent target = context.target();
         String type = target.event().type();
-        JsonNode difference;
-        if (DEPOSITED.equals(type) || WITHDRAWN.equals(type)) {
-            difference = target.event().data();
+        BigDecimal amount;
+        if (DEPOSITED.equals(type)) {
+            amount = credited(target.event(), target.stateAfter());
+        } else if (WITHDRAWN.equals(type)) {
+            amount = amount(target.event().data());
         } else if (target.isReversal() && target.reversalEffect().has(DIFFERENCE)) {
-            difference = target.reversalEffect();
+            ObjectNode difference = target.reversalEffect();
             type = difference.get(DIFFERENCE).asText();
+            amount = amount(difference);
         } else {
             return DomainLogic.super.reversalEffect(context);
         }
         ObjectNode effect = EventJson.newObject();
         effect.put(DIFFERENCE, DEPOSITED.equals(type) ? WITHDRAWN : DEPOSITED);
-        effect.put(AMOUNT, amount(difference));
+        effect.put(AMOUNT, amount);
         return effect;
     }
 
@@ -147,7 +316,11 @@ public final class AccountLogic implements DomainLogic {
 
     /** The amount when it is a positive decimal within bounds (a JSON number or a numeric string), else null. */
     static BigDecimal amount(JsonNode data) {
-        JsonNode node = data.get(AMOUNT);
+        return positiveDecimal(data.get(AMOUNT));
+    }
+
+    /** A positive decimal within the amount bounds (a JSON number or a numeric string), else null. */
+    static BigDecimal positiveDecimal(JsonNode node) {
         if (node == null) {
             return null;
         }

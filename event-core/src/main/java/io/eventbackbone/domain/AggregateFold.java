@@ -8,6 +8,7 @@ import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.StoredEvent;
 import java.io.Serializable;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Folds one event into an aggregate's state with the logic of its type and computes the undo patch. The
@@ -42,12 +43,18 @@ public final class AggregateFold implements Serializable {
         private final ObjectNode stateNode;
         private final String undo;
         private final String logicFailure;
+        private final List<OutboxEntry> effects;
 
         Step(String state, ObjectNode stateNode, String undo, String logicFailure) {
+            this(state, stateNode, undo, logicFailure, List.of());
+        }
+
+        Step(String state, ObjectNode stateNode, String undo, String logicFailure, List<OutboxEntry> effects) {
             this.state = state;
             this.stateNode = stateNode;
             this.undo = undo;
             this.logicFailure = logicFailure;
+            this.effects = effects;
         }
 
         public String state() {
@@ -70,6 +77,16 @@ public final class AggregateFold implements Serializable {
         public String logicFailure() {
             return logicFailure;
         }
+
+        /** What the event sends to external systems, keyed; empty when the logic failed or sends nothing. */
+        public List<OutboxEntry> effects() {
+            return effects;
+        }
+
+        /** The effects as the event's {@code effects} attribute stores them; null for none. */
+        public String effectsJson() {
+            return OutboxEntry.toStoredJson(effects);
+        }
     }
 
     /**
@@ -91,12 +108,31 @@ public final class AggregateFold implements Serializable {
      */
     public Step apply(String aggregateType, String stateJson, ObjectNode parsed, long version, long recordedAt,
                       String eventId, String type, String data, String metadata, String occurredAt) {
-        ObjectNode before = parsed != null ? parsed
-                : stateJson == null ? EventJson.newObject() : EventJson.readObject(stateJson);
         DomainEvent event = DomainEvent.withStoredMetadata(eventId, type, version, EventJson.readObject(data),
                 metadata, InstantText.parse(occurredAt), Instant.ofEpochMilli(recordedAt));
+        return apply(aggregateType, stateJson, parsed, event);
+    }
+
+    /**
+     * Applies the stored event {@code e} (its undo and effects not yet known) to {@code stateJson}, or to
+     * {@code parsed} as above, with the external answers recorded for it: what the live job, a rebuild and a
+     * preview all decide with.
+     */
+    public Step apply(StoredEvent e, String stateJson, ObjectNode parsed) {
+        DomainEvent event = DomainEvent.withStoredMetadata(e.getEventId(), e.getType(), e.getVersion(),
+                EventJson.readObject(e.getData()), e.getMetadata(), InstantText.parse(e.getOccurredAt()),
+                Instant.ofEpochMilli(e.getRecordedAt()))
+                .in(e.getAggregateId(), ExternalResponse.fromJson(e.getExternal()));
+        return apply(e.getAggregateType(), stateJson, parsed, event);
+    }
+
+    private Step apply(String aggregateType, String stateJson, ObjectNode parsed, DomainEvent event) {
+        ObjectNode before = parsed != null ? parsed
+                : stateJson == null ? EventJson.newObject() : EventJson.readObject(stateJson);
         DomainLogic logic = logics.forType(aggregateType);
-        if (logic instanceof MergePatchLogic && !Reversals.isReserved(type)) {
+        long version = event.version();
+        String eventId = event.eventId();
+        if (logic instanceof MergePatchLogic && !Reversals.isReserved(event.type())) {
             // The generic logic's undo is read off the patch as it applies: no copy of the state, no diff of it.
             ObjectNode undo = EventJson.newObject();
             try {
@@ -113,8 +149,10 @@ public final class AggregateFold implements Serializable {
             if (after == null) {
                 throw new IllegalStateException("the logic of aggregate type " + aggregateType + " returned no state");
             }
+            List<Effect> effects = logic.effects(before, after, event);
             JsonNode undo = MergePatch.diff(after, before);
-            return new Step(EventJson.write(after), after, EventJson.write(undo), null);
+            return new Step(EventJson.write(after), after, EventJson.write(undo), null,
+                    effects.isEmpty() ? List.of() : OutboxEntry.of(event.aggregateId(), eventId, version, effects));
         } catch (RuntimeException | StackOverflowError e) {
             String unchanged = stateJson == null ? EventJson.write(before) : stateJson;
             return new Step(unchanged, null, EMPTY_OBJECT, logicFailure(version, eventId, e));
@@ -161,8 +199,7 @@ public final class AggregateFold implements Serializable {
                     + ", but versions run 1, 2, 3, ... without gaps: version " + expected
                     + " is missing from the events read");
         }
-        Step step = apply(e.getAggregateType(), current == null ? null : current.getState(), e.getVersion(),
-                e.getRecordedAt(), e.getEventId(), e.getType(), e.getData(), e.getMetadata(), e.getOccurredAt());
+        Step step = apply(e, current == null ? null : current.getState(), null);
         return new Projection(e.getAggregateId(), e.getAggregateType(), e.getVersion(), step.state(),
                 e.getRecordedAt(), e.getEventId(), step.logicFailure() != null ? step.logicFailure()
                         : current == null ? null : current.getLogicFailure());

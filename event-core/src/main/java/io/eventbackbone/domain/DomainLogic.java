@@ -2,6 +2,7 @@ package io.eventbackbone.domain;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Serializable;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -14,6 +15,11 @@ import java.util.Set;
  * event's stored undo patch, refused when a later event changed a field it changed. A logic whose events are
  * differences overrides both (see {@link AccountLogic}). Reversions, back to the state as of a version, are the
  * store's own and work the same for every logic.
+ *
+ * <p>External systems stay outside the rules: {@link #queries} declares, from the event alone, what the logic
+ * needs answered before it decides; the job asks, records the answers with the event and hands them over as
+ * {@link DomainEvent#answer}, so a replay decides from the same answers without asking. {@link #effects} says
+ * what the logic sends out because of an event; the live job stores and delivers it, a replay never does.
  *
  * <p>Plug in a new aggregate type by implementing this interface and listing the class in
  * {@code META-INF/services/io.eventbackbone.domain.DomainLogic}.
@@ -63,5 +69,23 @@ public interface DomainLogic extends Serializable {
      */
     default ObjectNode applyReversal(ObjectNode state, DomainEvent reversal, ObjectNode effect) {
         return FinalValues.apply(state, effect);
+    }
+
+    /**
+     * The external queries the job must have answered before it decides {@code event}; asked in this order and
+     * recorded with the event. From the event alone (its data, metadata and times): the state is not known
+     * until the aggregate's turn. The default: none.
+     */
+    default List<ExternalQuery> queries(DomainEvent event) {
+        return List.of();
+    }
+
+    /**
+     * The messages the live job sends to external systems because {@code event} changed {@code before} into
+     * {@code after} (both read-only here). Pure, like {@link #apply}: the same event and states give the same
+     * effects, so a replay can tell what a run sent. The default: none.
+     */
+    default List<Effect> effects(ObjectNode before, ObjectNode after, DomainEvent event) {
+        return List.of();
     }
 }

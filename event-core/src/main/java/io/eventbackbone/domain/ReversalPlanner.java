@@ -113,7 +113,8 @@ public final class ReversalPlanner {
     private static HistoryEvent historyEvent(DomainLogic logic, StoredEvent e, Projection after) {
         DomainEvent event = DomainEvent.withStoredMetadata(e.getEventId(), e.getType(), e.getVersion(),
                 EventJson.readObject(e.getData()), e.getMetadata(), InstantText.parse(e.getOccurredAt()),
-                Instant.ofEpochMilli(e.getRecordedAt()));
+                Instant.ofEpochMilli(e.getRecordedAt()))
+                .in(e.getAggregateId(), ExternalResponse.fromJson(e.getExternal()));
         ObjectNode undo = e.getUndo() == null ? EventJson.newObject() : EventJson.readObject(e.getUndo());
         ObjectNode state = EventJson.readObject(after.getState());
         boolean effective = e.getUndo() != null && undo.size() > 0 && !failedOn(after, e.getVersion())

@@ -29,6 +29,10 @@ public final class EventsTable {
     public static final String UNDO = "undo";
     /** Written only when above 0, so that a store whose logic was never fixed pays nothing for it. */
     public static final String GENERATION = "generation";
+    /** The external systems' answers the event was decided with; only on events whose logic asked. */
+    public static final String EXTERNAL = "external";
+    /** The messages the event sent to external systems, with their idempotency keys; only when there were any. */
+    public static final String EFFECTS = "effects";
 
     private EventsTable() {
     }
@@ -56,6 +60,12 @@ public final class EventsTable {
         if (e.getGeneration() > 0) {
             item.put(GENERATION, n(e.getGeneration()));
         }
+        if (e.getExternal() != null) {
+            item.put(EXTERNAL, s(e.getExternal()));
+        }
+        if (e.getEffects() != null) {
+            item.put(EFFECTS, s(e.getEffects()));
+        }
         return item;
     }
 
@@ -76,7 +86,9 @@ public final class EventsTable {
                 + ItemSize.string(INGESTED_AT, e.getIngestedAt())
                 + ItemSize.number(RECORDED_AT, e.getRecordedAt())
                 + ItemSize.string(UNDO, e.getUndo())
-                + ItemSize.number(GENERATION, e.getGeneration() > 0 ? e.getGeneration() : null);
+                + ItemSize.number(GENERATION, e.getGeneration() > 0 ? e.getGeneration() : null)
+                + ItemSize.string(EXTERNAL, e.getExternal())
+                + ItemSize.string(EFFECTS, e.getEffects());
     }
 
     public static StoredEvent fromItem(Map<String, AttributeValue> item) {
@@ -94,6 +106,8 @@ public final class EventsTable {
         e.setRecordedAt(Long.parseLong(item.get(RECORDED_AT).n()));
         e.setUndo(optS(item, UNDO));
         e.setGeneration(item.containsKey(GENERATION) ? Long.parseLong(item.get(GENERATION).n()) : 0);
+        e.setExternal(optS(item, EXTERNAL));
+        e.setEffects(optS(item, EFFECTS));
         return e;
     }
 

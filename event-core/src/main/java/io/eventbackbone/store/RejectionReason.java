@@ -16,5 +16,10 @@ public enum RejectionReason {
      * A record in the KPL aggregated format (from a producer other than the ingest) that cannot be read: its
      * MD5 does not match, or its protobuf message is truncated or broken. None of its user records is taken.
      */
-    CORRUPT_AGGREGATED_RECORD
+    CORRUPT_AGGREGATED_RECORD,
+    /**
+     * The logic needs an external system's answer to decide the event, and the system did not answer within its
+     * deadline, for a target configured to refuse rather than hold such events.
+     */
+    EXTERNAL_UNAVAILABLE
 }

@@ -25,6 +25,10 @@ public class StoredEvent implements Serializable {
     private String undo;
     /** The logic generation that decided the event (job setting {@code logic.generation}); 0 before any raise. */
     private long generation;
+    /** The external answers the event was decided with, as JSON (ExternalResponse); null for none. */
+    private String external;
+    /** The effects the event sent, as JSON (OutboxEntry); null for none. */
+    private String effects;
 
     public StoredEvent() {
     }
@@ -152,6 +156,22 @@ public class StoredEvent implements Serializable {
         this.generation = generation;
     }
 
+    public String getExternal() {
+        return external;
+    }
+
+    public void setExternal(String external) {
+        this.external = external;
+    }
+
+    public String getEffects() {
+        return effects;
+    }
+
+    public void setEffects(String effects) {
+        this.effects = effects;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof StoredEvent)) {
@@ -163,7 +183,8 @@ public class StoredEvent implements Serializable {
                 && Objects.equals(type, s.type) && Objects.equals(data, s.data)
                 && Objects.equals(metadata, s.metadata) && Objects.equals(expectedVersion, s.expectedVersion)
                 && Objects.equals(occurredAt, s.occurredAt) && Objects.equals(ingestedAt, s.ingestedAt)
-                && Objects.equals(undo, s.undo) && generation == s.generation;
+                && Objects.equals(undo, s.undo) && generation == s.generation
+                && Objects.equals(external, s.external) && Objects.equals(effects, s.effects);
     }
 
     @Override

@@ -6,7 +6,7 @@ import io.eventbackbone.event.EventJson;
 
 /**
  * A stored event as JSON, as playback records and the support view show it: the events-table attribute
- * names, with {@code data}, {@code metadata} and {@code undo} embedded as JSON rather than as text.
+ * names, with {@code data}, {@code metadata}, {@code undo}, {@code external} and {@code effects} embedded as JSON rather than as text.
  */
 public final class StoredEventJson {
 
@@ -39,6 +39,12 @@ public final class StoredEventJson {
         if (e.getGeneration() > 0) {
             out.put(EventsTable.GENERATION, e.getGeneration());
         }
+        if (e.getExternal() != null) {
+            out.set(EventsTable.EXTERNAL, EventJson.readTrusted(e.getExternal()));
+        }
+        if (e.getEffects() != null) {
+            out.set(EventsTable.EFFECTS, EventJson.readTrusted(e.getEffects()));
+        }
         return out;
     }
 
@@ -58,6 +64,8 @@ public final class StoredEventJson {
         e.setRecordedAt(json.path(EventsTable.RECORDED_AT).asLong());
         e.setUndo(json.hasNonNull(EventsTable.UNDO) ? EventJson.write(json.get(EventsTable.UNDO)) : null);
         e.setGeneration(json.path(EventsTable.GENERATION).asLong(0));
+        e.setExternal(json.hasNonNull(EventsTable.EXTERNAL) ? EventJson.write(json.get(EventsTable.EXTERNAL)) : null);
+        e.setEffects(json.hasNonNull(EventsTable.EFFECTS) ? EventJson.write(json.get(EventsTable.EFFECTS)) : null);
         return e;
     }
 }

@@ -49,14 +49,22 @@ final class TestLog {
     }
 
     long append(String type, String data, String metadata, String eventId) {
+        return append(type, data, metadata, eventId, List.of());
+    }
+
+    /** Appends an event decided with the external answers the job recorded for it. */
+    long append(String type, String data, String metadata, String eventId, List<ExternalResponse> external) {
         long version = version() + 1;
         long recordedAt = START_MILLIS + version * 1000;
         EventEnvelope e = EventEnvelope.of(eventId, aggregateId, aggregateType, type, data, metadata, version - 1,
                 InstantText.format(Instant.ofEpochMilli(recordedAt - 20)));
         Projection before = version == 1 ? null : at(version - 1);
-        AggregateFold.Step step = fold.apply(aggregateType, before == null ? null : before.getState(), version,
-                recordedAt, eventId, type, data, metadata, e.getOccurredAt());
-        events.add(StoredEvent.of(e, version, recordedAt, step.undo()));
+        StoredEvent stored = StoredEvent.of(e, version, recordedAt, null);
+        stored.setExternal(ExternalResponse.toJson(external));
+        AggregateFold.Step step = fold.apply(stored, before == null ? null : before.getState(), null);
+        stored.setUndo(step.undo());
+        stored.setEffects(step.effectsJson());
+        events.add(stored);
         projections.add(new Projection(aggregateId, aggregateType, version, step.state(), recordedAt, eventId,
                 step.logicFailure() != null ? step.logicFailure() : before == null ? null : before.getLogicFailure()));
         return version;

@@ -27,6 +27,9 @@ class EventsTableTest {
         e.setIngestedAt("2026-01-31T09:30:01Z");
         e.setRecordedAt(1_769_851_801_000L);
         e.setUndo("{\"balance\":0}");
+        e.setExternal("[{\"target\":\"fx\",\"request\":\"/rates/USD/EUR\",\"status\":200,\"response\":{\"rate\":\"1.1\"},"
+                + "\"at\":\"2026-01-31T09:30:01.100Z\",\"attempts\":2}]");
+        e.setEffects("[{\"target\":\"notifications\",\"key\":\"0123\",\"message\":{\"amount\":20}}]");
         return e;
     }
 
@@ -35,6 +38,8 @@ class EventsTableTest {
         e.setMetadata(null);
         e.setExpectedVersion(null);
         e.setUndo(null);
+        e.setExternal(null);
+        e.setEffects(null);
         return e;
     }
 
@@ -55,6 +60,18 @@ class EventsTableTest {
         assertThat(back.getMetadata()).isNull();
         assertThat(back.getExpectedVersion()).isNull();
         assertThat(back.getUndo()).isNull();
+        assertThat(back.getExternal()).isNull();
+        assertThat(back.getEffects()).isNull();
+    }
+
+    @Test
+    void theExternalAnswersAndEffectsAreKeptAndCountInTheItemSize() {
+        StoredEvent e = full();
+        Map<String, AttributeValue> item = EventsTable.toItem(e);
+
+        assertThat(item.get(EventsTable.EXTERNAL).s()).isEqualTo(e.getExternal());
+        assertThat(item.get(EventsTable.EFFECTS).s()).isEqualTo(e.getEffects());
+        assertThat(EventsTable.itemSize(e)).isEqualTo(ItemSize.of(item));
     }
 
     @Test

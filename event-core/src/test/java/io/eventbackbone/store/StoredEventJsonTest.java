@@ -66,6 +66,21 @@ class StoredEventJsonTest {
     }
 
     @Test
+    void theExternalAnswersAndEffectsAreEmbeddedAsJsonAndReadBack() {
+        StoredEvent withOutside = full();
+        withOutside.setExternal("[{\"target\":\"fx\",\"request\":\"/rates/USD/EUR\",\"status\":200,"
+                + "\"response\":{\"rate\":\"1.1\"},\"at\":\"2026-01-31T09:30:00.900Z\",\"attempts\":1}]");
+        withOutside.setEffects("[{\"target\":\"notifications\",\"key\":\"ab\",\"message\":{\"amount\":20}}]");
+
+        String json = EventJson.write(StoredEventJson.toJson(withOutside));
+
+        assertThat(json).contains(",\"external\":[{\"target\":\"fx\"")
+                .endsWith(",\"effects\":[{\"target\":\"notifications\",\"key\":\"ab\",\"message\":{\"amount\":20}}]}");
+        assertThat(StoredEventJson.fromJson(EventJson.readTrusted(json))).isEqualTo(withOutside);
+        assertThat(EventJson.write(StoredEventJson.toJson(full()))).doesNotContain("external").doesNotContain("effects");
+    }
+
+    @Test
     void aStoredEventReadBackFromItsJsonHasEveryField() {
         StoredEvent back = StoredEventJson.fromJson(StoredEventJson.toJson(full()));
 
