@@ -107,6 +107,14 @@ public final class JobOptions {
     public static final Setting<String> REJECTIONS_TABLE = eventStore(
             key("rejections.table.name").stringType().noDefaultValue(),
             "DynamoDB table of refused submissions. Required for the streaming job.");
+    public static final Setting<String> RESPONSES_TABLE = eventStore(
+            key("responses.table.name").stringType().noDefaultValue(),
+            "DynamoDB table of the external answers the job recorded before deciding (its write-ahead log of answers, items expire after 7 days). Required for the streaming job.");
+    public static final Setting<String> EFFECTS_STREAM_ARN = eventStore(key("effects.stream.arn").stringType().noDefaultValue(),
+            "ARN of the Kinesis effects stream (the outbox): the live job writes the effects the logic returns there, for the gateway to deliver. Required for the streaming job, and for a bug-fix apply that sends compensations.");
+    public static final Setting<String> ACCOUNT_LARGE_WITHDRAWAL = eventStore(
+            key("account.large.withdrawal").stringType().defaultValue("10000"),
+            "The account logic's large withdrawal: a withdrawal of at least this amount (a positive decimal) tells the notifications target. Part of the logic: changing it is a logic fix (raise logic.generation).");
     public static final Setting<String> TIME_INDEX_TABLE = eventStore(
             key("time.index.table.name").stringType().noDefaultValue(),
             "DynamoDB table of the events table's time index: chunks listing which events were recorded when. Required.");
