@@ -9,7 +9,7 @@ usage() {
     cat <<'EOF'
 usage: cloudformation/start-replay.sh --stack NAME --to INSTANT [--from INSTANT] [options]
        cloudformation/start-replay.sh --stack NAME --target preview --to INSTANT [--run-id ID] [filters]
-       cloudformation/start-replay.sh --stack NAME --target apply --preview ID
+       cloudformation/start-replay.sh --stack NAME --target apply --preview ID [--send-compensations]
 
 Replays the events recorded in [from, to) into the playback stream, rebuilds projections as of `to`, or
 lists the events of [from, to) in the time index again from a scan of the events table, with the stack's
@@ -30,6 +30,8 @@ options:
                            what a logic fix changes; apply: write the states preview --preview ID changed to
                            STACK-projections under the generation rule (no window, no filter)
   --preview ID             the run id of the preview to apply (target apply only)
+  --send-compensations     also send the compensations the preview listed (effects the fix adds, withdrawals of
+                           effects it takes back) to the effects stream; without it they are listed only
   --aggregate-ids A,B      only these aggregates (not with target time-index: the index lists every event)
   --aggregate-types A,B    only aggregates of these types (not with target time-index)
   --event-types A,B        only these event types (target playback only)
@@ -59,6 +61,7 @@ RUN_ID=""
 PREVIEW=""
 REGION=""
 DRY_RUN=false
+SEND_COMPENSATIONS=false
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -73,6 +76,7 @@ while [[ $# -gt 0 ]]; do
         --overwrite) OVERWRITE=true; shift ;;
         --run-id) need_value "$@"; RUN_ID="$2"; shift 2 ;;
         --preview) need_value "$@"; PREVIEW="$2"; shift 2 ;;
+        --send-compensations) SEND_COMPENSATIONS=true; shift ;;
         --region) need_value "$@"; REGION="$2"; shift 2 ;;
         --dry-run) DRY_RUN=true; shift ;;
         -h|--help) usage; exit 0 ;;
@@ -102,6 +106,9 @@ if [[ "$TARGET" == apply ]]; then
 fi
 if [[ -n "$PREVIEW" && "$TARGET" != apply ]]; then
     fail "--preview applies only to --target apply"
+fi
+if [[ "$SEND_COMPENSATIONS" == true && "$TARGET" != apply ]]; then
+    fail "--send-compensations applies only to --target apply"
 fi
 [[ "$TARGET" == apply || -n "$TO" ]] || fail "--to is required: the end of the window (exclusive), e.g. 2026-01-31T09:30:00Z"
 
@@ -199,7 +206,8 @@ case "$TARGET" in
     projection) WRITES="the table ${PROJECTION_TABLE:-$STACK-projections}" ;;
     time-index) WRITES="the table $STACK-time-index, from a scan of the whole table $STACK-events" ;;
     preview) WRITES="the table $PROJECTION_TABLE (never $STACK-projections), and its report in the log" ;;
-    apply) WRITES="the table $STACK-projections, the states preview $PREVIEW changed ($STACK-rebuild-$PREVIEW)" ;;
+    apply) WRITES="the table $STACK-projections, the states preview $PREVIEW changed ($STACK-rebuild-$PREVIEW)"
+        [[ "$SEND_COMPENSATIONS" == true ]] && WRITES+=", and its compensations to the stream $STACK-effects" ;;
 esac
 
 # ------------------------------------------------------------------ the Replay property group
@@ -220,6 +228,7 @@ REPLAY_MAP+=",$(json_string replay.run.id):$(json_string "$RUN_ID")"
 [[ -n "$EVENT_TYPES" ]] && REPLAY_MAP+=",$(json_string replay.event.types):$(json_string "$EVENT_TYPES")"
 [[ -n "$PROJECTION_TABLE" ]] && REPLAY_MAP+=",$(json_string replay.projection.table):$(json_string "$PROJECTION_TABLE")"
 [[ "$OVERWRITE" == true ]] && REPLAY_MAP+=",$(json_string replay.overwrite):$(json_string true)"
+[[ "$SEND_COMPENSATIONS" == true ]] && REPLAY_MAP+=",$(json_string replay.send.compensations):$(json_string true)"
 REPLAY_GROUP="{\"PropertyGroupId\":\"Replay\",\"PropertyMap\":{$REPLAY_MAP}}"
 
 # ------------------------------------------------------------------ the calls

@@ -192,6 +192,11 @@ public final class AggregateFold implements Serializable {
      * be the next version: folding past a missing one would give a state the aggregate never had.
      */
     public Projection next(Projection current, StoredEvent e) {
+        return next(current, e, null);
+    }
+
+    /** As {@link #next(Projection, StoredEvent)}, adding the effects the logic returns for {@code e} to {@code effects}. */
+    public Projection next(Projection current, StoredEvent e, List<OutboxEntry> effects) {
         long expected = current == null ? 1 : current.getVersion() + 1;
         if (e.getVersion() != expected) {
             throw new IllegalStateException("aggregate " + e.getAggregateId() + ": version " + e.getVersion()
@@ -200,6 +205,9 @@ public final class AggregateFold implements Serializable {
                     + " is missing from the events read");
         }
         Step step = apply(e, current == null ? null : current.getState(), null);
+        if (effects != null) {
+            effects.addAll(step.effects());
+        }
         return new Projection(e.getAggregateId(), e.getAggregateType(), e.getVersion(), step.state(),
                 e.getRecordedAt(), e.getEventId(), step.logicFailure() != null ? step.logicFailure()
                         : current == null ? null : current.getLogicFailure());

@@ -16,6 +16,11 @@ public class Projection implements Serializable {
     private String logicFailure;
     /** The logic generation that wrote the state; 0 before any raise. */
     private long generation;
+    /**
+     * Only in a bug-fix preview's own table: what the fix owes external systems for this aggregate's stored events
+     * (JSON, see {@code Compensation}); null everywhere else.
+     */
+    private String compensations;
 
     public Projection() {
     }
@@ -111,10 +116,19 @@ public class Projection implements Serializable {
         this.generation = generation;
     }
 
+    public String getCompensations() {
+        return compensations;
+    }
+
+    public void setCompensations(String compensations) {
+        this.compensations = compensations;
+    }
+
     /** This projection as decided by logic generation {@code g}. */
     public Projection withGeneration(long g) {
         Projection p = new Projection(aggregateId, aggregateType, version, state, updatedAt, lastEventId, logicFailure);
         p.generation = g;
+        p.compensations = compensations;
         return p;
     }
 
@@ -127,7 +141,7 @@ public class Projection implements Serializable {
         return version == p.version && updatedAt == p.updatedAt && Objects.equals(aggregateId, p.aggregateId)
                 && Objects.equals(aggregateType, p.aggregateType) && Objects.equals(state, p.state)
                 && Objects.equals(lastEventId, p.lastEventId) && Objects.equals(logicFailure, p.logicFailure)
-                && generation == p.generation;
+                && generation == p.generation && Objects.equals(compensations, p.compensations);
     }
 
     @Override

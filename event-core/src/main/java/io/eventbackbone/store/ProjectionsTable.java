@@ -24,6 +24,8 @@ public final class ProjectionsTable {
     public static final String LOGIC_FAILURE = "logicFailure";
     /** Written only when above 0, like the events table's. */
     public static final String GENERATION = "generation";
+    /** Only in a bug-fix preview's table: what the fix owes external systems for the aggregate's events. */
+    public static final String COMPENSATIONS = "compensations";
 
     /** A write lands only on an absent item or one at a lower version. */
     public static final String ONLY_FORWARD_CONDITION =
@@ -54,6 +56,9 @@ public final class ProjectionsTable {
         if (p.getGeneration() > 0) {
             item.put(GENERATION, n(p.getGeneration()));
         }
+        if (p.getCompensations() != null) {
+            item.put(COMPENSATIONS, s(p.getCompensations()));
+        }
         return item;
     }
 
@@ -66,7 +71,8 @@ public final class ProjectionsTable {
                 + ItemSize.number(UPDATED_AT, p.getUpdatedAt())
                 + ItemSize.string(LAST_EVENT_ID, p.getLastEventId())
                 + ItemSize.string(LOGIC_FAILURE, p.getLogicFailure())
-                + ItemSize.number(GENERATION, p.getGeneration() > 0 ? p.getGeneration() : null);
+                + ItemSize.number(GENERATION, p.getGeneration() > 0 ? p.getGeneration() : null)
+                + ItemSize.string(COMPENSATIONS, p.getCompensations());
     }
 
     public static Projection fromItem(Map<String, AttributeValue> item) {
@@ -79,6 +85,7 @@ public final class ProjectionsTable {
                 item.get(LAST_EVENT_ID).s(),
                 EventsTable.optS(item, LOGIC_FAILURE));
         p.setGeneration(item.containsKey(GENERATION) ? Long.parseLong(item.get(GENERATION).n()) : 0);
+        p.setCompensations(EventsTable.optS(item, COMPENSATIONS));
         return p;
     }
 

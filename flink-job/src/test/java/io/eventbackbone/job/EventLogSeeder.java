@@ -73,7 +73,8 @@ public final class EventLogSeeder implements AutoCloseable {
         putAll(dynamo, index.tableName, items);
     }
 
-    private static void putAll(DynamoDbClient dynamo, String table, List<Map<String, AttributeValue>> items) {
+    /** Writes the items with BatchWriteItem, asking again for any left unprocessed. */
+    public static void putAll(DynamoDbClient dynamo, String table, List<Map<String, AttributeValue>> items) {
         for (List<WriteRequest> batch : WriteRequests.putBatches(items)) {
             while (!batch.isEmpty()) {
                 List<WriteRequest> pending = batch;

@@ -51,7 +51,7 @@ final class LocalCommands {
             "                 [--projection-table <name>] [--overwrite] [--run-id <id>]",
             "       ./run-local.sh replay --target preview --to <instant> [--run-id <id>] [--aggregate-types t,u] ...",
             "                 fold with the deployed logic into event-backbone-rebuild-<id> and report what it changes",
-            "       ./run-local.sh replay --target apply --preview <id>",
+            "       ./run-local.sh replay --target apply --preview <id> [--send-compensations]",
             "                 write the states preview <id> changed to the live projections (generation rule)",
             "       ./run-local.sh events <aggregateId>     the stored events of an aggregate, oldest first",
             "       ./run-local.sh state <aggregateId>      the projection (latest state) of an aggregate",
@@ -185,6 +185,10 @@ final class LocalCommands {
         for (int i = 1; i < args.length; i++) {
             if (args[i].equals("--overwrite")) {
                 replay = replay.with(JobOptions.REPLAY_OVERWRITE, "true");
+                continue;
+            }
+            if (args[i].equals("--send-compensations")) {
+                replay = replay.with(JobOptions.REPLAY_SEND_COMPENSATIONS, "true");
                 continue;
             }
             if (args[i].equals("--preview") && i + 1 < args.length) {

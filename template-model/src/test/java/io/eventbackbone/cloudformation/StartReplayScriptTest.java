@@ -190,6 +190,27 @@ class StartReplayScriptTest {
     }
 
     @Test
+    void anApplySendsThePreviewsCompensationsOnlyWhenAskedAndNoOtherTargetTakesTheFlag() throws IOException {
+        ProcessRun listing = dryRun("--stack", "demo", "--target", "apply", "--preview", "fix-7");
+        ProcessRun sending = dryRun("--stack", "demo", "--target", "apply", "--preview", "fix-7", "--send-compensations");
+
+        assertThat(sending.exitCode).as(sending.toString()).isZero();
+        assertThat(replayGroup(sending)).containsEntry("replay.send.compensations", "true");
+        assertThat(replayGroup(listing)).doesNotContainKey("replay.send.compensations");
+        assertThat(sending.stdout).contains("and its compensations to the stream demo-effects");
+        ProcessRun misplaced = dryRun("--stack", "demo", "--target", "projection", "--to", "2026-02-01T00:00:00Z",
+                "--send-compensations");
+        assertThat(misplaced.exitCode).isEqualTo(2);
+        assertThat(misplaced.stderr).contains("--send-compensations applies only to --target apply");
+    }
+
+    private static Map<String, String> replayGroup(ProcessRun run) throws IOException {
+        Matcher matcher = CONFIGURATION_UPDATE.matcher(run.command("aws kinesisanalyticsv2 update-application"));
+        assertThat(matcher.find()).isTrue();
+        return groups(JSON.readTree(matcher.group(1).replace("EVENTSTORE_GROUP", "{}"))).get("Replay");
+    }
+
+    @Test
     void anApplyNamesThePreviewsTableAndTakesNoWindowNorFilter() throws IOException {
         ProcessRun run = dryRun("--stack", "demo", "--target", "apply", "--preview", "fix-7");
 

@@ -204,6 +204,9 @@ public final class JobOptions {
             "Target apply: the table a preview wrote (its replay.projection.table). Required for target apply.");
     public static final Setting<Boolean> REPLAY_OVERWRITE = replay(key("replay.overwrite").booleanType().defaultValue(false),
             "true lets a projection rebuild replace newer items (for a rebuild as of an earlier time into a used table).");
+    public static final Setting<Boolean> REPLAY_SEND_COMPENSATIONS = replay(
+            key("replay.send.compensations").booleanType().defaultValue(false),
+            "Target apply: true also sends the compensations the preview listed (effects the fix adds, withdrawals of effects it takes back) to the effects stream (effects.stream.arn), each with its own idempotency key; false lists them only.");
     public static final Setting<String> REPLAY_RUN_ID = replay(key("replay.run.id").stringType().noDefaultValue(),
             "Name of this replay in the playback records' replay marker; generated when unset.");
     public static final Setting<Long> REPLAY_PLAYBACK_DEADLINE_MILLIS = replay(

@@ -3,6 +3,7 @@ package io.eventbackbone.job.replay;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventbackbone.domain.AggregateFold;
+import io.eventbackbone.domain.Compensation;
 import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.domain.JsonPatch;
 import io.eventbackbone.domain.MergePatch;
@@ -78,8 +79,12 @@ public final class BugFixPreview {
     /** The states a preview marked changed, to be written to the live table. */
     public List<Projection> changedStates(String previewTable) {
         List<Projection> changed = new ArrayList<>();
-        scan(previewTable, "attribute_exists(" + FIRST_DIFFERENT_VERSION + ")",
-                item -> changed.add(ProjectionsTable.fromItem(item)));
+        scan(previewTable, "attribute_exists(" + FIRST_DIFFERENT_VERSION + ")", item -> {
+            Projection p = ProjectionsTable.fromItem(item);
+            // What the fix owes is the preview's finding, not part of the state the live table gets.
+            p.setCompensations(null);
+            changed.add(p);
+        });
         changed.sort(Comparator.comparing(Projection::getAggregateId));
         return changed;
     }
@@ -135,7 +140,19 @@ public final class BugFixPreview {
         }
     }
 
+    /** What the preview found the fix owes external systems, in aggregate order. */
+    public List<Compensation> compensations(String previewTable) {
+        List<Projection> owing = new ArrayList<>();
+        scan(previewTable, "attribute_exists(" + ProjectionsTable.COMPENSATIONS + ")",
+                item -> owing.add(ProjectionsTable.fromItem(item)));
+        owing.sort(Comparator.comparing(Projection::getAggregateId));
+        List<Compensation> all = new ArrayList<>();
+        owing.forEach(p -> all.addAll(Compensation.fromJson(p.getCompensations(), p.getAggregateId())));
+        return all;
+    }
+
     private void compareOne(String previewTable, Projection p, Projection live, PreviewReport report) {
+        report.owes(p.getAggregateId(), Compensation.fromJson(p.getCompensations(), p.getAggregateId()));
         if (live == null) {
             report.noLive(p);
             return;

@@ -3,6 +3,7 @@ package io.eventbackbone.job.replay;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventbackbone.domain.Compensation;
 import io.eventbackbone.event.EventJson;
 import io.eventbackbone.store.Projection;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ public final class PreviewReport {
     private final Map<String, Long> aggregatesByPath = new TreeMap<>();
     private final List<String> notCompared = new ArrayList<>();
     private final List<String> generationTooLow = new ArrayList<>();
+    private final List<ObjectNode> compensations = new ArrayList<>();
 
     PreviewReport(String runId, String previewTable, String liveTable) {
         this.runId = runId;
@@ -54,6 +56,15 @@ public final class PreviewReport {
         paths.forEach(path -> aggregatesByPath.merge(path, 1L, Long::sum));
         if (previewed.getGeneration() <= live.getGeneration()) {
             generationTooLow.add(previewed.getAggregateId());
+        }
+    }
+
+    void owes(String aggregateId, List<Compensation> owed) {
+        for (JsonNode c : Compensation.toJsonArray(owed)) {
+            ObjectNode withAggregate = EventJson.newObject();
+            withAggregate.put("aggregateId", aggregateId);
+            withAggregate.setAll((ObjectNode) c);
+            compensations.add(withAggregate);
         }
     }
 
@@ -101,6 +112,14 @@ public final class PreviewReport {
         return notCompared;
     }
 
+    /**
+     * What the fix owes external systems, one JSON object each: aggregate, kind ({@code added} or {@code withdrawn}),
+     * target, the compensation's key, the event id and version it is for, and the message.
+     */
+    public List<ObjectNode> compensations() {
+        return compensations;
+    }
+
     public ObjectNode toJson() {
         ObjectNode json = EventJson.newObject();
         json.put("runId", runId);
@@ -117,7 +136,30 @@ public final class PreviewReport {
         notCompared.forEach(skipped::add);
         ArrayNode low = json.putArray("generationNotAboveLive");
         generationTooLow.forEach(low::add);
+        ArrayNode owed = json.putArray("compensations");
+        compensations.forEach(owed::add);
         return json;
+    }
+
+    /** Compensations for people: how many of each kind, and the first {@code shown} in full. */
+    static String describeCompensations(List<ObjectNode> owed, int shown) {
+        if (owed.isEmpty()) {
+            return "Compensations: none (the fix sends external systems nothing the stored events did not)\n";
+        }
+        Map<String, Long> byKind = new TreeMap<>();
+        owed.forEach(c -> byKind.merge(c.path("kind").asText() + " for " + c.path("target").asText(), 1L, Long::sum));
+        StringBuilder out = new StringBuilder("Compensations: ").append(owed.size()).append(' ').append(byKind).append('\n');
+        for (int i = 0; i < Math.min(shown, owed.size()); i++) {
+            ObjectNode c = owed.get(i);
+            out.append("  ").append(c.path("kind").asText()).append(' ').append(c.path("target").asText())
+                    .append(" for ").append(c.path("aggregateId").asText()).append(" version ")
+                    .append(c.path("version").asLong()).append(" (key ").append(c.path("key").asText()).append("): ")
+                    .append(EventJson.write(c.path("message"))).append('\n');
+        }
+        if (owed.size() > shown) {
+            out.append("  ... and ").append(owed.size() - shown).append(" more in the JSON report\n");
+        }
+        return out.toString();
     }
 
     /** The report for people: the counts, the paths, and the first {@code shown} changed aggregates in full. */
@@ -142,6 +184,7 @@ public final class PreviewReport {
             out.append("  ... and ").append(changed.size() - shown).append(" more in the JSON report\n");
         }
         notCompared.forEach(line -> out.append("  not compared: ").append(line).append('\n'));
+        out.append(describeCompensations(compensations, shown));
         if (!generationTooLow.isEmpty()) {
             out.append("  ").append(generationTooLow.size()).append(" changed states are not of a higher logic.generation"
                     + " than the live ones: apply would leave them; raise logic.generation and preview again\n");

@@ -1,5 +1,6 @@
 package io.eventbackbone.job.replay;
 
+import io.eventbackbone.domain.Compensation;
 import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
@@ -23,6 +24,7 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 /**
  * The bounded mode of the job. For playback and projection rebuilds the slices of the time index are the
@@ -166,8 +168,37 @@ public final class ReplayJob {
             BugFixPreview.ApplyOutcome outcome = preview(config, logics, p -> p.outcome(changed));
             LOG.info("{}: {}", request.runId(), outcome);
             told.append(outcome).append('\n');
+            told.append(compensate(config, request, logics, shownChanges));
         }
         return new Outcome(summary, told.toString(), report);
+    }
+
+    /**
+     * Lists what the preview found the fix owes external systems, and with {@code replay.send.compensations} puts it
+     * on the effects stream for the gateway to deliver.
+     */
+    private static String compensate(JobConfig config, ReplayRequest request, DomainLogics logics, int shown)
+            throws InterruptedException {
+        List<Compensation> owed = preview(config, logics, p -> p.compensations(request.previewTable()));
+        PreviewReport listing = new PreviewReport(request.runId(), request.previewTable(), request.projectionTable());
+        for (Compensation c : owed) {
+            listing.owes(c.entry().aggregateId(), List.of(c));
+        }
+        StringBuilder told = new StringBuilder(PreviewReport.describeCompensations(listing.compensations(), shown));
+        if (owed.isEmpty()) {
+            return told.toString();
+        }
+        if (!request.sendsCompensations()) {
+            return told.append("  none sent: give replay.send.compensations (--send-compensations) to send them\n")
+                    .toString();
+        }
+        try (KinesisAsyncClient kinesis = AwsClientSettings.kinesis(config).kinesisAsyncClient(4)) {
+            int sent = new CompensationSender(kinesis, config.require(JobOptions.EFFECTS_STREAM_ARN),
+                    config.require(JobOptions.REPLAY_PLAYBACK_DEADLINE_MILLIS)).send(owed);
+            LOG.info("{}: sent {} compensations", request.runId(), sent);
+            return told.append("  sent ").append(sent).append(" to ")
+                    .append(config.require(JobOptions.EFFECTS_STREAM_ARN)).append('\n').toString();
+        }
     }
 
     private static List<Projection> changedStates(JobConfig config, ReplayRequest request, DomainLogics logics) {

@@ -54,6 +54,7 @@ public final class ReplayRequest implements Serializable {
     private final String previewTable;
     private final boolean overwrite;
     private final long playbackDeadlineMillis;
+    private boolean sendsCompensations;
 
     private ReplayRequest(String runId, Target target, Instant from, Instant to, Set<String> aggregateIds,
                           Set<String> aggregateTypes, Set<String> eventTypes, String projectionTable,
@@ -77,8 +78,10 @@ public final class ReplayRequest implements Serializable {
         if (target == Target.APPLY) {
             return applyRequest(config);
         }
-        if (config.has(JobOptions.REPLAY_PREVIEW_TABLE)) {
-            throw new IllegalArgumentException("replay.preview.table applies only to target apply");
+        for (Setting<?> applyOnly : List.of(JobOptions.REPLAY_PREVIEW_TABLE, JobOptions.REPLAY_SEND_COMPENSATIONS)) {
+            if (config.has(applyOnly)) {
+                throw new IllegalArgumentException(applyOnly.key() + " applies only to target apply");
+            }
         }
         Instant to = instant(config, JobOptions.REPLAY_TO, true);
         Instant from = target == Target.PLAYBACK ? instant(config, JobOptions.REPLAY_FROM, true)
@@ -153,9 +156,15 @@ public final class ReplayRequest implements Serializable {
             throw new IllegalArgumentException("replay.preview.table names the live projections table " + preview
                     + "; it names the table a preview wrote");
         }
-        return new ReplayRequest(runId(config), Target.APPLY, null, null, Collections.emptySet(),
+        ReplayRequest apply = new ReplayRequest(runId(config), Target.APPLY, null, null, Collections.emptySet(),
                 Collections.emptySet(), Collections.emptySet(), config.require(JobOptions.PROJECTIONS_TABLE), preview,
                 false, config.require(JobOptions.REPLAY_PLAYBACK_DEADLINE_MILLIS));
+        apply.sendsCompensations = config.require(JobOptions.REPLAY_SEND_COMPENSATIONS);
+        if (apply.sendsCompensations && !config.has(JobOptions.EFFECTS_STREAM_ARN)) {
+            throw new IllegalArgumentException("replay.send.compensations needs effects.stream.arn: "
+                    + JobOptions.EFFECTS_STREAM_ARN.description());
+        }
+        return apply;
     }
 
     private static String runId(JobConfig config) {
@@ -249,6 +258,11 @@ public final class ReplayRequest implements Serializable {
 
     public boolean overwrite() {
         return overwrite;
+    }
+
+    /** Target apply: whether the preview's compensations are sent, not only listed. */
+    public boolean sendsCompensations() {
+        return sendsCompensations;
     }
 
     public boolean selectsAggregate(String aggregateId, String aggregateType) {

@@ -104,7 +104,15 @@ class ReplayRequestTest {
                 .with(JobOptions.REPLAY_AGGREGATE_TYPES, "account"))).hasMessageContaining("replay.aggregate.types cannot be used");
         assertThatThrownBy(() -> ReplayRequest.from(base.with(JobOptions.REPLAY_PREVIEW_TABLE, "p")))
                 .hasMessageContaining("replay.preview.table applies only to target apply");
+        assertThatThrownBy(() -> ReplayRequest.from(base.with(JobOptions.REPLAY_SEND_COMPENSATIONS, "true")))
+                .hasMessageContaining("replay.send.compensations applies only to target apply");
+        assertThatThrownBy(() -> ReplayRequest.from(apply.with(JobOptions.REPLAY_PREVIEW_TABLE, "p")
+                .with(JobOptions.REPLAY_SEND_COMPENSATIONS, "true"))).hasMessageContaining("needs effects.stream.arn");
+        assertThat(ReplayRequest.from(apply.with(JobOptions.REPLAY_PREVIEW_TABLE, "p")
+                .with(JobOptions.REPLAY_SEND_COMPENSATIONS, "true").with(JobOptions.EFFECTS_STREAM_ARN, "arn:effects"))
+                .sendsCompensations()).isTrue();
         ReplayRequest r = ReplayRequest.from(apply.with(JobOptions.REPLAY_PREVIEW_TABLE, "backbone-rebuild-fix-1"));
+        assertThat(r.sendsCompensations()).as("compensations are listed, not sent, unless asked").isFalse();
         assertThat(r.previewTable()).isEqualTo("backbone-rebuild-fix-1");
         assertThat(r.projectionTable()).as("an apply writes the live table").isEqualTo(LIVE_PROJECTIONS);
         assertThat(r.to()).isNull();
