@@ -176,6 +176,8 @@ class IngestHandlerITCase {
         Random random = new Random(seed);
         List<String> aggregates = List.of("agg-0", "agg-1", "agg-2", "agg-3", "agg-4", "agg-5");
         Set<String> accepted = new HashSet<>();
+        // Sent and answered as not accepted (refused, or in a call that failed); a blocked event is never sent.
+        Set<String> notAccepted = new HashSet<>();
         int position = 0;
         int keptOut = 0;
         for (int request = 0; request < 20; request++) {
@@ -206,13 +208,20 @@ class IngestHandlerITCase {
                 } else {
                     assertThat(item.has("blockedBy")).as(what).isFalse();
                     firstNotAccepted.put(body.get(i), i);
+                    notAccepted.add(item.get("eventId").asText());
                 }
             }
             keptOut += body.size() - json(response.getBody()).path("accepted").asInt(0);
             position += body.size();
         }
         assertThat(keptOut).as("events the seed's refusals kept out").isPositive();
-        assertThat(eventIdsInStream()).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(accepted);
+        // Every accepted event is in the stream once. A PutRecords that timed out on a loaded machine may have
+        // landed all the same: its events were answered as not accepted (the client sends them again and the job
+        // drops the copy), so the stream may hold some of those too, but never an event the answer did not name as sent.
+        List<String> inStream = eventIdsInStream();
+        assertThat(inStream).doesNotHaveDuplicates().containsAll(accepted);
+        assertThat(inStream).allSatisfy(id -> assertThat(accepted.contains(id) || notAccepted.contains(id))
+                .as(id + " was in a request's answer").isTrue());
         TestData.positionsByAggregate(LocalStreams.readAll(kinesis, stream)).forEach((aggregate, positions) ->
                 assertThat(positions).as(aggregate + " of seed " + seed).isSorted());
     }
