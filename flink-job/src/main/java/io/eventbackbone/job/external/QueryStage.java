@@ -14,6 +14,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,6 +48,8 @@ public final class QueryStage extends RichAsyncFunction<ArrivedEvent, ArrivedEve
     private transient AtomicLong recorded;
     private transient AtomicLong refused;
     private transient AtomicLong lostRaces;
+    /** Events of this subtask being answered, by aggregate and event id: a copy sent again waits for the first. */
+    private transient Map<String, CompletableFuture<ResponseLog.Entry>> answering;
 
     public QueryStage(ExternalTargets settings, DomainLogics logics) {
         this.settings = settings;
@@ -68,6 +72,7 @@ public final class QueryStage extends RichAsyncFunction<ArrivedEvent, ArrivedEve
         recorded = new AtomicLong();
         refused = new AtomicLong();
         lostRaces = new AtomicLong();
+        answering = new ConcurrentHashMap<>();
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         metrics.gauge("externalRequests", targets.requests::get);
         metrics.gauge("externalRetries", targets.retried::get);
@@ -98,7 +103,29 @@ public final class QueryStage extends RichAsyncFunction<ArrivedEvent, ArrivedEve
         }
         EventEnvelope e = event.getEnvelope();
         waiting.incrementAndGet();
-        log.read(e.getAggregateId(), e.getEventId())
+        String key = e.getAggregateId() + "\n" + e.getEventId();
+        CompletableFuture<ResponseLog.Entry> first = answering.get(key);
+        CompletableFuture<ResponseLog.Entry> entry = first != null ? first : answer(event, queries);
+        if (first == null) {
+            answering.put(key, entry);
+            entry.whenComplete((done, error) -> answering.remove(key, entry));
+        } else {
+            reused.incrementAndGet();
+        }
+        entry.whenComplete((recorded, error) -> {
+            waiting.decrementAndGet();
+            if (error != null) {
+                result.completeExceptionally(error);
+            } else {
+                result.complete(Collections.singleton(event.answered(recorded.external(), recorded.unavailable())));
+            }
+        });
+    }
+
+    /** The entry of the log for the event: the one recorded, or the targets' answers once recorded. */
+    private CompletableFuture<ResponseLog.Entry> answer(ArrivedEvent event, List<ExternalQuery> queries) {
+        EventEnvelope e = event.getEnvelope();
+        return log.read(e.getAggregateId(), e.getEventId())
                 .thenCompose(found -> {
                     if (found != null) {
                         reused.incrementAndGet();
@@ -115,14 +142,6 @@ public final class QueryStage extends RichAsyncFunction<ArrivedEvent, ArrivedEve
                                 }
                                 return kept;
                             }));
-                })
-                .whenComplete((entry, error) -> {
-                    waiting.decrementAndGet();
-                    if (error != null) {
-                        result.completeExceptionally(error);
-                    } else {
-                        result.complete(Collections.singleton(event.answered(entry.external(), entry.unavailable())));
-                    }
                 });
     }
 
