@@ -68,7 +68,7 @@ final class ExternalQueryBenchmark {
             target.delayMillis = 0;
             double none = Math.max(runJob(perShard, false, target, capacity, details.putObject("noQueriesRun1")),
                     runJob(perShard, false, target, capacity, details.putObject("noQueriesRun2")));
-            results.add("9a", "job, no external query, events/s, best of 2", none, "events/s", null, null);
+            results.add("9a", "job, no external query, events/s, best of 2", none, "events/s", "", null);
             String[] ids = {"9b", "9c"};
             for (int i = 0; i < LATENCIES_MILLIS.length; i++) {
                 int latency = LATENCIES_MILLIS[i];
