@@ -10,16 +10,15 @@ import io.eventbackbone.event.EnvelopeCodec;
 import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.job.EventStoreJob;
 import io.eventbackbone.job.StoreTables;
-import io.eventbackbone.job.external.ExternalTargets;
-import io.eventbackbone.local.LocalStreams;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.config.JobOptions;
+import io.eventbackbone.job.external.ExternalTargets;
 import io.eventbackbone.job.process.DeciderSettings;
 import io.eventbackbone.job.sink.StreamingSinks;
 import io.eventbackbone.job.source.SourceRecord;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
+import io.eventbackbone.local.LocalStreams;
 import io.eventbackbone.local.LocalTables;
 import io.eventbackbone.local.SharedEmulators;
 import io.eventbackbone.store.RejectionsTable;
@@ -40,6 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
  * A preview over ten thousand aggregates, decided by a logic whose rule a setting changes: the fix changes
