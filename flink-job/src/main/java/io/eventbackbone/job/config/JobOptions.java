@@ -134,18 +134,20 @@ public final class JobOptions {
     }
 
     public static final TargetSetting<String> EXTERNAL_URL = target("url", k -> key(k).stringType().noDefaultValue(),
-            "Base URL of the external target the domain logic names <target> (for example external.fx.url=https://fx.example.com): a query's request path is appended to it. A query to a target without a URL is refused (EXTERNAL_UNAVAILABLE), never decided on a guess.");
+            "Base URL of the external target the domain logic names <target> (for example external.fx.url=https://fx.example.com): a query's request path is appended to it. A query to a target without a URL is refused (EXTERNAL_UNAVAILABLE), never decided on a guess.",
+            s -> s);
     public static final TargetSetting<Long> EXTERNAL_TIMEOUT_MILLIS = target("timeout.millis",
             k -> key(k).longType().defaultValue(2_000L),
-            "Longest wait for one answer of the target, in milliseconds; a request that takes longer is retried, as are 5xx and 429 answers and connection errors, with exponential backoff and jitter (a 4xx answer is final and recorded).")
-            .within(1L, 600_000L);
+            "Longest wait for one answer of the target, in milliseconds; a request that takes longer is retried, as are 5xx and 429 answers and connection errors, with exponential backoff and jitter (a 4xx answer is final and recorded).",
+            s -> s.within(1L, 600_000L));
     public static final TargetSetting<Long> EXTERNAL_DEADLINE_MILLIS = target("deadline.millis",
             k -> key(k).longType().defaultValue(60_000L),
-            "How long an event's query keeps being retried before the target counts as unavailable for it, in milliseconds; what happens then is external.<target>.when.unavailable.")
-            .within(1L, 86_400_000L);
+            "How long an event's query keeps being retried before the target counts as unavailable for it, in milliseconds; what happens then is external.<target>.when.unavailable.",
+            s -> s.within(1L, 86_400_000L));
     public static final TargetSetting<WhenUnavailable> EXTERNAL_WHEN_UNAVAILABLE = target("when.unavailable",
             k -> key(k).enumType(WhenUnavailable.class).defaultValue(WhenUnavailable.HOLD),
-            "hold: keep asking after the deadline; the event and the events behind it in its subtask wait (back-pressure, metric eventsHeld), nothing is lost. refuse: reject the event with reason EXTERNAL_UNAVAILABLE, and a re-processed copy of it the same way.");
+            "hold: keep asking after the deadline; the event and the events behind it in its subtask wait (back-pressure, metric eventsHeld), nothing is lost. refuse: reject the event with reason EXTERNAL_UNAVAILABLE, and a re-processed copy of it the same way.",
+            s -> s);
     public static final Setting<Integer> EXTERNAL_QUERIES_CAPACITY = eventStore(
             key("external.queries.capacity").intType().defaultValue(100),
             "Events a subtask's query stage holds at once while their targets answer (kept in order, part of each checkpoint): with answers in 50 ms, 100 lets a subtask decide 2000 events a second.")
@@ -261,8 +263,8 @@ public final class JobOptions {
     }
 
     private static <T> TargetSetting<T> target(String name, java.util.function.Function<String, ConfigOption<T>> option,
-                                               String description) {
-        TargetSetting<T> setting = new TargetSetting<>(GROUP, name, option, description);
+                                               String description, java.util.function.UnaryOperator<Setting<T>> range) {
+        TargetSetting<T> setting = new TargetSetting<>(GROUP, name, option, description, range);
         register(setting.template());
         PER_TARGET.add(setting);
         return setting;

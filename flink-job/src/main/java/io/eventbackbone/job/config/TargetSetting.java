@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.SortedSet;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.apache.flink.configuration.ConfigOption;
 
 /**
@@ -20,24 +21,18 @@ public final class TargetSetting<T> {
     private final String name;
     private final Function<String, ConfigOption<T>> option;
     private final String description;
+    private final UnaryOperator<Setting<T>> range;
     private final Setting<T> template;
-    private T min;
-    private T max;
 
-    TargetSetting(String group, String name, Function<String, ConfigOption<T>> option, String description) {
+    /** @param range gives a setting the one range of every target's value (written where the setting is defined) */
+    TargetSetting(String group, String name, Function<String, ConfigOption<T>> option, String description,
+                  UnaryOperator<Setting<T>> range) {
         this.group = group;
         this.name = name;
         this.option = option;
         this.description = description;
-        this.template = Setting.inPropertyGroup(group, option.apply(key(PLACEHOLDER)), description);
-    }
-
-    /** The one range of every target's value; see {@link Setting#within}. */
-    TargetSetting<T> within(T min, T max) {
-        template.within(min, max);
-        this.min = min;
-        this.max = max;
-        return this;
+        this.range = range;
+        this.template = range.apply(Setting.inPropertyGroup(group, option.apply(key(PLACEHOLDER)), description));
     }
 
     /** The setting as the configuration reference lists it, its key naming {@code <target>}. */
@@ -52,9 +47,8 @@ public final class TargetSetting<T> {
 
     /** The setting of one target, with the range and description of every target's. */
     public Setting<T> of(String target) {
-        Setting<T> setting = Setting.inPropertyGroup(group, option.apply(key(ExternalQuery.requireTarget(target))),
-                description);
-        return min == null ? setting : setting.within(min, max);
+        return range.apply(Setting.inPropertyGroup(group, option.apply(key(ExternalQuery.requireTarget(target))),
+                description));
     }
 
     /** The target a key names under this setting, or null when the key is not one of this setting's. */

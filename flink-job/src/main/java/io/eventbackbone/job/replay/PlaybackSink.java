@@ -8,10 +8,13 @@ import io.eventbackbone.job.sink.OrderedStreamWriter;
 import io.eventbackbone.retry.Backoff;
 import io.eventbackbone.store.StoredEvent;
 import io.eventbackbone.store.StoredEventJson;
+import java.util.concurrent.CompletableFuture;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 
 /**
  * Writes replayed events to the playback stream, partition key {@code aggregateId}, in version order per
@@ -55,6 +58,7 @@ public final class PlaybackSink implements Sink<StoredEvent> {
 
     static final class Writer extends OrderedStreamWriter<StoredEvent> {
         private final ReplayRequest request;
+        private final KinesisAsyncClient kinesis;
 
         Writer(PlaybackSink sink, KinesisAsyncClient kinesis, SinkWriterMetricGroup metrics) {
             this(sink, kinesis, metrics, Backoff.exponentialHalfJitter(BACKOFF_BASE, BACKOFF_MAX));
@@ -62,8 +66,19 @@ public final class PlaybackSink implements Sink<StoredEvent> {
 
         Writer(PlaybackSink sink, KinesisAsyncClient kinesis, SinkWriterMetricGroup metrics, Backoff backoff) {
             super(sink.streamArn, "playback", "events", sink.request.playbackDeadlineMillis(),
-                    JobOptions.REPLAY_PLAYBACK_DEADLINE_MILLIS.key(), kinesis, metrics, backoff);
+                    JobOptions.REPLAY_PLAYBACK_DEADLINE_MILLIS.key(), metrics, backoff);
             this.request = sink.request;
+            this.kinesis = kinesis;
+        }
+
+        @Override
+        protected CompletableFuture<PutRecordsResponse> putRecords(PutRecordsRequest request) {
+            return kinesis.putRecords(request);
+        }
+
+        @Override
+        public void close() {
+            kinesis.close();
         }
 
         @Override

@@ -4,9 +4,12 @@ import io.eventbackbone.domain.OutboxEntry;
 import io.eventbackbone.job.aws.AwsClientSettings;
 import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.retry.Backoff;
+import java.util.concurrent.CompletableFuture;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 
 /**
  * Writes the effects of stored events to the effects stream (the outbox), one record an effect
@@ -35,9 +38,22 @@ public final class EffectsStreamSink implements Sink<OutboxEntry> {
     }
 
     private final class Writer extends OrderedStreamWriter<OutboxEntry> {
+        private final KinesisAsyncClient kinesis;
+
         Writer(KinesisAsyncClient kinesis, org.apache.flink.metrics.groups.SinkWriterMetricGroup metrics) {
             super(streamArn, "effects", "effects", deadlineMillis, JobOptions.EFFECTS_WRITE_DEADLINE_MILLIS.key(),
-                    kinesis, metrics, Backoff.exponentialHalfJitter(BACKOFF_BASE, BACKOFF_MAX));
+                    metrics, Backoff.exponentialHalfJitter(BACKOFF_BASE, BACKOFF_MAX));
+            this.kinesis = kinesis;
+        }
+
+        @Override
+        protected CompletableFuture<PutRecordsResponse> putRecords(PutRecordsRequest request) {
+            return kinesis.putRecords(request);
+        }
+
+        @Override
+        public void close() {
+            kinesis.close();
         }
 
         @Override

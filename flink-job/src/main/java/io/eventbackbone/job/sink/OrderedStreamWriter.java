@@ -10,12 +10,12 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
@@ -43,7 +43,6 @@ public abstract class OrderedStreamWriter<T> implements SinkWriter<T> {
     private final String recordsAre;
     private final long deadlineMillis;
     private final String deadlineSetting;
-    private final KinesisAsyncClient kinesis;
     private final Counter written;
     private final Counter refused;
     private final Counter backoffMillis;
@@ -60,14 +59,12 @@ public abstract class OrderedStreamWriter<T> implements SinkWriter<T> {
      * @param deadlineSetting the setting that gave {@code deadlineMillis}, named in the error when it passes
      */
     protected OrderedStreamWriter(String streamArn, String streamName, String recordsAre, long deadlineMillis,
-                                  String deadlineSetting, KinesisAsyncClient kinesis, SinkWriterMetricGroup metrics,
-                                  Backoff backoff) {
+                                  String deadlineSetting, SinkWriterMetricGroup metrics, Backoff backoff) {
         this.streamArn = streamArn;
         this.streamName = streamName;
         this.recordsAre = recordsAre;
         this.deadlineMillis = deadlineMillis;
         this.deadlineSetting = deadlineSetting;
-        this.kinesis = kinesis;
         this.written = metrics.counter(streamName + "RecordsWritten");
         this.refused = metrics.counter(streamName + "RecordsRefused");
         this.backoffMillis = metrics.counter(streamName + "BackoffMillis");
@@ -81,6 +78,12 @@ public abstract class OrderedStreamWriter<T> implements SinkWriter<T> {
 
     /** The record's bytes. */
     protected abstract byte[] data(T element);
+
+    /**
+     * Sends one PutRecords. Each sink makes the call itself, so that the class calling Kinesis says which
+     * application (and so which role) writes which stream.
+     */
+    protected abstract CompletableFuture<PutRecordsResponse> putRecords(PutRecordsRequest request);
 
     @Override
     public void write(T element, Context context) throws IOException, InterruptedException {
@@ -120,8 +123,7 @@ public abstract class OrderedStreamWriter<T> implements SinkWriter<T> {
         }
         PutRecordsResponse response;
         try {
-            response = kinesis.putRecords(PutRecordsRequest.builder().streamARN(streamArn).records(batch).build())
-                    .join();
+            response = putRecords(PutRecordsRequest.builder().streamARN(streamArn).records(batch).build()).join();
         } catch (CompletionException e) {
             refused.inc(batch.size());
             sendMetrics.refused(batch.size());
@@ -174,10 +176,5 @@ public abstract class OrderedStreamWriter<T> implements SinkWriter<T> {
         Duration wait = rounds.nextDelay();
         backoffMillis.inc(wait.toMillis());
         backoff.sleep(wait);
-    }
-
-    @Override
-    public void close() {
-        kinesis.close();
     }
 }
