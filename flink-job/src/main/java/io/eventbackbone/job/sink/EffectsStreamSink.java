@@ -24,17 +24,23 @@ public final class EffectsStreamSink implements Sink<OutboxEntry> {
     private final String streamArn;
     private final AwsClientSettings aws;
     private final long deadlineMillis;
+    private final long flushIntervalMillis;
 
-    public EffectsStreamSink(String streamArn, AwsClientSettings aws, long deadlineMillis) {
+    /** @param flushIntervalMillis longest time an effect waits in the buffer ({@code dynamodb.flush.interval.millis}) */
+    public EffectsStreamSink(String streamArn, AwsClientSettings aws, long deadlineMillis, long flushIntervalMillis) {
         this.streamArn = streamArn;
         this.aws = aws;
         this.deadlineMillis = deadlineMillis;
+        this.flushIntervalMillis = flushIntervalMillis;
     }
 
     @Override
     @SuppressWarnings("deprecation")
     public SinkWriter<OutboxEntry> createWriter(InitContext context) {
-        return new Writer(aws.kinesisAsyncClient(4), context.metricGroup());
+        Writer writer = new Writer(aws.kinesisAsyncClient(4), context.metricGroup());
+        // The gateway reads the stream while the job runs: an effect waits a flush interval, not a checkpoint.
+        writer.flushEvery(context.getProcessingTimeService(), flushIntervalMillis);
+        return writer;
     }
 
     private final class Writer extends OrderedStreamWriter<OutboxEntry> {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
@@ -25,7 +26,8 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
  * Writes records to a Kinesis stream in order per partition key (the aggregate). PutRecords does not keep order
  * when one entry fails and a later one succeeds, so a request carries at most one record per key; a key's next
  * record goes only after the previous one is acknowledged, and a failed entry is retried before anything after
- * it. Everything buffered is sent before a checkpoint completes ({@link #flush}).
+ * it. Everything buffered is sent before a checkpoint completes ({@link #flush}), and, when asked
+ * ({@link #flushEvery}), within an interval of being written.
  *
  * <p>Rounds that get nothing in (throttled, refused) wait the SDK's exponential backoff with jitter, which starts
  * over whenever a round gets a record in; after the deadline without one, the writer fails, saying how many
@@ -52,6 +54,9 @@ public abstract class OrderedStreamWriter<T> implements SinkWriter<T> {
     private final Backoff backoff;
     /** Rounds in a row that got no record in, and since when. */
     private final Backoff.Rounds rounds;
+    private ProcessingTimeService timers;
+    private long flushIntervalMillis;
+    private boolean timerSet;
 
     /**
      * @param streamName what the stream is called in metrics ({@code playback}RecordsWritten) and errors
@@ -71,6 +76,15 @@ public abstract class OrderedStreamWriter<T> implements SinkWriter<T> {
         this.sendMetrics = SendMetrics.of(metrics);
         this.backoff = backoff;
         this.rounds = backoff.rounds();
+    }
+
+    /**
+     * Sends what is buffered at most {@code intervalMillis} after it was written, not only when the buffer fills
+     * or a checkpoint comes: for a stream read while the job runs.
+     */
+    protected void flushEvery(ProcessingTimeService timers, long intervalMillis) {
+        this.timers = timers;
+        this.flushIntervalMillis = intervalMillis;
     }
 
     /** The partition key of the record: records of one key are written in the order they came. */
@@ -96,6 +110,13 @@ public abstract class OrderedStreamWriter<T> implements SinkWriter<T> {
         pending++;
         while (pending >= MAX_BUFFERED) {
             sendRound();
+        }
+        if (timers != null && pending > 0 && !timerSet) {
+            timerSet = true;
+            timers.registerTimer(timers.getCurrentProcessingTime() + flushIntervalMillis, time -> {
+                timerSet = false;
+                flush(false);
+            });
         }
     }
 

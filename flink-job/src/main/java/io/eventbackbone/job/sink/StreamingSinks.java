@@ -55,7 +55,8 @@ public interface StreamingSinks extends Serializable {
             @Override
             public Sink<OutboxEntry> effects() {
                 // Required only where the effects go somewhere: a topology that discards them needs no stream.
-                return new EffectsStreamSink(config.require(JobOptions.EFFECTS_STREAM_ARN), kinesis, effectsDeadline);
+                return new EffectsStreamSink(config.require(JobOptions.EFFECTS_STREAM_ARN), kinesis, effectsDeadline,
+                        writer.flushIntervalMillis);
             }
         };
     }
