@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs every benchmark (figures 1-8), prints one table and writes benchmarks/target/results.json.
+# Runs every benchmark (figures 1-9), prints one table and writes benchmarks/target/results.json.
 #   ./benchmarks/run.sh                  the full run (about 15 minutes on 2 cores)
 #   ./benchmarks/run.sh --smoke          tiny sizes: checks the wiring in about 5 minutes
-#   ./benchmarks/run.sh --figures 1,4    only some figures (--figures 8: the read API alone, about 1.5 minutes)
+#   ./benchmarks/run.sh --figures 1,4    only some figures (--figures 8: the read API alone, about 1.5 minutes; --figures 9: external queries, no emulators)
 #   ./benchmarks/run.sh --jmh [JMH ARGS] the JMH micro-benchmarks instead (e.g. --jmh InstantTextBenchmark -f 1)
 # Builds what is needed first (or when sources changed). Never fails on a number: benchmarks report.
 set -euo pipefail

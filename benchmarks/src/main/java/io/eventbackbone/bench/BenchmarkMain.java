@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * AWS computed from this run's figures ({@link CostModel}; figures 1, 2 and 5). A benchmark never fails the run on a number;
  * a figure that breaks is reported as failed and the others still run.
  *
- * <p>Arguments: {@code --smoke} (tiny sizes, to check the wiring), {@code --figures 1,2,3,4,5,6,7,8},
+ * <p>Arguments: {@code --smoke} (tiny sizes, to check the wiring), {@code --figures 1,2,3,4,5,6,7,8,9},
  * {@code --out DIR} (default {@code benchmarks/target}); {@code --legacy-kinesis-source} runs figure 3 with the
  * connector's legacy consumer instead of the job's source, as an experiment.
  */
@@ -32,7 +32,7 @@ public final class BenchmarkMain {
 
     public static void main(String[] args) throws Exception {
         Scale chosenScale = Scale.full();
-        Set<String> figures = new LinkedHashSet<>(Set.of("1", "2", "3", "4", "5", "6", "7", "8"));
+        Set<String> figures = new LinkedHashSet<>(Set.of("1", "2", "3", "4", "5", "6", "7", "8", "9"));
         Path outDir = Paths.get("benchmarks", "target");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -50,7 +50,7 @@ public final class BenchmarkMain {
                     outDir = Paths.get(args[++i]);
                     break;
                 default:
-                    System.err.println("unknown argument " + args[i] + "; use --smoke, --figures 1,2,3,4,5,6,7,8, --out DIR");
+                    System.err.println("unknown argument " + args[i] + "; use --smoke, --figures 1,2,3,4,5,6,7,8,9, --out DIR");
                     System.exit(2);
             }
         }
@@ -72,8 +72,13 @@ public final class BenchmarkMain {
         if (figures.contains("1")) {
             figure("1", "job cost (MiniCluster, no I/O)", results, () -> JobCostBenchmark.run(scale, results, out));
         }
+        if (figures.contains("9")) {
+            figure("9", "one external query per event (MiniCluster, local target)", results,
+                    () -> ExternalQueryBenchmark.run(scale, results));
+        }
         LocalEmulators emulators = null;
-        if (figures.stream().anyMatch(f -> !f.equals("1"))) {
+        // Figures 1 and 9 run without the emulators.
+        if (figures.stream().anyMatch(f -> !f.equals("1") && !f.equals("9"))) {
             emulators = LocalEmulators.start();
             System.out.println("emulators: " + emulators);
         }

@@ -61,7 +61,7 @@ final class DynamoCostBenchmark {
             DataStream<SourceRecord> records = env.fromSource(PreparedRecords.source(scale.dynamoPerShard),
                     WatermarkStrategy.noWatermarks(), "prepared records", TypeInformation.of(SourceRecord.class));
             EventStoreJob.defineDecisions(records, DeciderSettings.from(config, DomainLogics.discover()),
-                    new NaiveDesignTap(StreamingSinks.dynamoDb(config)));
+                    ExternalStandIns.none(), new NaiveDesignTap(StreamingSinks.dynamoDb(config)));
             long started = System.nanoTime();
             env.execute("benchmark: DynamoDB cost");
             double seconds = (System.nanoTime() - started) / 1e9;

@@ -302,7 +302,7 @@ final class EndToEndBenchmark {
             details.put("experiment", "legacy FlinkKinesisConsumer source, flink.shard.getrecords.intervalmillis default (200 ms)");
             EventStoreJob.defineDecisions(env.addSource(new FlinkKinesisConsumer<>(stream, new LegacyRecords(), props))
                             .uid("events-stream-source").name("events stream (legacy consumer)"),
-                    DeciderSettings.from(config, DomainLogics.discover()), sinks);
+                    DeciderSettings.from(config, DomainLogics.discover()), ExternalStandIns.none(), sinks);
         } else {
             EventStoreJob.defineStreamingJob(env, config, sinks, DomainLogics.discover(), UnaryOperator.identity());
         }

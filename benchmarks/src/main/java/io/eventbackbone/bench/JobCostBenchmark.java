@@ -148,7 +148,7 @@ final class JobCostBenchmark {
                 WatermarkStrategy.noWatermarks(), "prepared records", TypeInformation.of(SourceRecord.class));
         EventStoreJob.defineDecisions(records, new DeciderSettings(JobOptions.DEDUPE_MAX_EVENT_IDS.defaultValue(),
                         JobOptions.DEDUPE_RETENTION_MILLIS.defaultValue(), DomainLogics.discover()),
-                new UnsentStreamingSinks());
+                ExternalStandIns.none(), new UnsentStreamingSinks());
         CpuProfile profile = profileFile == null ? null : CpuProfile.start(profileFile);
         long started = System.nanoTime();
         env.execute("benchmark: job cost, " + backend);

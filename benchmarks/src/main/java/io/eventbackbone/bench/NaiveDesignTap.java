@@ -73,6 +73,12 @@ final class NaiveDesignTap implements StreamingSinks {
         return new Tapped<>(sinks.rejections(), Kind.REJECTION);
     }
 
+    /** The benchmarks' workloads send no effects: dropped, whatever the sinks tapped would do with them. */
+    @Override
+    public Sink<io.eventbackbone.domain.OutboxEntry> effects() {
+        return new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>();
+    }
+
     enum Kind {
         EVENT, PROJECTION, REJECTION;
 

@@ -154,7 +154,8 @@ final class ReadApiBenchmark {
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
         EventStoreJob.defineDecisions(env.fromSource(PreparedRecords.source(shards.get(0).size()),
                         WatermarkStrategy.noWatermarks(), "prepared records", TypeInformation.of(SourceRecord.class)),
-                DeciderSettings.from(config, DomainLogics.discover()), StreamingSinks.dynamoDb(config));
+                DeciderSettings.from(config, DomainLogics.discover()), ExternalStandIns.none(),
+                ExternalStandIns.withoutEffects(StreamingSinks.dynamoDb(config)));
         env.execute("benchmark: fill the tables the read API reads");
         return ids;
     }

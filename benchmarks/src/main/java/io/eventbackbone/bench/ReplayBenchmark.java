@@ -176,13 +176,19 @@ final class ReplayBenchmark {
             public Sink<Rejection> rejections() {
                 return new DiscardingSink<>();
             }
+
+            @Override
+            public Sink<io.eventbackbone.domain.OutboxEntry> effects() {
+                return new DiscardingSink<>();
+            }
         };
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
         env.setParallelism(JobCostBenchmark.PARALLELISM);
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
         EventStoreJob.defineDecisions(env.fromSource(PreparedRecords.source(perShard), WatermarkStrategy.noWatermarks(),
                         "prepared records", TypeInformation.of(SourceRecord.class)),
-                DeciderSettings.from(config, DomainLogics.discover()), eventsOnly);
+                DeciderSettings.from(config, DomainLogics.discover()), ExternalStandIns.none(),
+                ExternalStandIns.withoutEffects(eventsOnly));
         env.execute("benchmark: fill events table");
     }
 

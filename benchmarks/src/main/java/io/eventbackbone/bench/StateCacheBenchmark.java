@@ -277,7 +277,7 @@ final class StateCacheBenchmark {
         NaiveDesignTap.reset();
         DataStream<SourceRecord> stream = env.fromSource(source, WatermarkStrategy.noWatermarks(), "prepared records",
                 TypeInformation.of(SourceRecord.class));
-        EventStoreJob.defineDecisions(stream, settings, new NaiveDesignTap(StreamingSinks.dynamoDb(config)));
+        EventStoreJob.defineDecisions(stream, settings, ExternalStandIns.none(), new NaiveDesignTap(StreamingSinks.dynamoDb(config)));
         env.execute(jobName);
         Counted c = new Counted();
         c.events = records;

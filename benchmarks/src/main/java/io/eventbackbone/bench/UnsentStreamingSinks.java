@@ -60,6 +60,12 @@ final class UnsentStreamingSinks implements StreamingSinks {
         return new UnsentSink<>(new BatchPuts<>("rejections", ItemMapping.rejections()));
     }
 
+    /** Effects are not DynamoDB requests: dropped (the figures' workloads send none). */
+    @Override
+    public Sink<io.eventbackbone.domain.OutboxEntry> effects() {
+        return new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>();
+    }
+
     /** How one table's buffered records become requests. */
     interface Requests<T> extends Serializable {
         String keyOf(T record);

@@ -1,6 +1,11 @@
 package io.eventbackbone.job;
 
 import io.eventbackbone.domain.DomainLogics;
+import io.eventbackbone.job.external.ExternalTargets;
+import io.eventbackbone.job.external.QueryStage;
+import io.eventbackbone.job.process.ArrivedEventSerializer;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import io.eventbackbone.job.config.ApplicationProperties;
 import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
@@ -27,8 +32,9 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The event store's Flink job. Streaming mode reads the events stream, decides per aggregate, and writes
- * the event log, the projections and the rejections. Replay mode reads a window of the event log back
+ * The event store's Flink job. Streaming mode reads the events stream, asks the external targets the logic
+ * needs (recording their answers), decides per aggregate, and writes the event log, the projections, the
+ * rejections and the effects. Replay mode reads a window of the event log back
  * into the playback stream or a rebuilt projections table, and ends.
  */
 public final class EventStoreJob {
@@ -47,10 +53,10 @@ public final class EventStoreJob {
             configureLocalRun(env, config);
         }
         if (replay == null) {
-            defineStreamingJob(env, config, StreamingSinks.dynamoDb(config), DomainLogics.discover(), UnaryOperator.identity());
+            defineStreamingJob(env, config, StreamingSinks.dynamoDb(config), JobLogics.from(config), UnaryOperator.identity());
             env.execute("event-store");
         } else {
-            System.out.println(ReplayJob.run(env, config, replay, DomainLogics.discover(), PREVIEW_CHANGES_SHOWN).told());
+            System.out.println(ReplayJob.run(env, config, replay, JobLogics.from(config), PREVIEW_CHANGES_SHOWN).told());
         }
     }
 
@@ -75,11 +81,15 @@ public final class EventStoreJob {
                 .fromSource(EventsStreamSource.create(config), WatermarkStrategy.noWatermarks(), "events stream",
                         TypeInformation.of(SourceRecord.class))
                 .uid("events-stream-source");
-        defineDecisions(tap.apply(records), DeciderSettings.from(config, logics), sinks);
+        defineDecisions(tap.apply(records), DeciderSettings.from(config, logics), ExternalTargets.from(config), sinks);
     }
 
-    /** Parse, decide per aggregate, write: the part of the job that does not depend on the source. */
-    public static void defineDecisions(DataStream<SourceRecord> records, DeciderSettings settings, StreamingSinks sinks) {
+    /**
+     * Parse, ask the external targets the logic needs, decide per aggregate, write: the part of the job that does
+     * not depend on the source.
+     */
+    public static void defineDecisions(DataStream<SourceRecord> records, DeciderSettings settings,
+                                       ExternalTargets external, StreamingSinks sinks) {
         if (records.getExecutionEnvironment().getCheckpointConfig().isUnalignedCheckpointsEnabled()) {
             // An unaligned checkpoint can complete before the sinks have written what the decider emitted, and
             // an aggregate evicted then would be read back without its latest events.
@@ -89,8 +99,14 @@ public final class EventStoreJob {
         SingleOutputStreamOperator<ArrivedEvent> submissions = records
                 .process(new RecordParser())
                 .uid("parse-envelope").name("parse envelope");
+        // Ordered: an aggregate's events reach the decider in stream order, however fast each is answered. No
+        // time-out of the operator's own: the stage bounds each target's wait itself (hold or refuse).
+        DataStream<ArrivedEvent> answered = AsyncDataStream.orderedWait(submissions,
+                        new QueryStage(external, settings.logics()), 0, TimeUnit.MILLISECONDS, external.capacity())
+                .returns(ArrivedEventSerializer.TYPE)
+                .uid("ask-external-targets").name("ask external targets");
 
-        SingleOutputStreamOperator<StoredEvent> events = submissions
+        SingleOutputStreamOperator<StoredEvent> events = answered
                 .keyBy(s -> s.getEnvelope().getAggregateId(), TypeInformation.of(String.class))
                 .process(new EventDecider(settings), StoredEventSerializer.TYPE)
                 .uid("decide-per-aggregate").name("decide per aggregate");
@@ -101,5 +117,7 @@ public final class EventStoreJob {
         submissions.getSideOutput(SideOutputTags.REJECTIONS)
                 .union(events.getSideOutput(SideOutputTags.REJECTIONS))
                 .sinkTo(sinks.rejections()).uid("rejections-table-sink").name("rejections table");
+        events.getSideOutput(SideOutputTags.EFFECTS)
+                .sinkTo(sinks.effects()).uid("effects-stream-sink").name("effects stream");
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.event.EventEnvelope;
+import io.eventbackbone.job.external.ExternalTargets;
 import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.process.DeciderSettings;
@@ -97,7 +98,8 @@ class ConnectorSavepointUpgradeITCase {
                     .build();
             DataStream<SourceRecord> records = env.fromSource(source, WatermarkStrategy.noWatermarks(), "events stream",
                     TypeInformation.of(SourceRecord.class)).uid("events-stream-source");
-            EventStoreJob.defineDecisions(records, DeciderSettings.from(config, DomainLogics.discover()), sinks);
+            EventStoreJob.defineDecisions(records, DeciderSettings.from(config, DomainLogics.discover()),
+                    ExternalTargets.from(config), sinks);
         } else {
             EventStoreJob.defineStreamingJob(env, config, sinks, DomainLogics.discover(), UnaryOperator.identity());
         }

@@ -6,6 +6,7 @@ import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.ProjectionsTable;
 import io.eventbackbone.store.Rejection;
 import io.eventbackbone.store.RejectionsTable;
+import io.eventbackbone.store.ResponsesTable;
 import io.eventbackbone.store.StoredEvent;
 import io.eventbackbone.store.TimeIndex;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ public final class StoreTables {
     public final String timeIndex;
     public final String projections;
     final String rejections;
+    public final String responses;
     private final DynamoDbClient dynamo;
 
     /** Creates only an events table, named as given. */
@@ -75,10 +77,18 @@ public final class StoreTables {
         this.timeIndex = prefix + "-time-index";
         this.projections = prefix + "-projections";
         this.rejections = prefix + "-rejections";
+        this.responses = prefix + "-responses";
         create(dynamo, EventsTable.createTableRequest(events));
         create(dynamo, TimeIndex.createTableRequest(timeIndex));
         create(dynamo, ProjectionsTable.createTableRequest(projections));
         create(dynamo, RejectionsTable.createTableRequest(rejections));
+        create(dynamo, ResponsesTable.createTableRequest(responses));
+    }
+
+    /** Creates only a responses table (the query stage's write-ahead log), named as given. */
+    public static String createResponsesTable(DynamoDbClient dynamo, String name) {
+        create(dynamo, ResponsesTable.createTableRequest(name));
+        return name;
     }
 
     private static void create(DynamoDbClient dynamo, CreateTableRequest request) {

@@ -43,6 +43,8 @@ public final class StreamingScenario implements AutoCloseable {
     final KinesisClient kinesis;
     final DynamoDbClient dynamo;
     final String stream;
+    /** The effects stream (the outbox) the job writes. */
+    public final String effectsStream;
     public final StoreTables tables;
     private JobConfig config;
     private DomainLogics logics = DomainLogics.discover();
@@ -55,6 +57,8 @@ public final class StreamingScenario implements AutoCloseable {
         String name = "t" + UUID.randomUUID().toString().substring(0, 8);
         this.stream = name + "-events";
         LocalStreams.createStream(kinesis, stream, shards);
+        this.effectsStream = name + "-effects";
+        LocalStreams.createStream(kinesis, effectsStream, 1);
         this.tables = new StoreTables(dynamo, name);
         this.config = new JobConfig(Map.of())
                 .with(JobOptions.AWS_REGION, emulators.region())
@@ -68,6 +72,8 @@ public final class StreamingScenario implements AutoCloseable {
                 .with(JobOptions.TIME_INDEX_TABLE, tables.timeIndex)
                 .with(JobOptions.PROJECTIONS_TABLE, tables.projections)
                 .with(JobOptions.REJECTIONS_TABLE, tables.rejections)
+                .with(JobOptions.RESPONSES_TABLE, tables.responses)
+                .with(JobOptions.EFFECTS_STREAM_ARN, LocalStreams.streamArn(kinesis, effectsStream))
                 .with(JobOptions.CHECKPOINT_INTERVAL_MILLIS, "300")
                 .with(JobOptions.PARALLELISM, Integer.toString(PARALLELISM))
                 .with(JobOptions.WRITE_FLUSH_MILLIS, "50");

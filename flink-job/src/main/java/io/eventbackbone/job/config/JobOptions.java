@@ -44,6 +44,7 @@ public final class JobOptions {
     }
 
     private static final List<Setting<?>> ALL = new ArrayList<>();
+    private static final List<TargetSetting<?>> PER_TARGET = new ArrayList<>();
 
     /**
      * Ten years: longer than any stream retention or memory of event ids needs to be, and far from overflowing
@@ -115,6 +116,42 @@ public final class JobOptions {
     public static final Setting<String> ACCOUNT_LARGE_WITHDRAWAL = eventStore(
             key("account.large.withdrawal").stringType().defaultValue("10000"),
             "The account logic's large withdrawal: a withdrawal of at least this amount (a positive decimal) tells the notifications target. Part of the logic: changing it is a logic fix (raise logic.generation).");
+    public static final Setting<Long> EFFECTS_WRITE_DEADLINE_MILLIS = eventStore(
+            key("effects.stream.write.deadline.millis").longType().defaultValue(300_000L),
+            "Longest time the effects sink keeps retrying refused or throttled PutRecords without getting one record in before it fails the job (which then resumes from its last checkpoint and writes the effects again); retries back off exponentially with jitter.")
+            .within(1000L, 86_400_000L);
+    /** How an event waits for a target that stays unavailable past its deadline. */
+    public enum WhenUnavailable {
+        /** Keep asking; the event, and every event behind it in the subtask, waits. */
+        HOLD,
+        /** Record the refusal and reject the event with {@code EXTERNAL_UNAVAILABLE}. */
+        REFUSE;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public static final TargetSetting<String> EXTERNAL_URL = target("url", k -> key(k).stringType().noDefaultValue(),
+            "Base URL of the external target the domain logic names <target> (for example external.fx.url=https://fx.example.com): a query's request path is appended to it. A query to a target without a URL is refused (EXTERNAL_UNAVAILABLE), never decided on a guess.",
+            s -> s);
+    public static final TargetSetting<Long> EXTERNAL_TIMEOUT_MILLIS = target("timeout.millis",
+            k -> key(k).longType().defaultValue(2_000L),
+            "Longest wait for one answer of the target, in milliseconds; a request that takes longer is retried, as are 5xx and 429 answers and connection errors, with exponential backoff and jitter (a 4xx answer is final and recorded).",
+            s -> s.within(1L, 600_000L));
+    public static final TargetSetting<Long> EXTERNAL_DEADLINE_MILLIS = target("deadline.millis",
+            k -> key(k).longType().defaultValue(60_000L),
+            "How long an event's query keeps being retried before the target counts as unavailable for it, in milliseconds; what happens then is external.<target>.when.unavailable.",
+            s -> s.within(1L, 86_400_000L));
+    public static final TargetSetting<WhenUnavailable> EXTERNAL_WHEN_UNAVAILABLE = target("when.unavailable",
+            k -> key(k).enumType(WhenUnavailable.class).defaultValue(WhenUnavailable.HOLD),
+            "hold: keep asking after the deadline; the event and the events behind it in its subtask wait (back-pressure, metric eventsHeld), nothing is lost. refuse: reject the event with reason EXTERNAL_UNAVAILABLE, and a re-processed copy of it the same way.",
+            s -> s);
+    public static final Setting<Integer> EXTERNAL_QUERIES_CAPACITY = eventStore(
+            key("external.queries.capacity").intType().defaultValue(100),
+            "Events a subtask's query stage holds at once while their targets answer (kept in order, part of each checkpoint): with answers in 50 ms, 100 lets a subtask decide 2000 events a second.")
+            .within(1, 10_000);
     public static final Setting<String> TIME_INDEX_TABLE = eventStore(
             key("time.index.table.name").stringType().noDefaultValue(),
             "DynamoDB table of the events table's time index: chunks listing which events were recorded when. Required.");
@@ -228,6 +265,14 @@ public final class JobOptions {
         return register(Setting.inPropertyGroup(REPLAY_GROUP, option, description));
     }
 
+    private static <T> TargetSetting<T> target(String name, java.util.function.Function<String, ConfigOption<T>> option,
+                                               String description, java.util.function.UnaryOperator<Setting<T>> range) {
+        TargetSetting<T> setting = new TargetSetting<>(GROUP, name, option, description, range);
+        register(setting.template());
+        PER_TARGET.add(setting);
+        return setting;
+    }
+
     private static <T> Setting<T> register(Setting<T> setting) {
         ALL.add(setting);
         return setting;
@@ -238,11 +283,17 @@ public final class JobOptions {
         return Collections.unmodifiableList(ALL);
     }
 
-    /** The setting read under this name (its key or a deprecated key), or null. */
+    /** The setting read under this name (its key or a deprecated key, or a target's key), or null. */
     public static Setting<?> named(String name) {
         for (Setting<?> setting : ALL) {
             if (setting.names().contains(name)) {
                 return setting;
+            }
+        }
+        for (TargetSetting<?> setting : PER_TARGET) {
+            String target = setting.targetOf(name);
+            if (target != null) {
+                return setting.of(target);
             }
         }
         return null;

@@ -6,16 +6,30 @@ import java.lang.reflect.Type;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
-/** Writes a {@link ArrivedEvent} across the keyBy: the envelope's fields, arrival time and position. */
+/**
+ * Writes a {@link ArrivedEvent} across the keyBy and in the query stage's checkpointed queue. Formats: 1, the
+ * envelope's fields, arrival time and position (written only across the keyBy, never in state); 2 adds the
+ * recorded answers and the refusal.
+ */
 public final class ArrivedEventSerializer extends CompactSerializer<ArrivedEvent> {
     private static final long serialVersionUID = 1L;
 
-    static final ArrivedEventSerializer INSTANCE = new ArrivedEventSerializer();
+    static final int CURRENT_FORMAT = 2;
+    static final ArrivedEventSerializer INSTANCE = new ArrivedEventSerializer(CURRENT_FORMAT);
+
+    /** The type information of the query stage's output. */
+    public static final TypeInformation<ArrivedEvent> TYPE = new CompactTypeInfo<>(ArrivedEvent.class, INSTANCE);
+
+    /** The format {@link #deserialize} reads; writing is always in the current one. */
+    private final int readFormat;
+
+    private ArrivedEventSerializer(int readFormat) {
+        this.readFormat = readFormat;
+    }
 
     @Override
     public ArrivedEvent createInstance() {
@@ -38,7 +52,8 @@ public final class ArrivedEventSerializer extends CompactSerializer<ArrivedEvent
             e.setOccurredAt(f.getOccurredAt());
             e.setIngestedAt(f.getIngestedAt());
         }
-        return new ArrivedEvent(e, from.getArrivalMillis(), from.getPosition());
+        return new ArrivedEvent(e, from.getArrivalMillis(), from.getPosition(), from.getExternal(),
+                from.getUnavailable());
     }
 
     @Override
@@ -62,6 +77,8 @@ public final class ArrivedEventSerializer extends CompactSerializer<ArrivedEvent
         }
         out.writeLong(s.getArrivalMillis());
         writeString(s.getPosition(), out);
+        writeString(s.getExternal(), out);
+        writeString(s.getUnavailable(), out);
     }
 
     @Override
@@ -80,18 +97,37 @@ public final class ArrivedEventSerializer extends CompactSerializer<ArrivedEvent
             e.setIngestedAt(readString(in));
         }
         long arrivalMillis = in.readLong();
-        return new ArrivedEvent(e, arrivalMillis, readString(in));
+        String position = readString(in);
+        if (readFormat < 2) {
+            return new ArrivedEvent(e, arrivalMillis, position);
+        }
+        String external = readString(in);
+        return new ArrivedEvent(e, arrivalMillis, position, external, readString(in));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ArrivedEventSerializer && ((ArrivedEventSerializer) o).readFormat == readFormat;
+    }
+
+    @Override
+    public int hashCode() {
+        return ArrivedEventSerializer.class.hashCode() * 31 + readFormat;
     }
 
     @Override
     public TypeSerializerSnapshot<ArrivedEvent> snapshotConfiguration() {
-        return new Snapshot();
+        return new Snapshot(CURRENT_FORMAT);
     }
 
-    /** The serializer has no configuration; the snapshot names the format. */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<ArrivedEvent> {
+    /** Names the format in checkpoints and savepoints (the query stage keeps events in its queue). */
+    public static final class Snapshot extends StateFormatSnapshot<ArrivedEvent> {
         public Snapshot() {
-            super(() -> INSTANCE);
+            this(CURRENT_FORMAT);
+        }
+
+        Snapshot(int format) {
+            super(format, CURRENT_FORMAT, f -> f == CURRENT_FORMAT ? INSTANCE : new ArrivedEventSerializer(f));
         }
     }
 

@@ -41,6 +41,11 @@ public final class DeciderSettings implements Serializable {
         this(dedupeMaxEventIds, dedupeRetentionMillis, logics, AggregateHistory.NONE, NEVER, 0);
     }
 
+    /** The domain logic the decider folds with (and the query stage asks what it needs for). */
+    public DomainLogics logics() {
+        return logics;
+    }
+
     /** The same settings reading aggregates without state from {@code history}, evicting after {@code idleMillis}. */
     public DeciderSettings withHistory(AggregateHistory history, long idleMillis) {
         return new DeciderSettings(dedupeMaxEventIds, dedupeRetentionMillis, logics, history, idleMillis, generation);

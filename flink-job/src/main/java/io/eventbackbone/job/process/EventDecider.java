@@ -1,6 +1,7 @@
 package io.eventbackbone.job.process;
 
 import io.eventbackbone.domain.AggregateFold;
+import io.eventbackbone.domain.OutboxEntry;
 import io.eventbackbone.event.EnvelopeCodec;
 import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.store.EventsTable;
@@ -33,7 +34,10 @@ import org.apache.flink.util.Collector;
 /**
  * The one writer per aggregate. From keyed state and the record alone it decides: duplicate, version
  * conflict, or the next event with its version, {@code recordedAt}, new state and undo patch. No clock and
- * no randomness in a decision: after a restore it emits the same bytes for the same records.
+ * no randomness in a decision: after a restore it emits the same bytes for the same records. External answers
+ * come with the record, recorded by the query stage before it ({@code QueryStage}); the decider stores them with
+ * the event, stores the effects the logic returns and emits them for the effects stream, only for events it
+ * stores. An event the query stage refused is rejected ({@code EXTERNAL_UNAVAILABLE}) unless it is a duplicate.
  *
  * <p>Keyed state is a cache of the tables. An aggregate without state (new, evicted while idle, or a job
  * started without its snapshot) is read back from the events and projections tables before its first
@@ -152,7 +156,13 @@ public final class EventDecider extends KeyedProcessFunction<String, ArrivedEven
         Long duplicateOf = current == null ? null : versionByEventId.get(e.getEventId());
         if (duplicateOf != null) {
             duplicates.inc();
-            rewriteIfReadFromTable(e.getAggregateId(), duplicateOf, out);
+            rewriteIfReadFromTable(e.getAggregateId(), duplicateOf, out, ctx);
+            keepReadBack(readBack, current, ctx);
+            return;
+        }
+        if (submission.getUnavailable() != null) {
+            // Refused by the query stage, as recorded: a re-processed copy is refused the same way.
+            reject(submission, RejectionReason.EXTERNAL_UNAVAILABLE, submission.getUnavailable(), ctx);
             keepReadBack(readBack, current, ctx);
             return;
         }
@@ -188,14 +198,17 @@ public final class EventDecider extends KeyedProcessFunction<String, ArrivedEven
         long recordedAt = current == null
                 ? submission.getArrivalMillis()
                 : Math.max(submission.getArrivalMillis(), previousRecordedAt + 1);
-        // The kept tree is taken: a decision refused below leaves the head to parse its text next time.
-        AggregateFold.Step step = fold.apply(e.getAggregateType(), current == null ? null : current.getState(),
-                current == null ? null : current.takeParsedState(),
-                version, recordedAt, e.getEventId(), e.getType(), e.getData(), e.getMetadata(), e.getOccurredAt());
+        StoredEvent event = StoredEvent.of(e, version, recordedAt, null);
+        event.setGeneration(settings.generation);
+        event.setExternal(submission.getExternal());
+        // The kept tree is taken: a decision refused below leaves the head to parse its text next time. The
+        // logic reads only the answers recorded with the event.
+        AggregateFold.Step step = fold.apply(event, current == null ? null : current.getState(),
+                current == null ? null : current.takeParsedState());
+        event.setUndo(step.undo());
+        event.setEffects(step.effectsJson());
         String logicFailure = step.logicFailure() != null ? step.logicFailure()
                 : current == null ? null : current.getLogicFailure();
-        StoredEvent event = StoredEvent.of(e, version, recordedAt, step.undo());
-        event.setGeneration(settings.generation);
         Projection projection = new Projection(e.getAggregateId(), e.getAggregateType(), version, step.state(),
                 recordedAt, e.getEventId(), logicFailure).withGeneration(settings.generation);
 
@@ -232,6 +245,9 @@ public final class EventDecider extends KeyedProcessFunction<String, ArrivedEven
         stored.inc();
         out.collect(event);
         ctx.output(SideOutputTags.PROJECTIONS, projection);
+        for (OutboxEntry effect : step.effects()) {
+            ctx.output(SideOutputTags.EFFECTS, effect);
+        }
     }
 
     /**
@@ -311,15 +327,22 @@ public final class EventDecider extends KeyedProcessFunction<String, ArrivedEven
 
     /**
      * A duplicate of an event read back from the table may be the re-read of a record whose event an attempt
-     * wrote before it failed, perhaps without the time index entry that is written after it: write it again.
+     * wrote before it failed, perhaps without the time index entry that is written after it: write it again,
+     * and its effects, which the failed attempt may not have written either (the gateway sees them at least once,
+     * under the same keys).
      */
-    private void rewriteIfReadFromTable(String aggregateId, long version, Collector<StoredEvent> out) throws Exception {
+    private void rewriteIfReadFromTable(String aggregateId, long version, Collector<StoredEvent> out, Context ctx)
+            throws Exception {
         RememberedEvent remembered = rememberedByVersion.get(version);
         if (remembered == null || !remembered.isReadFromTable()) {
             return;
         }
         for (StoredEvent e : history.events(aggregateId, version, version)) {
             out.collect(e);
+            for (OutboxEntry effect : OutboxEntry.fromStoredJson(e.getEffects(), e.getAggregateId(), e.getEventId(),
+                    e.getVersion())) {
+                ctx.output(SideOutputTags.EFFECTS, effect);
+            }
             eventsRewritten.inc();
         }
         remembered.setReadFromTable(false);

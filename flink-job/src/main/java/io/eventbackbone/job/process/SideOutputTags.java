@@ -1,5 +1,6 @@
 package io.eventbackbone.job.process;
 
+import io.eventbackbone.domain.OutboxEntry;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.Rejection;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -11,6 +12,8 @@ public final class SideOutputTags {
             new OutputTag<>("rejections", TypeInformation.of(Rejection.class));
     public static final OutputTag<Projection> PROJECTIONS =
             new OutputTag<>("projections", ProjectionSerializer.TYPE);
+    /** The effects of the events the decider stores, for the effects stream (the outbox). */
+    public static final OutputTag<OutboxEntry> EFFECTS = new OutputTag<>("effects", OutboxEntrySerializer.TYPE);
 
     private SideOutputTags() {
     }

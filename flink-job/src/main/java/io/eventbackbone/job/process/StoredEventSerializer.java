@@ -10,7 +10,8 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Writes and copies the decider's {@link StoredEvent}s. Flink copies every record between chained
- * operators; this copies the fields directly instead of through reflection.
+ * operators; this copies the fields directly instead of through reflection. Stored events travel only between
+ * operators, never in state (the sinks keep no writer state), so the format changes without a migration.
  */
 public final class StoredEventSerializer extends CompactSerializer<StoredEvent> {
     private static final long serialVersionUID = 1L;
@@ -41,6 +42,8 @@ public final class StoredEventSerializer extends CompactSerializer<StoredEvent> 
         s.setRecordedAt(from.getRecordedAt());
         s.setUndo(from.getUndo());
         s.setGeneration(from.getGeneration());
+        s.setExternal(from.getExternal());
+        s.setEffects(from.getEffects());
         return s;
     }
 
@@ -63,6 +66,8 @@ public final class StoredEventSerializer extends CompactSerializer<StoredEvent> 
         out.writeLong(s.getRecordedAt());
         writeString(s.getUndo(), out);
         out.writeLong(s.getGeneration());
+        writeString(s.getExternal(), out);
+        writeString(s.getEffects(), out);
     }
 
     @Override
@@ -81,6 +86,8 @@ public final class StoredEventSerializer extends CompactSerializer<StoredEvent> 
         s.setRecordedAt(in.readLong());
         s.setUndo(readString(in));
         s.setGeneration(in.readLong());
+        s.setExternal(readString(in));
+        s.setEffects(readString(in));
         return s;
     }
 

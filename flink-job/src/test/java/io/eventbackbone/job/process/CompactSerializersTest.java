@@ -2,6 +2,7 @@ package io.eventbackbone.job.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.eventbackbone.domain.OutboxEntry;
 import io.eventbackbone.event.EventEnvelope;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.StoredEvent;
@@ -36,12 +37,18 @@ class CompactSerializersTest {
         e.setExpectedVersion(7L);
         e.setOccurredAt("2026-01-31T09:30:00.000Z");
         e.setIngestedAt("2026-01-31T09:30:01.000Z");
-        ArrivedEvent full = new ArrivedEvent(e, 1_700_000_000_123L, "shard-1/49590");
+        ArrivedEvent full = new ArrivedEvent(e, 1_700_000_000_123L, "shard-1/49590",
+                "[{\"target\":\"fx\",\"request\":\"/rates/USD/EUR\",\"status\":200}]", null);
+        ArrivedEvent refused = new ArrivedEvent(e, 1_700_000_000_123L, "shard-1/49591", null, "fx did not answer");
         ArrivedEvent sparse = new ArrivedEvent(new EventEnvelope(), -5, null);
 
         assertThat(roundTrip(ArrivedEventSerializer.INSTANCE, full).getEnvelope().getMetadata()).isEqualTo("{\"actor\":\"alice\"}");
-        for (ArrivedEvent s : new ArrivedEvent[] {full, sparse}) {
+        for (ArrivedEvent s : new ArrivedEvent[] {full, refused, sparse}) {
             ArrivedEvent back = roundTrip(ArrivedEventSerializer.INSTANCE, s);
+            assertThat(back.getExternal()).isEqualTo(s.getExternal());
+            assertThat(back.getUnavailable()).isEqualTo(s.getUnavailable());
+            assertThat(ArrivedEventSerializer.INSTANCE.copy(s).getExternal()).isEqualTo(s.getExternal());
+            assertThat(ArrivedEventSerializer.INSTANCE.copy(s).getUnavailable()).isEqualTo(s.getUnavailable());
             assertThat(back.getEnvelope()).isEqualTo(s.getEnvelope());
             assertThat(back.getEnvelope().getExpectedVersion()).isEqualTo(s.getEnvelope().getExpectedVersion());
             assertThat(back.getEnvelope().getMetadata()).isEqualTo(s.getEnvelope().getMetadata());
@@ -113,6 +120,8 @@ class CompactSerializersTest {
         full.setIngestedAt("2026-01-31T09:30:01.000Z");
         full.setRecordedAt(1_700_000_000_123L);
         full.setUndo("{\"amount\":null}");
+        full.setExternal("[{\"target\":\"fx\",\"request\":\"/rates/USD/EUR\",\"status\":200}]");
+        full.setEffects("[{\"target\":\"notifications\",\"key\":\"k\",\"message\":{}}]");
 
         for (StoredEvent s : new StoredEvent[] {full, new StoredEvent()}) {
             assertThat(roundTrip(StoredEventSerializer.INSTANCE, s)).usingRecursiveComparison().isEqualTo(s);
@@ -151,6 +160,32 @@ class CompactSerializersTest {
         assertThat(heads.hashCode()).isNotEqualTo(remembered.hashCode());
         assertThat(heads.canEqual(remembered)).isTrue();
         assertThat(heads.canEqual(AggregateHead.class)).isFalse();
+    }
+
+    @Test
+    void anEffectComesBackWithEveryField() throws Exception {
+        OutboxEntry effect = new OutboxEntry("notifications", "0f1e", "acct-42", "evt-9", 9, "{\"amount\":12000}");
+
+        assertThat(roundTrip(OutboxEntrySerializer.INSTANCE, effect)).isEqualTo(effect);
+        assertThat(SideOutputTags.EFFECTS.getTypeInfo().createSerializer(new SerializerConfigImpl()))
+                .isSameAs(OutboxEntrySerializer.INSTANCE);
+    }
+
+    @Test
+    void aSubmissionWrittenBeforeAnswersWereCarriedReadsBackWithNone() throws Exception {
+        // Format 1 (never kept in state) is the envelope, arrival time and position alone.
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        ArrivedEventSerializer.INSTANCE.serialize(new ArrivedEvent(new EventEnvelope(), 7, "p"), out);
+        byte[] current = out.getCopyOfBuffer();
+        byte[] format1 = java.util.Arrays.copyOf(current, current.length - 2);
+        ArrivedEvent back = new ArrivedEventSerializer.Snapshot(1).restoreSerializer()
+                .deserialize(new DataInputDeserializer(format1));
+
+        assertThat(back.getPosition()).isEqualTo("p");
+        assertThat(back.getExternal()).isNull();
+        assertThat(back.getUnavailable()).isNull();
+        assertThat(new ArrivedEventSerializer.Snapshot().resolveSchemaCompatibility(new ArrivedEventSerializer.Snapshot(1))
+                .isCompatibleAfterMigration()).isTrue();
     }
 
     @Test

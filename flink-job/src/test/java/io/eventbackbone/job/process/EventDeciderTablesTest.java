@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventbackbone.domain.DomainEvent;
 import io.eventbackbone.domain.DomainLogic;
 import io.eventbackbone.domain.DomainLogics;
+import io.eventbackbone.domain.OutboxEntry;
 import io.eventbackbone.domain.MergePatchLogic;
 import io.eventbackbone.event.EnvelopeCodec;
 import io.eventbackbone.event.EventEnvelope;
@@ -396,6 +397,30 @@ class EventDeciderTablesTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("e3", 3L), org.assertj.core.groups.Tuple.tuple("e5", 5L));
         assertThat(stored().get(0)).isEqualTo(third);
         assertThat(tables.reads).isEqualTo(1);
+    }
+
+    @Test
+    void aDuplicateOfAnEventReadBackEmitsItsStoredEffectsAgainUnderTheSameKeys() throws Exception {
+        openWithoutTables();
+        submit("acct", "account", "Opened", "o1", "{}", 1_000, null);
+        submit("acct", "account", "Deposited", "d1", "{\"amount\":50000}", 2_000, null);
+        submit("acct", "account", "Withdrawn", "w1", "{\"amount\":20000}", 3_000, null);
+        List<OutboxEntry> sent = effects();
+        tables.store(stored(), projections());
+        harness.close();
+        openWithTables();
+
+        // The failed attempt may have stored the event and not written its effect: it goes again, once.
+        submit("acct", "account", "Withdrawn", "w1", "{\"amount\":20000}", 4_000, null);
+        submit("acct", "account", "Withdrawn", "w1", "{\"amount\":20000}", 4_100, null);
+
+        assertThat(sent).hasSize(1);
+        assertThat(effects()).containsExactlyElementsOf(sent);
+    }
+
+    private List<OutboxEntry> effects() {
+        return harness.getSideOutput(SideOutputTags.EFFECTS) == null ? List.of()
+                : harness.getSideOutput(SideOutputTags.EFFECTS).stream().map(StreamRecord::getValue).collect(Collectors.toList());
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.eventbackbone.job.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventbackbone.domain.DomainLogics;
+import io.eventbackbone.domain.OutboxEntry;
 import io.eventbackbone.store.ItemSize;
 import io.eventbackbone.domain.MergePatchLogic;
 import io.eventbackbone.domain.AggregateFold;
@@ -83,6 +84,77 @@ class EventDeciderTest {
     private List<Rejection> rejections() {
         return harness.getSideOutput(SideOutputTags.REJECTIONS) == null ? List.of()
                 : harness.getSideOutput(SideOutputTags.REJECTIONS).stream().map(StreamRecord::getValue).collect(Collectors.toList());
+    }
+
+    private void submitAccount(String eventId, String type, String data, long arrival, Long expectedVersion,
+                               String external, String unavailable) throws Exception {
+        EventEnvelope e = EventEnvelope.of(eventId, "acct-1", "account", type, data, null, expectedVersion,
+                EnvelopeCodec.formatInstant(Instant.ofEpochMilli(arrival)));
+        harness.processElement(new StreamRecord<>(new ArrivedEvent(e, arrival, "shard/" + (position++), external,
+                unavailable)));
+    }
+
+    private List<OutboxEntry> effects() {
+        return harness.getSideOutput(SideOutputTags.EFFECTS) == null ? List.of()
+                : harness.getSideOutput(SideOutputTags.EFFECTS).stream().map(StreamRecord::getValue).collect(Collectors.toList());
+    }
+
+    @Test
+    void theAnswersRecordedForAnEventDecideItAndAreStoredWithIt() throws Exception {
+        open(100, Long.MAX_VALUE / 8);
+        String rate = "[{\"target\":\"fx\",\"request\":\"/rates/USD/EUR?at=1970-01-01T00:00:02Z\",\"status\":200,"
+                + "\"response\":{\"rate\":\"2.5\"},\"at\":\"2026-01-01T00:00:00Z\",\"attempts\":1}]";
+
+        submitAccount("o1", "Opened", "{}", 1_000, null, null, null);
+        submitAccount("d1", "Deposited", "{\"amount\":10,\"currency\":\"USD\"}", 2_000, null, rate, null);
+
+        assertThat(stored().get(1).getExternal()).isEqualTo(rate);
+        assertThat(stored().get(0).getExternal()).isNull();
+        List<Projection> projections = harness.getSideOutput(SideOutputTags.PROJECTIONS).stream()
+                .map(StreamRecord::getValue).collect(Collectors.toList());
+        assertThat(projections.get(1).getState()).contains("\"balance\":25.00");
+    }
+
+    @Test
+    void anEventTheQueryStageRefusedIsRejectedAsExternalUnavailableAfterTheDuplicateCheck() throws Exception {
+        open(100, Long.MAX_VALUE / 8);
+
+        submitAccount("o1", "Opened", "{}", 1_000, null, null, null);
+        // A copy of a stored event refused this time (its target went down) is still just a duplicate.
+        submitAccount("o1", "Opened", "{}", 1_100, null, null, "fx did not answer");
+        submitAccount("d1", "Deposited", "{\"amount\":10,\"currency\":\"USD\"}", 2_000, null, null,
+                "fx did not answer GET /rates/USD/EUR within 300 ms");
+        submitAccount("d2", "Deposited", "{\"amount\":5}", 3_000, null, null, null);
+
+        assertThat(stored()).extracting(StoredEvent::getEventId, StoredEvent::getVersion)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("o1", 1L), org.assertj.core.groups.Tuple.tuple("d2", 2L));
+        assertThat(rejections()).singleElement().satisfies(r -> {
+            assertThat(r.getReason()).isEqualTo(RejectionReason.EXTERNAL_UNAVAILABLE.name());
+            assertThat(r.getEventId()).isEqualTo("d1");
+            assertThat(r.getDetail()).isEqualTo("fx did not answer GET /rates/USD/EUR within 300 ms");
+        });
+    }
+
+    @Test
+    void effectsAreEmittedAndStoredOnlyForEventsTheDeciderStores() throws Exception {
+        open(100, Long.MAX_VALUE / 8);
+
+        submitAccount("o1", "Opened", "{}", 1_000, null, null, null);
+        submitAccount("d1", "Deposited", "{\"amount\":50000}", 2_000, null, null, null);
+        submitAccount("w1", "Withdrawn", "{\"amount\":20000}", 3_000, null, null, null);
+        // Refused before the logic (version conflict), a duplicate, and one below the large amount: no effect.
+        submitAccount("w2", "Withdrawn", "{\"amount\":20000}", 4_000, 1L, null, null);
+        submitAccount("w1", "Withdrawn", "{\"amount\":20000}", 5_000, null, null, null);
+        submitAccount("w3", "Withdrawn", "{\"amount\":10}", 6_000, null, null, null);
+
+        assertThat(effects()).singleElement().satisfies(e -> {
+            assertThat(e.target()).isEqualTo("notifications");
+            assertThat(e.key()).isEqualTo(OutboxEntry.key("acct-1", "w1", "0"));
+            assertThat(e.version()).isEqualTo(3);
+        });
+        StoredEvent w1 = stored().get(2);
+        assertThat(OutboxEntry.fromStoredJson(w1.getEffects(), "acct-1", "w1", 3)).isEqualTo(effects());
+        assertThat(stored()).filteredOn(e -> e.getEffects() != null).containsExactly(w1);
     }
 
     @Test

@@ -12,11 +12,13 @@ import io.eventbackbone.job.EventStoreJob;
 import io.eventbackbone.job.StoreTables;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.config.JobOptions;
+import io.eventbackbone.job.external.ExternalTargets;
 import io.eventbackbone.job.process.DeciderSettings;
 import io.eventbackbone.job.sink.StreamingSinks;
 import io.eventbackbone.job.source.SourceRecord;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
+import io.eventbackbone.local.LocalStreams;
 import io.eventbackbone.local.LocalTables;
 import io.eventbackbone.local.SharedEmulators;
 import io.eventbackbone.store.RejectionsTable;
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
  * A preview over ten thousand aggregates, decided by a logic whose rule a setting changes: the fix changes
@@ -76,6 +79,14 @@ class BugFixPreviewITCase {
         }
     }
 
+    /** The effects stream the seeding job writes to (the tally sends no effects). */
+    private static String effectsStream(LocalEmulators emulators, String name) {
+        try (KinesisClient kinesis = AwsClients.kinesis(emulators.kinesisEndpoint(), emulators.region())) {
+            LocalStreams.createStream(kinesis, name, 1);
+            return LocalStreams.streamArn(kinesis, name);
+        }
+    }
+
     @Test
     void aPreviewOfTenThousandAggregatesReportsExactlyThoseTheFixChangesWithTheirFieldAndFirstVersion(
             LocalEmulators emulators) throws Exception {
@@ -86,7 +97,9 @@ class BugFixPreviewITCase {
                             StoreTables.createTimeIndexTable(dynamo, prefix + "-time-index"))
                     .with(JobOptions.PROJECTIONS_TABLE, StoreTables.createProjectionsTable(dynamo, prefix + "-projections"))
                     .with(JobOptions.REJECTIONS_TABLE, LocalTables.createTable(dynamo,
-                            RejectionsTable.createTableRequest(prefix + "-rejections")));
+                            RejectionsTable.createTableRequest(prefix + "-rejections")))
+                    .with(JobOptions.RESPONSES_TABLE, StoreTables.createResponsesTable(dynamo, prefix + "-responses"))
+                    .with(JobOptions.EFFECTS_STREAM_ARN, effectsStream(emulators, prefix + "-effects"));
 
             // The history, decided by the logic before the fix; what the fix must find, worked out from it alone.
             Random random = new Random(18);
@@ -111,7 +124,7 @@ class BugFixPreviewITCase {
             seed.setRuntimeMode(RuntimeExecutionMode.STREAMING);
             DomainLogics before = DomainLogics.of(new Tally(false));
             EventStoreJob.defineDecisions(seed.fromData(records, TypeInformation.of(SourceRecord.class)).setParallelism(1),
-                    DeciderSettings.from(config, before), StreamingSinks.dynamoDb(config));
+                    DeciderSettings.from(config, before), ExternalTargets.from(config), StreamingSinks.dynamoDb(config));
             seed.execute("seed the history");
             String live = config.require(JobOptions.PROJECTIONS_TABLE);
             Map<String, Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> liveBefore =
