@@ -27,7 +27,9 @@ public final class HttpEffectSender implements EffectSender {
 
     public HttpEffectSender(Duration timeout) {
         this.timeout = timeout;
+        // HTTP/1.1: no h2c upgrade offered to a plain-http target along with the POST's body.
         this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                     .build();
