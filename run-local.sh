@@ -6,7 +6,9 @@
 #   ./run-local.sh events <aggregateId> | state <aggregateId> | rejections <aggregateId>
 #   ./run-local.sh reverse <aggregateId> <version> --reason <text> [--actor <who>] [--dry-run]
 #   ./run-local.sh revert <aggregateId> <toVersion> --reason <text> [--actor <who>] [--dry-run]
+#   ./run-local.sh effects [--resend <key>|--all]   what the effects gateway sent and parked; re-send parked ones
 #   ./run-local.sh support --stack <name> [--region R]   the support page for a deployed stack, read-only
+# FX_URL and NOTIFICATIONS_URL name the external targets; unset, built-in stand-ins answer on ${STAND_IN_PORT:-8083}.
 # The emulators' data and the job's checkpoints stay in ${LOCAL_DATA_DIR:-.local-data} across restarts;
 #   ./run-local.sh reset [--yes]   deletes them (asks first unless --yes).
 set -euo pipefail

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the job jar and the two Lambda jars (ingest, read API), uploads them to S3 under keys derived from
+# Builds the job jar and the three Lambda jars (ingest, read API, effects gateway), uploads them to S3 under keys derived from
 # their content (so a changed jar is a changed parameter and CloudFormation updates the functions and the
 # applications), deploys the stack, and starts the streaming application when it is not running yet.
 set -euo pipefail
@@ -27,6 +27,7 @@ options:
   --flink-jar PATH       job jar to upload (default flink-job/target/flink-job-*-managed-flink.jar)
   --lambda-jar PATH      ingest Lambda jar to upload (default ingest-lambda/target/ingest-lambda-*.jar)
   --read-jar PATH        read API Lambda jar to upload (default read-api/target/read-api-*-lambda.jar)
+  --gateway-jar PATH     effects gateway Lambda jar to upload (default effects-gateway/target/effects-gateway-*-lambda.jar)
   --skip-build           upload the jars already built
   --build                build even with --dry-run
   --no-start             leave the streaming application as it is
@@ -46,6 +47,7 @@ PREFIX=""
 FLINK_JAR=""
 LAMBDA_JAR=""
 READ_JAR=""
+GATEWAY_JAR=""
 BUILD=default
 START=true
 DRY_RUN=false
@@ -62,6 +64,7 @@ while [[ $# -gt 0 ]]; do
         --flink-jar) need_value "$@"; FLINK_JAR="$2"; shift 2 ;;
         --lambda-jar) need_value "$@"; LAMBDA_JAR="$2"; shift 2 ;;
         --read-jar) need_value "$@"; READ_JAR="$2"; shift 2 ;;
+        --gateway-jar) need_value "$@"; GATEWAY_JAR="$2"; shift 2 ;;
         --skip-build) BUILD=false; shift ;;
         --build) BUILD=true; shift ;;
         --no-start) START=false; shift ;;
@@ -92,7 +95,7 @@ for parameter in "${EXTRA_PARAMETERS[@]+"${EXTRA_PARAMETERS[@]}"}"; do
     [[ "$parameter" =~ ^[A-Za-z0-9]+=.*$ ]] || fail "--parameter '$parameter' must be KEY=VALUE"
     key="${parameter%%=*}"
     case "$key" in
-        ArtifactBucket|FlinkJarKey|LambdaJarKey|ReadJarKey|StageName)
+        ArtifactBucket|FlinkJarKey|LambdaJarKey|ReadJarKey|GatewayJarKey|StageName)
             fail "--parameter $key is set by this script; use --bucket, --stage or the jar options" ;;
     esac
     template_parameters | grep -qx "$key" || fail "--parameter $key is not a parameter of $(basename "$TEMPLATE")"
@@ -104,7 +107,7 @@ fi
 
 
 build() {
-    local command=(mvn -B -DskipTests -pl 'flink-job,ingest-lambda,read-api' -am package)
+    local command=(mvn -B -DskipTests -pl 'flink-job,ingest-lambda,read-api,effects-gateway' -am package)
     if [[ "$BUILD" != true ]]; then
         [[ "$DRY_RUN" == true ]] && echo "# build skipped (dry run; --build builds): $(print_command "${command[@]}")"
         return 0
@@ -125,7 +128,7 @@ built_jar() {
         case "$jar" in *-sources.jar|*-tests.jar|*/original-*) ;; *) found+=("$jar") ;; esac
     done
     if [[ ${#found[@]} -gt 1 ]]; then
-        fail "several jars match $pattern: ${found[*]}; name one with --flink-jar, --lambda-jar or --read-jar"
+        fail "several jars match $pattern: ${found[*]}; name one with --flink-jar, --lambda-jar, --read-jar or --gateway-jar"
     fi
     [[ ${#found[@]} -eq 1 ]] && echo "${found[0]}"
     return 0
@@ -157,13 +160,16 @@ build
 [[ -n "$LAMBDA_JAR" ]] || LAMBDA_JAR="$(built_jar "$REPO_ROOT/ingest-lambda/target/ingest-lambda-*.jar")"
 # The shaded jar only: the plain read-api-VERSION.jar beside it lacks the dependencies.
 [[ -n "$READ_JAR" ]] || READ_JAR="$(built_jar "$REPO_ROOT/read-api/target/read-api-*-lambda.jar")"
+[[ -n "$GATEWAY_JAR" ]] || GATEWAY_JAR="$(built_jar "$REPO_ROOT/effects-gateway/target/effects-gateway-*-lambda.jar")"
 [[ -n "$FLINK_JAR" ]] || FLINK_JAR="$REPO_ROOT/flink-job/target/flink-job-VERSION-managed-flink.jar"
 [[ -n "$LAMBDA_JAR" ]] || LAMBDA_JAR="$REPO_ROOT/ingest-lambda/target/ingest-lambda-VERSION.jar"
 [[ -n "$READ_JAR" ]] || READ_JAR="$REPO_ROOT/read-api/target/read-api-VERSION-lambda.jar"
+[[ -n "$GATEWAY_JAR" ]] || GATEWAY_JAR="$REPO_ROOT/effects-gateway/target/effects-gateway-VERSION-lambda.jar"
 FLINK_KEY="$(jar_key "$FLINK_JAR" flink-job)"
 LAMBDA_KEY="$(jar_key "$LAMBDA_JAR" ingest-lambda)"
 READ_KEY="$(jar_key "$READ_JAR" read-api)"
-if [[ "$DRY_RUN" == true && ( ! -f "$FLINK_JAR" || ! -f "$LAMBDA_JAR" || ! -f "$READ_JAR" ) ]]; then
+GATEWAY_KEY="$(jar_key "$GATEWAY_JAR" effects-gateway)"
+if [[ "$DRY_RUN" == true && ( ! -f "$FLINK_JAR" || ! -f "$LAMBDA_JAR" || ! -f "$READ_JAR" || ! -f "$GATEWAY_JAR" ) ]]; then
     echo "# a jar is not built yet: its key shows SHA256 where the hash of its content will be"
 fi
 
@@ -172,9 +178,10 @@ require_aws_cli
 aws_call s3 cp "$FLINK_JAR" "s3://$BUCKET/$FLINK_KEY" --region "$REGION" --only-show-errors
 aws_call s3 cp "$LAMBDA_JAR" "s3://$BUCKET/$LAMBDA_KEY" --region "$REGION" --only-show-errors
 aws_call s3 cp "$READ_JAR" "s3://$BUCKET/$READ_KEY" --region "$REGION" --only-show-errors
+aws_call s3 cp "$GATEWAY_JAR" "s3://$BUCKET/$GATEWAY_KEY" --region "$REGION" --only-show-errors
 
 OVERRIDES=("ArtifactBucket=$BUCKET" "FlinkJarKey=$FLINK_KEY" "LambdaJarKey=$LAMBDA_KEY" "ReadJarKey=$READ_KEY"
-    "StageName=$STAGE")
+    "GatewayJarKey=$GATEWAY_KEY" "StageName=$STAGE")
 OVERRIDES+=("${EXTRA_PARAMETERS[@]+"${EXTRA_PARAMETERS[@]}"}")
 aws_call cloudformation deploy --region "$REGION" --stack-name "$STACK" --template-file "$TEMPLATE" \
     --capabilities CAPABILITY_NAMED_IAM --no-fail-on-empty-changeset --tags Project=event-backbone \

@@ -1,6 +1,10 @@
 package io.eventbackbone.localrun;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventbackbone.domain.OutboxEntry;
+import io.eventbackbone.effects.ParkedEffects;
+import io.eventbackbone.store.ParkedEffectsTable;
 import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.event.EventJson;
 import io.eventbackbone.job.config.JobOptions;
@@ -29,8 +33,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -60,6 +67,8 @@ final class LocalCommands {
             "                 append a reversal of one event (the local API's POST /aggregates/{id}/reversals)",
             "       ./run-local.sh revert <aggregateId> <toVersion> --reason <text> [--actor <who>] [--dry-run]",
             "                 set the state back to the state as of a version (POST /aggregates/{id}/reversions)",
+            "       ./run-local.sh effects                  what the effects gateway delivered, and what it parked",
+            "       ./run-local.sh effects --resend <key>|--all   put parked effects back on the effects stream",
             SupportServer.USAGE,
             "       ./run-local.sh reset [--yes]            delete the local data (asks first unless --yes)");
 
@@ -110,6 +119,8 @@ final class LocalCommands {
                     return state(one(args), config, settings, out);
                 case "rejections":
                     return rejections(one(args), config, settings, out);
+                case "effects":
+                    return effects(args, config, settings, out);
                 case "reverse":
                     return reverse(args, ReversalRequest.REVERSALS, settings, out);
                 case "revert":
@@ -295,6 +306,86 @@ final class LocalCommands {
             out.println(json.toPrettyString());
             return 0;
         }
+    }
+
+    /**
+     * {@code effects}: the gateway's delivery log (with the message, where the notifications stand-in kept it) and
+     * the parked effects; {@code effects --resend <key>|--all}: re-sends parked effects.
+     */
+    static int effects(String[] args, JobConfig config, LocalStackSettings settings, PrintStream out)
+            throws IOException {
+        boolean all = args.length == 3 && args[1].equals("--resend") && args[2].equals("--all");
+        String key = args.length == 3 && args[1].equals("--resend") && !all ? args[2] : null;
+        if (args.length != 1 && !all && key == null) {
+            throw new IllegalArgumentException("effects takes no option, or --resend <key>, or --resend --all\n" + USAGE);
+        }
+        String parkedTable = LocalResources.parkedEffectsTable(
+                io.eventbackbone.cloudformation.CloudFormationTemplate.locate(LocalStack.repositoryRoot()),
+                LocalResources.localStack(settings.region));
+        try (KinesisClient kinesis = AwsClients.kinesis(settings.kinesis(), settings.region);
+             DynamoDbClient dynamo = AwsClients.dynamoDb(settings.dynamoDb(), settings.region);
+             ParkedEffects parked = new ParkedEffects(dynamo, kinesis, parkedTable,
+                     LocalResources.streamName(config.require(JobOptions.EFFECTS_STREAM_ARN)))) {
+            if (all) {
+                List<OutboxEntry> sent = parked.resendAll();
+                sent.forEach(e -> out.println("re-sent " + e.key() + " to " + e.target()));
+                out.println(sent.size() + " parked effect(s) put back on the effects stream");
+                return 0;
+            }
+            if (key != null) {
+                Optional<OutboxEntry> sent = parked.resend(key);
+                out.println(sent.map(e -> "re-sent " + e.key() + " to " + e.target() + " (same key)")
+                        .orElse("no effect with key " + key + " is parked"));
+                return sent.isPresent() ? 0 : 1;
+            }
+            Path folder = settings.dataDirectory.resolve(LocalEffectsGateway.FOLDER);
+            Map<String, JsonNode> messages = new LinkedHashMap<>();
+            for (JsonNode line : jsonLines(folder.resolve(StandInTargets.RECEIVED_FILE))) {
+                messages.put(line.path("key").asText(), line.path("message"));
+            }
+            List<JsonNode> delivered = new ArrayList<>();
+            for (JsonNode line : jsonLines(folder.resolve(LocalEffectsGateway.DELIVERIES_FILE))) {
+                if (line.path("message").asText().equals("effect delivered")) {
+                    delivered.add(line);
+                }
+            }
+            out.println("Delivered (" + delivered.size() + "):");
+            for (JsonNode line : delivered) {
+                ObjectNode shown = ((ObjectNode) line.deepCopy());
+                shown.remove("message");
+                JsonNode message = messages.get(line.path(OutboxEntry.KEY).asText());
+                if (message != null) {
+                    shown.set(OutboxEntry.MESSAGE, message);
+                }
+                out.println("  " + EventJson.write(shown));
+            }
+            List<Map<String, AttributeValue>> items = parked.all();
+            out.println("Parked (" + items.size() + "; re-send with ./run-local.sh effects --resend <key>|--all):");
+            for (Map<String, AttributeValue> item : items) {
+                OutboxEntry e = ParkedEffectsTable.entry(item);
+                ObjectNode shown = EventJson.newObject();
+                shown.put(OutboxEntry.KEY, e.key());
+                shown.put(OutboxEntry.TARGET, e.target());
+                shown.put(OutboxEntry.AGGREGATE_ID, e.aggregateId());
+                shown.put(OutboxEntry.EVENT_ID, e.eventId());
+                shown.put(ParkedEffectsTable.REASON, item.get(ParkedEffectsTable.REASON).s());
+                shown.set(OutboxEntry.MESSAGE, EventJson.readTrusted(e.message()));
+                out.println("  " + EventJson.write(shown));
+            }
+            return 0;
+        }
+    }
+
+    private static List<JsonNode> jsonLines(Path file) throws IOException {
+        List<JsonNode> lines = new ArrayList<>();
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    lines.add(EventJson.readTrusted(line));
+                }
+            }
+        }
+        return lines;
     }
 
     private static int rejections(String aggregateId, JobConfig config, LocalStackSettings settings, PrintStream out) {

@@ -35,12 +35,16 @@ final class LocalReadApi implements AutoCloseable {
     private final ReadSettings settings;
     private final RestApiRoutes routes;
 
-    /** Reads the tables of {@code config} in {@code region}, through {@code endpoint} (null: AWS). */
-    LocalReadApi(JobConfig config, String region, URI endpoint) {
+    /**
+     * Reads the tables of {@code config} and the parked effects table in {@code region}, through {@code endpoint}
+     * (null: AWS).
+     */
+    LocalReadApi(JobConfig config, String parkedEffectsTable, String region, URI endpoint) {
         this.settings = ReadSettings.of(config.require(JobOptions.EVENTS_TABLE), config.require(JobOptions.PROJECTIONS_TABLE),
                         config.require(JobOptions.REJECTIONS_TABLE), region)
                 .withEndpoint(endpoint)
-                .withDedupeMaxEventIds(config.require(JobOptions.DEDUPE_MAX_EVENT_IDS));
+                .withDedupeMaxEventIds(config.require(JobOptions.DEDUPE_MAX_EVENT_IDS))
+                .withParkedEffectsTable(parkedEffectsTable);
         this.dynamo = DynamoDbClients.create(settings);
         ReadHandler handler = new ReadHandler(new ReadApi(dynamo, settings, DomainLogics.discover(), Clock.systemUTC()));
         this.routes = routes(handler);

@@ -37,6 +37,7 @@ final class LocalResources {
     /** Shards of an on-demand stream locally, where the emulator needs a number. */
     static final int ON_DEMAND_SHARDS_LOCALLY = 4;
     private static final Duration ACTIVE_TIMEOUT = Duration.ofSeconds(60);
+    static final String PARKED_EFFECTS_TABLE = "ParkedEffectsTable";
 
     private final KinesisClient kinesis;
     private final DynamoDbClient dynamo;
@@ -79,6 +80,12 @@ final class LocalResources {
         return CloudFormationTemplate.read(template).propertyGroups(applicationId, stack);
     }
 
+    /** The template's parked effects table, as the stack names it (no job setting names it: the job never reads it). */
+    static String parkedEffectsTable(Path template, TemplateBindings stack) throws IOException {
+        CloudFormationTemplate resources = CloudFormationTemplate.read(template);
+        return resources.physicalName(resources.resource(PARKED_EFFECTS_TABLE), stack);
+    }
+
     /** The stream name at the end of a Kinesis stream ARN. */
     static String streamName(String arn) {
         int slash = arn.lastIndexOf("stream/");
@@ -94,7 +101,8 @@ final class LocalResources {
      */
     static JobConfig withStreamArns(KinesisClient kinesis, JobConfig config) {
         JobConfig resolved = config;
-        for (Setting<String> key : List.of(JobOptions.EVENTS_STREAM_ARN, JobOptions.PLAYBACK_STREAM_ARN)) {
+        for (Setting<String> key : List.of(JobOptions.EVENTS_STREAM_ARN, JobOptions.PLAYBACK_STREAM_ARN,
+                JobOptions.EFFECTS_STREAM_ARN)) {
             if (config.has(key)) {
                 resolved = resolved.with(key, LocalStreams.streamArn(kinesis, streamName(config.require(key))));
             }

@@ -1,15 +1,20 @@
 package io.eventbackbone.localrun;
 
 import io.eventbackbone.cloudformation.CloudFormationTemplate;
+import io.eventbackbone.domain.AccountLogic;
+import io.eventbackbone.effects.GatewaySettings;
+import io.eventbackbone.effects.ParkedEffects;
 import io.eventbackbone.ingest.IngestSettings;
 import io.eventbackbone.ingest.local.LocalIngestServer;
 import io.eventbackbone.job.config.ApplicationProperties;
 import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
+import io.eventbackbone.job.config.Setting;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
 import io.eventbackbone.read.ReadSettings;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,6 +50,9 @@ public final class LocalStack implements AutoCloseable {
     private LocalIngestServer ingest;
     private LocalStreamingJob job;
     private LocalResources resources;
+    private StandInTargets standIns;
+    private ParkedEffects parkedEffects;
+    private LocalEffectsGateway gateway;
 
     private LocalStack(LocalStackSettings settings, PrintStream out) {
         this.settings = settings;
@@ -112,18 +120,42 @@ public final class LocalStack implements AutoCloseable {
         }
         config = LocalResources.withStreamArns(kinesis, config);
 
+        if (settings.needsStandIns()) {
+            standIns = StandInTargets.start(settings.standInPort, data.root().resolve(LocalEffectsGateway.FOLDER));
+        }
+        URI fxUrl = settings.fxUrl != null ? settings.fxUrl : standIns.fxUrl();
+        URI notificationsUrl = settings.notificationsUrl != null ? settings.notificationsUrl : standIns.notificationsUrl();
+        config = withQueryTarget(config, AccountLogic.FX_TARGET, fxUrl);
+
         job = LocalStreamingJob.start(config, data, settings.flinkUiPort, kinesisSavedAt, out);
+
+        String parkedTable = LocalResources.parkedEffectsTable(CloudFormationTemplate.locate(repositoryRoot()),
+                LocalResources.localStack(settings.region));
+        GatewaySettings gatewaySettings = LocalEffectsGateway.settings(parkedTable,
+                LocalResources.streamName(config.require(JobOptions.EFFECTS_STREAM_ARN)), settings.region,
+                settings.dynamoDb(), settings.kinesis(), notificationsUrl);
+        gateway = LocalEffectsGateway.start(gatewaySettings, kinesis, dynamo, data.root(), System.err);
+        parkedEffects = new ParkedEffects(dynamo, kinesis, parkedTable, gatewaySettings.effectsStream());
 
         IngestSettings ingestSettings = IngestSettings.of(
                         LocalResources.streamName(config.require(JobOptions.EVENTS_STREAM_ARN)), settings.region)
                 .withEndpoint(settings.kinesis());
         // The read API and the support page share the ingest's port, as they share the REST API on AWS; the ingest's
         // reversal routes read the aggregate's log from the stack's tables.
-        read = new LocalReadApi(config, settings.region, settings.dynamoDb());
+        read = new LocalReadApi(config, parkedTable, settings.region, settings.dynamoDb());
         ReadSettings history = ReadSettings.history(config.require(JobOptions.EVENTS_TABLE),
                 config.require(JobOptions.PROJECTIONS_TABLE), settings.region).withEndpoint(settings.dynamoDb());
         ingest = LocalIngestServer.start(ingestSettings, history, settings.ingestPort, this::notReadyBecause,
-                read.routes());
+                read.routes().with(ResendRoute.of(parkedEffects)));
+    }
+
+    /**
+     * The configuration with a query target's URL ({@code external.<target>.url}), when the job has that setting:
+     * the job's query stage defines it; a job without one asks no target and is left as it is.
+     */
+    static JobConfig withQueryTarget(JobConfig config, String target, URI url) {
+        Setting<?> setting = JobOptions.named("external." + target + ".url");
+        return setting == null || url == null ? config : config.with(setting, url.toString());
     }
 
     /** Where the repository is: run-local.sh says; otherwise the working directory or a parent. */
@@ -166,6 +198,10 @@ public final class LocalStack implements AutoCloseable {
         out.println("  ingest API   " + api + "/events   (health: " + api + "/health)");
         out.println("  read API     " + api + "/aggregates/{aggregateId}   (and /submissions/{eventId})");
         out.println("  support page " + api + "/support");
+        out.println("  targets      fx " + (settings.fxUrl != null ? settings.fxUrl : standIns.fxUrl())
+                + ", notifications " + (settings.notificationsUrl != null ? settings.notificationsUrl
+                : standIns.notificationsUrl()) + (standIns == null ? "" : "   (stand-ins: ./run-local.sh effects shows"
+                + " what was sent)"));
         out.println("  Flink web UI http://localhost:" + settings.flinkUiPort);
         out.println("  Kinesis      " + settings.kinesis());
         out.println("  DynamoDB     " + settings.dynamoDb());
@@ -195,6 +231,13 @@ public final class LocalStack implements AutoCloseable {
         if (job != null) {
             job.stop();
             job.close();
+        }
+        // After the job, which may still write effects while it stops; before the clients it uses.
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (standIns != null) {
+            standIns.close();
         }
         if (kinesis != null) {
             kinesis.close();

@@ -24,6 +24,8 @@ public final class LocalStackSettings {
             "port of the Flink web UI");
     public static final Setting<Integer> SUPPORT_PORT = port("SUPPORT_PORT", 8082,
             "port of ./run-local.sh support (the support page for a deployed stack)");
+    public static final Setting<Integer> STAND_IN_PORT = port("STAND_IN_PORT", 8083,
+            "port of the built-in fx and notifications targets, started when FX_URL or NOTIFICATIONS_URL is unset");
     public static final Setting<Integer> KINESIS_PORT = port("KINESIS_PORT", 4567, "port of the Kinesis emulator");
     public static final Setting<Integer> DYNAMODB_PORT = port("DYNAMODB_PORT", 4568, "port of the DynamoDB emulator");
     public static final Setting<String> AWS_ENDPOINT_URL = endpoint("AWS_ENDPOINT_URL");
@@ -35,15 +37,24 @@ public final class LocalStackSettings {
     public static final Setting<String> LOCAL_DATA_DIR = Setting.inEnvironment(
             key("LOCAL_DATA_DIR").stringType().noDefaultValue(),
             "folder of the emulators' data and the job's checkpoints; a relative path is taken from the working directory");
+    public static final Setting<String> FX_URL = Setting.inEnvironment(key("FX_URL").stringType().noDefaultValue(),
+            "base URL of the fx target the job asks for rates; unset: the built-in stand-in");
+    public static final Setting<String> NOTIFICATIONS_URL = Setting.inEnvironment(
+            key("NOTIFICATIONS_URL").stringType().noDefaultValue(),
+            "URL the effects gateway POSTs notifications to; unset: the built-in stand-in");
     /** The variables with a default of their own, as the README's table lists them. */
-    static final List<Setting<?>> WITH_DEFAULTS = List.of(INGEST_PORT, FLINK_UI_PORT, SUPPORT_PORT, KINESIS_PORT,
-            DYNAMODB_PORT, AWS_REGION);
+    static final List<Setting<?>> WITH_DEFAULTS = List.of(INGEST_PORT, FLINK_UI_PORT, SUPPORT_PORT, STAND_IN_PORT,
+            KINESIS_PORT, DYNAMODB_PORT, AWS_REGION);
     /** The data folder's name at the repository root unless {@code LOCAL_DATA_DIR} names another. */
     static final String DEFAULT_DATA_DIR = ".local-data";
 
     final int ingestPort;
     final int flinkUiPort;
     final int supportPort;
+    final int standInPort;
+    /** The targets' URLs given, or null for the stand-in's. */
+    final URI fxUrl;
+    final URI notificationsUrl;
     final int kinesisPort;
     final int dynamoDbPort;
     final URI kinesisEndpoint;
@@ -56,6 +67,9 @@ public final class LocalStackSettings {
         ingestPort = INGEST_PORT.readFrom(env);
         flinkUiPort = FLINK_UI_PORT.readFrom(env);
         supportPort = SUPPORT_PORT.readFrom(env);
+        standInPort = STAND_IN_PORT.readFrom(env);
+        fxUrl = targetUrl(env, FX_URL);
+        notificationsUrl = targetUrl(env, NOTIFICATIONS_URL);
         kinesisPort = KINESIS_PORT.readFrom(env);
         dynamoDbPort = DYNAMODB_PORT.readFrom(env);
         kinesisEndpoint = endpoint(env, AWS_ENDPOINT_URL_KINESIS);
@@ -91,6 +105,23 @@ public final class LocalStackSettings {
             value = AWS_ENDPOINT_URL.readFrom(env);
         }
         return value == null ? null : URI.create(value.trim());
+    }
+
+    private static URI targetUrl(Map<String, String> env, Setting<String> variable) {
+        String value = variable.readFrom(env);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        URI url = URI.create(value.trim());
+        if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
+            throw new IllegalArgumentException(variable.key() + " must be an http or https URL, not " + value);
+        }
+        return url;
+    }
+
+    /** True when a target's URL is not given, so the stand-ins are started. */
+    boolean needsStandIns() {
+        return fxUrl == null || notificationsUrl == null;
     }
 
     private static Setting<Integer> port(String name, int defaultPort, String description) {

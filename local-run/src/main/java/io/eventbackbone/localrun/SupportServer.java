@@ -1,6 +1,7 @@
 package io.eventbackbone.localrun;
 
 import io.eventbackbone.cloudformation.CloudFormationTemplate;
+import io.eventbackbone.effects.ParkedEffects;
 import io.eventbackbone.ingest.EventsStreamWriter;
 import io.eventbackbone.ingest.IngestHandler;
 import io.eventbackbone.ingest.IngestSettings;
@@ -33,9 +34,11 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  */
 final class SupportServer implements AutoCloseable {
 
-    static final String USAGE = "       ./run-local.sh support --stack <name> [--region <region>] [--reversals]"
-            + "   the support page for a deployed stack, on localhost (--reversals: its reverse action too)";
+    static final String USAGE = "       ./run-local.sh support --stack <name> [--region <region>] [--reversals] [--resend]"
+            + "\n                 the support page for a deployed stack, on localhost (--reversals: its reverse action too;"
+            + "\n                 --resend: its re-send of parked effects)";
     static final String REVERSALS_OPTION = "--reversals";
+    static final String RESEND_OPTION = "--resend";
     /** CloudFormation's rule for stack names. */
     private static final Pattern STACK_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,127}");
 
@@ -58,9 +61,14 @@ final class SupportServer implements AutoCloseable {
         String stack = null;
         String region = settings.region;
         boolean reversals = false;
+        boolean resend = false;
         for (int i = 1; i < args.length; i++) {
             if (args[i].equals(REVERSALS_OPTION)) {
                 reversals = true;
+                continue;
+            }
+            if (args[i].equals(RESEND_OPTION)) {
+                resend = true;
                 continue;
             }
             if (i + 1 >= args.length || !(args[i].equals("--stack") || args[i].equals("--region"))) {
@@ -84,7 +92,9 @@ final class SupportServer implements AutoCloseable {
                 CloudFormationTemplate.locate(LocalStack.repositoryRoot()), LocalStack.STREAMING_APPLICATION,
                 LocalResources.stack(stack, region)));
         URI endpoint = settings.dynamoDbEndpoint;
-        LocalReadApi read = new LocalReadApi(config, region, endpoint);
+        String parkedTable = LocalResources.parkedEffectsTable(CloudFormationTemplate.locate(LocalStack.repositoryRoot()),
+                LocalResources.stack(stack, region));
+        LocalReadApi read = new LocalReadApi(config, parkedTable, region, endpoint);
         try {
             List<String> unreadable = read.unreadableTables();
             if (!unreadable.isEmpty()) {
@@ -92,8 +102,14 @@ final class SupportServer implements AutoCloseable {
                         + " and the region " + region + " right, and do your AWS credentials allow reading it?)");
             }
             SupportReversals reversalRoutes = reversals ? SupportReversals.of(config, region, settings) : null;
+            ParkedEffects parked = resend ? ParkedEffects.of(LocalEffectsGateway.settings(parkedTable,
+                    LocalResources.streamName(config.require(JobOptions.EFFECTS_STREAM_ARN)), region,
+                    settings.dynamoDbEndpoint, settings.kinesisEndpoint, null)) : null;
             try {
                 RestApiRoutes routes = reversalRoutes == null ? read.routes() : read.routes().with(reversalRoutes.routes);
+                if (parked != null) {
+                    routes = routes.with(ResendRoute.of(parked));
+                }
                 LocalIngestServer server = LocalIngestServer.serve(routes, settings.supportPort, out::println);
                 out.println("Support page for stack " + stack + " in " + region
                         + (endpoint == null ? "" : " (DynamoDB at " + endpoint + ")")
@@ -105,12 +121,21 @@ final class SupportServer implements AutoCloseable {
                 out.println(reversalRoutes == null ? "  reversals    off (give " + REVERSALS_OPTION + " to reverse from the page)"
                         : "  reversals    POST /aggregates/{aggregateId}/reversals and /reversions, written to stream "
                         + reversalRoutes.stream + " with your credentials");
+                out.println(parked == null ? "  re-sends     off (give " + RESEND_OPTION + " to re-send parked effects)"
+                        : "  re-sends     parked effects of " + parkedTable + " back to their stream, with your credentials");
                 out.println("Stop with Ctrl-C.");
                 out.flush();
-                return new SupportServer(read, server, reversalRoutes == null ? () -> { } : reversalRoutes.clients);
+                AutoCloseable reversalClients = reversalRoutes == null ? () -> { } : reversalRoutes.clients;
+                return new SupportServer(read, server, parked == null ? reversalClients : () -> {
+                    closeQuietly(reversalClients);
+                    parked.close();
+                });
             } catch (RuntimeException e) {
                 if (reversalRoutes != null) {
                     closeQuietly(reversalRoutes.clients);
+                }
+                if (parked != null) {
+                    parked.close();
                 }
                 throw e;
             }

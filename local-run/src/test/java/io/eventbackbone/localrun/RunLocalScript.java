@@ -34,6 +34,7 @@ final class RunLocalScript {
     RunLocalScript(Path dataFolder) throws IOException {
         env.put("INGEST_PORT", Integer.toString(freePort()));
         env.put("FLINK_UI_PORT", Integer.toString(freePort()));
+        env.put("STAND_IN_PORT", Integer.toString(freePort()));
         env.put("KINESIS_PORT", Integer.toString(freePort()));
         env.put("DYNAMODB_PORT", Integer.toString(freePort()));
         env.put("LOCAL_DATA_DIR", dataFolder.toString());

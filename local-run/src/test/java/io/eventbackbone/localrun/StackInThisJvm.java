@@ -17,15 +17,25 @@ final class StackInThisJvm {
 
     final LocalStackSettings settings;
     final int ingestPort;
+    final int standInPort;
 
     StackInThisJvm(LocalEmulators external, Path dataFolder) throws IOException {
+        this(external, dataFolder, Map.of());
+    }
+
+    /** With more of the stack's variables (targets' URLs, for example). */
+    StackInThisJvm(LocalEmulators external, Path dataFolder, Map<String, String> more) throws IOException {
         ingestPort = RunLocalScript.freePort();
-        settings = LocalStackSettings.from(Map.of(
+        standInPort = RunLocalScript.freePort();
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
                 LocalStackSettings.AWS_ENDPOINT_URL_KINESIS.key(), external.kinesisEndpoint().toString(),
                 LocalStackSettings.AWS_ENDPOINT_URL_DYNAMODB.key(), external.dynamoDbEndpoint().toString(),
                 LocalStackSettings.INGEST_PORT.key(), Integer.toString(ingestPort),
                 LocalStackSettings.FLINK_UI_PORT.key(), Integer.toString(RunLocalScript.freePort()),
+                LocalStackSettings.STAND_IN_PORT.key(), Integer.toString(standInPort),
                 LocalStackSettings.LOCAL_DATA_DIR.key(), dataFolder.toString()));
+        env.putAll(more);
+        settings = LocalStackSettings.from(env);
     }
 
     /** GET /health; null while nothing listens. */

@@ -1,6 +1,7 @@
 package io.eventbackbone.read;
 
 import io.eventbackbone.store.EventsTable;
+import io.eventbackbone.store.ParkedEffectsTable;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.ProjectionsTable;
 import io.eventbackbone.store.Rejection;
@@ -197,6 +198,30 @@ final class DynamoDbEventLog implements EventLog {
             start = next(page);
         } while (start != null);
         return rejections;
+    }
+
+    @Override
+    public List<Map<String, AttributeValue>> parkedEffects(String aggregateId, int limit) {
+        if (settings.parkedEffectsTable() == null) {
+            return List.of();
+        }
+        List<Map<String, AttributeValue>> parked = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryResponse page = query(QueryRequest.builder()
+                    .tableName(settings.parkedEffectsTable())
+                    .indexName(ParkedEffectsTable.BY_AGGREGATE_INDEX)
+                    .keyConditionExpression("#a = :a")
+                    .expressionAttributeNames(Map.of("#a", ParkedEffectsTable.AGGREGATE_ID))
+                    .expressionAttributeValues(Map.of(":a", AttributeValue.fromS(aggregateId)))
+                    .limit(limit - parked.size())
+                    .exclusiveStartKey(start)
+                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+                    .build());
+            parked.addAll(page.items());
+            start = next(page);
+        } while (start != null && parked.size() < limit);
+        return parked;
     }
 
     /**

@@ -4,6 +4,8 @@ import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.Rejection;
 import io.eventbackbone.store.StoredEvent;
 import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * What the read API reads from the tables, and nothing else: it never writes. One instance serves one request
@@ -44,6 +46,14 @@ interface EventLog {
 
     /** The aggregate's rejections of submissions with this event id, rejected at or after {@code since} (or all). */
     List<Rejection> rejectionsOf(String aggregateId, String eventId, Long since);
+
+    /**
+     * The aggregate's parked effects (items of the parked effects table), oldest parked first, {@code limit} at
+     * most; none when no parked effects table is configured.
+     */
+    default List<Map<String, AttributeValue>> parkedEffects(String aggregateId, int limit) {
+        return List.of();
+    }
 
     /** What this instance has read so far. */
     ReadCount readCount();

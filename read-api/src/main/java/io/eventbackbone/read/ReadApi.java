@@ -37,6 +37,8 @@ public final class ReadApi {
 
     public static final String AGGREGATES = "/aggregates/";
     public static final String SUBMISSIONS = "/submissions/";
+    /** The last segment of an aggregate's parked effects: {@code /aggregates/{id}/parked-effects}. */
+    public static final String PARKED_EFFECTS = "parked-effects";
     /** Response headers saying what the request read: events-table items, other items, read capacity units. */
     public static final String EVENTS_READ_HEADER = "X-Events-Read";
     public static final String OTHER_ITEMS_READ_HEADER = "X-Other-Items-Read";
@@ -135,6 +137,10 @@ public final class ReadApi {
         if (segments.size() == 2 && segments.get(1).equals("rejections")) {
             requireGet(request);
             return rejections(request, log, id);
+        }
+        if (segments.size() == 2 && segments.get(1).equals(PARKED_EFFECTS)) {
+            requireGet(request);
+            return parkedEffects(request, log, id);
         }
         throw noSuchPath(path);
     }
@@ -309,6 +315,17 @@ public final class ReadApi {
                 : AGGREGATES + id + "/rejections?cursor=" + page.next + "&limit=" + limit);
     }
 
+    /** {@code GET /aggregates/{id}/parked-effects?limit=}: effects the gateway gave up on, oldest parked first. */
+    private Answer parkedEffects(ReadRequest request, EventLog log, String id) {
+        Parameters p = new Parameters(request.query(), "limit");
+        ArrayNode list = EventJson.MAPPER.createArrayNode();
+        log.parkedEffects(id, p.limit("limit")).forEach(item -> list.add(Views.parkedEffect(item)));
+        ObjectNode body = EventJson.newObject();
+        body.put("aggregateId", id);
+        body.set("parkedEffects", list);
+        return Answer.json(body, "no-store");
+    }
+
     /** A page: the link to the next one (null for none) in the body and as an RFC 8288 Link header. */
     private static Answer withNext(ObjectNode body, String next) {
         if (next == null) {
@@ -341,7 +358,7 @@ public final class ReadApi {
     private static ReadProblem noSuchPath(String path) {
         return new ReadProblem(ProblemResponse.of(ProblemType.NOT_FOUND, "There is nothing at "
                 + Parameters.shorten(path) + "; the read API serves " + AGGREGATES + "{aggregateId}, its /events,"
-                + " /events/{version} and /rejections, " + SUBMISSIONS + "{eventId}, and the support page at "
+                + " /events/{version}, /rejections and /" + PARKED_EFFECTS + ", " + SUBMISSIONS + "{eventId}, and the support page at "
                 + SupportPage.ROOT + "."));
     }
 

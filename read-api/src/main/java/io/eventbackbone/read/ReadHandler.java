@@ -37,6 +37,7 @@ public final class ReadHandler implements RequestHandler<APIGatewayProxyRequestE
             "/aggregates/{aggregateId}/events",
             "/aggregates/{aggregateId}/events/{version}",
             "/aggregates/{aggregateId}/rejections",
+            "/aggregates/{aggregateId}/" + ReadApi.PARKED_EFFECTS,
             "/submissions/{eventId}");
     /** The support page's resources, which this function also serves: the page, its deep links, its assets. */
     public static final List<String> SUPPORT_PAGE_RESOURCES = List.of(

@@ -21,6 +21,11 @@ public final class ReadSettings {
     public static final String PROJECTIONS_TABLE_NAME = "PROJECTIONS_TABLE_NAME";
     /** Name of the rejections table. Required. */
     public static final String REJECTIONS_TABLE_NAME = "REJECTIONS_TABLE_NAME";
+    /**
+     * Name of the parked effects table, whose index by aggregate the support page reads. Optional: without it an
+     * aggregate shows no parked effects.
+     */
+    public static final String PARKED_EFFECTS_TABLE_NAME = "PARKED_EFFECTS_TABLE_NAME";
     /** Region of the tables. Required; Lambda sets it. */
     public static final String AWS_REGION = "AWS_REGION";
     /** Endpoint override for DynamoDB, for the local emulator only. Optional. */
@@ -42,6 +47,7 @@ public final class ReadSettings {
     private final String region;
     private final URI endpoint;
     private final int dedupeMaxEventIds;
+    private String parkedEffectsTable;
 
     private ReadSettings(String eventsTable, String projectionsTable, String rejectionsTable, String region,
                          URI endpoint, long dedupeMaxEventIds) {
@@ -74,7 +80,8 @@ public final class ReadSettings {
     public static ReadSettings from(Map<String, String> env) {
         return new ReadSettings(text(env, EVENTS_TABLE_NAME), text(env, PROJECTIONS_TABLE_NAME),
                 text(env, REJECTIONS_TABLE_NAME), text(env, AWS_REGION), uri(env, DYNAMODB_ENDPOINT),
-                wholeNumber(env, DEDUPE_MAX_EVENT_IDS, DEFAULT_DEDUPE_MAX_EVENT_IDS));
+                wholeNumber(env, DEDUPE_MAX_EVENT_IDS, DEFAULT_DEDUPE_MAX_EVENT_IDS))
+                .withParkedEffectsTable(text(env, PARKED_EFFECTS_TABLE_NAME));
     }
 
     /**
@@ -93,12 +100,25 @@ public final class ReadSettings {
 
     public ReadSettings withEndpoint(URI endpoint) {
         return new ReadSettings(eventsTable, projectionsTable, rejectionsTable, region, endpoint, dedupeMaxEventIds,
-                rejectionsTable != null);
+                rejectionsTable != null).withParkedEffectsTable(parkedEffectsTable);
     }
 
     public ReadSettings withDedupeMaxEventIds(int dedupeMaxEventIds) {
         return new ReadSettings(eventsTable, projectionsTable, rejectionsTable, region, endpoint, dedupeMaxEventIds,
-                rejectionsTable != null);
+                rejectionsTable != null).withParkedEffectsTable(parkedEffectsTable);
+    }
+
+    /** These settings reading parked effects from the table (null: none). */
+    public ReadSettings withParkedEffectsTable(String table) {
+        ReadSettings copy = new ReadSettings(eventsTable, projectionsTable, rejectionsTable, region, endpoint,
+                dedupeMaxEventIds, rejectionsTable != null);
+        copy.parkedEffectsTable = table;
+        return copy;
+    }
+
+    /** Null when no parked effects table is configured. */
+    public String parkedEffectsTable() {
+        return parkedEffectsTable;
     }
 
     public String eventsTable() {
@@ -131,6 +151,6 @@ public final class ReadSettings {
     public String toString() {
         return "ReadSettings[events=" + eventsTable + ", projections=" + projectionsTable + ", rejections="
                 + rejectionsTable + ", region=" + region + ", endpoint=" + endpoint + ", dedupeMaxEventIds="
-                + dedupeMaxEventIds + "]";
+                + dedupeMaxEventIds + ", parkedEffects=" + parkedEffectsTable + "]";
     }
 }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventbackbone.domain.AccountLogic;
 import io.eventbackbone.event.EventJson;
 import io.eventbackbone.event.InstantText;
+import io.eventbackbone.domain.OutboxEntry;
 import io.eventbackbone.store.EventsTable;
+import io.eventbackbone.store.ParkedEffectsTable;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.ProjectionsTable;
 import io.eventbackbone.store.Rejection;
@@ -14,6 +16,8 @@ import io.eventbackbone.store.StoredEventJson;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The JSON the read API answers with: stored JSON embedded as JSON, times as ISO-8601 instants. */
 final class Views {
@@ -65,6 +69,22 @@ final class Views {
      * A rejection; the payload as JSON when it is whole and readable as JSON (as the ingest sent it), else as
      * base64 beside its full size.
      */
+    /** A parked effect as the support page shows it: what was to be sent, where, and why it is parked. */
+    static ObjectNode parkedEffect(Map<String, AttributeValue> item) {
+        OutboxEntry effect = ParkedEffectsTable.entry(item);
+        ObjectNode out = EventJson.newObject();
+        out.put("effectKey", effect.key());
+        out.put("target", effect.target());
+        out.put("eventId", effect.eventId());
+        out.put("version", effect.version());
+        out.set("message", EventJson.readTrusted(effect.message()));
+        out.put("reason", item.get(ParkedEffectsTable.REASON).s());
+        out.put("status", Integer.parseInt(item.get(ParkedEffectsTable.STATUS).n()));
+        out.put("attempts", Integer.parseInt(item.get(ParkedEffectsTable.ATTEMPTS).n()));
+        out.put("parkedAt", time(Long.parseLong(item.get(ParkedEffectsTable.PARKED_AT).n())));
+        return out;
+    }
+
     static ObjectNode rejection(Rejection r) {
         ObjectNode out = EventJson.newObject();
         out.put("rejectionId", r.getRejectionId());

@@ -1,5 +1,6 @@
 package io.eventbackbone.read;
 
+import io.eventbackbone.store.ParkedEffectsTable;
 import io.eventbackbone.store.Projection;
 import io.eventbackbone.store.Rejection;
 import io.eventbackbone.store.StoredEvent;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The tables of one aggregate held in memory, for unit tests of the logic above the reads; counts events read. */
 final class MemoryEventLog implements EventLog {
@@ -16,6 +18,8 @@ final class MemoryEventLog implements EventLog {
     final Map<String, Projection> projections = new HashMap<>();
     final Map<String, TreeMap<Long, StoredEvent>> events = new HashMap<>();
     final List<Rejection> rejections = new ArrayList<>();
+    /** Items of the parked effects table, in the order parked. */
+    final List<Map<String, AttributeValue>> parked = new ArrayList<>();
     private final ReadCount count = new ReadCount();
 
     MemoryEventLog add(Histories history) {
@@ -85,6 +89,17 @@ final class MemoryEventLog implements EventLog {
             if (aggregateId.equals(r.getAggregateId()) && eventId.equals(r.getEventId())
                     && (since == null || r.getRejectedAt() >= since)) {
                 out.add(r);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<Map<String, AttributeValue>> parkedEffects(String aggregateId, int limit) {
+        List<Map<String, AttributeValue>> out = new ArrayList<>();
+        for (Map<String, AttributeValue> item : parked) {
+            if (out.size() < limit && item.get(ParkedEffectsTable.AGGREGATE_ID).s().equals(aggregateId)) {
+                out.add(item);
             }
         }
         return out;

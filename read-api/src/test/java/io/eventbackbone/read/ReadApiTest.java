@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eventbackbone.event.EventJson;
+import io.eventbackbone.domain.OutboxEntry;
 import io.eventbackbone.http.ApiResponse;
+import io.eventbackbone.store.ParkedEffectsTable;
 import io.eventbackbone.store.StoredEvent;
 import java.time.Clock;
 import java.time.Instant;
@@ -198,5 +200,34 @@ class ReadApiTest {
         assertThat(r.status()).isEqualTo(400);
         assertThat(json(r).get("errors").get(0).get("field").asText()).isEqualTo("states");
         assertThat(json(r).get("detail").asText()).contains("states must be true or false");
+    }
+
+    @Test
+    void anAggregatesParkedEffectsComeWithTheirReasonTargetAndMessage() {
+        OutboxEntry effect = new OutboxEntry("notifications", "k-1", "a", "evt-3", 3, "{\"amount\":\"12000.00\"}");
+        log.parked.add(ParkedEffectsTable.toItem(effect, "refused by notifications: HTTP 422: no such account", 422, 1,
+                Instant.parse("2026-03-01T10:00:00Z").toEpochMilli()));
+        log.parked.add(ParkedEffectsTable.toItem(new OutboxEntry("notifications", "k-2", "b", "evt-9", 9, "{}"),
+                "elsewhere", 500, 4, 0));
+
+        JsonNode body = json(get("/aggregates/a/parked-effects"));
+
+        assertThat(body.get("parkedEffects")).hasSize(1);
+        JsonNode parked = body.get("parkedEffects").get(0);
+        assertThat(parked.get("effectKey").asText()).isEqualTo("k-1");
+        assertThat(parked.get("target").asText()).isEqualTo("notifications");
+        assertThat(parked.get("version").asLong()).isEqualTo(3);
+        assertThat(parked.get("reason").asText()).contains("HTTP 422");
+        assertThat(parked.get("status").asInt()).isEqualTo(422);
+        assertThat(parked.get("message").get("amount").asText()).isEqualTo("12000.00");
+        assertThat(parked.get("parkedAt").asText()).isEqualTo("2026-03-01T10:00:00Z");
+    }
+
+    @Test
+    void anAggregateWithNothingParkedHasAnEmptyListOfParkedEffects() {
+        ApiResponse response = get("/aggregates/nobody/parked-effects");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(json(response).get("parkedEffects")).isEmpty();
     }
 }

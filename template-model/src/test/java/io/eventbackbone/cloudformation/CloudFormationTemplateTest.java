@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.eventbackbone.store.EventsTable;
+import io.eventbackbone.store.ParkedEffectsTable;
 import io.eventbackbone.store.ProjectionsTable;
 import io.eventbackbone.store.RejectionsTable;
+import io.eventbackbone.store.ResponsesTable;
 import io.eventbackbone.store.TimeIndex;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +19,10 @@ class CloudFormationTemplateTest {
 
     private static final CloudFormationTemplate TEMPLATE = Repository.TEMPLATE;
     private static final Map<String, String> LOCAL_TABLE_NAMES = Map.of("EventsTable", "local-events",
-            "TimeIndexTable", "local-time-index", "ProjectionsTable", "local-projections", "RejectionsTable", "local-rejections");
+            "TimeIndexTable", "local-time-index", "ProjectionsTable", "local-projections", "RejectionsTable", "local-rejections",
+            "ResponsesTable", "local-responses", "ParkedEffectsTable", "local-parked-effects");
     private static final Map<String, String> LOCAL_STREAM_NAMES = Map.of(
-            "EventsStream", "local-events", "PlaybackStream", "local-playback");
+            "EventsStream", "local-events", "PlaybackStream", "local-playback", "EffectsStream", "local-effects");
 
     private static CloudFormationTemplate parse(String... lines) {
         return CloudFormationTemplate.parse(String.join("\n", lines) + "\n");
@@ -94,10 +97,11 @@ class CloudFormationTemplateTest {
     void resourcesAreFoundByType() {
         assertThat(TEMPLATE.resourcesOfType(CloudFormationTemplate.DYNAMODB_TABLE))
                 .extracting(CloudFormationTemplate.Resource::logicalId)
-                .containsExactly("EventsTable", "TimeIndexTable", "ProjectionsTable", "RejectionsTable");
+                .containsExactly("EventsTable", "TimeIndexTable", "ProjectionsTable", "RejectionsTable", "ResponsesTable",
+                        "ParkedEffectsTable");
         assertThat(TEMPLATE.resourcesOfType(CloudFormationTemplate.KINESIS_STREAM))
                 .extracting(CloudFormationTemplate.Resource::logicalId)
-                .containsExactly("EventsStream", "PlaybackStream");
+                .containsExactly("EventsStream", "PlaybackStream", "EffectsStream");
         assertThat(TEMPLATE.resource("RejectionsTable").property("GlobalSecondaryIndexes")).isInstanceOf(List.class);
         assertThatThrownBy(() -> TEMPLATE.resource("Nope")).hasMessageContaining("no resource Nope");
     }
@@ -110,15 +114,18 @@ class CloudFormationTemplateTest {
                 EventsTable.createTableRequest("local-events"),
                 TimeIndex.createTableRequest("local-time-index"),
                 ProjectionsTable.createTableRequest("local-projections"),
-                RejectionsTable.createTableRequest("local-rejections"));
+                RejectionsTable.createTableRequest("local-rejections"),
+                ResponsesTable.createTableRequest("local-responses"),
+                ParkedEffectsTable.createTableRequest("local-parked-effects"));
     }
 
     @Test
     void everyTableNeedsANameAndNoOtherNameIsAccepted() {
         assertThatThrownBy(() -> TEMPLATE.tables(Map.of("EventsTable", "e")))
-                .hasMessageContaining("missing: [ProjectionsTable, RejectionsTable, TimeIndexTable]");
+                .hasMessageContaining("missing: [ParkedEffectsTable, ProjectionsTable, RejectionsTable, ResponsesTable,"
+                        + " TimeIndexTable]");
         assertThatThrownBy(() -> TEMPLATE.tables(Map.of("EventsTable", "e", "TimeIndexTable", "i", "ProjectionsTable", "p",
-                "RejectionsTable", "r", "EventTable", "x")))
+                "RejectionsTable", "r", "ResponsesTable", "q", "ParkedEffectsTable", "f", "EventTable", "x")))
                 .hasMessageContaining("not tables of the template: [EventTable]").hasMessageNotContaining("missing");
     }
 
@@ -156,23 +163,25 @@ class CloudFormationTemplateTest {
 
         assertThat(TEMPLATE.tables(stack)).extracting(CreateTableRequest::tableName)
                 .containsExactly("event-backbone-events", "event-backbone-time-index", "event-backbone-projections",
-                        "event-backbone-rejections");
+                        "event-backbone-rejections", "event-backbone-responses", "event-backbone-parked-effects");
         assertThat(TEMPLATE.streams(stack)).extracting(StreamSpec::name)
-                .containsExactly("event-backbone-events", "event-backbone-playback");
+                .containsExactly("event-backbone-events", "event-backbone-playback", "event-backbone-effects");
     }
 
     @Test
     void onDemandStreamsHaveNoShardCountAndProvisionedOnesTakeTheParameters() {
         assertThat(TEMPLATE.streams(LOCAL_STREAM_NAMES)).containsExactly(
                 new StreamSpec("EventsStream", "local-events", StreamSpec.ON_DEMAND, null),
-                new StreamSpec("PlaybackStream", "local-playback", StreamSpec.ON_DEMAND, null));
+                new StreamSpec("PlaybackStream", "local-playback", StreamSpec.ON_DEMAND, null),
+                new StreamSpec("EffectsStream", "local-effects", StreamSpec.ON_DEMAND, null));
 
         TemplateBindings provisioned = TemplateBindings.parametersOnly()
                 .withParameter("StreamMode", "PROVISIONED").withParameter("EventsShardCount", "4");
         List<StreamSpec> streams = TEMPLATE.streams(LOCAL_STREAM_NAMES, provisioned);
         assertThat(streams).containsExactly(
                 new StreamSpec("EventsStream", "local-events", StreamSpec.PROVISIONED, 4),
-                new StreamSpec("PlaybackStream", "local-playback", StreamSpec.PROVISIONED, 1));
+                new StreamSpec("PlaybackStream", "local-playback", StreamSpec.PROVISIONED, 1),
+                new StreamSpec("EffectsStream", "local-effects", StreamSpec.PROVISIONED, 1));
         assertThat(TEMPLATE.streams(LOCAL_STREAM_NAMES).get(0).shardCountOr(2)).isEqualTo(2);
     }
 

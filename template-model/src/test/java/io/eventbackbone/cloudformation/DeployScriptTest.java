@@ -29,6 +29,7 @@ class DeployScriptTest {
     private Path flinkJar;
     private Path lambdaJar;
     private Path readJar;
+    private Path gatewayJar;
 
     @BeforeEach
     void jars() throws IOException {
@@ -36,12 +37,13 @@ class DeployScriptTest {
         flinkJar = Files.writeString(temp.resolve("job.jar"), "the job");
         lambdaJar = Files.writeString(temp.resolve("lambda.jar"), "the lambda");
         readJar = Files.writeString(temp.resolve("read.jar"), "the read api");
+        gatewayJar = Files.writeString(temp.resolve("gateway.jar"), "the effects gateway");
     }
 
     private ProcessRun deploy(String... extra) {
         List<String> args = new ArrayList<>(List.of("--dry-run", "--stack", "demo", "--bucket", "my-artifacts",
                 "--region", "eu-west-1", "--flink-jar", flinkJar.toString(), "--lambda-jar", lambdaJar.toString(),
-                "--read-jar", readJar.toString()));
+                "--read-jar", readJar.toString(), "--gateway-jar", gatewayJar.toString()));
         args.addAll(Arrays.asList(extra));
         return sandbox.run("deploy.sh", args.toArray(new String[0]));
     }
@@ -54,17 +56,21 @@ class DeployScriptTest {
         String flinkKey = "event-backbone/demo/flink-job-" + sha256(flinkJar).substring(0, 16) + ".jar";
         String lambdaKey = "event-backbone/demo/ingest-lambda-" + sha256(lambdaJar).substring(0, 16) + ".jar";
         String readKey = "event-backbone/demo/read-api-" + sha256(readJar).substring(0, 16) + ".jar";
+        String gatewayKey = "event-backbone/demo/effects-gateway-" + sha256(gatewayJar).substring(0, 16) + ".jar";
         assertThat(run.command("aws s3 cp " + flinkJar))
                 .isEqualTo("aws s3 cp " + flinkJar + " s3://my-artifacts/" + flinkKey + " --region eu-west-1 --only-show-errors");
         assertThat(run.command("aws s3 cp " + lambdaJar))
                 .isEqualTo("aws s3 cp " + lambdaJar + " s3://my-artifacts/" + lambdaKey + " --region eu-west-1 --only-show-errors");
         assertThat(run.command("aws s3 cp " + readJar))
                 .isEqualTo("aws s3 cp " + readJar + " s3://my-artifacts/" + readKey + " --region eu-west-1 --only-show-errors");
+        assertThat(run.command("aws s3 cp " + gatewayJar)).isEqualTo("aws s3 cp " + gatewayJar + " s3://my-artifacts/"
+                + gatewayKey + " --region eu-west-1 --only-show-errors");
         assertThat(run.command("aws cloudformation deploy"))
                 .contains(" --stack-name demo ", " --region eu-west-1 ", " --capabilities CAPABILITY_NAMED_IAM ",
                         " --template-file " + Repository.TEMPLATE_FILE + " ", " --no-fail-on-empty-changeset ")
                 .endsWith(" --parameter-overrides ArtifactBucket=my-artifacts FlinkJarKey=" + flinkKey
-                        + " LambdaJarKey=" + lambdaKey + " ReadJarKey=" + readKey + " StageName=dev ApiAuthorization=NONE");
+                        + " LambdaJarKey=" + lambdaKey + " ReadJarKey=" + readKey + " GatewayJarKey=" + gatewayKey
+                        + " StageName=dev ApiAuthorization=NONE");
         assertThat(run.command("aws kinesisanalyticsv2 start-application"))
                 .contains("--application-name demo-event-store", "RESTORE_FROM_LATEST_SNAPSHOT", "--region eu-west-1");
         assertThat(run.commands()).allSatisfy(command -> assertThat(command).startsWith("aws ").contains("--region eu-west-1"));
@@ -100,7 +106,8 @@ class DeployScriptTest {
         assertThat(sandbox.calls()).hasSize(1);
         assertThat(sandbox.calls().get(0)).startsWith("mvn").contains("-DskipTests", "package");
         assertThat(ScriptSandbox.argument(sandbox.calls().get(0), "-pl").split(","))
-                .as("the modules of the three jars it uploads").containsExactlyInAnyOrder("flink-job", "ingest-lambda", "read-api");
+                .as("the modules of the four jars it uploads")
+                .containsExactlyInAnyOrder("flink-job", "ingest-lambda", "read-api", "effects-gateway");
     }
 
     @Test
@@ -151,12 +158,12 @@ class DeployScriptTest {
 
             ProcessRun run = real.run("deploy.sh", "--skip-build", "--stack", "demo", "--bucket", "my-artifacts",
                     "--region", "eu-west-1", "--flink-jar", flinkJar.toString(), "--lambda-jar", lambdaJar.toString(),
-                    "--read-jar", readJar.toString());
+                    "--read-jar", readJar.toString(), "--gateway-jar", gatewayJar.toString());
 
             assertThat(run.exitCode).as(run.toString()).isZero();
             List<String> operations = new ArrayList<>();
             real.calls().forEach(call -> operations.add(call.get(1) + " " + call.get(2)));
-            List<String> expected = new ArrayList<>(List.of("s3 cp", "s3 cp", "s3 cp", "cloudformation deploy",
+            List<String> expected = new ArrayList<>(List.of("s3 cp", "s3 cp", "s3 cp", "s3 cp", "cloudformation deploy",
                     "cloudformation describe-stacks", "kinesisanalyticsv2 describe-application"));
             if (status.equals("READY")) {
                 expected.add("kinesisanalyticsv2 start-application");
@@ -172,7 +179,7 @@ class DeployScriptTest {
 
         assertThat(run.exitCode).isZero();
         assertThat(run.stdout).contains("--stack", "--bucket", "--region", "--stage", "--dry-run", "--parameter",
-                "--read-jar");
+                "--read-jar", "--gateway-jar");
     }
 
     private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {

@@ -97,7 +97,8 @@ class ReadFunctionTest {
     void everyReadPathOfTheTemplateIsARouteOfTheReadApiWhichReadsForIt() {
         List<String> tablesRead = new ArrayList<>();
         ReadApi api = new ReadApi(new UnreachableTables(tablesRead), ReadSettings.of("events", "projections",
-                "rejections", "eu-west-1"), DomainLogics.discover(), Clock.systemUTC());
+                "rejections", "eu-west-1").withParkedEffectsTable("parked-effects"), DomainLogics.discover(),
+                Clock.systemUTC());
         Map<String, Integer> statuses = new LinkedHashMap<>();
 
         for (ApiMethod method : ApiMethods.reaching(TEMPLATE, READ_FUNCTION)) {
@@ -115,7 +116,7 @@ class ReadFunctionTest {
                 .allSatisfy((route, status) -> assertThat(status).as(route).isEqualTo(ProblemType.STORE_UNAVAILABLE.status()));
         assertThat(elsewhere.status()).isEqualTo(ProblemType.NOT_FOUND.status());
         assertThat(tablesRead).isNotEmpty().allSatisfy(table -> assertThat(table).isIn("events", "projections",
-                "rejections"));
+                "rejections", "parked-effects"));
     }
 
     @Test

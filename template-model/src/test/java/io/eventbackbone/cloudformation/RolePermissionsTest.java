@@ -11,6 +11,7 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import io.eventbackbone.cloudformation.CloudFormationTemplate.Resource;
+import io.eventbackbone.store.ParkedEffectsTable;
 import io.eventbackbone.store.RejectionsTable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,8 +44,13 @@ class RolePermissionsTest {
     static final String READ_ROLE = "ReadFunctionRole";
     static final String SUPPORT_POLICY = "SupportReadPolicy";
     static final String SUPPORT_REVERSAL_POLICY = "SupportReversalPolicy";
+    static final String GATEWAY_ROLE = "EffectsGatewayRole";
+    static final String SUPPORT_RESEND_POLICY = "SupportResendPolicy";
+    /** The local stack's own code, run on a developer's machine under no role of the template. */
+    static final String LOCAL_ONLY = "local only";
     private static final String JOB = "io.eventbackbone.job.";
     private static final String READ = "io.eventbackbone.read.";
+    private static final String EFFECTS = "io.eventbackbone.effects.";
 
     /** SDK operation (service.operation) to the IAM action that authorises it. */
     static final Map<String, String> IAM_ACTIONS = Map.ofEntries(
@@ -55,6 +61,8 @@ class RolePermissionsTest {
             entry("dynamodb.getItem", "dynamodb:GetItem"),
             entry("dynamodb.updateItem", "dynamodb:UpdateItem"),
             entry("dynamodb.query", "dynamodb:Query"),
+            entry("dynamodb.deleteItem", "dynamodb:DeleteItem"),
+            entry("kinesis.putRecord", "kinesis:PutRecord"),
             entry("dynamodb.queryPaginator", "dynamodb:Query"),
             entry("kinesis.putRecords", "kinesis:PutRecords"),
             entry("kinesis.describeStreamSummary", "kinesis:DescribeStreamSummary"),
@@ -72,6 +80,30 @@ class RolePermissionsTest {
     static final JavaClasses INGEST_CLASSES = SdkOperationCalls.mainClasses("io.eventbackbone.ingest",
             "io.eventbackbone.read");
     static final JavaClasses READ_CLASSES = SdkOperationCalls.mainClasses("io.eventbackbone.read");
+    static final JavaClasses GATEWAY_MODULE_CLASSES = SdkOperationCalls.mainClasses("io.eventbackbone.effects");
+
+    /**
+     * Who runs the AWS calls of each class of the gateway's module: the function parks (its reads of the stream
+     * are the event source mapping's), support re-sends, and the local poller stands in for the mapping.
+     */
+    static final Map<String, String> GATEWAY_CLASS_ROLES = Map.of(
+            EFFECTS + "ParkingLot", GATEWAY_ROLE,
+            EFFECTS + "ParkedEffects", SUPPORT_RESEND_POLICY,
+            EFFECTS + "local.EffectsStreamPoller", LOCAL_ONLY);
+    /** What the event source mapping does with the gateway function's role: read the stream, fill its queue. */
+    static final Set<String> EVENT_SOURCE_MAPPING_ACTIONS = Set.of("kinesis:DescribeStream",
+            "kinesis:DescribeStreamSummary", "kinesis:ListShards", "kinesis:GetShardIterator", "kinesis:GetRecords",
+            "sqs:SendMessage");
+
+    /**
+     * Grants the streaming application gets for the job's query stage and effects sink, which are developed beside
+     * this template and not in the job's code yet: the answers' write-ahead log (read back, then put) and the
+     * effects stream. Once that code is in, its classes go to FLINK_CLASS_ROLES and TABLE_ACCESS and these go.
+     */
+    static final List<TableAccess> TABLE_ACCESS_AWAITING_THE_JOB = List.of(
+            new TableAccess(JOB + "(query stage)", EVENT_STORE_ROLE, "dynamodb:GetItem", "responses"),
+            new TableAccess(JOB + "(query stage)", EVENT_STORE_ROLE, "dynamodb:PutItem", "responses"));
+    static final Map<String, Set<String>> ACTIONS_AWAITING_THE_JOB = Map.of(EVENT_STORE_ROLE, Set.of("kinesis:PutRecords"));
     static final JavaClasses KINESIS_SOURCE_CLASSES =
             SdkOperationCalls.mainClasses("org.apache.flink.connector.kinesis.source");
 
@@ -165,7 +197,8 @@ class RolePermissionsTest {
     static final List<TableAccess> READ_TABLE_ACCESS = List.of(
             new TableAccess(READ + "DynamoDbEventLog", READ_ROLE, "dynamodb:GetItem", "events", "projections"),
             new TableAccess(READ + "DynamoDbEventLog", READ_ROLE, "dynamodb:Query",
-                    "events", "rejections/index/" + RejectionsTable.BY_AGGREGATE_INDEX),
+                    "events", "rejections/index/" + RejectionsTable.BY_AGGREGATE_INDEX,
+                    "parked-effects/index/" + ParkedEffectsTable.BY_AGGREGATE_INDEX),
             new TableAccess(READ + "DynamoDbEventLog", INGEST_ROLE, "dynamodb:GetItem", "projections"),
             new TableAccess(READ + "DynamoDbEventLog", INGEST_ROLE, "dynamodb:Query", "events"));
     /** The read-api classes the ingest's own code may use: the reversal's reader, and what builds and feeds it. */
@@ -186,6 +219,7 @@ class RolePermissionsTest {
     private static final CloudFormationTemplate TEMPLATE = Repository.TEMPLATE;
     private static final String STACK_NAME = "backbone";
     private static final TemplateBindings STACK = TemplateBindings.stack(STACK_NAME, "eu-west-1", "123456789012")
+            .withAttribute("EffectsUndeliveredQueue", "Arn", "arn:aws:sqs:eu-west-1:123456789012:backbone-effects-undelivered")
             .withParameter("ArtifactBucket", "artifacts")
             .withParameter("FlinkJarKey", "jobs/flink-job.jar")
             .withParameter("LambdaJarKey", "jobs/ingest-lambda.jar")
@@ -234,6 +268,16 @@ class RolePermissionsTest {
         Map<String, Set<String>> needed = new LinkedHashMap<>();
         needed.put(INGEST_ROLE, iamActions(SdkOperationCalls.in(INGEST_CLASSES)));
         needed.put(READ_ROLE, iamActions(SdkOperationCalls.in(READ_CLASSES)));
+        for (SdkOperationCalls.Call call : SdkOperationCalls.in(GATEWAY_MODULE_CLASSES)) {
+            String role = GATEWAY_CLASS_ROLES.get(call.className);
+            if (role == null) {
+                throw new IllegalStateException(call + ": say in RolePermissionsTest.GATEWAY_CLASS_ROLES who runs this"
+                        + " class, and grant the call to its role");
+            }
+            needed.computeIfAbsent(role, r -> new TreeSet<>()).addAll(iamActions(List.of(call)));
+        }
+        ACTIONS_AWAITING_THE_JOB.forEach((role, actions) -> needed.computeIfAbsent(role, r -> new TreeSet<>())
+                .addAll(actions));
         List<SdkOperationCalls.Call> flinkCalls = new ArrayList<>(SdkOperationCalls.in(FLINK_JOB_CLASSES));
         for (String operation : KINESIS_SOURCE_OPERATIONS) {
             flinkCalls.add(new SdkOperationCalls.Call(KINESIS_SOURCE_CLASS, "kinesis", operation));
@@ -430,7 +474,7 @@ class RolePermissionsTest {
                 "dynamodb.query in io.eventbackbone.read.DynamoDbEventLog");
     }
 
-    /** Deletes items, which no role is granted; keeps a cache whose method is named like an operation. */
+    /** Deletes tables, which no role is granted; keeps a cache whose method is named like an operation. */
     static final class ItemCleaner {
         private final DynamoDbAsyncClient client;
         private final Map<String, String> cache = new java.util.HashMap<>();
@@ -440,7 +484,7 @@ class RolePermissionsTest {
         }
 
         void clean(String key) {
-            client.deleteItem(b -> b.tableName("t").key(Map.of()));
+            client.deleteTable(b -> b.tableName("t"));
             putItem(key);
         }
 
@@ -454,9 +498,9 @@ class RolePermissionsTest {
     void aCallWithoutAnIamMappingFailsTheCheck() {
         List<SdkOperationCalls.Call> calls = SdkOperationCalls.in(new ClassFileImporter().importClasses(ItemCleaner.class));
 
-        assertThat(calls).extracting(SdkOperationCalls.Call::key).containsExactly("dynamodb.deleteItem");
+        assertThat(calls).extracting(SdkOperationCalls.Call::key).containsExactly("dynamodb.deleteTable");
         assertThatThrownBy(() -> iamActions(calls))
-                .hasMessageContaining("dynamodb.deleteItem in " + RolePermissionsTest.class.getName())
+                .hasMessageContaining("dynamodb.deleteTable in " + RolePermissionsTest.class.getName())
                 .hasMessageContaining("IAM_ACTIONS");
     }
 
@@ -490,10 +534,11 @@ class RolePermissionsTest {
     void eachRoleGrantsWhatItsCodeCallsAndWhatItsPlatformNeedsAndNothingElse() {
         Map<String, Set<String>> needed = actionsTheCodeNeeds();
         Map<String, Set<String>> platform = Map.of(INGEST_ROLE, LAMBDA_PLATFORM_ACTIONS, READ_ROLE, LAMBDA_PLATFORM_ACTIONS,
-                EVENT_STORE_ROLE, MANAGED_FLINK_PLATFORM_ACTIONS, REPLAY_ROLE, MANAGED_FLINK_PLATFORM_ACTIONS);
+                EVENT_STORE_ROLE, MANAGED_FLINK_PLATFORM_ACTIONS, REPLAY_ROLE, MANAGED_FLINK_PLATFORM_ACTIONS,
+                GATEWAY_ROLE, union(LAMBDA_PLATFORM_ACTIONS, EVENT_SOURCE_MAPPING_ACTIONS));
 
         assertThat(TEMPLATE.resourcesOfType(CloudFormationTemplate.IAM_ROLE)).extracting(Resource::logicalId)
-                .containsExactlyInAnyOrder(INGEST_ROLE, READ_ROLE, EVENT_STORE_ROLE, REPLAY_ROLE);
+                .containsExactlyInAnyOrder(INGEST_ROLE, READ_ROLE, EVENT_STORE_ROLE, REPLAY_ROLE, GATEWAY_ROLE);
         for (String role : platform.keySet()) {
             Set<String> expected = new TreeSet<>(needed.getOrDefault(role, Collections.emptySet()));
             expected.addAll(platform.get(role));
@@ -503,6 +548,51 @@ class RolePermissionsTest {
         assertThat(needed.get(REPLAY_ROLE)).contains("dynamodb:Query", "kinesis:PutRecords", "dynamodb:PutItem",
                 "dynamodb:Scan", "dynamodb:BatchWriteItem");
         assertThat(needed.get(READ_ROLE)).containsExactlyInAnyOrder("dynamodb:GetItem", "dynamodb:Query");
+        assertThat(needed.get(GATEWAY_ROLE)).containsExactly("dynamodb:PutItem");
+    }
+
+    @Test
+    void everyClassOfTheGatewaysModuleWithAwsCallsSaysWhoRunsIt() {
+        Set<String> calling = SdkOperationCalls.in(GATEWAY_MODULE_CLASSES).stream().map(call -> call.className)
+                .collect(Collectors.toCollection(TreeSet::new));
+
+        assertThat(GATEWAY_CLASS_ROLES.keySet()).isEqualTo(calling);
+    }
+
+    @Test
+    void theGatewayReadsOnlyTheEffectsStreamParksOnlyInTheParkedTableAndSendsOnlyToItsQueue() {
+        String stream = arn("kinesis", "stream/backbone-effects");
+
+        assertThat(grants(GATEWAY_ROLE).stream().filter(g -> g.actions.stream().anyMatch(a -> a.startsWith("kinesis:")))
+                .flatMap(g -> g.resources.stream())).containsOnly(stream);
+        assertThat(dynamoDbGrants(GATEWAY_ROLE)).isEqualTo(Map.of("dynamodb:PutItem",
+                Set.of(arn("dynamodb", "table/backbone-parked-effects"))));
+        assertThat(resourcesFor(GATEWAY_ROLE, "sqs:SendMessage"))
+                .containsExactly("arn:aws:sqs:eu-west-1:123456789012:backbone-effects-undelivered");
+        assertThat(resourcesFor(GATEWAY_ROLE, "logs:PutLogEvents"))
+                .containsExactly(arn("logs", "log-group:/aws/lambda/backbone-effects-gateway:*"));
+        assertThat(TEMPLATE.resource("EffectsGatewayFunction").property("Role"))
+                .isEqualTo(Map.of("Fn::GetAtt", List.of(GATEWAY_ROLE, "Arn")));
+    }
+
+    @Test
+    void theSupportResendPolicyGrantsWhatAReSendCallsOnTheParkedTableAndTheEffectsStreamOnly() {
+        List<Grant> grants = policyGrants(SUPPORT_RESEND_POLICY);
+        Set<String> resendCalls = iamActions(SdkOperationCalls.in(GATEWAY_MODULE_CLASSES).stream()
+                .filter(call -> GATEWAY_CLASS_ROLES.get(call.className).equals(SUPPORT_RESEND_POLICY))
+                .collect(Collectors.toList()));
+
+        Set<String> granted = grants.stream().flatMap(g -> g.actions.stream())
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(granted).isEqualTo(resendCalls);
+        assertThat(resendCalls).contains("dynamodb:GetItem", "dynamodb:DeleteItem", "kinesis:PutRecord");
+        assertThat(dynamoDbGrants(grants).values()).allSatisfy(tables ->
+                assertThat(tables).containsExactly(arn("dynamodb", "table/backbone-parked-effects")));
+        assertThat(grants).filteredOn(g -> g.actions.contains("kinesis:PutRecord"))
+                .allSatisfy(g -> assertThat(g.resources).containsExactly(arn("kinesis", "stream/backbone-effects")));
+        assertThat(CloudFormationTemplate.asMap(TEMPLATE.outputs().get("SupportResendPolicyArn"), "output").get("Value"))
+                .isEqualTo(Map.of("Ref", SUPPORT_RESEND_POLICY));
+        assertThat(TEMPLATE.resource(SUPPORT_RESEND_POLICY).properties()).doesNotContainKeys("Users", "Groups", "Roles");
     }
 
     @Test
@@ -539,7 +629,9 @@ class RolePermissionsTest {
 
     @Test
     void eachApplicationRoleGrantsItsDynamoDbActionsOnExactlyTheTablesItsCodeReaches() {
-        Map<String, Map<String, Set<String>>> needed = tableAccessByRole(TABLE_ACCESS);
+        List<TableAccess> accesses = new ArrayList<>(TABLE_ACCESS);
+        accesses.addAll(TABLE_ACCESS_AWAITING_THE_JOB);
+        Map<String, Map<String, Set<String>>> needed = tableAccessByRole(accesses);
 
         assertThat(needed.keySet()).containsExactlyInAnyOrder(EVENT_STORE_ROLE, REPLAY_ROLE);
         for (String role : List.of(EVENT_STORE_ROLE, REPLAY_ROLE)) {
@@ -696,7 +788,9 @@ class RolePermissionsTest {
         assertThat(resourcesFor(REPLAY_ROLE, "dynamodb:BatchGetItem"))
                 .containsExactlyInAnyOrder(table, arn("dynamodb", "table/backbone-projections"));
         assertThat(grants(REPLAY_ROLE).stream().flatMap(g -> g.resources.stream())).noneMatch(r -> r.contains("/index/"));
-        assertThat(resourcesFor(REPLAY_ROLE, "kinesis:PutRecords")).containsExactly(arn("kinesis", "stream/backbone-playback"));
+        // Playback records, and the compensating effects an apply of a logic fix may send.
+        assertThat(resourcesFor(REPLAY_ROLE, "kinesis:PutRecords")).containsExactly(arn("kinesis", "stream/backbone-playback"),
+                arn("kinesis", "stream/backbone-effects"));
         assertThat(resourcesFor(REPLAY_ROLE, "dynamodb:PutItem"))
                 .containsExactly(arn("dynamodb", "table/backbone-projections"), arn("dynamodb", "table/backbone-rebuild-*"));
     }

@@ -337,7 +337,7 @@
   }
 
   function hideAll() {
-    for (const id of ['current', 'as-of', 'detail', 'timeline']) {
+    for (const id of ['current', 'parked', 'as-of', 'detail', 'timeline']) {
       $(id).hidden = true;
     }
   }
@@ -370,6 +370,7 @@
     }
     view.current = current;
     renderCurrent(current);
+    await showParked(id, mine);
     $('as-of').hidden = false;
     $('as-of-version').max = current.version;
     try {
@@ -388,6 +389,53 @@
         await showPage(newestFrom(), null).catch(() => undefined);
       }
     }
+  }
+
+  /** The aggregate's parked effects, each with its reason and a re-send button; hidden when there are none. */
+  async function showParked(id, mine) {
+    let body;
+    try {
+      body = await api('/aggregates/' + enc(id) + '/parked-effects');
+    } catch (e) {
+      // An API without the route (an older stack) shows no parked effects rather than failing the page.
+      return;
+    }
+    if (mine !== generation) {
+      return;
+    }
+    const list = $('parked-effects');
+    list.replaceChildren(...body.parkedEffects.map(parkedItem));
+    $('parked-status').textContent = '';
+    $('parked').hidden = body.parkedEffects.length === 0;
+  }
+
+  function parkedItem(parked) {
+    const button = el('button', { type: 'button', class: 'resend', text: 'Re-send' });
+    button.dataset.effectKey = parked.effectKey;
+    const item = el('li', { class: 'parked-effect' },
+      el('p', { class: 'refusal', text: 'To ' + parked.target + ' for version ' + parked.version + ': ' + parked.reason }),
+      facts(el('dl', { class: 'facts' }), [['Idempotency-Key', parked.effectKey], ['Event id', parked.eventId],
+        ['Parked at', parked.parkedAt], ['Attempts', parked.attempts]]),
+      jsonBlock(parked.message, null),
+      el('p', { class: 'actions' }, button));
+    return item;
+  }
+
+  /** Re-sends a parked effect: only the local stack and ./run-local.sh support --resend serve the route. */
+  async function resend(button) {
+    button.disabled = true;
+    const answer = await post('/aggregates/' + enc(view.id) + '/parked-effects/' + enc(button.dataset.effectKey)
+      + '/resend', {}, button.dataset.effectKey);
+    if (answer.status === 202) {
+      $('parked-status').textContent = 'Re-sent ' + button.dataset.effectKey + ' to ' + answer.body.target
+        + '; the gateway delivers it with the same key.';
+      button.closest('li').remove();
+      return;
+    }
+    button.disabled = false;
+    $('parked-status').textContent = answer.status === 403 || answer.status === 404 || answer.status === 405
+      ? (answer.body.detail || 'Re-sending is served by ./run-local.sh and ./run-local.sh support --resend only.')
+      : 'The re-send failed (' + answer.status + '): ' + (answer.body.detail || answer.body.title || '');
   }
 
   /** An aggregate with no event can still have had every submission rejected. */
@@ -683,6 +731,10 @@
     $('detail-after-title').textContent = 'State after version ' + event.version;
     $('detail-before').replaceChildren(jsonBlock(body.stateBefore, marksFor(body.change, 'before')));
     $('detail-after').replaceChildren(jsonBlock(body.stateAfter, marksFor(body.change, 'after')));
+    $('detail-external-answers').replaceChildren(event.external ? jsonBlock(event.external, null) : '');
+    $('detail-external').hidden = !event.external;
+    $('detail-effects-list').replaceChildren(event.effects ? jsonBlock(event.effects, null) : '');
+    $('detail-effects').hidden = !event.effects;
     if (!view.openEvent || view.openEvent.version !== event.version) {
       resetReversal();
       // A reason is given for one event: opening another starts the form afresh (who asks stays).
@@ -931,6 +983,12 @@
       if (link && !event.ctrlKey && !event.metaKey && !event.shiftKey && event.button === 0) {
         event.preventDefault();
         guarded(() => openVersion(link.dataset.openVersion, true))();
+      }
+    });
+    $('parked-effects').addEventListener('click', (event) => {
+      const button = event.target.closest('button.resend');
+      if (button) {
+        guarded(() => resend(button))();
       }
     });
     $('reverse-form').addEventListener('submit', guarded(previewReversal));
