@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventbackbone.domain.OutboxEntry;
 import io.eventbackbone.effects.ParkedEffects;
 import io.eventbackbone.store.ParkedEffectsTable;
-import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.event.EventJson;
 import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.Setting;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.EventStoreJob;
+import io.eventbackbone.job.JobLogics;
 import io.eventbackbone.job.replay.ReplayJob;
 import io.eventbackbone.job.replay.ReplayRequest;
 import io.eventbackbone.local.AwsClients;
@@ -226,7 +226,7 @@ final class LocalCommands {
         ReplayRequest request = ReplayRequest.from(replay);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment();
         env.setParallelism(replay.require(JobOptions.PARALLELISM));
-        ReplayJob.Outcome outcome = ReplayJob.run(env, replay, request, DomainLogics.discover(),
+        ReplayJob.Outcome outcome = ReplayJob.run(env, replay, request, JobLogics.from(replay),
                 EventStoreJob.PREVIEW_CHANGES_SHOWN);
         out.print(outcome.told());
         if (outcome.preview() != null) {

@@ -9,7 +9,6 @@ import io.eventbackbone.ingest.local.LocalIngestServer;
 import io.eventbackbone.job.config.ApplicationProperties;
 import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
-import io.eventbackbone.job.config.Setting;
 import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
 import io.eventbackbone.read.ReadSettings;
@@ -149,13 +148,9 @@ public final class LocalStack implements AutoCloseable {
                 read.routes().with(ResendRoute.of(parkedEffects)));
     }
 
-    /**
-     * The configuration with a query target's URL ({@code external.<target>.url}), when the job has that setting:
-     * the job's query stage defines it; a job without one asks no target and is left as it is.
-     */
+    /** The configuration with a query target's URL ({@code external.<target>.url}) when there is one. */
     static JobConfig withQueryTarget(JobConfig config, String target, URI url) {
-        Setting<?> setting = JobOptions.named("external." + target + ".url");
-        return setting == null || url == null ? config : config.with(setting, url.toString());
+        return url == null ? config : config.with(JobOptions.EXTERNAL_URL.of(target), url.toString());
     }
 
     /** Where the repository is: run-local.sh says; otherwise the working directory or a parent. */

@@ -1,7 +1,7 @@
 package io.eventbackbone.localrun;
 
-import io.eventbackbone.domain.DomainLogics;
 import io.eventbackbone.job.EventStoreJob;
+import io.eventbackbone.job.JobLogics;
 import io.eventbackbone.job.config.JobOptions;
 import io.eventbackbone.job.config.JobConfig;
 import io.eventbackbone.job.sink.StreamingSinks;
@@ -160,7 +160,7 @@ final class LocalStreamingJob implements AutoCloseable {
         }
         StreamExecutionEnvironment env = new StreamExecutionEnvironment(jobConf);
         EventStoreJob.configureLocalRun(env, config);
-        EventStoreJob.defineStreamingJob(env, config, StreamingSinks.dynamoDb(config), DomainLogics.discover(),
+        EventStoreJob.defineStreamingJob(env, config, StreamingSinks.dynamoDb(config), JobLogics.from(config),
                 UnaryOperator.identity());
         StreamGraph graph = env.getStreamGraph();
         graph.setJobName(JOB_NAME);

@@ -29,7 +29,10 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * The effects gateway of the whole local stack, with its stand-in targets: effects put on the stack's effects
  * stream (as the job's effects sink will put them) reach the notifications stand-in, an effect for a target
  * without a URL is parked and shown by the read API and {@code ./run-local.sh effects}, and a re-send takes it
- * through the gateway again with the same key. One stack serves every test here.
+ * through the gateway again with the same key; and through the whole stack, an account's large withdrawal sent
+ * to the ingest is decided by the job, put on the effects stream and delivered to the stand-in, and a deposit in
+ * dollars is credited at the rate the fx stand-in gave, recorded with the stored event. One stack serves every
+ * test here.
  */
 class LocalEffectsITCase {
 
@@ -109,7 +112,9 @@ class LocalEffectsITCase {
 
         String shown = effectsCommand();
 
-        assertThat(shown).contains("Delivered (1):").contains(notification.key()).contains("\"amount\":\"12000\"");
+        // The stack is shared: the whole-stack test's notification may be listed too.
+        assertThat(shown).containsPattern("Delivered \\([12]\\):").contains(notification.key())
+                .contains("\"amount\":\"12000\"");
         assertThat(linesOf(StandInTargets.RECEIVED_FILE, notification.key())).isEqualTo(1);
     }
 
@@ -158,5 +163,39 @@ class LocalEffectsITCase {
         assertThat(rate.statusCode()).isEqualTo(200);
         assertThat(EventJson.readTrusted(rate.body()).get("rate").asText()).isEqualTo("1.0832");
         assertThat(unknown.statusCode()).isEqualTo(404);
+    }
+
+    private static String account(String eventId, String type, String data) {
+        return "{\"eventId\":\"" + eventId + "\",\"aggregateId\":\"acct-e2e\",\"aggregateType\":\"account\","
+                + "\"type\":\"" + type + "\",\"data\":" + data + "}";
+    }
+
+    @Test
+    void aLargeWithdrawalSentToTheIngestIsNotifiedOnceAndAForeignDepositIsCreditedAtTheRecordedRate() throws Exception {
+        HttpResponse<String> accepted = under.post("[" + account("open", "Opened", "{}") + ","
+                + account("fund", "Deposited", "{\"amount\":\"20000\"}") + ","
+                + account("w-large", "Withdrawn", "{\"amount\":\"12000\"}") + ","
+                + account("dep-usd", "Deposited", "{\"amount\":\"100\",\"currency\":\"USD\"}") + "]");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        String key = OutboxEntry.key("acct-e2e", "w-large", "0");
+
+        RunLocalScript.polling("the job's notification delivered", WITHIN)
+                .until(() -> linesOf(StandInTargets.RECEIVED_FILE, key) == 1);
+        JsonNode deposit = RunLocalScript.polling("the deposit stored", WITHIN).until(() -> {
+            HttpResponse<String> got = send(HttpRequest.newBuilder(URI.create("http://localhost:" + under.ingestPort
+                    + "/aggregates/acct-e2e/events/4")));
+            return got.statusCode() == 200 ? EventJson.readTrusted(got.body()).get("event") : null;
+        }, e -> e != null);
+        JsonNode state = EventJson.readTrusted(send(HttpRequest.newBuilder(URI.create("http://localhost:"
+                + under.ingestPort + "/aggregates/acct-e2e"))).body()).get("state");
+
+        assertThat(linesOf(StandInTargets.RECEIVED_FILE, key, "\"amount\":12000", "\"balance\":8000")).isEqualTo(1);
+        JsonNode answer = deposit.path("external").get(0);
+        assertThat(answer.path("target").asText()).isEqualTo("fx");
+        assertThat(answer.path("request").asText()).startsWith("/rates/USD/EUR?at=");
+        java.math.BigDecimal rate = new java.math.BigDecimal(answer.path("response").path("rate").asText());
+        assertThat(state.path("balance").decimalValue()).isEqualByComparingTo(new java.math.BigDecimal("8000")
+                .add(new java.math.BigDecimal("100").multiply(rate).setScale(2, java.math.RoundingMode.HALF_EVEN)));
+        assertThat(linesOf(StandInTargets.RECEIVED_FILE, key)).as("delivered once").isEqualTo(1);
     }
 }

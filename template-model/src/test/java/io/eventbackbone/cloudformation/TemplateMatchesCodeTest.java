@@ -47,12 +47,6 @@ import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 class TemplateMatchesCodeTest {
 
     private static final CloudFormationTemplate TEMPLATE = Repository.TEMPLATE;
-    /**
-     * Per-target query settings the job's query stage reads (external.<target>.url), developed beside this
-     * template: until JobOptions defines them they are the only keys it may not know, and the local stack leaves
-     * them out of the local job's configuration. Empty this once JobOptions has them.
-     */
-    static final Set<String> QUERY_SETTINGS_AWAITING_THE_JOB = Set.of("external.fx.url");
     private static final TemplateBindings STACK = TemplateBindings.stack("backbone", "eu-west-1", "123456789012")
             .withParameter("ArtifactBucket", "artifacts")
             .withParameter("FlinkJarKey", "jobs/flink-job.jar")
@@ -173,11 +167,6 @@ class TemplateMatchesCodeTest {
                 assertThat(group).as(application + " property group").isIn(JobOptions.GROUP, JobOptions.REPLAY_GROUP);
                 for (String key : keys.keySet()) {
                     Setting<?> setting = JobOptions.named(key);
-                    if (QUERY_SETTINGS_AWAITING_THE_JOB.contains(key)) {
-                        assertThat(setting).as(key + " is a setting now: remove it from QUERY_SETTINGS_AWAITING_THE_JOB")
-                                .isNull();
-                        continue;
-                    }
                     assertThat(setting).as(application + ": " + key + " is no setting of JobOptions").isNotNull();
                     assertThat(setting.key()).as(application + ": " + key + " is a former name").isEqualTo(key);
                     assertThat(setting.group()).as(application + ": group of " + key).isEqualTo(group);
