@@ -312,6 +312,7 @@ final class EndToEndBenchmark {
             props.setProperty(JobOptions.SHARD_DISCOVERY_MILLIS.key(),
                     Long.toString(config.require(JobOptions.SHARD_DISCOVERY_MILLIS)));
             details.put("experiment", "legacy FlinkKinesisConsumer source, flink.shard.getrecords.intervalmillis default (200 ms)");
+            EventStoreJob.configureStreaming(env, config);
             EventStoreJob.defineDecisions(markRead(env.addSource(new FlinkKinesisConsumer<>(stream, new LegacyRecords(),
                             props)).uid("events-stream-source").name("events stream (legacy consumer)")),
                     DeciderSettings.from(config, DomainLogics.discover()), sinks);
