@@ -65,12 +65,7 @@ public final class LocalIngestServer implements AutoCloseable {
     private static final int GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
     /** API Gateway's integration timeout: the most a function invocation gets behind it. */
     private static final Duration GATEWAY_TIMEOUT = Duration.ofSeconds(29);
-    /**
-     * Requests served side by side. Behind API Gateway each request gets a function of its own; here a request
-     * spends most of its time waiting for the stream's answers (a batch with n events of one aggregate waits for
-     * n PutRecords calls in turn), so it should not hold the next requests back either.
-     */
-    private static final int THREADS = 16;
+    private static final int THREADS = 4;
     /** Read once by the JDK's HTTP server, when the first server is created in this JVM. */
     static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
 

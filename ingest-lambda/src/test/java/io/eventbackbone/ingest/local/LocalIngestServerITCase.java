@@ -25,10 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -187,38 +184,6 @@ class LocalIngestServerITCase {
             assertThat(ingest.statusCode()).as(ingest.body()).isEqualTo(202);
             assertThat(elsewhere.statusCode()).as("a path no other resource matches goes to the ingest").isEqualTo(404);
             assertThat(json(elsewhere.body()).get("type").asText()).endsWith("/not-found");
-        }
-    }
-
-    @Test
-    void servesSixteenRequestsSideBySideAsApiGatewayStartsAFunctionForEach() throws Exception {
-        // Each answers only once all sixteen are being served at the same time: a request that waits on the stream
-        // must not hold the next ones back, as one waiting Lambda does not hold back another.
-        int together = 16;
-        CountDownLatch allInside = new CountDownLatch(together);
-        RestApiRoutes waiting = RestApiRoutes.none().with("/waits", (event, context) -> {
-            allInside.countDown();
-            boolean met = await(allInside);
-            return new APIGatewayProxyResponseEvent().withStatusCode(met ? 200 : 503);
-        });
-        try (LocalIngestServer alone = LocalIngestServer.serve(waiting, 0, line -> { })) {
-            List<CompletableFuture<HttpResponse<String>>> answers = new java.util.ArrayList<>();
-            for (int i = 0; i < together; i++) {
-                answers.add(http.sendAsync(HttpRequest.newBuilder(alone.baseUri().resolve("/waits")).GET().build(),
-                        HttpResponse.BodyHandlers.ofString()));
-            }
-
-            assertThat(answers).allSatisfy(answer -> assertThat(answer.get(60, TimeUnit.SECONDS).statusCode())
-                    .as("served while all %d were inside", together).isEqualTo(200));
-        }
-    }
-
-    private static boolean await(CountDownLatch latch) {
-        try {
-            return latch.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 
