@@ -124,6 +124,12 @@ final class CountingAwsProxy implements AutoCloseable {
         return sorted[(int) Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))] / 1000.0;
     }
 
+    /** Every response time of an operation since the last reset, in microseconds, sorted. */
+    long[] responseMicros(String operation) {
+        java.util.Queue<Long> times = responseMicrosByOperation.get(operation);
+        return times == null ? new long[0] : times.stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+
     long requests(String operation) {
         return sum(requestsByOperation, operation);
     }

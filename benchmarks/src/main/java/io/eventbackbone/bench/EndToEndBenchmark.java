@@ -77,11 +77,8 @@ final class EndToEndBenchmark {
     static final int SENDERS = 2;
     static final int FULL_SPEED_BATCH = 500;
     static final int LATENCY_BATCH = 50;
-    /**
-     * Threads that send the latency phase's batches, each waiting for its request's answer: as many as the local
-     * ingest server serves side by side, so a batch waits for a free sender only when the ingest is full.
-     */
-    static final int LATENCY_SENDERS = 16;
+    /** Threads that send batches of 50, each waiting for its request's answer: twice what the local server serves at once. */
+    static final int LATENCY_SENDERS = 4 * SENDERS;
     /** Events of each latency batch whose projection is watched. */
     static final int PROBES_PER_BATCH = 5;
     static final double THROUGHPUT_GOAL = 0.8;
@@ -102,6 +99,8 @@ final class EndToEndBenchmark {
     private CountingAwsProxy kinesisProxy;
     /** The job's checkpoint interval: its events sink writes the open time index chunks at each checkpoint. */
     private long checkpointMillis;
+    /** The job's parallelism: its decider has as many subtasks. */
+    private int parallelism;
 
     private final java.nio.file.Path outDir;
     /**
@@ -129,6 +128,7 @@ final class EndToEndBenchmark {
              DynamoDbClient dynamo = AwsClients.dynamoDb(emulators.dynamoDbEndpoint(), emulators.region())) {
             cpu = ProcessCpu.of(emulators);
             double ceiling = kinesisCeiling(kinesis, name + "-ceiling");
+            double ingestCeiling = ingestCeiling(kinesis, name + "-ingest-ceiling", ceiling);
 
             String stream = name + "-events";
             LocalStreams.createStream(kinesis, stream, STREAM_SHARDS);
@@ -162,7 +162,8 @@ final class EndToEndBenchmark {
                     awaitIndexed(proxy, tables);
                     DynamoCostBenchmark.addRows(results, "2c", "2d", "live pipeline (figure 3 run)", proxy, tables,
                             results.details("2-dynamodb-cost-live"));
-                    latency(events, dynamo, tables.projections, proxy, ceiling / 2);
+                    latency(events, dynamo, tables.projections, proxy, Math.min(ceiling, ingestCeiling) / 2,
+                            ingestCeiling < ceiling ? "half the ingest path's ceiling, the lower" : "half the PutRecords ceiling, the lower");
                     details.put("postsRetried", retriedPosts.sum());
                     details.put("eventsResent", retriedEvents.sum());
                 } finally {
@@ -286,6 +287,70 @@ final class EndToEndBenchmark {
         System.out.printf("  kinesis-mock PutRecords ceiling: %,d records in %.1f s = %,.0f records/s (%,d refused)%n",
                 accepted.sum(), seconds, rate, refused.sum());
         phase.end(out);
+        kinesisMockMillisPerEvent(out, rate);
+        return rate;
+    }
+
+    /**
+     * The ingest path's own ceiling: HTTP batches of 50 from {@link #LATENCY_SENDERS} threads through the local
+     * server into a fresh stream, nothing else running. Below kinesis-mock's PutRecords ceiling: a batch with n events
+     * of one aggregate takes n PutRecords calls in turn (the ingest keeps an aggregate's order), and kinesis-mock
+     * answers one call at a time.
+     */
+    private double ingestCeiling(KinesisClient admin, String stream, double putRecordsCeiling) throws Exception {
+        LocalStreams.createStream(admin, stream, STREAM_SHARDS);
+        IngestSettings settings = IngestSettings.of(stream, emulators.region()).withEndpoint(emulators.kinesisEndpoint());
+        EnvelopeWorkload events = new EnvelopeWorkload(13, "ingest-ceiling-", EnvelopeWorkload.DEFAULT_AGGREGATES,
+                EnvelopeWorkload.DEFAULT_ZIPF_EXPONENT);
+        Map<String, Integer> versions = new HashMap<>();
+        LongAdder accepted = new LongAdder();
+        ObjectNode out = details.putObject("ingestCeiling");
+        double seconds;
+        try (KinesisClient client = KinesisClients.create(settings)) {
+            LocalIngestServer server = LocalIngestServer.start(new IngestHandler(settings,
+                    new EventsStreamWriter(client, stream), Clock.systemUTC()), 0, () -> true, line -> { });
+            Phase phase = new Phase();
+            long started = System.nanoTime();
+            long deadline = started + scale.ceilingSeconds * 1_000_000_000L;
+            ExecutorService pool = Executors.newFixedThreadPool(LATENCY_SENDERS);
+            try {
+                URI uri = server.baseUri().resolve("/events");
+                List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < LATENCY_SENDERS; t++) {
+                    done.add(pool.submit(() -> {
+                        while (System.nanoTime() < deadline) {
+                            Batch batch;
+                            synchronized (versions) {
+                                batch = batchOf(events, versions, LATENCY_BATCH);
+                            }
+                            post(uri, batch);
+                            accepted.add(batch.size());
+                        }
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> f : done) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
+                server.close();
+            }
+            seconds = (System.nanoTime() - started) / 1e9;
+            phase.end(out);
+        }
+        deleteStream(admin, stream);
+        double rate = accepted.sum() / seconds;
+        kinesisMockMillisPerEvent(out, rate);
+        out.put("senders", LATENCY_SENDERS);
+        out.put("eventsPerRequest", LATENCY_BATCH);
+        out.put("eventsAccepted", accepted.sum());
+        out.put("seconds", seconds);
+        out.put("eventsPerSecond", rate);
+        System.out.printf("  the ingest path's ceiling: %,d events in batches of %d in %.1f s = %,.0f events/s%n",
+                accepted.sum(), LATENCY_BATCH, seconds, rate);
+        results.add("3m", "the ingest path's ceiling: HTTP batches of 50 through the local server into kinesis-mock,"
+                + " events/s", rate, "events/s", "kinesis-mock PutRecords ceiling, same run", putRecordsCeiling);
         return rate;
     }
 
@@ -300,6 +365,7 @@ final class EndToEndBenchmark {
                 .with(JobOptions.AWS_SECRET_KEY, AwsClients.DUMMY_KEY)
                 .with(JobOptions.EVENTS_STREAM_ARN, streamArn));
         checkpointMillis = config.require(JobOptions.CHECKPOINT_INTERVAL_MILLIS);
+        parallelism = config.require(JobOptions.PARALLELISM);
         ObjectNode jobConfig = details.putObject("jobConfig");
         config.asMap().forEach(jobConfig::put);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
@@ -404,7 +470,7 @@ final class EndToEndBenchmark {
      * between the two ({@link LatencyBreakdown}).
      */
     private void latency(URI events, DynamoDbClient dynamo, String projections, CountingAwsProxy dynamoProxy,
-                         double eventsPerSecond) throws Exception {
+                         double eventsPerSecond, String asked) throws Exception {
         ConcurrentLinkedQueue<Probe> probes = new ConcurrentLinkedQueue<>();
         ProjectionWatcher watcher = new ProjectionWatcher(dynamo, projections, probes);
         Thread watching = new Thread(watcher, "projection-watcher");
@@ -420,7 +486,8 @@ final class EndToEndBenchmark {
         PipelineMarks.start();
         ingestLog.start();
         long projectionsDecided = NaiveDesignTap.PROJECTIONS.sum();
-        long projectionWrites = dynamoProxy.writeRequests(projections);
+        // Figure 2's live rows are counted already: from here the relay times this phase's DynamoDB calls.
+        dynamoProxy.reset();
         Phase phase = new Phase();
         long started = System.nanoTime();
         ticker.scheduleAtFixedRate(() -> {
@@ -453,7 +520,7 @@ final class EndToEndBenchmark {
         PipelineMarks.stop();
         ingestLog.stop();
         // What the sink's buffer saves: updates of one aggregate that meet in it become one conditional PutItem.
-        double writesPerProjection = (dynamoProxy.writeRequests(projections) - projectionWrites)
+        double writesPerProjection = dynamoProxy.writeRequests(projections)
                 / (double) (NaiveDesignTap.PROJECTIONS.sum() - projectionsDecided);
         long[] sorted = watcher.latencies();
         double p50 = Results.percentile(sorted, 0.50) / 1e6;
@@ -488,10 +555,12 @@ final class EndToEndBenchmark {
         ingestLog.writeTo(ingestSide);
         System.out.println("    ingest: " + ingestSide);
         phase.end(out);
+        kinesisMockMillisPerEvent(out, achieved);
+        dynamoDbAnswers(dynamoProxy, sendSeconds, out.putObject("dynamoDbAnswers"));
         results.add("3b", "latency 202 -> projection readable, p50, at half the ceiling", p50, "ms",
                 "p99 goal", P99_GOAL_MILLIS);
         results.add("3d", "rate the ingest achieved during the latency phase, events/s", achieved,
-                "events/s", "asked: half the ceiling", eventsPerSecond);
+                "events/s", "asked: " + asked, eventsPerSecond);
         results.add("3c", "latency 202 -> projection readable, p99, at half the ceiling", p99, "ms",
                 "p99 goal", P99_GOAL_MILLIS).goal("< " + Results.format(P99_GOAL_MILLIS) + " ms", p99 < P99_GOAL_MILLIS);
         String[] ids = {"3f", "3g", "3h", "3i", "3j", "3k"};
@@ -549,6 +618,43 @@ final class EndToEndBenchmark {
         }
         java.nio.file.Files.createDirectories(outDir);
         java.nio.file.Files.writeString(outDir.resolve("3-latency-marks.csv"), csv);
+    }
+
+    /**
+     * kinesis-mock's CPU time per event of a phase, from its cores busy (one thread: it can never use more than
+     * one core), so that phases of different rates compare.
+     */
+    private static void kinesisMockMillisPerEvent(ObjectNode phase, double eventsPerSecond) {
+        double cores = phase.path("coresBusy").path("kinesis-mock").asDouble(Double.NaN);
+        double millis = cores * 1000 / eventsPerSecond;
+        phase.put("kinesisMockCpuMillisPerEvent", millis);
+        System.out.printf(java.util.Locale.ROOT, "    kinesis-mock CPU per event: %.2f ms%n", millis);
+    }
+
+    /**
+     * How long dynalite took to answer the job's calls during the phase: the sinks' BatchWriteItem (events) and
+     * PutItem (projections), and the decider's Query and GetItem, with which it reads back an aggregate it holds no
+     * state for (here mostly aggregates never seen: one Query, answered empty). The decider waits for that answer before it goes on
+     * with the next record: the share of its time it waited is the answers' sum over its subtasks' time.
+     */
+    private void dynamoDbAnswers(CountingAwsProxy dynamoProxy, double seconds, ObjectNode out) {
+        StringBuilder line = new StringBuilder("    dynalite's answers to the job (ms):");
+        for (String operation : List.of("Query", "GetItem", "PutItem", "BatchWriteItem")) {
+            long[] micros = dynamoProxy.responseMicros(operation);
+            ObjectNode o = out.putObject(operation);
+            o.put("perSecond", micros.length / seconds);
+            o.put("p50", Results.percentile(micros, 0.50) / 1000);
+            o.put("p99", Results.percentile(micros, 0.99) / 1000);
+            line.append(String.format(java.util.Locale.ROOT, " %s %.0f/s p50 %.1f p99 %.1f;", operation,
+                    micros.length / seconds, Results.percentile(micros, 0.50) / 1000,
+                    Results.percentile(micros, 0.99) / 1000));
+        }
+        double waited = (java.util.Arrays.stream(dynamoProxy.responseMicros("Query")).sum()
+                + java.util.Arrays.stream(dynamoProxy.responseMicros("GetItem")).sum()) / 1e6;
+        double share = waited / (seconds * parallelism);
+        out.put("deciderShareWaitingOnReadBacks", share);
+        System.out.println(line + String.format(java.util.Locale.ROOT,
+                " the decider waited on read-backs %.0f%% of its time", share * 100));
     }
 
     /** p50, p99 and max of times in microseconds, as milliseconds. */

@@ -14,6 +14,10 @@ import java.util.Locale;
  * stages add up to its whole latency, and their means add up to the mean latency. A stage can be negative: the
  * record lands in the stream before the ingest answers 202.
  *
+ * <p>A stage's p99 and the total's p99 come from different events, so they do not add up; what the slowest events
+ * spent in each stage does: {@link Stage#slowestMeanMillis} is a stage's mean over the slowest
+ * {@link #SLOWEST_SHARE} of events by their whole latency.
+ *
  * <p>Only events with every mark count, so each stage describes the same events as the total.
  */
 final class LatencyBreakdown {
@@ -37,6 +41,8 @@ final class LatencyBreakdown {
 
     /** A mark an event was not seen passing. */
     static final long MISSING = Long.MIN_VALUE;
+    /** The share of events, the slowest by their whole latency, whose stages {@link Stage#slowestMeanMillis} averages. */
+    static final double SLOWEST_SHARE = 0.01;
 
     private final List<long[]> complete = new ArrayList<>();
     private int incomplete;
@@ -75,13 +81,23 @@ final class LatencyBreakdown {
     private Stage stage(Mark from, Mark to) {
         long[] micros = new long[complete.size()];
         for (int i = 0; i < micros.length; i++) {
-            long[] marks = complete.get(i);
-            micros[i] = marks[to.ordinal()] - marks[from.ordinal()];
+            micros[i] = between(complete.get(i), from, to);
         }
+        // The slowest events by their whole latency, at least one.
+        Mark first = Mark.values()[0];
+        Mark last = Mark.values()[Mark.values().length - 1];
+        long slowest = Math.max(1, Math.round(SLOWEST_SHARE * complete.size()));
+        double slowestMean = complete.stream()
+                .sorted((a, b) -> Long.compare(between(b, first, last), between(a, first, last)))
+                .limit(slowest).mapToLong(m -> between(m, from, to)).average().orElse(Double.NaN) / 1000;
         Arrays.sort(micros);
         double mean = micros.length == 0 ? Double.NaN : Arrays.stream(micros).average().orElse(Double.NaN) / 1000;
         return new Stage(from, to, Results.percentile(micros, 0.50) / 1000, Results.percentile(micros, 0.99) / 1000,
-                mean, micros.length);
+                mean, slowestMean, micros.length);
+    }
+
+    private static long between(long[] marks, Mark from, Mark to) {
+        return marks[to.ordinal()] - marks[from.ordinal()];
     }
 
     /** The time from one mark to the next over the complete events, in milliseconds. */
@@ -91,14 +107,18 @@ final class LatencyBreakdown {
         final double p50Millis;
         final double p99Millis;
         final double meanMillis;
+        /** The mean over the slowest {@link #SLOWEST_SHARE} of events by their whole latency. */
+        final double slowestMeanMillis;
         final int events;
 
-        Stage(Mark from, Mark to, double p50Millis, double p99Millis, double meanMillis, int events) {
+        Stage(Mark from, Mark to, double p50Millis, double p99Millis, double meanMillis, double slowestMeanMillis,
+              int events) {
             this.from = from;
             this.to = to;
             this.p50Millis = p50Millis;
             this.p99Millis = p99Millis;
             this.meanMillis = meanMillis;
+            this.slowestMeanMillis = slowestMeanMillis;
             this.events = events;
         }
 
@@ -107,15 +127,16 @@ final class LatencyBreakdown {
         }
     }
 
-    /** The stages as printed lines: name, p50, p99 and mean. */
+    /** The stages as printed lines: name, p50, p99, mean, and the mean of the slowest events. */
     String table() {
         List<Stage> stages = stages();
         int width = Collections.max(stages, (a, b) -> Integer.compare(a.name().length(), b.name().length())).name().length();
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "    %-" + width + "s  %8s  %8s  %8s%n", "stage (ms)", "p50", "p99", "mean"));
+        out.append(String.format(Locale.ROOT, "    %-" + width + "s  %8s  %8s  %8s  %12s%n", "stage (ms)", "p50", "p99",
+                "mean", "slowest " + Math.round(SLOWEST_SHARE * 100) + "%"));
         for (Stage s : stages) {
-            out.append(String.format(Locale.ROOT, "    %-" + width + "s  %8.1f  %8.1f  %8.1f%n", s.name(), s.p50Millis,
-                    s.p99Millis, s.meanMillis));
+            out.append(String.format(Locale.ROOT, "    %-" + width + "s  %8.1f  %8.1f  %8.1f  %12.1f%n", s.name(),
+                    s.p50Millis, s.p99Millis, s.meanMillis, s.slowestMeanMillis));
         }
         out.append(String.format(Locale.ROOT, "    over %d watched events with every mark (%d without)%n",
                 complete.size(), incomplete));
@@ -134,6 +155,7 @@ final class LatencyBreakdown {
             stage.put("p50Millis", s.p50Millis);
             stage.put("p99Millis", s.p99Millis);
             stage.put("meanMillis", s.meanMillis);
+            stage.put("slowestMeanMillis", s.slowestMeanMillis);
         }
     }
 }

@@ -115,4 +115,22 @@ class LatencyBreakdownTest {
         assertThat(out.path("stages").get(3).path("to").asText()).isEqualTo("SENT");
         assertThat(out.path("stages").get(3).path("p99Millis").asDouble()).isEqualTo(120.0);
     }
+
+    @Test
+    void whatTheSlowestEventsSpentInEachStageAddsUpToTheirWholeLatency() {
+        LatencyBreakdown breakdown = new LatencyBreakdown();
+        // 198 quick events and 2 slow ones (1% of 200): one slow at the source, one in the sink buffer.
+        for (int i = 0; i < 198; i++) {
+            breakdown.add(event(-10_000, 50_000, 1_000, 20_000, 1_000, 1_000));
+        }
+        breakdown.add(event(-10_000, 900_000, 1_000, 20_000, 1_000, 1_000));
+        breakdown.add(event(-10_000, 50_000, 1_000, 700_000, 1_000, 1_000));
+
+        List<Stage> stages = breakdown.stages();
+
+        assertThat(stages).extracting(s -> s.slowestMeanMillis)
+                .containsExactly(-10.0, 475.0, 1.0, 360.0, 1.0, 1.0, 828.0);
+        double sum = stages.subList(0, stages.size() - 1).stream().mapToDouble(s -> s.slowestMeanMillis).sum();
+        assertThat(sum).isCloseTo(stages.get(stages.size() - 1).slowestMeanMillis, within(1e-9));
+    }
 }
