@@ -161,7 +161,7 @@ public final class JobOptions {
     /** Flink's own key, read here from the property group because Managed Flink does not let it be set otherwise. */
     public static final Setting<Duration> BUFFER_TIMEOUT = eventStore(
             key(ExecutionOptions.BUFFER_TIMEOUT.key()).durationType().defaultValue(Duration.ofMillis(10)),
-            "Longest time a record waits in a network buffer between the parser and the decider before the buffer is sent half empty; Flink's default is 100 ms, which a light load pays on every event before it is decided. Set by the job on Managed Flink too; a full buffer is sent at once whatever this is.")
+            "Longest time a record waits in a half-empty network buffer between the parser and the decider; with Flink's default, 100 ms, a light load added up to that much to every event's way to its projection. Set by the job on Managed Flink too; a full buffer is sent at once whatever this is.")
             .within(Duration.ZERO, Duration.ofSeconds(10));
     public static final Setting<Integer> TOLERABLE_CHECKPOINT_FAILURES = eventStore(
             key("checkpoint.tolerable.failures").intType().defaultValue(3),
