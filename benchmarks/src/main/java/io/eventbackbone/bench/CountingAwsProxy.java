@@ -64,6 +64,15 @@ final class CountingAwsProxy implements AutoCloseable {
     private final LongAdder conditionalFailures = new LongAdder();
     /** Operation -> the emulator's response times (request relayed to response read), in microseconds. */
     private final Map<String, java.util.Queue<Long>> responseMicrosByOperation = new ConcurrentHashMap<>();
+    /** Table -> who is told of each PutItem into it that the emulator answered. */
+    private final Map<String, PutItemListener> putItemListeners = new ConcurrentHashMap<>();
+
+    /** Told of a PutItem the emulator answered without error, or refused on its condition. */
+    @FunctionalInterface
+    interface PutItemListener {
+        /** @param receivedNanos when the proxy had the request, {@code answeredNanos} its answer ({@code System.nanoTime}) */
+        void answered(JsonNode item, long receivedNanos, long answeredNanos);
+    }
 
     private CountingAwsProxy(URI target) throws IOException {
         this.proxy = LoopbackHttpProxy.start(target, "dynamo-proxy", this::exchange);
@@ -75,6 +84,11 @@ final class CountingAwsProxy implements AutoCloseable {
 
     URI endpoint() {
         return proxy.endpoint();
+    }
+
+    /** Tells {@code listener} of each PutItem into {@code table} that the emulator answered (see {@link PutItemListener}). */
+    void onPutItem(String table, PutItemListener listener) {
+        putItemListeners.put(table, listener);
     }
 
     /** Items written to {@code table} are time index chunks: the events they list are counted too. */
@@ -108,6 +122,12 @@ final class CountingAwsProxy implements AutoCloseable {
         }
         long[] sorted = times.stream().mapToLong(Long::longValue).sorted().toArray();
         return sorted[(int) Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))] / 1000.0;
+    }
+
+    /** Every response time of an operation since the last reset, in microseconds, sorted. */
+    long[] responseMicros(String operation) {
+        java.util.Queue<Long> times = responseMicrosByOperation.get(operation);
+        return times == null ? new long[0] : times.stream().mapToLong(Long::longValue).sorted().toArray();
     }
 
     long requests(String operation) {
@@ -206,20 +226,43 @@ final class CountingAwsProxy implements AutoCloseable {
     }
 
     private HttpMessage exchange(HttpMessage request, LoopbackHttpProxy.Upstream emulator) throws IOException {
+        long received = System.nanoTime();
         String operation = count(request);
         long sent = System.nanoTime();
         HttpMessage response = emulator.send(request);
         if (response == null) {
             return null;
         }
+        long answered = System.nanoTime();
         responseMicrosByOperation.computeIfAbsent(operation, k -> new java.util.concurrent.ConcurrentLinkedQueue<>())
-                .add((System.nanoTime() - sent) / 1000);
-        if (response.startLine().contains(" 400 ") && contains(response.body(), "ConditionalCheckFailed")) {
+                .add((answered - sent) / 1000);
+        boolean refusedOnCondition = response.startLine().contains(" 400 ")
+                && contains(response.body(), "ConditionalCheckFailed");
+        boolean ok = response.startLine().contains(" 200 ");
+        if (refusedOnCondition) {
             conditionalFailures.increment();
-        } else if (response.startLine().contains(" 200 ")) {
+        } else if (ok) {
             countRead(operation, request.body(), response.body());
+            if (operation.equals("GetRecords") && noRecords(response.body())) {
+                count(requestsByOperation, "GetRecordsAnsweredEmpty", 1);
+            }
+        }
+        if ((ok || refusedOnCondition) && operation.equals("PutItem") && !putItemListeners.isEmpty()) {
+            tellPutItem(request.body(), received, answered);
         }
         return response;
+    }
+
+    private void tellPutItem(byte[] body, long receivedNanos, long answeredNanos) {
+        try {
+            JsonNode request = json.readTree(body);
+            PutItemListener listener = putItemListeners.get(request.path("TableName").asText());
+            if (listener != null) {
+                listener.answered(request.path("Item"), receivedNanos, answeredNanos);
+            }
+        } catch (IOException | RuntimeException e) {
+            count(requestsByOperation, "unreadable", 1);
+        }
     }
 
     private String count(HttpMessage request) {
@@ -359,6 +402,30 @@ final class CountingAwsProxy implements AutoCloseable {
             return AttributeValue.fromSs(set);
         }
         throw new IllegalArgumentException("attribute type not counted: " + v.fieldNames().next());
+    }
+
+    private static final byte[] RECORDS = "Records".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * True when a GetRecords answer holds no record: {@code "Records":[]} in JSON, or the key followed by an empty
+     * array (0x80) in CBOR, which the SDK's Kinesis clients speak by default.
+     */
+    static boolean noRecords(byte[] body) {
+        outer:
+        for (int i = 0; i + RECORDS.length < body.length; i++) {
+            for (int j = 0; j < RECORDS.length; j++) {
+                if (body[i + j] != RECORDS[j]) {
+                    continue outer;
+                }
+            }
+            int next = i + RECORDS.length;
+            if ((body[next] & 0xff) == 0x80) {
+                return true;
+            }
+            String rest = new String(body, next, Math.min(8, body.length - next), StandardCharsets.US_ASCII);
+            return rest.replace(" ", "").startsWith("\":[]");
+        }
+        return false;
     }
 
     private static boolean contains(byte[] body, String text) {

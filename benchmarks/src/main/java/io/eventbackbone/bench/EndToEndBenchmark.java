@@ -1,5 +1,6 @@
 package io.eventbackbone.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventbackbone.domain.DomainLogics;
@@ -21,6 +22,7 @@ import io.eventbackbone.local.AwsClients;
 import io.eventbackbone.local.LocalEmulators;
 import io.eventbackbone.local.LocalStreams;
 import io.eventbackbone.store.ProjectionsTable;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,9 +44,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.UnaryOperator;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.connectors.kinesis.FlinkKinesisConsumer;
 import org.apache.flink.streaming.connectors.kinesis.serialization.KinesisDeserializationSchema;
@@ -75,10 +77,12 @@ final class EndToEndBenchmark {
     static final int SENDERS = 2;
     static final int FULL_SPEED_BATCH = 500;
     static final int LATENCY_BATCH = 50;
+    /** Threads that send batches of 50, each waiting for its request's answer: twice what the local server serves at once. */
+    static final int LATENCY_SENDERS = 4 * SENDERS;
     /** Events of each latency batch whose projection is watched. */
     static final int PROBES_PER_BATCH = 5;
     static final double THROUGHPUT_GOAL = 0.8;
-    static final double P99_GOAL_MILLIS = 2000;
+    static final double P99_GOAL_MILLIS = 1000;
 
     private final LocalEmulators emulators;
     private final Scale scale;
@@ -90,10 +94,13 @@ final class EndToEndBenchmark {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final LongAdder retriedPosts = new LongAdder();
     private final LongAdder retriedEvents = new LongAdder();
+    private final IngestLog ingestLog = new IngestLog();
     private ProcessCpu cpu;
     private CountingAwsProxy kinesisProxy;
     /** The job's checkpoint interval: its events sink writes the open time index chunks at each checkpoint. */
     private long checkpointMillis;
+    /** The job's parallelism: its decider has as many subtasks. */
+    private int parallelism;
 
     private final java.nio.file.Path outDir;
     /**
@@ -121,6 +128,7 @@ final class EndToEndBenchmark {
              DynamoDbClient dynamo = AwsClients.dynamoDb(emulators.dynamoDbEndpoint(), emulators.region())) {
             cpu = ProcessCpu.of(emulators);
             double ceiling = kinesisCeiling(kinesis, name + "-ceiling");
+            double ingestCeiling = ingestCeiling(kinesis, name + "-ingest-ceiling", ceiling);
 
             String stream = name + "-events";
             LocalStreams.createStream(kinesis, stream, STREAM_SHARDS);
@@ -128,6 +136,10 @@ final class EndToEndBenchmark {
                  CountingAwsProxy proxy = CountingAwsProxy.start(emulators.dynamoDbEndpoint());
                  CountingAwsProxy kinesisCounter = CountingAwsProxy.start(emulators.kinesisEndpoint())) {
                 proxy.timeIndex(tables.timeIndex);
+                proxy.onPutItem(tables.projections, (item, received, answered) -> PipelineMarks.projectionWritten(
+                        item.path(ProjectionsTable.AGGREGATE_ID).path("S").asText(),
+                        Long.parseLong(item.path(ProjectionsTable.VERSION).path("N").asText()),
+                        PipelineMarks.micros(received), PipelineMarks.micros(answered)));
                 // The job reads the stream through a counter too: how often its source calls kinesis-mock.
                 kinesisProxy = kinesisCounter;
                 JobClient job = startJob(stream, LocalStreams.streamArn(kinesis, stream), tables, proxy);
@@ -136,7 +148,7 @@ final class EndToEndBenchmark {
                 KinesisClient ingestKinesis = KinesisClients.create(ingestSettings);
                 LocalIngestServer ingest = LocalIngestServer.start(new IngestHandler(ingestSettings,
                                 new EventsStreamWriter(ingestKinesis, stream), Clock.systemUTC()), 0, () -> true,
-                        line -> { });
+                        ingestLog);
                 try {
                     URI events = ingest.baseUri().resolve("/events");
                     warmUp(events, dynamo, tables.projections);
@@ -150,7 +162,8 @@ final class EndToEndBenchmark {
                     awaitIndexed(proxy, tables);
                     DynamoCostBenchmark.addRows(results, "2c", "2d", "live pipeline (figure 3 run)", proxy, tables,
                             results.details("2-dynamodb-cost-live"));
-                    latency(events, dynamo, tables.projections, ceiling / 2);
+                    latency(events, dynamo, tables.projections, proxy, Math.min(ceiling, ingestCeiling) / 2,
+                            ingestCeiling < ceiling ? "half the ingest path's ceiling, the lower" : "half the PutRecords ceiling, the lower");
                     details.put("postsRetried", retriedPosts.sum());
                     details.put("eventsResent", retriedEvents.sum());
                 } finally {
@@ -274,6 +287,70 @@ final class EndToEndBenchmark {
         System.out.printf("  kinesis-mock PutRecords ceiling: %,d records in %.1f s = %,.0f records/s (%,d refused)%n",
                 accepted.sum(), seconds, rate, refused.sum());
         phase.end(out);
+        kinesisMockMillisPerEvent(out, rate);
+        return rate;
+    }
+
+    /**
+     * The ingest path's own ceiling: HTTP batches of 50 from {@link #LATENCY_SENDERS} threads through the local
+     * server into a fresh stream, nothing else running. Below kinesis-mock's PutRecords ceiling: a batch with n events
+     * of one aggregate takes n PutRecords calls in turn (the ingest keeps an aggregate's order), and kinesis-mock
+     * answers one call at a time.
+     */
+    private double ingestCeiling(KinesisClient admin, String stream, double putRecordsCeiling) throws Exception {
+        LocalStreams.createStream(admin, stream, STREAM_SHARDS);
+        IngestSettings settings = IngestSettings.of(stream, emulators.region()).withEndpoint(emulators.kinesisEndpoint());
+        EnvelopeWorkload events = new EnvelopeWorkload(13, "ingest-ceiling-", EnvelopeWorkload.DEFAULT_AGGREGATES,
+                EnvelopeWorkload.DEFAULT_ZIPF_EXPONENT);
+        Map<String, Integer> versions = new HashMap<>();
+        LongAdder accepted = new LongAdder();
+        ObjectNode out = details.putObject("ingestCeiling");
+        double seconds;
+        try (KinesisClient client = KinesisClients.create(settings)) {
+            LocalIngestServer server = LocalIngestServer.start(new IngestHandler(settings,
+                    new EventsStreamWriter(client, stream), Clock.systemUTC()), 0, () -> true, line -> { });
+            Phase phase = new Phase();
+            long started = System.nanoTime();
+            long deadline = started + scale.ceilingSeconds * 1_000_000_000L;
+            ExecutorService pool = Executors.newFixedThreadPool(LATENCY_SENDERS);
+            try {
+                URI uri = server.baseUri().resolve("/events");
+                List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < LATENCY_SENDERS; t++) {
+                    done.add(pool.submit(() -> {
+                        while (System.nanoTime() < deadline) {
+                            Batch batch;
+                            synchronized (versions) {
+                                batch = batchOf(events, versions, LATENCY_BATCH);
+                            }
+                            post(uri, batch);
+                            accepted.add(batch.size());
+                        }
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> f : done) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
+                server.close();
+            }
+            seconds = (System.nanoTime() - started) / 1e9;
+            phase.end(out);
+        }
+        deleteStream(admin, stream);
+        double rate = accepted.sum() / seconds;
+        kinesisMockMillisPerEvent(out, rate);
+        out.put("senders", LATENCY_SENDERS);
+        out.put("eventsPerRequest", LATENCY_BATCH);
+        out.put("eventsAccepted", accepted.sum());
+        out.put("seconds", seconds);
+        out.put("eventsPerSecond", rate);
+        System.out.printf("  the ingest path's ceiling: %,d events in batches of %d in %.1f s = %,.0f events/s%n",
+                accepted.sum(), LATENCY_BATCH, seconds, rate);
+        results.add("3m", "the ingest path's ceiling: HTTP batches of 50 through the local server into kinesis-mock,"
+                + " events/s", rate, "events/s", "kinesis-mock PutRecords ceiling, same run", putRecordsCeiling);
         return rate;
     }
 
@@ -288,6 +365,7 @@ final class EndToEndBenchmark {
                 .with(JobOptions.AWS_SECRET_KEY, AwsClients.DUMMY_KEY)
                 .with(JobOptions.EVENTS_STREAM_ARN, streamArn));
         checkpointMillis = config.require(JobOptions.CHECKPOINT_INTERVAL_MILLIS);
+        parallelism = config.require(JobOptions.PARALLELISM);
         ObjectNode jobConfig = details.putObject("jobConfig");
         config.asMap().forEach(jobConfig::put);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
@@ -300,13 +378,19 @@ final class EndToEndBenchmark {
             props.setProperty(JobOptions.SHARD_DISCOVERY_MILLIS.key(),
                     Long.toString(config.require(JobOptions.SHARD_DISCOVERY_MILLIS)));
             details.put("experiment", "legacy FlinkKinesisConsumer source, flink.shard.getrecords.intervalmillis default (200 ms)");
-            EventStoreJob.defineDecisions(env.addSource(new FlinkKinesisConsumer<>(stream, new LegacyRecords(), props))
-                            .uid("events-stream-source").name("events stream (legacy consumer)"),
+            EventStoreJob.configureStreaming(env, config);
+            EventStoreJob.defineDecisions(markRead(env.addSource(new FlinkKinesisConsumer<>(stream, new LegacyRecords(),
+                            props)).uid("events-stream-source").name("events stream (legacy consumer)")),
                     DeciderSettings.from(config, DomainLogics.discover()), ExternalStandIns.none(), sinks);
         } else {
-            EventStoreJob.defineStreamingJob(env, config, sinks, DomainLogics.discover(), UnaryOperator.identity());
+            EventStoreJob.defineStreamingJob(env, config, sinks, DomainLogics.discover(), EndToEndBenchmark::markRead);
         }
         return env.executeAsync("benchmark: end to end");
+    }
+
+    /** The source's records, each marked as read for the latency breakdown as it leaves the source. */
+    private static DataStream<SourceRecord> markRead(DataStream<SourceRecord> records) {
+        return records.map(new PipelineMarks.SourceTap()).name("benchmark: mark records read");
     }
 
     /**
@@ -325,19 +409,10 @@ final class EndToEndBenchmark {
 
     /** One small batch through everything, so the source has found its shards before anything is timed. */
     private void warmUp(URI events, DynamoDbClient dynamo, String projections) throws Exception {
-        EnvelopeWorkload warm = new EnvelopeWorkload(3, "warm-", 1000, 1.0);
         Map<String, Integer> expected = new HashMap<>();
-        List<ObjectNode> body = new ArrayList<>();
-        String[] ids = new String[50];
-        long[] versions = new long[50];
-        for (int i = 0; i < 50; i++) {
-            EventEnvelope e = warm.next(System.currentTimeMillis());
-            ids[i] = e.getAggregateId();
-            versions[i] = expected.merge(e.getAggregateId(), 1, Integer::sum);
-            body.add(EnvelopeWorkload.clientJson(e));
-        }
+        Batch batch = batchOf(new EnvelopeWorkload(3, "warm-", 1000, 1.0), expected, LATENCY_BATCH);
         long started = System.nanoTime();
-        post(events, new Batch(body, ids, versions));
+        post(events, batch);
         awaitVersions(dynamo, projections, expected, Duration.ofSeconds(120));
         details.put("warmUpSeconds", (System.nanoTime() - started) / 1e9);
     }
@@ -390,37 +465,51 @@ final class EndToEndBenchmark {
         return rate;
     }
 
-    /** Batches of 50 at {@code eventsPerSecond}; each watched from its 202 to its projection. */
-    private void latency(URI events, DynamoDbClient dynamo, String projections, double eventsPerSecond) throws Exception {
+    /**
+     * Batches of 50 at {@code eventsPerSecond}; each watched from its 202 to its projection, and where the time went
+     * between the two ({@link LatencyBreakdown}).
+     */
+    private void latency(URI events, DynamoDbClient dynamo, String projections, CountingAwsProxy dynamoProxy,
+                         double eventsPerSecond, String asked) throws Exception {
         ConcurrentLinkedQueue<Probe> probes = new ConcurrentLinkedQueue<>();
-        List<Long> latencies = new ArrayList<>();
-        ProjectionWatcher watcher = new ProjectionWatcher(dynamo, projections, probes, latencies);
+        ProjectionWatcher watcher = new ProjectionWatcher(dynamo, projections, probes);
         Thread watching = new Thread(watcher, "projection-watcher");
         watching.start();
         // Open loop: batches leave on schedule whether or not earlier ones are answered.
-        ExecutorService senders = Executors.newFixedThreadPool(4 * SENDERS);
+        ExecutorService senders = Executors.newFixedThreadPool(LATENCY_SENDERS);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         LongAdder accepted = new LongAdder();
+        ConcurrentLinkedQueue<Long> waitedForSender = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Long> postMicros = new ConcurrentLinkedQueue<>();
         Random pick = new Random(5);
         long periodMicros = (long) (LATENCY_BATCH * 1e6 / eventsPerSecond);
-        NaiveDesignTap.SINK_LAG_MILLIS.clear();
-        NaiveDesignTap.recordLag = true;
+        PipelineMarks.start();
+        ingestLog.start();
+        long projectionsDecided = NaiveDesignTap.PROJECTIONS.sum();
+        // Figure 2's live rows are counted already: from here the relay times this phase's DynamoDB calls.
+        dynamoProxy.reset();
         Phase phase = new Phase();
         long started = System.nanoTime();
-        ticker.scheduleAtFixedRate(() -> senders.submit(() -> {
-            Batch batch = nextBatch(LATENCY_BATCH);
-            post(events, batch);
-            long at = System.nanoTime();
-            accepted.add(batch.size());
-            for (int i = 0; i < PROBES_PER_BATCH; i++) {
-                int k;
-                synchronized (pick) {
-                    k = pick.nextInt(batch.size());
+        ticker.scheduleAtFixedRate(() -> {
+            long due = System.nanoTime();
+            senders.submit(() -> {
+                long posted = System.nanoTime();
+                waitedForSender.add((posted - due) / 1000);
+                Batch batch = nextBatch(LATENCY_BATCH);
+                post(events, batch);
+                long at = System.nanoTime();
+                postMicros.add((at - posted) / 1000);
+                accepted.add(batch.size());
+                for (int i = 0; i < PROBES_PER_BATCH; i++) {
+                    int k;
+                    synchronized (pick) {
+                        k = pick.nextInt(batch.size());
+                    }
+                    probes.add(new Probe(batch.aggregateIds[k], batch.eventIds[k], batch.positions[k], at));
                 }
-                probes.add(new Probe(batch.aggregateIds[k], batch.versions[k], at));
-            }
-            return null;
-        }), 0, periodMicros, TimeUnit.MICROSECONDS);
+                return null;
+            });
+        }, 0, periodMicros, TimeUnit.MICROSECONDS);
         Thread.sleep(scale.latencySeconds * 1000L);
         ticker.shutdownNow();
         senders.shutdown();
@@ -428,53 +517,172 @@ final class EndToEndBenchmark {
         double sendSeconds = (System.nanoTime() - started) / 1e9;
         watcher.finish(Duration.ofSeconds(60));
         watching.join();
-        NaiveDesignTap.recordLag = false;
-        long[] sinkLag = NaiveDesignTap.SINK_LAG_MILLIS.stream().mapToLong(Long::longValue).sorted().toArray();
-        long[] sorted;
-        synchronized (latencies) {
-            sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        }
+        PipelineMarks.stop();
+        ingestLog.stop();
+        // What the sink's buffer saves: updates of one aggregate that meet in it become one conditional PutItem.
+        double writesPerProjection = dynamoProxy.writeRequests(projections)
+                / (double) (NaiveDesignTap.PROJECTIONS.sum() - projectionsDecided);
+        long[] sorted = watcher.latencies();
         double p50 = Results.percentile(sorted, 0.50) / 1e6;
         double p99 = Results.percentile(sorted, 0.99) / 1e6;
         double max = sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6;
+        double achieved = accepted.sum() / sendSeconds;
         ObjectNode out = details.putObject("latency");
         out.put("targetEventsPerSecond", eventsPerSecond);
-        out.put("achievedEventsPerSecond", accepted.sum() / sendSeconds);
+        out.put("achievedEventsPerSecond", achieved);
         out.put("batchSize", LATENCY_BATCH);
+        out.put("senders", LATENCY_SENDERS);
         out.put("samples", sorted.length);
         out.put("unresolvedProbes", watcher.unresolved());
         out.put("p50Millis", p50);
         out.put("p90Millis", Results.percentile(sorted, 0.90) / 1e6);
         out.put("p99Millis", p99);
         out.put("maxMillis", max);
-        // Kinesis arrival -> the projection handed to the projections sink (stream polling, job, network).
-        out.put("arrivalToSinkP50Millis", Results.percentile(sinkLag, 0.50));
-        out.put("arrivalToSinkP99Millis", Results.percentile(sinkLag, 0.99));
-        out.put("arrivalToSinkSamples", sinkLag.length);
+        out.put("projectionWriteRequestsPerEvent", writesPerProjection);
         System.out.printf("  latency at %,.0f events/s (asked %,.0f): 202 to readable projection p50 %.0f ms,"
-                        + " p99 %.0f ms, max %.0f ms over %d samples%n", accepted.sum() / sendSeconds, eventsPerSecond,
-                p50, p99, max, sorted.length);
-        System.out.printf("    of which Kinesis arrival -> projection reaches the sink: p50 %.0f ms, p99 %.0f ms%n",
-                Results.percentile(sinkLag, 0.50), Results.percentile(sinkLag, 0.99));
+                + " p99 %.0f ms, max %.0f ms over %d samples%n", achieved, eventsPerSecond, p50, p99, max, sorted.length);
+        List<long[]> marks = watcher.marks();
+        LatencyBreakdown breakdown = new LatencyBreakdown();
+        marks.forEach(breakdown::add);
+        breakdown.writeTo(out.putObject("breakdown"));
+        System.out.print(breakdown.table());
+        System.out.printf("    projection write requests per event: %.3f%n", writesPerProjection);
+        checkpointShare(marks, out.putObject("checkpoints"));
+        writeMarks(marks, started);
+        ObjectNode ingestSide = out.putObject("ingest");
+        millis(ingestSide, "waitForSenderMillis", waitedForSender);
+        millis(ingestSide, "postMillis", postMicros);
+        ingestLog.writeTo(ingestSide);
+        System.out.println("    ingest: " + ingestSide);
         phase.end(out);
+        kinesisMockMillisPerEvent(out, achieved);
+        dynamoDbAnswers(dynamoProxy, sendSeconds, out.putObject("dynamoDbAnswers"));
         results.add("3b", "latency 202 -> projection readable, p50, at half the ceiling", p50, "ms",
                 "p99 goal", P99_GOAL_MILLIS);
-        results.add("3d", "rate the ingest achieved during the latency phase, events/s", accepted.sum() / sendSeconds,
-                "events/s", "asked: half the ceiling", eventsPerSecond);
+        results.add("3d", "rate the ingest achieved during the latency phase, events/s", achieved,
+                "events/s", "asked: " + asked, eventsPerSecond);
         results.add("3c", "latency 202 -> projection readable, p99, at half the ceiling", p99, "ms",
-                "p99 goal", P99_GOAL_MILLIS).goal("< 2,000 ms", p99 < P99_GOAL_MILLIS);
+                "p99 goal", P99_GOAL_MILLIS).goal("< " + Results.format(P99_GOAL_MILLIS) + " ms", p99 < P99_GOAL_MILLIS);
+        String[] ids = {"3f", "3g", "3h", "3i", "3j", "3k"};
+        List<LatencyBreakdown.Stage> stages = breakdown.stages();
+        for (int i = 0; i < ids.length; i++) {
+            LatencyBreakdown.Stage stage = stages.get(i);
+            results.add(ids[i], "latency stage " + stage.name() + ", p99", stage.p99Millis, "ms", "p50",
+                    stage.p50Millis).ratio(null);
+        }
+        JsonNode getRecords = out.path("getRecordsResponseMillis");
+        results.add("3l", "kinesis-mock's GetRecords answer to the job's source during the latency phase, p99",
+                getRecords.path("p99").asDouble(Double.NaN), "ms", "p50", getRecords.path("p50").asDouble(Double.NaN))
+                .ratio(null);
     }
 
-    /** The events of one request and, per event, its aggregate and the version it will get. */
+    /**
+     * Whether the sinks' checkpoint flushes, which hold the decider's thread, show in the latency: the watched
+     * events whose way from the stream to the reader overlapped one, against the others.
+     */
+    private static void checkpointShare(List<long[]> marks, ObjectNode out) {
+        LatencyBreakdown held = new LatencyBreakdown();
+        LatencyBreakdown free = new LatencyBreakdown();
+        for (long[] m : marks) {
+            long from = m[LatencyBreakdown.Mark.ARRIVED.ordinal()] == LatencyBreakdown.MISSING
+                    ? m[LatencyBreakdown.Mark.ACCEPTED.ordinal()] : m[LatencyBreakdown.Mark.ARRIVED.ordinal()];
+            (PipelineMarks.heldByCheckpoint(from, m[LatencyBreakdown.Mark.READABLE.ordinal()]) ? held : free).add(m);
+        }
+        millis(out, "sinkFlushAtBarrierMillis", PipelineMarks.barrierFlushMicros());
+        LatencyBreakdown.Stage heldTotal = held.stages().get(held.stages().size() - 1);
+        LatencyBreakdown.Stage freeTotal = free.stages().get(free.stages().size() - 1);
+        out.put("watchedEventsHeldByACheckpointFlush", heldTotal.events);
+        out.put("heldP50Millis", heldTotal.p50Millis);
+        out.put("heldP99Millis", heldTotal.p99Millis);
+        out.put("othersP50Millis", freeTotal.p50Millis);
+        out.put("othersP99Millis", freeTotal.p99Millis);
+        System.out.printf("    %d watched events passed a checkpoint flush of the sinks: 202 to readable p50 %.0f ms,"
+                        + " p99 %.0f ms; the %d others p50 %.0f ms, p99 %.0f ms%n", heldTotal.events, heldTotal.p50Millis,
+                heldTotal.p99Millis, freeTotal.events, freeTotal.p50Millis, freeTotal.p99Millis);
+    }
+
+    /** Each watched event's marks as milliseconds from the phase's start, one line each, for a closer look. */
+    private void writeMarks(List<long[]> marks, long startedNanos) throws IOException {
+        long origin = PipelineMarks.micros(startedNanos);
+        StringBuilder csv = new StringBuilder();
+        for (LatencyBreakdown.Mark mark : LatencyBreakdown.Mark.values()) {
+            csv.append(csv.length() == 0 ? "" : ",").append(mark.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        csv.append('\n');
+        for (long[] m : marks) {
+            for (int i = 0; i < m.length; i++) {
+                csv.append(i == 0 ? "" : ",").append(m[i] == LatencyBreakdown.MISSING ? ""
+                        : String.format(java.util.Locale.ROOT, "%.1f", (m[i] - origin) / 1000.0));
+            }
+            csv.append('\n');
+        }
+        java.nio.file.Files.createDirectories(outDir);
+        java.nio.file.Files.writeString(outDir.resolve("3-latency-marks.csv"), csv);
+    }
+
+    /**
+     * kinesis-mock's CPU time per event of a phase, from its cores busy (one thread: it can never use more than
+     * one core), so that phases of different rates compare.
+     */
+    private static void kinesisMockMillisPerEvent(ObjectNode phase, double eventsPerSecond) {
+        double cores = phase.path("coresBusy").path("kinesis-mock").asDouble(Double.NaN);
+        double millis = cores * 1000 / eventsPerSecond;
+        phase.put("kinesisMockCpuMillisPerEvent", millis);
+        System.out.printf(java.util.Locale.ROOT, "    kinesis-mock CPU per event: %.2f ms%n", millis);
+    }
+
+    /**
+     * How long dynalite took to answer the job's calls during the phase: the sinks' BatchWriteItem (events) and
+     * PutItem (projections), and the decider's Query and GetItem, with which it reads back an aggregate it holds no
+     * state for (here mostly aggregates never seen: one Query, answered empty). The decider waits for that answer before it goes on
+     * with the next record: the share of its time it waited is the answers' sum over its subtasks' time.
+     */
+    private void dynamoDbAnswers(CountingAwsProxy dynamoProxy, double seconds, ObjectNode out) {
+        StringBuilder line = new StringBuilder("    dynalite's answers to the job (ms):");
+        for (String operation : List.of("Query", "GetItem", "PutItem", "BatchWriteItem")) {
+            long[] micros = dynamoProxy.responseMicros(operation);
+            ObjectNode o = out.putObject(operation);
+            o.put("perSecond", micros.length / seconds);
+            o.put("p50", Results.percentile(micros, 0.50) / 1000);
+            o.put("p99", Results.percentile(micros, 0.99) / 1000);
+            line.append(String.format(java.util.Locale.ROOT, " %s %.0f/s p50 %.1f p99 %.1f;", operation,
+                    micros.length / seconds, Results.percentile(micros, 0.50) / 1000,
+                    Results.percentile(micros, 0.99) / 1000));
+        }
+        double waited = (java.util.Arrays.stream(dynamoProxy.responseMicros("Query")).sum()
+                + java.util.Arrays.stream(dynamoProxy.responseMicros("GetItem")).sum()) / 1e6;
+        double share = waited / (seconds * parallelism);
+        out.put("deciderShareWaitingOnReadBacks", share);
+        System.out.println(line + String.format(java.util.Locale.ROOT,
+                " the decider waited on read-backs %.0f%% of its time", share * 100));
+    }
+
+    /** p50, p99 and max of times in microseconds, as milliseconds. */
+    private static void millis(ObjectNode out, String name, java.util.Collection<Long> micros) {
+        long[] sorted = micros.stream().mapToLong(Long::longValue).sorted().toArray();
+        ObjectNode o = out.putObject(name);
+        o.put("p50", Results.percentile(sorted, 0.50) / 1000);
+        o.put("p99", Results.percentile(sorted, 0.99) / 1000);
+        o.put("max", sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1000.0);
+    }
+
+    /**
+     * The events of one request and, per event, its aggregate, the version it will get and, once the ingest has
+     * answered, its position in the stream.
+     */
     private static final class Batch {
         final List<ObjectNode> events;
         final String[] aggregateIds;
+        final String[] eventIds;
         final long[] versions;
+        final String[] positions;
 
-        Batch(List<ObjectNode> events, String[] aggregateIds, long[] versions) {
+        Batch(List<ObjectNode> events, String[] aggregateIds, String[] eventIds, long[] versions) {
             this.events = events;
             this.aggregateIds = aggregateIds;
+            this.eventIds = eventIds;
             this.versions = versions;
+            this.positions = new String[aggregateIds.length];
         }
 
         int size() {
@@ -483,18 +691,25 @@ final class EndToEndBenchmark {
     }
 
     private Batch nextBatch(int size) {
+        synchronized (sentPerAggregate) {
+            return batchOf(workload, sentPerAggregate, size);
+        }
+    }
+
+    /** The next {@code size} events of the workload; {@code versionsSoFar} counts the events sent per aggregate. */
+    private static Batch batchOf(EnvelopeWorkload workload, Map<String, Integer> versionsSoFar, int size) {
         List<ObjectNode> events = new ArrayList<>(size);
         String[] ids = new String[size];
+        String[] eventIds = new String[size];
         long[] versions = new long[size];
-        synchronized (sentPerAggregate) {
-            for (int i = 0; i < size; i++) {
-                EventEnvelope e = workload.next(System.currentTimeMillis());
-                ids[i] = e.getAggregateId();
-                versions[i] = sentPerAggregate.merge(ids[i], 1, Integer::sum);
-                events.add(EnvelopeWorkload.clientJson(e));
-            }
+        for (int i = 0; i < size; i++) {
+            EventEnvelope e = workload.next(System.currentTimeMillis());
+            ids[i] = e.getAggregateId();
+            eventIds[i] = e.getEventId();
+            versions[i] = versionsSoFar.merge(ids[i], 1, Integer::sum);
+            events.add(EnvelopeWorkload.clientJson(e));
         }
-        return new Batch(events, ids, versions);
+        return new Batch(events, ids, eventIds, versions);
     }
 
     /**
@@ -514,16 +729,19 @@ final class EndToEndBenchmark {
                     .timeout(Duration.ofSeconds(60))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(Results.JSON.writeValueAsBytes(body))).build();
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            if (response.statusCode() == 202) {
-                return;
-            }
             List<Integer> notAccepted = new ArrayList<>();
-            com.fasterxml.jackson.databind.JsonNode answer = Results.JSON.readTree(response.body());
-            if (response.statusCode() == 207) {
-                for (com.fasterxml.jackson.databind.JsonNode item : answer.path("events")) {
-                    if (!item.path("accepted").asBoolean()) {
-                        notAccepted.add(pending.get(item.path("index").asInt()));
+            if (response.statusCode() == 202 || response.statusCode() == 207) {
+                for (JsonNode item : Results.JSON.readTree(response.body()).path("events")) {
+                    int event = pending.get(item.path("index").asInt());
+                    if (item.path("accepted").asBoolean()) {
+                        // The same name SourceRecord.position() gives the record when the job reads it.
+                        batch.positions[event] = item.path("shardId").asText() + "/" + item.path("sequenceNumber").asText();
+                    } else {
+                        notAccepted.add(event);
                     }
+                }
+                if (notAccepted.isEmpty()) {
+                    return;
                 }
             } else if (response.statusCode() == 503) {
                 notAccepted.addAll(pending);
@@ -598,33 +816,39 @@ final class EndToEndBenchmark {
         return out;
     }
 
+    /** A watched event: its aggregate and id, where it is in the stream, and when its 202 came. */
     private static final class Probe {
         final String aggregateId;
-        final long version;
+        final String eventId;
+        final String position;
         final long acceptedNanos;
+        long readableNanos;
 
-        Probe(String aggregateId, long version, long acceptedNanos) {
+        Probe(String aggregateId, String eventId, String position, long acceptedNanos) {
             this.aggregateId = aggregateId;
-            this.version = version;
+            this.eventId = eventId;
+            this.position = position;
             this.acceptedNanos = acceptedNanos;
         }
     }
 
-    /** Polls the projections of watched events every few milliseconds and records when each shows up. */
+    /**
+     * Polls the projections of watched events every few milliseconds and records when each shows up. Read
+     * {@link #latencies} and {@link #marks} once its thread has ended.
+     */
     private static final class ProjectionWatcher implements Runnable {
         private final DynamoDbClient dynamo;
         private final String table;
         private final ConcurrentLinkedQueue<Probe> incoming;
-        private final List<Long> latencies;
         private final List<Probe> pending = new ArrayList<>();
+        private final List<Probe> resolved = new ArrayList<>();
         private volatile long finishBy = Long.MAX_VALUE;
         private volatile int unresolved;
 
-        ProjectionWatcher(DynamoDbClient dynamo, String table, ConcurrentLinkedQueue<Probe> incoming, List<Long> latencies) {
+        ProjectionWatcher(DynamoDbClient dynamo, String table, ConcurrentLinkedQueue<Probe> incoming) {
             this.dynamo = dynamo;
             this.table = table;
             this.incoming = incoming;
-            this.latencies = latencies;
         }
 
         /** Stops taking new probes' absence as the end: waits for the pending ones up to {@code grace}. */
@@ -634,6 +858,21 @@ final class EndToEndBenchmark {
 
         int unresolved() {
             return unresolved;
+        }
+
+        /** From each watched event's 202 to its projection seen, in nanoseconds, sorted. */
+        long[] latencies() {
+            return resolved.stream().mapToLong(p -> p.readableNanos - p.acceptedNanos).sorted().toArray();
+        }
+
+        /** Each watched event's marks, from the ones the pipeline left ({@link PipelineMarks}). */
+        List<long[]> marks() {
+            List<long[]> out = new ArrayList<>();
+            for (Probe p : resolved) {
+                out.add(PipelineMarks.marks(p.position, p.aggregateId, p.eventId,
+                        PipelineMarks.micros(p.acceptedNanos), PipelineMarks.micros(p.readableNanos)));
+            }
+            return out;
         }
 
         @Override
@@ -649,18 +888,26 @@ final class EndToEndBenchmark {
                     unresolved = pending.size();
                     return;
                 }
-                if (!pending.isEmpty()) {
-                    List<String> ids = pending.stream().map(p -> p.aggregateId).distinct().limit(100)
+                // An event's projection can show it only once the job has decided which version it is.
+                Map<Probe, Long> decided = new HashMap<>();
+                for (Probe p : pending) {
+                    long version = PipelineMarks.decidedVersion(p.eventId);
+                    if (version > 0) {
+                        decided.put(p, version);
+                    }
+                }
+                if (!decided.isEmpty()) {
+                    List<String> ids = decided.keySet().stream().map(p -> p.aggregateId).distinct().limit(100)
                             .collect(java.util.stream.Collectors.toList());
                     Map<String, Long> versions = readVersions(dynamo, table, ids);
                     long now = System.nanoTime();
                     for (Iterator<Probe> it = pending.iterator(); it.hasNext(); ) {
                         Probe p = it.next();
                         Long v = versions.get(p.aggregateId);
-                        if (v != null && v >= p.version) {
-                            synchronized (latencies) {
-                                latencies.add(now - p.acceptedNanos);
-                            }
+                        Long wanted = decided.get(p);
+                        if (v != null && wanted != null && v >= wanted) {
+                            p.readableNanos = now;
+                            resolved.add(p);
                             it.remove();
                         }
                     }
@@ -683,6 +930,51 @@ final class EndToEndBenchmark {
         @Override
         public org.apache.flink.api.common.typeinfo.TypeInformation<SourceRecord> getProducedType() {
             return org.apache.flink.api.common.typeinfo.TypeInformation.of(SourceRecord.class);
+        }
+    }
+
+    /**
+     * The ingest's own log line per request ({@code RequestLog}), read while recording: how long the handler took
+     * and how many PutRecords calls it made, which the client's round trip alone does not tell.
+     */
+    private static final class IngestLog implements java.util.function.Consumer<String> {
+        private volatile boolean recording;
+        private final ConcurrentLinkedQueue<Long> handlerMicros = new ConcurrentLinkedQueue<>();
+        private final ConcurrentLinkedQueue<Long> putRecordsCalls = new ConcurrentLinkedQueue<>();
+
+        void start() {
+            handlerMicros.clear();
+            putRecordsCalls.clear();
+            recording = true;
+        }
+
+        void stop() {
+            recording = false;
+        }
+
+        @Override
+        public void accept(String line) {
+            if (!recording) {
+                return;
+            }
+            try {
+                JsonNode entry = Results.JSON.readTree(line);
+                if (entry.has("putRecordsCalls")) {
+                    handlerMicros.add(entry.path("durationMillis").asLong() * 1000);
+                    putRecordsCalls.add(entry.path("putRecordsCalls").asLong());
+                }
+            } catch (IOException e) {
+                // Not a request line: nothing to count.
+            }
+        }
+
+        void writeTo(ObjectNode out) {
+            millis(out, "handlerMillis", handlerMicros);
+            long[] calls = putRecordsCalls.stream().mapToLong(Long::longValue).sorted().toArray();
+            ObjectNode o = out.putObject("putRecordsCallsPerRequest");
+            o.put("mean", java.util.Arrays.stream(calls).average().orElse(Double.NaN));
+            o.put("p99", Results.percentile(calls, 0.99));
+            o.put("max", calls.length == 0 ? Double.NaN : calls[calls.length - 1]);
         }
     }
 

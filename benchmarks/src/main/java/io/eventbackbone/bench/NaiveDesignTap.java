@@ -27,13 +27,6 @@ final class NaiveDesignTap implements StreamingSinks {
     static final LongAdder PROJECTIONS = new LongAdder();
     static final LongAdder PROJECTION_UNITS = new LongAdder();
     static final LongAdder REJECTIONS = new LongAdder();
-    /**
-     * When on, each projection's lag as it reaches the projections sink: wall-clock now minus its
-     * {@code updatedAt}, which is the Kinesis arrival time of its event. Splits end-to-end latency into
-     * "stream and job" and "sink buffer and write".
-     */
-    static volatile boolean recordLag;
-    static final java.util.concurrent.ConcurrentLinkedQueue<Long> SINK_LAG_MILLIS = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private final StreamingSinks sinks;
 
@@ -47,7 +40,6 @@ final class NaiveDesignTap implements StreamingSinks {
         PROJECTIONS.reset();
         PROJECTION_UNITS.reset();
         REJECTIONS.reset();
-        SINK_LAG_MILLIS.clear();
     }
 
     static long naiveRequests() {
@@ -89,9 +81,8 @@ final class NaiveDesignTap implements StreamingSinks {
                     EVENT_UNITS.add(ItemSize.writeUnits(EventsTable.toItem((StoredEvent) record)));
                     break;
                 case PROJECTION:
-                    if (recordLag) {
-                        SINK_LAG_MILLIS.add(System.currentTimeMillis() - ((Projection) record).getUpdatedAt());
-                    }
+                    // Where figure 3's latency breakdown sees the decision: as it reaches the projections sink.
+                    PipelineMarks.decided((Projection) record);
                     PROJECTIONS.increment();
                     PROJECTION_UNITS.add(ItemSize.writeUnits(ProjectionsTable.toItem((Projection) record)));
                     break;
@@ -140,7 +131,10 @@ final class NaiveDesignTap implements StreamingSinks {
 
         @Override
         public void flush(boolean endOfInput) throws IOException, InterruptedException {
+            // Streaming, Flink flushes a sink writer only at a checkpoint barrier: the latency breakdown sees it.
+            long started = PipelineMarks.nowMicros();
             writer.flush(endOfInput);
+            PipelineMarks.barrierFlush(started, PipelineMarks.nowMicros());
             if (endOfInput) {
                 // The wrapped sink has written everything it was handed: where a bounded run's time ends.
                 RunProbe.markEnd();

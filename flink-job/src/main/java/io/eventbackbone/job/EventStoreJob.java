@@ -69,14 +69,21 @@ public final class EventStoreJob {
         env.setParallelism(config.require(JobOptions.PARALLELISM));
     }
 
+    /** What the streaming job sets on its environment wherever it runs, Managed Flink included. */
+    public static void configureStreaming(StreamExecutionEnvironment env, JobConfig config) {
+        // A checkpoint that times out while the sinks wait out throttling need not restart the job.
+        env.getCheckpointConfig().setTolerableCheckpointFailureNumber(
+                config.require(JobOptions.TOLERABLE_CHECKPOINT_FAILURES));
+        // Records cross one network exchange (keyBy before the decider); a light load should not wait there.
+        env.setBufferTimeout(config.require(JobOptions.BUFFER_TIMEOUT).toMillis());
+    }
+
     /**
      * The streaming topology. {@code tap} sees the raw records before parsing (tests inject faults there).
      */
     public static void defineStreamingJob(StreamExecutionEnvironment env, JobConfig config, StreamingSinks sinks,
                                           DomainLogics logics, UnaryOperator<DataStream<SourceRecord>> tap) {
-        // A checkpoint that times out while the sinks wait out throttling need not restart the job.
-        env.getCheckpointConfig().setTolerableCheckpointFailureNumber(
-                config.require(JobOptions.TOLERABLE_CHECKPOINT_FAILURES));
+        configureStreaming(env, config);
         DataStream<SourceRecord> records = env
                 .fromSource(EventsStreamSource.create(config), WatermarkStrategy.noWatermarks(), "events stream",
                         TypeInformation.of(SourceRecord.class))

@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.connector.kinesis.source.config.KinesisStreamsSourceConfigConstants;
 import org.apache.flink.connector.kinesis.source.config.KinesisStreamsSourceConfigConstants.InitialPosition;
 import org.apache.flink.streaming.connectors.kinesis.config.AWSConfigConstants;
@@ -202,6 +203,11 @@ public final class JobOptions {
             key("dynamodb.write.deadline.millis").longType().defaultValue(300_000L),
             "Longest time a sink keeps retrying a throttled DynamoDB write that makes no progress before it fails the job, naming the table; retries back off exponentially with jitter and start over whenever a write makes progress.")
             .within(1000L, 86_400_000L);
+    /** Flink's own key, read here from the property group because Managed Flink does not let it be set otherwise. */
+    public static final Setting<Duration> BUFFER_TIMEOUT = eventStore(
+            key(ExecutionOptions.BUFFER_TIMEOUT.key()).durationType().defaultValue(Duration.ofMillis(10)),
+            "Longest time a record waits in a half-empty network buffer between the parser and the decider; with Flink's default, 100 ms, a light load added up to that much to every event's way to its projection. Set by the job on Managed Flink too; a full buffer is sent at once whatever this is.")
+            .within(Duration.ZERO, Duration.ofSeconds(10));
     public static final Setting<Integer> TOLERABLE_CHECKPOINT_FAILURES = eventStore(
             key("checkpoint.tolerable.failures").intType().defaultValue(3),
             "Consecutive failed checkpoints (for example time-outs while the sinks wait out throttling) the job tolerates before it restarts; set by the job on Managed Flink too.")
