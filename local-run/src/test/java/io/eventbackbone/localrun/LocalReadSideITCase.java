@@ -447,11 +447,24 @@ class LocalReadSideITCase {
             return element.getAttribute("textContent").replaceAll("\\s+", " ").trim();
         }
 
-        private void awaitText(By locator, String expected) {
+        private void awaitText(By locator, String expected) throws IOException {
             // Long enough for a reversal to go through the stream and the job on a loaded machine.
-            RunLocalScript.polling("'" + expected + "' in " + locator, Duration.ofSeconds(90))
-                    .ignoreExceptions()
-                    .until(() -> text(browser.findElement(locator)).contains(expected));
+            try {
+                RunLocalScript.polling("'" + expected + "' in " + locator, Duration.ofSeconds(90))
+                        .ignoreExceptions()
+                        .until(() -> text(browser.findElement(locator)).contains(expected));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                // What the page said instead, for the one reading the failure.
+                screenshot("failed-" + locator.toString().replaceAll("[^A-Za-z0-9-]", "_") + ".png");
+                List<WebElement> found = browser.findElements(locator);
+                throw new AssertionError("'" + expected + "' never appeared in " + locator + "; it holds '"
+                        + (found.isEmpty() ? "(no such element)" : text(found.get(0))) + "', and the page says: "
+                        + abbreviated(text(browser.findElement(By.tagName("body")))), e);
+            }
+        }
+
+        private String abbreviated(String text) {
+            return text.length() <= 4000 ? text : text.substring(0, 4000) + " ...";
         }
 
         private void screenshot(String name) throws IOException {
