@@ -23,7 +23,9 @@ class EventStoreJobTest {
                 .with(JobOptions.EVENTS_TABLE, "events")
                 .with(JobOptions.TIME_INDEX_TABLE, "time-index")
                 .with(JobOptions.PROJECTIONS_TABLE, "projections")
-                .with(JobOptions.REJECTIONS_TABLE, "rejections");
+                .with(JobOptions.REJECTIONS_TABLE, "rejections")
+                .with(JobOptions.RESPONSES_TABLE, "responses")
+                .with(JobOptions.EFFECTS_STREAM_ARN, "arn:aws:kinesis:us-east-1:000000000000:stream/effects");
     }
 
     private static StreamGraph streamingGraph(JobConfig config) {
