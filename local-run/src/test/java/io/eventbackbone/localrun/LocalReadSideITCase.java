@@ -407,8 +407,15 @@ class LocalReadSideITCase {
             screenshot("reverse-stored.png");
 
             // The link from the reversal opens the version it took back, and reversing it again is refused.
+            // Version 2 is open already: closed first, so that its opening again is seen to be done before typing.
+            browser.findElement(By.id("close-detail")).click();
+            RunLocalScript.polling("the detail closed", Duration.ofSeconds(30))
+                    .until(() -> !browser.findElement(By.id("detail")).isDisplayed());
             browser.findElement(By.cssSelector("#version-4 .reversal-links a")).click();
-            awaitText(By.id("detail-title"), "State as of version 2");
+            RunLocalScript.polling("version 2 opened again", Duration.ofSeconds(90)).ignoreExceptions()
+                    .until(() -> browser.findElement(By.id("detail")).isDisplayed()
+                            && text(browser.findElement(By.id("detail-title"))).contains("State as of version 2"));
+            browser.findElement(By.id("reverse-reason")).clear();
             browser.findElement(By.id("reverse-reason")).sendKeys("again");
             browser.findElement(By.id("reverse-preview")).click();
             awaitText(By.id("reverse-conflicts"), "Reversed already by version 4");
