@@ -322,10 +322,12 @@ final class CostModel {
         double perMillionUnits = prices.usd(PriceTable.KINESIS_PROVISIONED_PER_MILLION_PUT_PAYLOAD_UNITS);
         double retentionShardHour = prices.usd(PriceTable.KINESIS_PROVISIONED_RETENTION_PER_SHARD_HOUR);
         boolean extended = DeployedSizes.EVENTS_RETENTION_HOURS > INCLUDED_RETENTION_HOURS;
-        double cost = (shards + DeployedSizes.PLAYBACK_SHARDS) * HOURS_PER_MONTH * shardHour + units / 1e6 * perMillionUnits
+        double cost = (shards + DeployedSizes.PLAYBACK_SHARDS + DeployedSizes.EFFECTS_SHARDS) * HOURS_PER_MONTH * shardHour
+                + units / 1e6 * perMillionUnits
                 + (extended ? shards * HOURS_PER_MONTH * retentionShardHour : 0);
         return new Line(KINESIS_PROVISIONED, cost,
-                "(" + shards + " events stream shards + " + DeployedSizes.PLAYBACK_SHARDS + " playback) x " + num(HOURS_PER_MONTH)
+                "(" + shards + " events stream shards + " + DeployedSizes.PLAYBACK_SHARDS + " playback + "
+                        + DeployedSizes.EFFECTS_SHARDS + " effects) x " + num(HOURS_PER_MONTH)
                         + " h x " + price(shardHour) + " + " + num(units) + " PUT payload units x " + price(perMillionUnits)
                         + " per million" + (extended ? " + " + shards + " events stream shards x " + num(HOURS_PER_MONTH) + " h x "
                         + price(retentionShardHour) + " retention beyond 24 h" : "") + "; reads included",

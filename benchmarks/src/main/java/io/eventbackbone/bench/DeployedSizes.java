@@ -14,12 +14,17 @@ final class DeployedSizes {
     static final int EVENT_STORE_PARALLELISM = 2;
     /** The streaming application's {@code ParallelismPerKPU}: KPUs = parallelism / this. */
     static final int PARALLELISM_PER_KPU = 1;
-    /** {@code StreamMode}'s default, the capacity mode of both streams. */
+    /** {@code StreamMode}'s default, the capacity mode of every stream. */
     static final String STREAM_MODE = "ON_DEMAND";
-    /** The template's Kinesis streams: events and playback (on-demand bills each by the hour). */
-    static final int STREAMS = 2;
+    /**
+     * The template's Kinesis streams: events, playback and effects (on-demand bills each by the hour; the effects
+     * stream's traffic, the logic's effects, is left out of the model: a few records next to the events').
+     */
+    static final int STREAMS = 3;
     /** {@code PlaybackShardCount}'s default: the playback stream's shards when provisioned. */
     static final int PLAYBACK_SHARDS = 1;
+    /** {@code EffectsShardCount}'s default: the effects stream's shards when provisioned. */
+    static final int EFFECTS_SHARDS = 1;
     /** {@code EventsStreamRetentionHours}'s default: how long the events stream keeps records. */
     static final int EVENTS_RETENTION_HOURS = 168;
     /** Every table's {@code BillingMode}. */

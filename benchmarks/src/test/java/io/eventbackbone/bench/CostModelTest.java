@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The cost model against arithmetic done by hand: small, round figures and prices, each expected number written
  * out from its formula here. The deployed sizes are the template's defaults (checked by DeployedSizesTest): an
- * ingest Lambda of 1 GB, 2 KPUs for the job, 2 on-demand streams, the events stream kept 168 hours, 1 playback shard.
+ * ingest Lambda of 1 GB, 2 KPUs for the job, 3 on-demand streams (events, playback, effects), the events stream kept 168 hours, 1 playback shard.
  */
 class CostModelTest {
     private static final double SECONDS = 730 * 3600.0;
@@ -80,7 +80,7 @@ class CostModelTest {
     void kinesisOnDemandBillsStreamHoursAndEachRecordAsAWholeKilobyteInOutAndRetained() {
         double gbPerMonth = 100 * SECONDS * 1 / (1024 * 1024);
         double retainedGb = 100 * 1.0 / (1024 * 1024) * (168 - 24) * 3600;
-        double expected = 2 * 730 * 0.04 + gbPerMonth * 0.08 + gbPerMonth * 0.04 + retainedGb * 0.1;
+        double expected = 3 * 730 * 0.04 + gbPerMonth * 0.08 + gbPerMonth * 0.04 + retainedGb * 0.1;
         CostModel.Line line = at(100).ours.line(CostModel.KINESIS_ON_DEMAND);
         assertThat(line.usdPerMonth).isCloseTo(expected, within(TOLERANCE));
         assertThat(line.inTotal).as("the template's stream mode is ON_DEMAND").isTrue();
@@ -88,8 +88,8 @@ class CostModelTest {
 
     @Test
     void kinesisProvisionedSizesShardsByRecordsPerSecondAndIsShownBesideTheTotal() {
-        // 10,000 records/s of 300 B: 10 shards by records (3 by bytes), plus the playback shard; 1 PUT unit a record.
-        double expected = (10 + 1) * 730 * 0.015 + 10_000 * SECONDS / 1e6 * 0.014 + 10 * 730 * 0.02;
+        // 10,000 records/s of 300 B: 10 shards by records (3 by bytes), plus the playback and effects shards; 1 PUT unit a record.
+        double expected = (10 + 1 + 1) * 730 * 0.015 + 10_000 * SECONDS / 1e6 * 0.014 + 10 * 730 * 0.02;
         CostModel.Line line = at(10_000).ours.line(CostModel.KINESIS_PROVISIONED);
         assertThat(line.usdPerMonth).isCloseTo(expected, within(TOLERANCE));
         assertThat(line.inTotal).isFalse();
@@ -157,7 +157,7 @@ class CostModelTest {
         double gb = 100 * SECONDS / (1024 * 1024);
         double expected = 26.28 * 3.5
                 + 26.28 * 0.2 + 26_280_000 * 0.009 * 0.00001
-                + 2 * 730 * 0.04 + gb * 0.12 + 100.0 / (1024 * 1024) * 144 * 3600 * 0.1
+                + 3 * 730 * 0.04 + gb * 0.12 + 100.0 / (1024 * 1024) * 144 * 3600 * 0.1
                 + 3 * 730 * 0.11 + 2 * 50 * 0.1
                 + 262.8 * 1.5 * 0.625
                 + 262_800_000L * 524 / (1024.0 * 1024 * 1024) * 0.45;
@@ -173,11 +173,11 @@ class CostModelTest {
             assertThat(tenThousand.ours.line(service).usdPerMonth).as(service)
                     .isCloseTo(10 * thousand.ours.line(service).usdPerMonth, within(TOLERANCE));
         }
-        // The stream hours stay 2 x 730 x $0.04 = $58.40 whatever the load; only the data grows.
+        // The stream hours stay 3 x 730 x $0.04 = $87.60 whatever the load; only the data grows.
         double perGb = 0.08 + 0.04 + 144 * 3600 / SECONDS * 0.1;
-        assertThat(tenThousand.ours.line(CostModel.KINESIS_ON_DEMAND).usdPerMonth - 58.4)
-                .isCloseTo(10 * (thousand.ours.line(CostModel.KINESIS_ON_DEMAND).usdPerMonth - 58.4), within(TOLERANCE));
-        assertThat(thousand.ours.line(CostModel.KINESIS_ON_DEMAND).usdPerMonth - 58.4)
+        assertThat(tenThousand.ours.line(CostModel.KINESIS_ON_DEMAND).usdPerMonth - 87.6)
+                .isCloseTo(10 * (thousand.ours.line(CostModel.KINESIS_ON_DEMAND).usdPerMonth - 87.6), within(TOLERANCE));
+        assertThat(thousand.ours.line(CostModel.KINESIS_ON_DEMAND).usdPerMonth - 87.6)
                 .isCloseTo(1_000 * SECONDS / (1024 * 1024) * perGb, within(TOLERANCE));
     }
 

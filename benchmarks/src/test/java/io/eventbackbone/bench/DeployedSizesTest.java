@@ -53,6 +53,7 @@ class DeployedSizesTest {
         refersToParameterWithDefault(property("EventsStream", "RetentionPeriodHours"), "EventsStreamRetentionHours",
                 DeployedSizes.EVENTS_RETENTION_HOURS);
         assertThat(template.parameterDefault("PlaybackShardCount")).isEqualTo(String.valueOf(DeployedSizes.PLAYBACK_SHARDS));
+        assertThat(template.parameterDefault("EffectsShardCount")).isEqualTo(String.valueOf(DeployedSizes.EFFECTS_SHARDS));
     }
 
     @Test
