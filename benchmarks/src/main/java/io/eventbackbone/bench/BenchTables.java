@@ -8,17 +8,22 @@ import io.eventbackbone.local.LocalTables;
 import io.eventbackbone.store.EventsTable;
 import io.eventbackbone.store.ProjectionsTable;
 import io.eventbackbone.store.RejectionsTable;
+import io.eventbackbone.store.ResponsesTable;
 import io.eventbackbone.store.TimeIndex;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 
-/** A fresh set of the product's tables (events, its time index, projections, rejections) in the emulator, named for one benchmark. */
+/**
+ * A fresh set of the product's tables (events, its time index, projections, rejections, the answers' write-ahead
+ * log) in the emulator, named for one benchmark.
+ */
 final class BenchTables implements AutoCloseable {
     final String events;
     final String timeIndex;
     final String projections;
     final String rejections;
+    final String responses;
     private final DynamoDbClient dynamo;
 
     BenchTables(LocalEmulators emulators, String purpose) {
@@ -28,10 +33,12 @@ final class BenchTables implements AutoCloseable {
         timeIndex = prefix + "-time-index";
         projections = prefix + "-projections";
         rejections = prefix + "-rejections";
+        responses = prefix + "-responses";
         create(dynamo, EventsTable.createTableRequest(events));
         create(dynamo, TimeIndex.createTableRequest(timeIndex));
         create(dynamo, ProjectionsTable.createTableRequest(projections));
         create(dynamo, RejectionsTable.createTableRequest(rejections));
+        create(dynamo, ResponsesTable.createTableRequest(responses));
     }
 
     static void create(DynamoDbClient dynamo, CreateTableRequest request) {
@@ -41,7 +48,7 @@ final class BenchTables implements AutoCloseable {
     /** Drops the tables: dynalite keeps everything in memory, and later figures need it. */
     @Override
     public void close() {
-        for (String table : new String[] {events, timeIndex, projections, rejections}) {
+        for (String table : new String[] {events, timeIndex, projections, rejections, responses}) {
             try {
                 dynamo.deleteTable(b -> b.tableName(table));
             } catch (RuntimeException e) {
@@ -56,7 +63,8 @@ final class BenchTables implements AutoCloseable {
         return config.with(JobOptions.EVENTS_TABLE, events)
                 .with(JobOptions.TIME_INDEX_TABLE, timeIndex)
                 .with(JobOptions.PROJECTIONS_TABLE, projections)
-                .with(JobOptions.REJECTIONS_TABLE, rejections);
+                .with(JobOptions.REJECTIONS_TABLE, rejections)
+                .with(JobOptions.RESPONSES_TABLE, responses);
     }
 
     /**

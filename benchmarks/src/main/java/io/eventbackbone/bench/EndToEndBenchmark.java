@@ -363,7 +363,8 @@ final class EndToEndBenchmark {
                 .with(JobOptions.DYNAMODB_ENDPOINT, proxy.endpoint().toString())
                 .with(JobOptions.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
                 .with(JobOptions.AWS_SECRET_KEY, AwsClients.DUMMY_KEY)
-                .with(JobOptions.EVENTS_STREAM_ARN, streamArn));
+                .with(JobOptions.EVENTS_STREAM_ARN, streamArn)
+                .with(JobOptions.EFFECTS_STREAM_ARN, effectsStream(stream)));
         checkpointMillis = config.require(JobOptions.CHECKPOINT_INTERVAL_MILLIS);
         parallelism = config.require(JobOptions.PARALLELISM);
         ObjectNode jobConfig = details.putObject("jobConfig");
@@ -386,6 +387,13 @@ final class EndToEndBenchmark {
             EventStoreJob.defineStreamingJob(env, config, sinks, DomainLogics.discover(), EndToEndBenchmark::markRead);
         }
         return env.executeAsync("benchmark: end to end");
+    }
+
+    /** The effects stream of the run's job (the workload's logic sends few effects, if any), made here. */
+    private String effectsStream(String stream) {
+        try (KinesisClient admin = AwsClients.kinesis(emulators.kinesisEndpoint(), emulators.region())) {
+            return LocalStreams.createStream(admin, stream + "-effects", 1);
+        }
     }
 
     /** The source's records, each marked as read for the latency breakdown as it leaves the source. */

@@ -77,7 +77,8 @@ final class ReshardCatchUpBenchmark {
                     .with(JobOptions.AWS_ACCESS_KEY_ID, AwsClients.DUMMY_KEY)
                     .with(JobOptions.AWS_SECRET_KEY, AwsClients.DUMMY_KEY)
                     .with(JobOptions.INITIAL_POSITION, "TRIM_HORIZON")
-                    .with(JobOptions.EVENTS_STREAM_ARN, LocalStreams.streamArn(kinesis, stream)));
+                    .with(JobOptions.EVENTS_STREAM_ARN, LocalStreams.streamArn(kinesis, stream))
+                    .with(JobOptions.EFFECTS_STREAM_ARN, LocalStreams.createStream(kinesis, stream + "-effects", 1)));
             out.put("checkpointIntervalMillis", config.require(JobOptions.CHECKPOINT_INTERVAL_MILLIS));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
             EventStoreJob.configureLocalRun(env, config);
