@@ -34,8 +34,8 @@ public final class DomainEvent {
         this.recordedAt = recordedAt;
     }
 
-    /** As the constructor, with the metadata given as stored JSON (null for none). */
-    static DomainEvent withStoredMetadata(String eventId, String type, long version, ObjectNode data,
+    /** As the constructor, with the metadata given as stored JSON (null for none), parsed only if the logic reads it. */
+    public static DomainEvent withStoredMetadata(String eventId, String type, long version, ObjectNode data,
                                           String metadataJson, Instant occurredAt, Instant recordedAt) {
         DomainEvent event = new DomainEvent(eventId, type, version, data, null, occurredAt, recordedAt);
         event.metadataJson = metadataJson;

@@ -171,4 +171,13 @@ class AccountExternalSystemsTest {
 
         assertThat(strict.event(3).getEffects()).contains("\"target\":\"notifications\"");
     }
+
+    @Test
+    void onlyATypeWhoseLogicDeclaresQueriesMayAsk() {
+        DomainLogics logics = DomainLogics.of(logic);
+
+        assertThat(logics.mayAsk(AccountLogic.AGGREGATE_TYPE)).isTrue();
+        assertThat(logics.mayAsk(io.eventbackbone.event.EnvelopeLimits.DEFAULT_AGGREGATE_TYPE)).isFalse();
+        assertThat(logics.mayAsk("no-logic-of-its-own")).as("the generic logic's").isFalse();
+    }
 }

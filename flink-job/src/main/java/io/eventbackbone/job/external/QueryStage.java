@@ -173,10 +173,14 @@ public final class QueryStage extends RichAsyncFunction<ArrivedEvent, ArrivedEve
      * asks nothing: the decision then records the logic's failure, as for any event it cannot take.
      */
     private List<ExternalQuery> queriesOf(EventEnvelope e) {
+        if (!logics.mayAsk(e.getAggregateType())) {
+            // Most events: their logic never asks, and the event is not parsed here at all.
+            return List.of();
+        }
         try {
-            DomainEvent event = new DomainEvent(e.getEventId(), e.getType(), 0, EventJson.readObject(e.getData()),
-                    e.getMetadata() == null ? null : EventJson.readObject(e.getMetadata()),
-                    InstantText.parse(e.getOccurredAt()), null).in(e.getAggregateId(), List.of());
+            DomainEvent event = DomainEvent.withStoredMetadata(e.getEventId(), e.getType(), 0,
+                    EventJson.readObject(e.getData()), e.getMetadata(), InstantText.parse(e.getOccurredAt()), null)
+                    .in(e.getAggregateId(), List.of());
             return logics.forType(e.getAggregateType()).queries(event);
         } catch (RuntimeException cannotSay) {
             return List.of();

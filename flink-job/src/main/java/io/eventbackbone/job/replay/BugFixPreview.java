@@ -152,7 +152,7 @@ public final class BugFixPreview {
     }
 
     private void compareOne(String previewTable, Projection p, Projection live, PreviewReport report) {
-        report.owes(p.getAggregateId(), Compensation.fromJson(p.getCompensations(), p.getAggregateId()));
+        report.owes(Compensation.fromJson(p.getCompensations(), p.getAggregateId()));
         if (live == null) {
             report.noLive(p);
             return;

@@ -59,13 +59,16 @@ public final class PreviewReport {
         }
     }
 
-    void owes(String aggregateId, List<Compensation> owed) {
-        for (JsonNode c : Compensation.toJsonArray(owed)) {
-            ObjectNode withAggregate = EventJson.newObject();
-            withAggregate.put("aggregateId", aggregateId);
-            withAggregate.setAll((ObjectNode) c);
-            compensations.add(withAggregate);
-        }
+    void owes(List<Compensation> owed) {
+        owed.forEach(c -> compensations.add(asJson(c)));
+    }
+
+    /** One compensation as the report lists it: its aggregate, then what {@link Compensation#toJsonArray} says. */
+    static ObjectNode asJson(Compensation c) {
+        ObjectNode withAggregate = EventJson.newObject();
+        withAggregate.put("aggregateId", c.entry().aggregateId());
+        withAggregate.setAll((ObjectNode) Compensation.toJsonArray(List.of(c)).get(0));
+        return withAggregate;
     }
 
     void noLive(Projection previewed) {

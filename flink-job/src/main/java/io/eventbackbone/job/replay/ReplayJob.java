@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -180,11 +181,8 @@ public final class ReplayJob {
     private static String compensate(JobConfig config, ReplayRequest request, DomainLogics logics, int shown)
             throws InterruptedException {
         List<Compensation> owed = preview(config, logics, p -> p.compensations(request.previewTable()));
-        PreviewReport listing = new PreviewReport(request.runId(), request.previewTable(), request.projectionTable());
-        for (Compensation c : owed) {
-            listing.owes(c.entry().aggregateId(), List.of(c));
-        }
-        StringBuilder told = new StringBuilder(PreviewReport.describeCompensations(listing.compensations(), shown));
+        StringBuilder told = new StringBuilder(PreviewReport.describeCompensations(
+                owed.stream().map(PreviewReport::asJson).collect(Collectors.toList()), shown));
         if (owed.isEmpty()) {
             return told.toString();
         }

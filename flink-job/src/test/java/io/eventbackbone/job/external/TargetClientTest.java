@@ -58,15 +58,15 @@ class TargetClientTest {
 
     @Test
     void aClientErrorIsAFinalAnswerRecordedAfterOneAttempt() throws Exception {
-        server.answerFirst("/rates/XXX/EUR", 404);
+        server.answerFirst("/rates/ZZZ/EUR", 404);
 
-        TargetClient.Outcome outcome = ask(target(2_000, 60_000, WhenUnavailable.HOLD), "/rates/XXX/EUR");
+        TargetClient.Outcome outcome = ask(target(2_000, 60_000, WhenUnavailable.HOLD), "/rates/ZZZ/EUR");
 
         assertThat(outcome.answer.status()).isEqualTo(404);
         assertThat(outcome.answer.ok()).isFalse();
         assertThat(outcome.answer.response()).isNull();
         assertThat(outcome.answer.attempts()).isEqualTo(1);
-        assertThat(server.calls("/rates/XXX/EUR")).isEqualTo(1);
+        assertThat(server.calls("/rates/ZZZ/EUR")).isEqualTo(1);
     }
 
     @Test
